@@ -1,0 +1,108 @@
+"""The graph model: typed, immutable node and edge records with provenance.
+
+Loaders produce these records, the aligner (:mod:`kgtwin.align`) puts their ids and
+vocabulary into canonical form, and stores keep them. Identity is the CURIE.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+#: Qualifier that carries the sign of a regulation edge (Biolink's direction qualifier).
+DIRECTION = "object_direction_qualifier"
+UP = "increased"
+DOWN = "decreased"
+#: Qualifier that marks an edge as predicted rather than asserted (Biolink's knowledge level).
+KNOWLEDGE_LEVEL = "knowledge_level"
+PREDICTED = "prediction"
+
+_EMPTY: Mapping[str, Any] = MappingProxyType({})
+
+
+def _frozen(mapping: Mapping[str, Any] | None) -> Mapping[str, Any]:
+    if not mapping:
+        return _EMPTY
+    if isinstance(mapping, MappingProxyType):
+        return mapping
+    return MappingProxyType(dict(mapping))
+
+
+@dataclass(frozen=True, slots=True)
+class Provenance:
+    """Where a record came from: one loaded source file."""
+
+    source: str
+    version: str
+    checksum: str
+    loaded_at: str
+    loader: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    """An entity. ``xrefs`` are ids of the same entity that collapse onto this node."""
+
+    id: str
+    category: str = "biolink:NamedThing"
+    name: str | None = None
+    xrefs: tuple[str, ...] = ()
+    properties: Mapping[str, Any] = field(default=_EMPTY)
+    provenance: tuple[Provenance, ...] = ()
+    aligned: bool = True
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "xrefs", tuple(sorted(set(self.xrefs) - {self.id})))
+        object.__setattr__(self, "properties", _frozen(self.properties))
+
+
+@dataclass(frozen=True, slots=True)
+class Edge:
+    """A statement ``subject --predicate--> object``, with qualifiers that change its meaning.
+
+    Two edges are the same statement when subject, predicate, object and qualifiers
+    agree; properties (score, evidence) and provenance describe it.
+    """
+
+    subject: str
+    predicate: str
+    object: str
+    qualifiers: Mapping[str, str] = field(default=_EMPTY)
+    properties: Mapping[str, Any] = field(default=_EMPTY)
+    provenance: tuple[Provenance, ...] = ()
+    aligned: bool = True
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "qualifiers", _frozen(self.qualifiers))
+        object.__setattr__(self, "properties", _frozen(self.properties))
+
+    @property
+    def key(self) -> tuple[str, str, str, str]:
+        """The identity of the statement, as stores compare it."""
+        return (self.subject, self.predicate, self.object, qualifier_key(self.qualifiers))
+
+    @property
+    def sign(self) -> int:
+        """+1 for activation, -1 for inhibition, 0 when the edge carries no direction."""
+        direction = self.qualifiers.get(DIRECTION)
+        return {UP: 1, "upregulated": 1, DOWN: -1, "downregulated": -1}.get(direction, 0)
+
+
+Record = Node | Edge
+
+
+def qualifier_key(qualifiers: Mapping[str, str]) -> str:
+    """Canonical text of a qualifier set ('' when empty), used as part of an edge's identity."""
+    if not qualifiers:
+        return ""
+    return json.dumps(dict(qualifiers), sort_keys=True, separators=(",", ":"))
+
+
+def properties_text(properties: Mapping[str, Any]) -> str:
+    """Canonical JSON text of properties, as stores keep them."""
+    if not properties:
+        return "{}"
+    return json.dumps(dict(properties), sort_keys=True, separators=(",", ":"), default=str)
