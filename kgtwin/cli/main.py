@@ -59,9 +59,9 @@ def cli(ctx: click.Context, store: Path, debug: bool) -> None:
 
 def _register_commands() -> None:
     """Each area of kgtwin adds its commands from its own module of this package."""
-    from kgtwin.cli import graph
+    from kgtwin.cli import graph, neo4j
 
-    for command in graph.COMMANDS:
+    for command in [*graph.COMMANDS, *neo4j.COMMANDS]:
         cli.add_command(command)
 
 
