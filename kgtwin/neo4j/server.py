@@ -206,6 +206,7 @@ class LocalServer:
             "server.directories.import=import",
             "dbms.security.auth_enabled=true",
             "dbms.usage_report.enabled=false",
+            "client.allow_telemetry=false",
             f"server.memory.heap.initial_size={c.heap}",
             f"server.memory.heap.max_size={c.heap}",
             f"server.memory.pagecache.size={c.pagecache}",
