@@ -1,0 +1,29 @@
+"""Loaders: one module per source format, each a :class:`Loader` in the registry.
+
+Third-party packages add formats through the ``kgtwin.loaders`` entry point group.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from kgtwin.loaders.base import Loader
+from kgtwin.loaders.kgx import KgxLoader
+from kgtwin.loaders.triples import TriplesLoader
+
+from kgtwin.registry import Registry
+
+BUILTIN: list[type[Loader]] = [KgxLoader, TriplesLoader]
+
+
+@cache
+def loader_registry() -> Registry[Loader]:
+    """Every loader by the name users type (``kgtwin load NAME``)."""
+    return Registry("format", "kgtwin.loaders", BUILTIN)
+
+
+def get_loader(name: str) -> type[Loader]:
+    return loader_registry().get(name)
+
+
+__all__ = ["BUILTIN", "Loader", "get_loader", "loader_registry"]

@@ -88,7 +88,7 @@ def open_text(path: Path) -> io.TextIOWrapper:
         import gzip
 
         return io.TextIOWrapper(gzip.open(path, "rb"), encoding="utf-8-sig", newline="")
-    return open(path, encoding="utf-8-sig", newline="")  # noqa: SIM115
+    return open(path, encoding="utf-8-sig", newline="")
 
 
 def read_rows(

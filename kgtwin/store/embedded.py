@@ -143,7 +143,8 @@ class EmbeddedStore:
                 if statement.strip():
                     self.db.execute(statement)
             self.db.execute(
-                "INSERT OR REPLACE INTO meta VALUES ('schema', ?), ('biolink', ?), ('revision', '0')",
+                "INSERT OR REPLACE INTO meta VALUES "
+                "('schema', ?), ('biolink', ?), ('revision', '0')",
                 (SCHEMA_VERSION, self.biolink.version),
             )
 
@@ -306,7 +307,9 @@ class EmbeddedStore:
 
     def counts(self) -> GraphCounts:
         by_category = dict(
-            self.db.execute("SELECT category, count(*) FROM nodes GROUP BY category ORDER BY 2 DESC")
+            self.db.execute(
+                "SELECT category, count(*) FROM nodes GROUP BY category ORDER BY 2 DESC"
+            )
         )
         by_predicate = dict(
             self.db.execute(
