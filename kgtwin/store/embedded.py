@@ -459,7 +459,9 @@ class _BatchWriter:
         measurements = [r for r in batch if isinstance(r, Measurement)]
         if nodes:
             self._prefetch(i for n in nodes for i in (n.id, *n.xrefs))
-            for node in nodes:
+            fresh, merges = self._split_fresh(nodes)
+            self._insert_fresh(fresh)
+            for node in merges:
                 self._merge_node(node)
             self.nodes += len(nodes)
         if edges:
@@ -478,6 +480,41 @@ class _BatchWriter:
             self._aliases.update(
                 self.db.execute(f"SELECT alias, node FROM aliases WHERE alias IN ({marks})", chunk)
             )
+
+    def _split_fresh(self, nodes: list[Node]) -> tuple[list[Node], list[Node]]:
+        """Nodes that touch nothing stored (new id, no xrefs, once in the batch) can be
+        inserted in bulk; the rest go through the equivalence merge one by one."""
+        counts: dict[str, int] = {}
+        for node in nodes:
+            counts[node.id] = counts.get(node.id, 0) + 1
+        fresh, merges = [], []
+        for node in nodes:
+            simple = not node.xrefs and node.id not in self._aliases and counts[node.id] == 1
+            (fresh if simple else merges).append(node)
+        return fresh, merges
+
+    def _insert_fresh(self, nodes: list[Node]) -> None:
+        if not nodes:
+            return
+        self.db.executemany(
+            "INSERT INTO nodes (id, category, name, properties, aligned, sources) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            [
+                (n.id, n.category if n.aligned else ROOT_CATEGORY, n.name,
+                 properties_text(n.properties), int(n.aligned), self.source_id)
+                for n in nodes
+            ],
+        )
+        self.db.executemany(
+            "INSERT INTO aliases (alias, node, name) VALUES (?, ?, ?)",
+            [(n.id, n.id, n.name) for n in nodes],
+        )
+        self.db.executemany(
+            "INSERT INTO node_categories VALUES (?, ?)",
+            [(n.id, n.category if n.aligned else ROOT_CATEGORY) for n in nodes],
+        )
+        for node in nodes:
+            self._aliases[node.id] = node.id
 
     def _merge_node(self, node: Node) -> None:
         members = {node.id, *node.xrefs}
