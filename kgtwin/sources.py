@@ -132,6 +132,9 @@ def load_sources(
                 force=force,
                 progress=progress,
             )
+        except InputError as error:
+            where = f"source {spec.name!r} of {config}"
+            raise InputError(error.path, error.where, f"{error.reason} ({where})") from error
         except KgTwinError as error:
             raise KgTwinError(f"{config}: source {spec.name!r}: {error}") from error
 
