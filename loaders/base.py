@@ -110,15 +110,23 @@ def text_lines(loader: Loader, path: Path) -> Iterator[str]:
 
 
 def read_rows(
-    loader: Loader, path: Path, *, delimiter: str = "\t", header: bool = True
+    loader: Loader,
+    path: Path,
+    *,
+    delimiter: str = "\t",
+    header: bool = True,
+    quoted: bool | None = None,
 ) -> Iterator[dict[str, str] | list[str]]:
     """Rows of a delimited file (dicts when it has a header), tracking the line number.
 
     Malformed rows (wrong number of fields, undecodable bytes) go to ``loader.reject``.
+    Tab-separated files of the field (KGX, Hetionet, HGNC) are not quoted, so by default
+    a quote in them is part of the value; CSV files, and TSV files exported with quotes
+    (ChEMBL's), use CSV quoting (``quoted=True``).
     """
-    # Tab-separated files of the field (KGX, Hetionet, HGNC) are not quoted: a quote
-    # is part of the value. Comma-separated files use CSV quoting.
-    quoting = csv.QUOTE_NONE if delimiter == "\t" else csv.QUOTE_MINIMAL
+    if quoted is None:
+        quoted = delimiter != "\t"
+    quoting = csv.QUOTE_MINIMAL if quoted else csv.QUOTE_NONE
     reader = csv.reader(
         text_lines(loader, path), delimiter=delimiter, strict=True, quoting=quoting
     )

@@ -9,10 +9,10 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 
-from kgtwin.load import load_files
+from kgtwin.demo import knowledge_config
+from kgtwin.sources import load_sources
 from kgtwin.store.base import GraphStore
 
 
@@ -29,20 +29,15 @@ class Section:
 Step = Callable[[GraphStore, Path], Section]
 
 
-def knowledge_files() -> list[Path]:
-    folder = resources.files("kgtwin.demo").joinpath("knowledge", "core")
-    return [Path(str(folder.joinpath(name))) for name in ("nodes.tsv", "edges.tsv")]
-
-
 def load_knowledge(store: GraphStore, out: Path) -> Section:
-    report = load_files(store, "kgx", knowledge_files(), source="kgtwin-demo-core",
-                        version="1", progress=True)
+    reports = list(load_sources(store, Path(str(knowledge_config())), progress=True))
     counts = store.counts()
     section = Section("Knowledge graph")
-    state = "already loaded" if report.skipped else "loaded"
+    fresh = [r.source.name for r in reports if not r.skipped]
     section.lines.append(
-        f"Demo knowledge {state}: **{counts.nodes} nodes** and **{counts.edges} edges**, "
-        "aligned to Biolink with canonical CURIEs."
+        f"{len(reports)} demo sources ({len(fresh)} loaded now, the rest unchanged): "
+        f"**{counts.nodes} nodes** and **{counts.edges} edges**, aligned to Biolink with "
+        "canonical CURIEs; every statement carries its source, version and file checksum."
     )
     section.lines.append("")
     section.lines.append("| category | nodes |")
