@@ -8,12 +8,20 @@ from __future__ import annotations
 from functools import cache
 
 from kgtwin.loaders.base import Loader
+from kgtwin.loaders.expression import CopyNumberLoader, ExpressionLoader
 from kgtwin.loaders.kgx import KgxLoader
+from kgtwin.loaders.maf import MafLoader
 from kgtwin.loaders.triples import TriplesLoader
 
 from kgtwin.registry import Registry
 
-BUILTIN: list[type[Loader]] = [KgxLoader, TriplesLoader]
+BUILTIN: list[type[Loader]] = [
+    KgxLoader,
+    TriplesLoader,
+    MafLoader,
+    ExpressionLoader,
+    CopyNumberLoader,
+]
 
 
 @cache
