@@ -22,6 +22,7 @@ whether it came from FHIR, a phenopacket, a clinical CSV, a MAF or a VCF:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -33,6 +34,8 @@ GENE = "biolink:Gene"
 DISEASE = "biolink:Disease"
 DRUG = "biolink:Drug"
 PHENOTYPE = "biolink:PhenotypicFeature"
+#: What a LOINC code of a patient measurement is.
+CLINICAL_ATTRIBUTE = "biolink:ClinicalAttribute"
 
 SAMPLE_OF = "biolink:derives_from"
 DIAGNOSIS = "biolink:has_phenotype"
@@ -69,6 +72,36 @@ VARIANT_PREDICATES = {
     "silent": "biolink:has_synonymous_variant",
     "synonymous_variant": "biolink:has_synonymous_variant",
 }
+
+
+AMINO_ACIDS = {
+    "Ala": "A", "Arg": "R", "Asn": "N", "Asp": "D", "Cys": "C", "Gln": "Q", "Glu": "E",
+    "Gly": "G", "His": "H", "Ile": "I", "Leu": "L", "Lys": "K", "Met": "M", "Phe": "F",
+    "Pro": "P", "Ser": "S", "Thr": "T", "Trp": "W", "Tyr": "Y", "Val": "V", "Ter": "*",
+    "Sec": "U", "Xaa": "X",
+}
+_THREE_LETTER = re.compile("|".join(AMINO_ACIDS))
+_MISSENSE = re.compile(r"^p\.[A-Z]\d+[A-Z]$")
+
+
+def protein_change(text: str | None) -> str | None:
+    """HGVS protein changes in one spelling, so sources agree on a variant's identity.
+
+    ``NP_004324.2:p.(Val600Glu)`` and ``p.Val600Glu`` both become ``p.V600E`` (the
+    transcript/protein accession, parentheses of a predicted change and three-letter
+    amino acids are dropped).
+    """
+    if not text or not text.strip():
+        return None
+    body = text.strip().rsplit(":", 1)[-1]
+    if not body.startswith("p."):
+        return text.strip()
+    body = body[2:].strip("()")
+    return "p." + _THREE_LETTER.sub(lambda m: AMINO_ACIDS[m.group(0)], body)
+
+
+def is_missense(change: str | None) -> bool:
+    return bool(change and _MISSENSE.match(change))
 
 
 def variant_predicate(variant_class: str | None) -> str:
@@ -114,6 +147,7 @@ def variant_edge(
 
 
 __all__ = [
+    "CLINICAL_ATTRIBUTE",
     "COPY_NUMBER",
     "DIAGNOSIS",
     "DISEASE",
@@ -129,7 +163,9 @@ __all__ = [
     "TREATMENT",
     "VARIANT",
     "VARIANT_QUALIFIER",
+    "is_missense",
     "patient_node",
+    "protein_change",
     "sample_node",
     "sample_of",
     "variant_edge",

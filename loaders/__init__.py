@@ -8,9 +8,12 @@ from __future__ import annotations
 from functools import cache
 
 from kgtwin.loaders.base import Loader
+from kgtwin.loaders.clinical_csv import ClinicalCsvLoader
 from kgtwin.loaders.expression import CopyNumberLoader, ExpressionLoader
+from kgtwin.loaders.fhir import FhirLoader
 from kgtwin.loaders.kgx import KgxLoader
 from kgtwin.loaders.maf import MafLoader
+from kgtwin.loaders.phenopacket import PhenopacketLoader
 from kgtwin.loaders.triples import TriplesLoader
 
 from kgtwin.registry import Registry
@@ -21,6 +24,9 @@ BUILTIN: list[type[Loader]] = [
     MafLoader,
     ExpressionLoader,
     CopyNumberLoader,
+    FhirLoader,
+    PhenopacketLoader,
+    ClinicalCsvLoader,
 ]
 
 

@@ -20,7 +20,7 @@ from kgtwin.loaders.patient_base import PatientLoader, missing_columns, read_tab
 
 from kgtwin.errors import InputError
 from kgtwin.model import Record
-from kgtwin.patient_schema import sample_node, variant_edge
+from kgtwin.patient_schema import protein_change, sample_node, variant_edge
 
 REQUIRED = ["Hugo_Symbol", "Tumor_Sample_Barcode"]
 CLASSIFICATION_COLUMNS = ("CLIN_SIG", "ONCOGENIC", "Clinical_Significance")
@@ -99,7 +99,7 @@ class MafLoader(PatientLoader):
 
 
 def _protein(get) -> str | None:
-    return get("HGVSp_Short") or get("HGVSp") or None
+    return protein_change(get("HGVSp_Short") or get("HGVSp"))
 
 
 def _genomic(get) -> str | None:

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from kgtwin.errors import InvalidIdentifierError, KgTwinError
 from kgtwin.ids import normalize
+from kgtwin.model import Node
 
 ENSEMBL_GENE = re.compile(r"^ENSG\d{11}(\.\d+)?$")
 EXACT = "skos:exactMatch"
@@ -157,6 +158,28 @@ class CodeMapper:
         return sorted(self._rows)
 
 
+def target_node(
+    code: str, mapper: CodeMapper, category: str, label: str | None = None
+) -> tuple[Node, dict[str, str]] | None:
+    """The node a coded finding points to and the edge properties saying how (None if
+    the code has no shipped mapping). Only exact matches make the code an xref."""
+    mapping = mapper.map(code)
+    if mapping is None:
+        return None
+    xrefs = (*mapping.equivalents, *((code,) if mapping.exact else ()))
+    node = Node(id=mapping.target, category=category, name=mapping.label, xrefs=xrefs)
+    return node, {"code": code, "mapping": mapping.predicate}
+
+
+def code_node(
+    code: str, mapper: CodeMapper, category: str, label: str | None = None
+) -> tuple[Node, dict[str, str]]:
+    """:func:`target_node`, or the code itself as the node when no mapping is shipped."""
+    return target_node(code, mapper, category) or (
+        Node(id=code, category=category, name=label or None), {"code": code}
+    )
+
+
 @cache
 def disease_mapper() -> CodeMapper:
     return CodeMapper("disease_mappings.sssom.tsv", ("MONDO",))
@@ -198,7 +221,9 @@ __all__ = [
     "CodeMapper",
     "GeneResolver",
     "Mapping",
+    "code_node",
     "coding_curie",
     "disease_mapper",
     "drug_mapper",
+    "target_node",
 ]
