@@ -1,0 +1,1 @@
+"""Demo data shipped with kgtwin: a knowledge base and synthetic patients (subpackages)."""
