@@ -11,10 +11,12 @@ from kgtwin.loaders.base import Loader
 from kgtwin.loaders.clinical_csv import ClinicalCsvLoader
 from kgtwin.loaders.expression import CopyNumberLoader, ExpressionLoader
 from kgtwin.loaders.fhir import FhirLoader
+from kgtwin.loaders.h5ad import H5adLoader
 from kgtwin.loaders.kgx import KgxLoader
 from kgtwin.loaders.maf import MafLoader
 from kgtwin.loaders.phenopacket import PhenopacketLoader
 from kgtwin.loaders.triples import TriplesLoader
+from kgtwin.loaders.vcf import VcfLoader
 
 from kgtwin.registry import Registry
 
@@ -27,6 +29,8 @@ BUILTIN: list[type[Loader]] = [
     FhirLoader,
     PhenopacketLoader,
     ClinicalCsvLoader,
+    H5adLoader,
+    VcfLoader,
 ]
 
 

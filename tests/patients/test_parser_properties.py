@@ -21,7 +21,7 @@ SETTINGS = settings(max_examples=60, deadline=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture])
 FORMATS = {
     "maf": "x.maf", "expression": "x.tsv", "copy-number": "x.tsv", "fhir": "x.json",
-    "phenopacket": "x.json", "clinical-csv": "x.csv",
+    "phenopacket": "x.json", "clinical-csv": "x.csv", "vcf": "x.vcf", "h5ad": "x.h5ad",
 }
 JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
