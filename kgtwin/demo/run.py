@@ -81,7 +81,36 @@ def _composition_plot(nodes: dict[str, int], edges: dict[str, int], out: Path) -
     return path
 
 
-STEPS: list[Step] = [load_knowledge]
+def load_patients(store: GraphStore, out: Path) -> Section:
+    """The synthetic demo cohort: FHIR bundles, a MAF and an expression matrix, pseudonymised."""
+    from kgtwin.demo.patients import load_demo_patients
+    from kgtwin.patients import list_patients, patient_profile
+
+    # The pseudonymisation key lives beside the embedded store (stable across runs).
+    load_demo_patients(store, getattr(store, "path", out), progress=True)
+    patients = list_patients(store)
+    section = Section("Patients")
+    measured = store.counts().measurements
+    section.lines.append(
+        f"**{len(patients)} pseudonymised patients** (FHIR R4 bundles, a MAF and an "
+        f"expression matrix linked through their samples; {measured} per-sample values "
+        "with cohort z-scores kept beside the graph). No name, birth date or raw "
+        "identifier is stored."
+    )
+    section.lines += ["", "| patient | diagnoses | key variants |", "|---|---|---|"]
+    for row in patients:
+        profile = patient_profile(store, row["id"])
+        variants = ", ".join(
+            sorted({f"{v.symbol or v.gene} {v.change}" for v in profile.variants})
+        ) or "none"
+        section.lines.append(
+            f"| `{row['id'].partition(':')[2][:12]}` | {', '.join(row['diagnoses'])} | "
+            f"{variants} |"
+        )
+    return section
+
+
+STEPS: list[Step] = [load_knowledge, load_patients]
 
 
 def run_demo(store: GraphStore, out: Path, *, echo: Callable[[str], None] = print) -> Path:
