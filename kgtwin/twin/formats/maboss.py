@@ -140,10 +140,13 @@ def _read_cfg(text: str, path: str | Path | None) -> _Cfg:
 def _cfg_statement(cfg: _Cfg, key: str, value: str, line: int) -> None:
     if key.startswith("$"):
         cfg.parameters[key] = _evaluate_number(value, cfg.parameters)
-    elif key.startswith("["):
-        raise ValueError("joint initial states ([A, B].istate) are not supported")
     elif key.endswith(".istate"):
-        cfg.istates[key[: -len(".istate")]] = (_istate(value, cfg.parameters), line)
+        node = key[: -len(".istate")].strip()
+        if node.startswith("["):  # [A].istate = p[1], q[0]; several nodes: a joint law
+            node = node.strip("[] ")
+            if "," in node:
+                raise ValueError("joint initial states ([A, B].istate) are not supported")
+        cfg.istates[node] = (_istate(value, cfg.parameters), line)
     elif "." in key:
         cfg.settings[key] = value  # per-node flags such as is_internal, kept verbatim
     else:
@@ -260,8 +263,8 @@ def _read_bnd(
         if name in nodes:
             first = lines[name]
             raise InputError(path, line, f"node {name} is defined twice (first at line {first})")
-        lines[name] = line
-        nodes[name] = _read_node(name, text, head.end(), close, parameters, path)
+        nodes[name], logic_line = _read_node(name, text, head.end(), close, parameters, path)
+        lines[name] = logic_line or line  # errors in the rule point at its logic line
         position = close + 1
     if not nodes:
         raise InputError(path, None, "no node defined")
@@ -270,7 +273,7 @@ def _read_bnd(
 
 def _read_node(
     name: str, text: str, start: int, end: int, parameters: Mapping[str, float], path
-) -> Node:
+) -> tuple[Node, int | None]:
     attributes: dict[str, tuple[str, int]] = {}
     try:
         statements = _statements(text, start, end)
@@ -296,7 +299,8 @@ def _read_node(
         rule = _logic_of(name, logic, up, down)
     except ValueError as error:
         raise InputError(path, line, f"node {name}: {error}") from None
-    return Node(name=name, rule=rule, rate_up=up.value, rate_down=down.value)
+    node = Node(name=name, rule=rule, rate_up=up.value, rate_down=down.value)
+    return node, attributes.get("logic", ("", None))[1]
 
 
 def loads_maboss(
@@ -350,17 +354,17 @@ def dumps_cfg(model: LogicalModel) -> str:
     lines += [f"{key} = {value!r};" for key, value in model.parameters.items()]
     lines.append("")
     for node in model.nodes:
-        lines.append(f"{node.name}.istate = {_istate_text(node.initial_on)};")
+        lines.append(_istate_line(node.name, node.initial_on))
     lines.append("")
     for key, value in model.settings.items():
         lines.append(f"{key} = {_setting_text(value)};")
     return "\n".join(lines) + "\n"
 
 
-def _istate_text(probability: float) -> str:
+def _istate_line(name: str, probability: float) -> str:
     if probability in (0.0, 1.0):
-        return str(int(probability))
-    return f"{probability!r}[1], {1.0 - probability!r}[0]"
+        return f"{name}.istate = {int(probability)};"
+    return f"[{name}].istate = {probability!r}[1], {1.0 - probability!r}[0];"
 
 
 def _setting_text(value: float | str) -> str:
