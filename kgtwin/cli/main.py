@@ -59,9 +59,9 @@ def cli(ctx: click.Context, store: Path, debug: bool) -> None:
 
 def _register_commands() -> None:
     """Each area of kgtwin adds its commands from its own module of this package."""
-    from kgtwin.cli import graph
+    from kgtwin.cli import graph, twin
 
-    for command in graph.COMMANDS:
+    for command in [*graph.COMMANDS, *twin.COMMANDS]:
         cli.add_command(command)
 
 
