@@ -157,21 +157,26 @@ def _clamp(
     holds: Sequence[Hold],
     settings: SimulationSettings,
 ) -> np.ndarray:
-    """Per trajectory and node: -1 free, 0/1 held. Partial holds drawn with the seed."""
+    """Per trajectory and node: -1 free, 0/1 held. Partial holds drawn with the seed.
+
+    Holds override ``fixed`` (a drug acts on the protein, so an inhibitor switches off
+    even a constitutively active mutant, as in PROFILE); two holds that disagree on a
+    node in the same trajectory are an error.
+    """
     clamp = np.full((settings.trajectories, len(model)), -1, dtype=np.int8)
     for name, value in fixed.items():
         for level in level_nodes(model, name):
             clamp[:, model.index(level)] = int(bool(value))
+    held = np.full_like(clamp, -1)
     rng = np.random.default_rng([settings.seed, 1])
     for hold in holds:
         chosen = rng.random(settings.trajectories) < hold.fraction
         for level in level_nodes(model, hold.node):
-            column = clamp[:, model.index(level)]
-            conflict = chosen & (column >= 0) & (column != int(hold.value))
-            if conflict.any():
-                raise ModelError(f"{level} is held both on and off (conflicting drugs/fixes)")
+            column = held[:, model.index(level)]
+            if (chosen & (column >= 0) & (column != int(hold.value))).any():
+                raise ModelError(f"{level} is held both on and off (conflicting drugs)")
             column[chosen] = int(hold.value)
-    return clamp
+    return np.where(held >= 0, held, clamp)
 
 
 def simulate(

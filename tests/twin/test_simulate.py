@@ -51,7 +51,7 @@ def test_initial_probabilities_fixed_nodes_and_partial_holds(toy: LogicalModel) 
     held = simulate(toy, settings, holds=[Hold("A", True, 0.3)], initial={"A": 0.0})
     assert _within(held.final["A"], 0.3, 20_000)
     with pytest.raises(ModelError, match="held both on and off"):
-        simulate(toy, settings, fixed={"A": 1}, holds=[Hold("A", False, 1.0)])
+        simulate(toy, settings, holds=[Hold("A", True), Hold("A", False, 0.5)])
     with pytest.raises(ModelError, match="no node 'Z'"):
         simulate(toy, settings, fixed={"Z": 1})
 
