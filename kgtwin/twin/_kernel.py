@@ -12,8 +12,10 @@ from numba import njit
 
 from kgtwin.twin.compile import OP_AND, OP_CONST, OP_NOT, OP_OR, OP_VAR
 
+_JIT = {"cache": True, "nogil": True, "error_model": "numpy"}
 
-@njit(cache=True, nogil=True)
+
+@njit(inline="always", **_JIT)
 def _evaluate(node, state, ops, args, starts, stack):  # pragma: no cover - compiled
     top = 0
     for k in range(starts[node], starts[node + 1]):
@@ -42,22 +44,22 @@ def _evaluate(node, state, ops, args, starts, stack):  # pragma: no cover - comp
     return stack[0]
 
 
-@njit(cache=True, nogil=True)
-def _lookup(node, state, tables, model):  # pragma: no cover - compiled
-    inputs, input_starts, table_starts = model
+@njit(inline="always", **_JIT)
+def _table_index(node, state, inputs, input_starts):  # pragma: no cover - compiled
     index = 0
     for k in range(input_starts[node], input_starts[node + 1]):
         index = 2 * index + state[inputs[k]]
-    return tables[table_starts[node] + index]
+    return index
 
 
-@njit(cache=True, nogil=True)
-def _rate(node, state, clamp_row, model, stack):  # pragma: no cover - compiled
+@njit(inline="always", **_JIT)
+def _rate(node, state, index, clamp_row, model, stack):  # pragma: no cover - compiled
+    """Rate of ``node`` in ``state``; ``index[node]`` is its current truth-table row."""
     if clamp_row[node] >= 0:
         return 0.0
-    ops, args, starts, up, down, tables, lookup = model
-    if lookup[2][node] >= 0:
-        target = _lookup(node, state, tables, lookup)
+    ops, args, starts, up, down, tables, table_starts = model
+    if table_starts[node] >= 0:
+        target = tables[table_starts[node] + index[node]]
     else:
         target = _evaluate(node, state, ops, args, starts, stack)
     if target == 1 and state[node] == 0:
@@ -67,13 +69,14 @@ def _rate(node, state, clamp_row, model, stack):  # pragma: no cover - compiled
     return 0.0
 
 
-@njit(cache=True, nogil=True)
+@njit(**_JIT)
 def simulate_kernel(
     ops,
     args,
     starts,
     dep_starts,
     dependents,
+    dep_weights,
     up,
     down,
     initial_on,
@@ -85,22 +88,26 @@ def simulate_kernel(
     grid,
     seed,
     stack_size,
-    counts,
+    changes,
     finals,
 ):  # pragma: no cover - compiled
-    """Fill ``counts[g, i]`` (trajectories with node i on at grid[g]) and ``finals``."""
+    """Fill ``changes`` (its cumulative sum over the grid axis counts the trajectories
+    with each node on at each grid time) and ``finals`` (every final state); return the
+    number of flips simulated."""
     np.random.seed(seed)
     n = up.shape[0]
     n_grid = grid.shape[0]
     horizon = grid[n_grid - 1]
-    model = (ops, args, starts, up, down, tables, (inputs, input_starts, table_starts))
+    model = (ops, args, starts, up, down, tables, table_starts)
     state = np.zeros(n, dtype=np.uint8)
     rate = np.zeros(n, dtype=np.float64)
+    index = np.zeros(n, dtype=np.int64)
     stack = np.zeros(stack_size, dtype=np.uint8)
     # The nodes that can flip now (rate > 0), kept as a dense list: usually a handful, so
     # summing and choosing among them is cheaper than scanning every node.
     active = np.zeros(n, dtype=np.int64)
     position = np.full(n, -1, dtype=np.int64)
+    events = 0
     for trajectory in range(clamp.shape[0]):
         clamp_row = clamp[trajectory]
         for i in range(n):
@@ -111,8 +118,11 @@ def simulate_kernel(
         n_active = 0
         for i in range(n):
             position[i] = -1
+            changes[0, i] += state[i]
         for i in range(n):
-            rate[i] = _rate(i, state, clamp_row, model, stack)
+            index[i] = _table_index(i, state, inputs, input_starts)
+        for i in range(n):
+            rate[i] = _rate(i, state, index, clamp_row, model, stack)
             n_active = _track(i, rate, active, position, n_active)
         time = 0.0
         g = 0
@@ -124,8 +134,6 @@ def simulate_kernel(
             if total > 0.0:
                 next_time = time - np.log(1.0 - np.random.random()) / total
             while g < n_grid and grid[g] < next_time:
-                for i in range(n):
-                    counts[g, i] += state[i]
                 g += 1
             if next_time > horizon:
                 break
@@ -138,16 +146,22 @@ def simulate_kernel(
                     chosen = active[a]
                     break
             state[chosen] = 1 - state[chosen]
+            events += 1
+            # The flip shows at every grid time from g on: record it once, as a change.
+            changes[g, chosen] += 2 * np.int64(state[chosen]) - 1
             time = next_time
+            step = 2 * np.int64(state[chosen]) - 1
             for k in range(dep_starts[chosen], dep_starts[chosen + 1]):
                 j = dependents[k]
-                rate[j] = _rate(j, state, clamp_row, model, stack)
+                index[j] += step * dep_weights[k]
+                rate[j] = _rate(j, state, index, clamp_row, model, stack)
                 n_active = _track(j, rate, active, position, n_active)
         for i in range(n):
             finals[trajectory, i] = state[i]
+    return events
 
 
-@njit(cache=True, nogil=True)
+@njit(inline="always", **_JIT)
 def _track(node, rate, active, position, n_active):  # pragma: no cover - compiled
     """Keep ``active[:n_active]`` = nodes with a positive rate; return the new count."""
     if rate[node] > 0.0 and position[node] < 0:

@@ -25,7 +25,9 @@ class CompiledModel:
 
     ``ops``/``args`` hold every rule in postfix, rule i at ``starts[i]:starts[i+1]``;
     ``dependents[dep_starts[i]:dep_starts[i+1]]`` are the nodes whose rate can change when
-    node i flips (the nodes reading i, and i itself).
+    node i flips (the nodes reading i, and i itself); ``dep_weights`` (aligned with it) is
+    the place value of i in each dependent's truth-table index, so the kernel updates that
+    index by one addition instead of re-reading every input.
     """
 
     names: tuple[str, ...]
@@ -34,6 +36,7 @@ class CompiledModel:
     starts: np.ndarray
     dep_starts: np.ndarray
     dependents: np.ndarray
+    dep_weights: np.ndarray
     stack_size: int
     rate_up: np.ndarray
     rate_down: np.ndarray
@@ -60,6 +63,11 @@ class CompiledModel:
         inputs, input_starts, tables, table_starts = _truth_tables(model, index)
         dep_starts = np.cumsum([0] + [len(r) for r in readers]).astype(np.int64)
         dependents = np.array([j for r in readers for j in sorted(r)], dtype=np.int64)
+        weights = _input_weights(model, index)
+        dep_weights = np.array(
+            [weights[j].get(i, 0) for i, r in enumerate(readers) for j in sorted(r)],
+            dtype=np.int64,
+        )
         return cls(
             names=model.names,
             ops=np.array(ops, dtype=np.int8),
@@ -67,6 +75,7 @@ class CompiledModel:
             starts=np.array(starts, dtype=np.int64),
             dep_starts=dep_starts,
             dependents=dependents,
+            dep_weights=dep_weights,
             stack_size=depth,
             rate_up=np.array([n.rate_up for n in model.nodes], dtype=np.float64),
             rate_down=np.array([n.rate_down for n in model.nodes], dtype=np.float64),
@@ -87,6 +96,15 @@ class CompiledModel:
                 _numpy_step(int(self.ops[k]), int(self.args[k]), states, stack)
             out[:, i] = stack[0]
         return out
+
+
+def _input_weights(model: LogicalModel, index: dict[str, int]) -> list[dict[int, int]]:
+    """Per node j: {input i: 2 ** (place of i from the right)} in j's truth-table index."""
+    weights = []
+    for node in model.nodes:
+        names = sorted(node.rule.variables(), key=index.__getitem__)
+        weights.append({index[n]: 2 ** (len(names) - 1 - k) for k, n in enumerate(names)})
+    return weights
 
 
 # Rules reading at most this many nodes become truth tables (64 KiB at most each): one

@@ -113,6 +113,7 @@ class SimulationResult:
     on_counts: np.ndarray  # (len(times), len(names)) int64
     final_states: np.ndarray  # (trajectories, len(names)) uint8
     settings: SimulationSettings
+    events: int = 0  # node flips simulated, over all trajectories
 
     @property
     def trajectories(self) -> int:
@@ -204,14 +205,15 @@ def simulate(
             initial_on[model.index(level)] = probability
     clamp = _clamp(model, fixed or {}, holds, settings)
     grid = settings.times
-    counts = np.zeros((grid.shape[0], len(model)), dtype=np.int64)
+    changes = np.zeros((grid.shape[0], len(model)), dtype=np.int64)
     finals = np.zeros((settings.trajectories, len(model)), dtype=np.uint8)
-    simulate_kernel(
+    events = simulate_kernel(
         compiled.ops,
         compiled.args,
         compiled.starts,
         compiled.dep_starts,
         compiled.dependents,
+        compiled.dep_weights,
         compiled.rate_up,
         compiled.rate_down,
         initial_on,
@@ -223,9 +225,15 @@ def simulate(
         grid,
         np.int64(settings.seed),
         compiled.stack_size,
-        counts,
+        changes,
         finals,
     )
+    counts = np.cumsum(changes, axis=0)
     return SimulationResult(
-        names=model.names, times=grid, on_counts=counts, final_states=finals, settings=settings
+        names=model.names,
+        times=grid,
+        on_counts=counts,
+        final_states=finals,
+        settings=settings,
+        events=int(events),
     )
