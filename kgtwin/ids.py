@@ -146,9 +146,16 @@ def _compile(pattern: str | None) -> re.Pattern | None:
 
 @cache
 def default_normaliser() -> IdNormaliser:
-    """The normaliser over the pinned ``ontologies/prefixes.json``; built on first use."""
-    text = resources.files("kgtwin.ontologies").joinpath("prefixes.json").read_text()
-    return IdNormaliser(json.loads(text)["prefixes"])
+    """The normaliser over the pinned ``ontologies/prefixes.json`` plus kgtwin's local
+    prefixes from ``ontologies/identity.yaml``; built on first use."""
+    import yaml
+
+    folder = resources.files("kgtwin.ontologies")
+    prefixes = json.loads(folder.joinpath("prefixes.json").read_text())["prefixes"]
+    identity = yaml.safe_load(folder.joinpath("identity.yaml").read_text())
+    for name, uri in identity.get("local_prefixes", {}).items():
+        prefixes[name] = {"synonyms": [name.lower()], "uri_prefix": uri}
+    return IdNormaliser(prefixes)
 
 
 def normalize(value: str) -> str:

@@ -50,7 +50,7 @@ class Node:
     category: str = "biolink:NamedThing"
     name: str | None = None
     xrefs: tuple[str, ...] = ()
-    properties: Mapping[str, Any] = field(default=_EMPTY)
+    properties: Mapping[str, Any] = field(default_factory=lambda: _EMPTY)
     provenance: tuple[Provenance, ...] = ()
     aligned: bool = True
 
@@ -70,8 +70,8 @@ class Edge:
     subject: str
     predicate: str
     object: str
-    qualifiers: Mapping[str, str] = field(default=_EMPTY)
-    properties: Mapping[str, Any] = field(default=_EMPTY)
+    qualifiers: Mapping[str, str] = field(default_factory=lambda: _EMPTY)
+    properties: Mapping[str, Any] = field(default_factory=lambda: _EMPTY)
     provenance: tuple[Provenance, ...] = ()
     aligned: bool = True
 
@@ -91,7 +91,23 @@ class Edge:
         return {UP: 1, "upregulated": 1, DOWN: -1, "downregulated": -1}.get(direction, 0)
 
 
-Record = Node | Edge
+@dataclass(frozen=True, slots=True)
+class Measurement:
+    """A per-sample value (expression, copy number) kept in a compact table, not as edges.
+
+    Twenty thousand genes times hundreds of samples would explode a graph; the sample is
+    a node and its values live beside it, keyed by sample and feature (a gene CURIE).
+    """
+
+    entity: str
+    feature: str
+    kind: str
+    value: float
+    zscore: float | None = None
+    provenance: tuple[Provenance, ...] = ()
+
+
+Record = Node | Edge | Measurement
 
 
 def qualifier_key(qualifiers: Mapping[str, str]) -> str:

@@ -2,4 +2,262 @@
 
 from __future__ import annotations
 
-COMMANDS: list = []
+from dataclasses import asdict
+from pathlib import Path
+
+import click
+
+from kgtwin.cli.common import echo_json, open_cli_store, parse_pairs
+from kgtwin.errors import KgTwinError
+from kgtwin.load import LoadReport, load_files
+from kgtwin.loaders import loader_registry
+from kgtwin.model import Edge, Node
+
+
+@click.command()
+@click.argument("format", required=False)
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--list", "list_formats", is_flag=True, help="List the formats and exit.")
+@click.option("--source", help="Source name recorded as provenance (default: the format).")
+@click.option("--version", "source_version", help="Source version recorded as provenance.")
+@click.option("--namespace", help="Keep non-CURIE values as NAME:value, marked unaligned.")
+@click.option("--option", "options", multiple=True, metavar="KEY=VALUE",
+              help="A loader option (repeatable); see `kgtwin load --list`.")
+@click.option("--skip-bad", is_flag=True, help="Skip and count bad records instead of stopping.")
+@click.option("--force", is_flag=True, help="Load even if this exact source is already in.")
+@click.option("--config", "config", type=click.Path(path_type=Path, dir_okay=False),
+              help="Load every source a sources.yaml declares, in order (unchanged ones are "
+                   "skipped).")
+@click.pass_context
+def load(
+    ctx: click.Context,
+    format: str | None,
+    files: tuple[Path, ...],
+    list_formats: bool,
+    source: str | None,
+    source_version: str | None,
+    namespace: str | None,
+    options: tuple[str, ...],
+    skip_bad: bool,
+    force: bool,
+    config: Path | None,
+) -> None:
+    """Load FILES in FORMAT into the store (a merge; unchanged files are skipped).
+
+    \b
+    Examples:
+      kgtwin load --list
+      kgtwin load kgx nodes.tsv edges.tsv --source hetionet --version 1.0
+      kgtwin load triples train.tsv --namespace umls
+      kgtwin load --config sources.yaml
+    """
+    if list_formats:
+        for cls in sorted(loader_registry(), key=lambda c: c.name):
+            click.echo(f"{cls.name:<16} {cls.description}")
+        return
+    if config is not None:
+        from kgtwin.sources import load_sources
+
+        with open_cli_store(ctx) as store:
+            for each in load_sources(store, config, skip_bad=skip_bad, force=force,
+                                     progress=True):
+                _echo_report(each)
+        return
+    if not format or not files:
+        raise click.UsageError("give a FORMAT and at least one FILE (or --list)")
+    loader_options: dict[str, object] = parse_pairs(options, "--option")
+    if namespace:
+        loader_options["namespace"] = namespace
+    with open_cli_store(ctx) as store:
+        report = load_files(
+            store,
+            format,
+            list(files),
+            source=source,
+            version=source_version,
+            options=loader_options,
+            skip_bad=skip_bad,
+            force=force,
+            progress=True,
+        )
+    _echo_report(report)
+
+
+def _echo_report(report: LoadReport) -> None:
+    if report.skipped:
+        click.echo(f"unchanged: {report.source.path} is already loaded (use --force to reload)")
+        return
+    counts = report.counts
+    click.echo(
+        f"loaded {report.source.path}: {counts.nodes} node, {counts.edges} edge and "
+        f"{counts.measurements} measurement records; the store now holds "
+        f"{counts.total_nodes} nodes and {counts.total_edges} edges"
+    )
+    if report.bad:
+        click.echo(f"skipped {report.bad} bad records, for example:")
+        for example in report.bad_examples:
+            click.echo(f"  {example}")
+    if report.dropped_xrefs:
+        click.echo(f"ignored {report.dropped_xrefs} xrefs with prefixes no registry knows")
+
+
+@click.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def status(ctx: click.Context, as_json: bool) -> None:
+    """Show the load ledger and what the graph holds.
+
+    \b
+    Example:
+      kgtwin status --json
+    """
+    with open_cli_store(ctx, create=False) as store:
+        counts = store.counts()
+        ledger = store.ledger()
+    if as_json:
+        echo_json({"counts": asdict(counts), "ledger": [asdict(e) for e in ledger]})
+        return
+    click.echo(f"{counts.nodes} nodes, {counts.edges} edges, {counts.measurements} measurements")
+    if counts.unaligned_nodes or counts.unaligned_edges:
+        click.echo(
+            f"unaligned (kept in a user namespace): {counts.unaligned_nodes} nodes, "
+            f"{counts.unaligned_edges} edges"
+        )
+    click.echo("\nnodes by category:")
+    for name, count in counts.nodes_by_category.items():
+        click.echo(f"  {count:>9}  {name}")
+    click.echo("edges by predicate:")
+    for name, count in counts.edges_by_predicate.items():
+        click.echo(f"  {count:>9}  {name}")
+    click.echo("\nledger:")
+    for entry in ledger:
+        source = entry.source
+        click.echo(
+            f"  {entry.loaded_at}  {source.name} {source.version} ({source.loader}) "
+            f"{source.path}  nodes={entry.nodes} edges={entry.edges} "
+            f"sha256={source.checksum[:12]}"
+        )
+
+
+def node_dict(node: Node) -> dict:
+    return {
+        "id": node.id,
+        "category": node.category,
+        "name": node.name,
+        "xrefs": list(node.xrefs),
+        "properties": dict(node.properties),
+        "provenance": [asdict(p) for p in node.provenance],
+        "aligned": node.aligned,
+    }
+
+
+def edge_dict(edge: Edge) -> dict:
+    return {
+        "subject": edge.subject,
+        "predicate": edge.predicate,
+        "object": edge.object,
+        "qualifiers": dict(edge.qualifiers),
+        "properties": dict(edge.properties),
+        "provenance": [asdict(p) for p in edge.provenance],
+    }
+
+
+@click.command()
+@click.argument("id")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def node(ctx: click.Context, id: str, as_json: bool) -> None:
+    """Show the node that ID (or any equivalent id, in any spelling) names.
+
+    \b
+    Example:
+      kgtwin node ncbigene:673      # finds HGNC:1097 (BRAF)
+    """
+    with open_cli_store(ctx, create=False) as store:
+        found = store.node(id)
+    if found is None:
+        raise KgTwinError(f"no node answers to {id!r}")
+    if as_json:
+        echo_json(node_dict(found))
+        return
+    click.echo(f"{found.id}  {found.name or ''}  [{found.category}]")
+    if found.xrefs:
+        click.echo(f"  also known as: {', '.join(found.xrefs)}")
+    for key, value in found.properties.items():
+        click.echo(f"  {key}: {value}")
+    for prov in found.provenance:
+        click.echo(f"  from {prov.source} {prov.version} (loaded {prov.loaded_at})")
+
+
+@click.command()
+@click.argument("id")
+@click.option("--predicate", help="Only edges with this predicate (or a sub-predicate).")
+@click.option("--category", help="Only neighbours of this category (or a subclass).")
+@click.option("--direction", type=click.Choice(["out", "in", "both"]), default="both",
+              show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def neighbors(
+    ctx: click.Context,
+    id: str,
+    predicate: str | None,
+    category: str | None,
+    direction: str,
+    as_json: bool,
+) -> None:
+    """List the neighbours of ID with the edges that connect them.
+
+    \b
+    Example:
+      kgtwin neighbors HGNC:1097 --category ChemicalEntity --direction in
+    """
+    with open_cli_store(ctx, create=False) as store:
+        found = store.neighbors(id, predicate=predicate, category=category,
+                                direction=direction)  # type: ignore[arg-type]
+    if as_json:
+        echo_json([
+            {"direction": n.direction, "node": node_dict(n.node), "edge": edge_dict(n.edge)}
+            for n in found
+        ])
+        return
+    for item in found:
+        edge, arrow = item.edge, "->" if item.direction == "out" else "<-"
+        qualifiers = " ".join(f"{k}={v}" for k, v in edge.qualifiers.items())
+        click.echo(
+            f"{arrow} {edge.predicate:<32} {item.node.id:<24} {item.node.name or '':<24} "
+            f"[{item.node.category}] {qualifiers}"
+        )
+    click.echo(f"{len(found)} neighbours")
+
+
+@click.command()
+@click.argument("format", type=click.Choice(["kgx", "rdf", "graphml"]))
+@click.argument("out", type=click.Path(path_type=Path))
+@click.option("--rdf-format", type=click.Choice(["turtle", "nt"]), default="turtle",
+              show_default=True, help="Serialisation of the RDF export.")
+@click.pass_context
+def export(ctx: click.Context, format: str, out: Path, rdf_format: str) -> None:
+    """Write the graph as KGX TSV (OUT is a folder), RDF or GraphML (OUT is a file).
+
+    \b
+    Examples:
+      kgtwin export kgx out/          # out/nodes.tsv, out/edges.tsv
+      kgtwin export rdf graph.nt --rdf-format nt
+      kgtwin export graphml graph.graphml
+    """
+    from kgtwin.exchange.graphml import export_graphml
+    from kgtwin.exchange.kgx import export_kgx
+    from kgtwin.exchange.rdf import export_rdf
+
+    with open_cli_store(ctx, create=False) as store:
+        if format == "kgx":
+            written = [str(p) for p in export_kgx(store, out)]
+        elif format == "rdf":
+            written = [str(export_rdf(store, out, format=rdf_format))]
+        else:
+            written = [str(export_graphml(store, out))]
+    click.echo("wrote " + ", ".join(written))
+
+
+COMMANDS = [load, status, node, neighbors, export]
+__all__ = ["COMMANDS", "edge_dict", "node_dict"]

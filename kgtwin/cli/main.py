@@ -59,10 +59,11 @@ def cli(ctx: click.Context, store: Path, debug: bool) -> None:
 
 def _register_commands() -> None:
     """Each area of kgtwin adds its commands from its own module of this package."""
-    from kgtwin.cli import graph, neo4j
+    from kgtwin.cli import demo, graph, neo4j, patient, twin
 
-    for command in [*graph.COMMANDS, *neo4j.COMMANDS]:
-        cli.add_command(command)
+    for module in (graph, patient, twin, demo, neo4j):
+        for command in module.COMMANDS:
+            cli.add_command(command)
 
 
 _register_commands()

@@ -1,0 +1,382 @@
+"""The embedded store: the default back end, one SQLite file in a folder, no server.
+
+Why SQLite: it ships with Python, is among the most tested databases there are, and its
+transactions are atomic and durable under a killed process (a load runs in one
+transaction; a SIGKILL halfway leaves the previous state, which the journal restores on
+the next open). Its B-tree indexes answer the point lookups that subgraphs, paths and
+neighbours need in microseconds, which columnar engines do not. Bulk loads go through
+``executemany`` upserts inside that transaction.
+
+A statement stated by a second source gains that source's id instead of a second row
+(see :mod:`kgtwin.store.sqlite_sql`); merging is :mod:`kgtwin.store.sqlite_merge`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
+from itertools import islice
+from pathlib import Path
+
+import networkx as nx
+import pandas as pd
+
+from kgtwin.biolink import Biolink, default_biolink
+from kgtwin.errors import StoreError
+from kgtwin.model import Edge, Node, Provenance, Record
+from kgtwin.store import queries
+from kgtwin.store.base import (
+    Direction,
+    GraphCounts,
+    LedgerEntry,
+    LoadCounts,
+    Neighbor,
+    SourceInfo,
+)
+from kgtwin.store.sqlite_merge import BatchWriter
+from kgtwin.store.sqlite_sql import BATCH, DATABASE, SCHEMA, SCHEMA_VERSION
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+class EmbeddedStore:
+    """The default store: a folder holding one SQLite database. See module docs for why."""
+
+    def __init__(self, path: str | Path, *, biolink: Biolink | None = None, create: bool = True):
+        self.path = Path(path)
+        self.biolink = biolink or default_biolink()
+        database = self.path / DATABASE
+        if not database.exists():
+            if not create:
+                raise StoreError(f"no kgtwin store at {self.path} (run `kgtwin load` first)")
+            self.path.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(database, isolation_level=None, check_same_thread=False)
+        self.db.execute("PRAGMA journal_mode = WAL")
+        self.db.execute("PRAGMA synchronous = NORMAL")
+        self.db.execute("PRAGMA cache_size = -262144")  # 256 MiB
+        self.db.execute("PRAGMA temp_store = MEMORY")
+        self._prepare_schema()
+        self._provenance_cache: dict[int, Provenance] = {}
+
+    def _prepare_schema(self) -> None:
+        found = self.db.execute(
+            "SELECT name FROM sqlite_master WHERE type='table' AND name='meta'"
+        ).fetchone()
+        if found:
+            row = self.db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
+            if row and row[0] != SCHEMA_VERSION:
+                raise StoreError(
+                    f"{self.path} was written by another kgtwin (schema {row[0]}, "
+                    f"this kgtwin reads {SCHEMA_VERSION})"
+                )
+            return
+        with self._transaction():
+            for statement in SCHEMA.split(";"):
+                if statement.strip():
+                    self.db.execute(statement)
+            self.db.execute(
+                "INSERT OR REPLACE INTO meta VALUES "
+                "('schema', ?), ('biolink', ?), ('revision', '0')",
+                (SCHEMA_VERSION, self.biolink.version),
+            )
+
+    # --- transactions ---------------------------------------------------------------
+    def _transaction(self) -> _Transaction:
+        return _Transaction(self.db)
+
+    # --- writing --------------------------------------------------------------------
+    def is_loaded(self, source: SourceInfo) -> bool:
+        return self._source_id(source) is not None
+
+    def _source_id(self, source: SourceInfo) -> int | None:
+        row = self.db.execute(
+            "SELECT id FROM sources WHERE name=? AND version=? AND checksum=? AND loader=? "
+            "AND options=?",
+            (source.name, source.version, source.checksum, source.loader, source.options_text),
+        ).fetchone()
+        return row[0] if row else None
+
+    def load(self, records: Iterable[Record], source: SourceInfo) -> LoadCounts:
+        """Merges records from one source in one transaction (see the protocol's rules)."""
+        with self._transaction():
+            source_id = self._source_id(source)
+            if source_id is None:
+                source_id = self.db.execute(
+                    "INSERT INTO sources (name, version, checksum, loader, path, options, "
+                    "first_loaded) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                    (
+                        source.name,
+                        source.version,
+                        source.checksum,
+                        source.loader,
+                        source.path,
+                        source.options_text,
+                        _now(),
+                    ),
+                ).fetchone()[0]
+            writer = BatchWriter(self.db, self.biolink, str(source_id))
+            iterator = iter(records)
+            while batch := list(islice(iterator, BATCH)):
+                writer.write(batch)
+            writer.flush()
+            self.db.execute(
+                "INSERT INTO loads (source, loaded_at, nodes, edges, measurements) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (source_id, _now(), writer.nodes, writer.edges, writer.measurements),
+            )
+            self._bump_revision()
+        return LoadCounts(
+            nodes=writer.nodes,
+            edges=writer.edges,
+            measurements=writer.measurements,
+            total_nodes=self._count("nodes"),
+            total_edges=self._count("edges"),
+        )
+
+    def remove_source(self, name: str) -> int:
+        ids = [str(r[0]) for r in self.db.execute("SELECT id FROM sources WHERE name=?", (name,))]
+        if not ids:
+            return 0
+        removed = 0
+        with self._transaction():
+            for source_id in ids:
+                for table in ("edges", "nodes", "measurements"):
+                    self.db.execute(
+                        f"UPDATE {table} SET sources = trim(replace(',' || sources || ',', "
+                        f"',{source_id},', ','), ',') WHERE instr(',' || sources || ',', "
+                        f"',{source_id},')"
+                    )
+                removed += self.db.execute("DELETE FROM edges WHERE sources = ''").rowcount
+                self.db.execute("DELETE FROM measurements WHERE sources = ''")
+                self._delete_orphan_nodes()
+            self._bump_revision()
+        return removed
+
+    def _delete_orphan_nodes(self) -> None:
+        orphans = """SELECT id FROM nodes WHERE sources = '' AND NOT EXISTS
+                     (SELECT 1 FROM edges WHERE subject = nodes.id OR object = nodes.id)"""
+        for table, column in (("aliases", "node"), ("node_categories", "node")):
+            self.db.execute(f"DELETE FROM {table} WHERE {column} IN ({orphans})")
+        self.db.execute(f"DELETE FROM nodes WHERE id IN ({orphans})")
+
+    def _bump_revision(self) -> None:
+        self.db.execute(
+            "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'revision'"
+        )
+        self.db.execute("DELETE FROM meta WHERE key = 'checksum'")
+
+    # --- reading --------------------------------------------------------------------
+    def ledger(self) -> list[LedgerEntry]:
+        rows = self.db.execute(
+            "SELECT s.name, s.version, s.checksum, s.loader, s.path, s.options, l.loaded_at, "
+            "l.nodes, l.edges, l.measurements FROM loads l JOIN sources s ON s.id = l.source "
+            "ORDER BY l.id"
+        )
+        return [
+            LedgerEntry(
+                source=SourceInfo(r[0], r[1], r[2], r[3], r[4], json.loads(r[5])),
+                loaded_at=r[6],
+                nodes=r[7],
+                edges=r[8],
+                measurements=r[9],
+            )
+            for r in rows
+        ]
+
+    def resolve(self, id: str) -> str | None:
+        return queries.resolve(self, id)
+
+    def node(self, id: str) -> Node | None:
+        resolved = self.resolve(id)
+        if resolved is None:
+            return None
+        row = self.db.execute(queries.NODE_COLUMNS + " WHERE id = ?", (resolved,)).fetchone()
+        return self._node(row)
+
+    def nodes(self, *, category: str | None = None) -> Iterator[Node]:
+        sql, params = queries.NODE_COLUMNS, ()
+        if category:
+            names = sorted(self.biolink.descendants(category))
+            sql += f" WHERE category IN ({','.join('?' * len(names))})"
+            params = tuple(names)
+        for row in self.db.execute(sql + " ORDER BY id", params):
+            yield self._node(row)
+
+    def edges(
+        self, *, predicate: str | None = None, subject: str | None = None, object: str | None = None
+    ) -> Iterator[Edge]:
+        where, params = [], []
+        if predicate:
+            where.append("predicate = ?")
+            params.append(self.biolink.predicate(predicate) if ":" not in predicate
+                          or predicate.startswith("biolink:") else predicate)
+        for column, value in (("subject", subject), ("object", object)):
+            if value:
+                where.append(f"{column} = ?")
+                params.append(self.resolve(value) or value)
+        sql = queries.EDGE_COLUMNS + (" WHERE " + " AND ".join(where) if where else "")
+        for row in self.db.execute(sql + " ORDER BY id", params):
+            yield self._edge(row)
+
+    def neighbors(
+        self,
+        id: str,
+        *,
+        predicate: str | None = None,
+        category: str | None = None,
+        direction: Direction = "both",
+    ) -> list[Neighbor]:
+        return queries.neighbors(self, id, predicate, category, direction)
+
+    def subgraph(
+        self, seeds: Iterable[str], *, hops: int = 1, predicates: Iterable[str] | None = None
+    ) -> nx.MultiDiGraph:
+        return queries.subgraph(self, seeds, hops, predicates)
+
+    def paths(
+        self, source: str, target: str, *, max_length: int = 3, limit: int = 100
+    ) -> list[list[Edge]]:
+        return queries.paths(self, source, target, max_length, limit)
+
+    def counts(self) -> GraphCounts:
+        by_category = dict(
+            self.db.execute(
+                "SELECT category, count(*) FROM nodes GROUP BY category ORDER BY 2 DESC"
+            )
+        )
+        by_predicate = dict(
+            self.db.execute(
+                "SELECT predicate, count(*) FROM edges GROUP BY predicate ORDER BY 2 DESC"
+            )
+        )
+        return GraphCounts(
+            nodes=sum(by_category.values()),
+            edges=sum(by_predicate.values()),
+            nodes_by_category=by_category,
+            edges_by_predicate=by_predicate,
+            unaligned_nodes=self._count("nodes", "aligned = 0"),
+            unaligned_edges=self._count("edges", "aligned = 0"),
+            measurements=self._count("measurements"),
+        )
+
+    def nodes_frame(self, *, category: str | None = None) -> pd.DataFrame:
+        rows = [queries.node_row(n) for n in self.nodes(category=category)]
+        return pd.DataFrame(rows, columns=queries.NODE_FRAME_COLUMNS)
+
+    def edges_frame(self, *, predicate: str | None = None) -> pd.DataFrame:
+        rows = [queries.edge_row(e) for e in self.edges(predicate=predicate)]
+        return pd.DataFrame(rows, columns=queries.EDGE_FRAME_COLUMNS)
+
+    def measurements(
+        self, *, entity: str | None = None, feature: str | None = None, kind: str | None = None
+    ) -> pd.DataFrame:
+        where, params = [], []
+        for column, value in (("entity", entity), ("feature", feature)):
+            if value:
+                where.append(f"{column} = ?")
+                params.append(self.resolve(value) or value)
+        if kind:
+            where.append("kind = ?")
+            params.append(kind)
+        sql = "SELECT entity, feature, kind, value, zscore FROM measurements"
+        sql += (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY entity, feature"
+        return pd.read_sql_query(sql, self.db, params=params)
+
+    def revision(self) -> int:
+        return int(self.db.execute("SELECT value FROM meta WHERE key='revision'").fetchone()[0])
+
+    def checksum(self) -> str:
+        cached = self.db.execute("SELECT value FROM meta WHERE key='checksum'").fetchone()
+        if cached:
+            return cached[0]
+        digest = hashlib.sha256()
+        for sql in (
+            "SELECT id, category, coalesce(name, ''), properties FROM nodes ORDER BY id",
+            "SELECT subject, predicate, object, qualifiers, properties FROM edges "
+            "ORDER BY subject, predicate, object, qualifiers",
+        ):
+            for row in self.db.execute(sql):
+                digest.update("\t".join(row).encode())
+                digest.update(b"\n")
+        value = digest.hexdigest()
+        with self._transaction():
+            self.db.execute("INSERT OR REPLACE INTO meta VALUES ('checksum', ?)", (value,))
+        return value
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> EmbeddedStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- row conversion -------------------------------------------------------------
+    def _count(self, table: str, where: str = "1") -> int:
+        return self.db.execute(f"SELECT count(*) FROM {table} WHERE {where}").fetchone()[0]
+
+    def _provenance(self, sources: str) -> tuple[Provenance, ...]:
+        found = []
+        for text in sources.split(","):
+            if not text:
+                continue
+            key = int(text)
+            if key not in self._provenance_cache:
+                row = self.db.execute(
+                    "SELECT name, version, checksum, first_loaded, loader FROM sources "
+                    "WHERE id = ?",
+                    (key,),
+                ).fetchone()
+                self._provenance_cache[key] = Provenance(*row)
+            found.append(self._provenance_cache[key])
+        return tuple(found)
+
+    def _node(self, row: tuple | None) -> Node | None:
+        if row is None:
+            return None
+        id_, category, name, properties, aligned, sources = row
+        xrefs = tuple(
+            r[0] for r in self.db.execute("SELECT alias FROM aliases WHERE node = ?", (id_,))
+        )
+        return Node(
+            id=id_,
+            category=category,
+            name=name,
+            xrefs=xrefs,
+            properties=json.loads(properties),
+            provenance=self._provenance(sources),
+            aligned=bool(aligned),
+        )
+
+    def _edge(self, row: tuple) -> Edge:
+        _, subject, predicate, object_, qualifiers, properties, aligned, sources = row
+        return Edge(
+            subject=subject,
+            predicate=predicate,
+            object=object_,
+            qualifiers=json.loads(qualifiers) if qualifiers else {},
+            properties=json.loads(properties),
+            provenance=self._provenance(sources),
+            aligned=bool(aligned),
+        )
+
+
+class _Transaction:
+    """BEGIN IMMEDIATE … COMMIT, or ROLLBACK on any error: a load lands whole or not at all."""
+
+    def __init__(self, db: sqlite3.Connection):
+        self.db = db
+
+    def __enter__(self) -> None:
+        self.db.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, kind: type | None, *exc: object) -> None:
+        self.db.execute("COMMIT" if kind is None else "ROLLBACK")
+
+

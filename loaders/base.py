@@ -1,0 +1,167 @@
+"""What every loader is: a source file turned into a stream of typed records.
+
+A loader knows its format and nothing of storage (BioCypher's adapter idea). It reads
+lazily so memory stays bounded, keeps ``position`` at the line or record it is reading
+so errors can name it, and reports bad records through :meth:`Loader.reject`, which
+stops the load by default and only counts them when the user asked to skip bad records.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+from abc import ABC, abstractmethod
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import ClassVar
+
+from kgtwin.errors import InputError
+from kgtwin.model import Record
+
+#: How many examples of skipped records a load report keeps.
+EXAMPLES_KEPT = 5
+
+
+@dataclass
+class BadRecords:
+    """Bad records skipped during a load, with the first few examples."""
+
+    count: int = 0
+    examples: list[str] = field(default_factory=list)
+
+    def add(self, error: InputError) -> None:
+        self.count += 1
+        if len(self.examples) < EXAMPLES_KEPT:
+            self.examples.append(str(error))
+
+
+class Loader(ABC):
+    """Base of every loader; subclasses set ``name``, ``description`` and ``records``.
+
+    Subclass constructors take the paths and keyword-only, documented options; the CLI
+    passes ``--option key=value`` pairs through as keywords.
+    """
+
+    #: The format name users type: ``kgtwin load NAME FILE...``.
+    name: ClassVar[str]
+    #: One line for ``kgtwin load --list``.
+    description: ClassVar[str]
+    #: The version of the loader's mapping; part of provenance and of the ledger key.
+    version: ClassVar[str] = "1"
+
+    def __init__(self, paths: list[Path], *, skip_bad: bool = False):
+        if not paths:
+            raise InputError(None, None, f"the {self.name} loader needs at least one file")
+        self.paths = [Path(p) for p in paths]
+        for path in self.paths:
+            if not path.exists():
+                raise InputError(path, None, "file not found")
+        self.skip_bad = skip_bad
+        self.bad = BadRecords()
+        self.path: Path = self.paths[0]
+        self.position: int | str | None = None
+
+    @abstractmethod
+    def records(self) -> Iterator[Record]:
+        """Yield nodes and edges; set ``self.path``/``self.position`` while reading."""
+
+    def source_version(self) -> str | None:
+        """The version the source declares about itself, if it does (else the user says)."""
+        return None
+
+    def reject(self, reason: str) -> None:
+        """A record at the current position is bad: stop, or count it and go on."""
+        error = InputError(self.path, self.position, reason)
+        if not self.skip_bad:
+            raise error
+        self.bad.add(error)
+
+
+def open_text(path: Path) -> io.TextIOWrapper:
+    """Opens a whole-document text source (JSON, OBO) as UTF-8; gzip by extension."""
+    if path.suffix == ".gz":
+        import gzip
+
+        return io.TextIOWrapper(gzip.open(path, "rb"), encoding="utf-8-sig", newline="")
+    return open(path, encoding="utf-8-sig", newline="")
+
+
+def text_lines(loader: Loader, path: Path) -> Iterator[str]:
+    """Lines of a text file decoded one by one, so a bad byte names its own line.
+
+    Keeps ``loader.path``/``loader.position`` on the current line; a line that is not
+    UTF-8 goes to ``loader.reject`` (stop, or skip that line only).
+    """
+    import gzip
+
+    loader.path = path
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rb") as handle:
+        for number, raw in enumerate(handle, start=1):
+            loader.position = number
+            if number == 1 and raw.startswith(codecs.BOM_UTF8):
+                raw = raw[len(codecs.BOM_UTF8) :]
+            try:
+                yield raw.decode("utf-8")
+            except UnicodeDecodeError as error:
+                loader.reject(f"not valid UTF-8 ({error.reason} at byte {error.start})")
+
+
+def read_rows(
+    loader: Loader,
+    path: Path,
+    *,
+    delimiter: str = "\t",
+    header: bool = True,
+    quoted: bool | None = None,
+) -> Iterator[dict[str, str] | list[str]]:
+    """Rows of a delimited file (dicts when it has a header), tracking the line number.
+
+    Malformed rows (wrong number of fields, undecodable bytes) go to ``loader.reject``.
+    Tab-separated files of the field (KGX, Hetionet, HGNC) are not quoted, so by default
+    a quote in them is part of the value; CSV files, and TSV files exported with quotes
+    (ChEMBL's), use CSV quoting (``quoted=True``).
+    """
+    if quoted is None:
+        quoted = delimiter != "\t"
+    quoting = csv.QUOTE_MINIMAL if quoted else csv.QUOTE_NONE
+    reader = csv.reader(
+        text_lines(loader, path), delimiter=delimiter, strict=True, quoting=quoting
+    )
+    columns: list[str] | None = None
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            loader.reject(f"malformed row: {error}")
+            continue
+        if not row or (len(row) == 1 and not row[0].strip()):
+            continue
+        if header and columns is None:
+            columns = [c.strip() for c in row]
+            if len(set(columns)) != len(columns):
+                loader.reject(f"duplicate column names in header: {columns}")
+            continue
+        if columns is None:
+            yield row
+        elif len(row) != len(columns):
+            loader.reject(f"expected {len(columns)} fields, found {len(row)}")
+        else:
+            yield dict(zip(columns, row, strict=True))
+
+
+def require_columns(loader: Loader, row: dict[str, str], columns: list[str]) -> bool:
+    """Checks the first row of a table has the columns a loader needs."""
+    missing = [c for c in columns if c not in row]
+    if missing:
+        raise InputError(loader.path, loader.position, f"missing column(s): {', '.join(missing)}")
+    return True
+
+
+__all__ = [
+    "BadRecords", "Loader", "open_text", "read_rows", "require_columns", "text_lines"
+]
