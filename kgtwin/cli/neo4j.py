@@ -67,7 +67,13 @@ def neo4j_group() -> None:
 @click.option("--pagecache", help="Page cache size (default 1g).")
 @click.option("--timeout", type=float, default=180.0, show_default=True, help="Seconds to wait.")
 def start(home: Path | None, password: str | None, timeout: float, **sizes: Any) -> None:
-    """Assemble (first time), configure and start the server; wait until Bolt answers."""
+    """Assemble (first time), configure and start the server; wait until Bolt answers.
+
+    \b
+    Example:
+      kgtwin neo4j start                          # ~/.kgtwin/neo4j, ports 7687/7474
+      kgtwin neo4j start --home /data/neo4j --bolt-port 7688 --http-port 7475
+    """
     from kgtwin.neo4j.server import LocalServer, ServerConfig
 
     server = LocalServer(ServerConfig.load(home, **sizes))
@@ -80,7 +86,12 @@ def start(home: Path | None, password: str | None, timeout: float, **sizes: Any)
 @neo4j_group.command("stop")
 @_home_option
 def stop(home: Path | None) -> None:
-    """Stop the local server."""
+    """Stop the local server.
+
+    \b
+    Example:
+      kgtwin neo4j stop --home /data/neo4j
+    """
     from kgtwin.neo4j.server import LocalServer, ServerConfig
 
     server = LocalServer(ServerConfig.load(home))
@@ -91,7 +102,12 @@ def stop(home: Path | None) -> None:
 @_home_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def status(home: Path | None, as_json: bool) -> None:
-    """Where the local server listens, how to connect, whether it runs."""
+    """Where the local server listens, how to connect, whether it runs.
+
+    \b
+    Example:
+      kgtwin neo4j status --json
+    """
     from kgtwin.neo4j.server import LocalServer, ServerConfig
 
     report = LocalServer(ServerConfig.load(home)).status()
@@ -124,7 +140,12 @@ def _print_status(report: Any) -> None:
     help="Also write the .cypher files here (drag them onto Browser's Favorites drawer).",
 )
 def examples_command(export_dir: Path | None) -> None:
-    """Print example queries to paste into Neo4j Browser (:param lines first)."""
+    """Print example queries to paste into Neo4j Browser (:param lines first).
+
+    \b
+    Example:
+      kgtwin neo4j examples --export browser-favourites/
+    """
     from kgtwin.neo4j.examples import examples, export
 
     for example in examples():
