@@ -1,4 +1,4 @@
-"""Fixtures for tests that need a real Neo4j.
+"""Fixtures for tests that need a real Neo4j (registered for all tests in tests/conftest.py).
 
 Which server: the one named by ``KGTWIN_TEST_NEO4J_URI`` / ``_USERNAME`` / ``_PASSWORD``
 (and ``_BROWSER_URL`` for the Browser test) — ``.ci/neo4j-setup.sh`` writes them to
