@@ -184,4 +184,53 @@ def query(cypher: str, params: tuple[str, ...], fmt: str, write: bool, settings:
     click.echo(format_frame(frame, fmt))
 
 
-COMMANDS = [neo4j_group, query]
+def _echo_transfer(report: Any, where: str) -> None:
+    for label in report.loaded:
+        click.echo(f"copied   {label}")
+    for label in report.skipped:
+        click.echo(f"skipped  {label} (already there)")
+    click.echo(f"{where} now holds {report.nodes} nodes and {report.edges} edges.")
+
+
+@click.command("push")
+@neo4j_options
+@click.pass_context
+def push(ctx: click.Context, settings: Any) -> None:
+    """Copy the embedded store (--store) into Neo4j, source by source, with provenance.
+
+    Sources Neo4j already holds are skipped, so pushing again changes nothing.
+
+    \b
+    Example:
+      kgtwin --store kgtwin-store push                  # to the local server
+      kgtwin push --neo4j-uri neo4j://db.example.org:7687 --neo4j-user kg
+    """
+    from kgtwin.cli.common import open_cli_store
+    from kgtwin.neo4j.store import Neo4jStore
+    from kgtwin.neo4j.transfer import copy_graph
+
+    with open_cli_store(ctx, create=False) as embedded, Neo4jStore(settings) as neo4j:
+        report = copy_graph(embedded, neo4j)
+    _echo_transfer(report, f"Neo4j at {settings.uri}")
+
+
+@click.command("pull")
+@neo4j_options
+@click.pass_context
+def pull(ctx: click.Context, settings: Any) -> None:
+    """Copy the graph in Neo4j into the embedded store (--store), with provenance.
+
+    \b
+    Example:
+      kgtwin --store from-neo4j pull
+    """
+    from kgtwin.cli.common import open_cli_store
+    from kgtwin.neo4j.store import Neo4jStore
+    from kgtwin.neo4j.transfer import copy_graph
+
+    with Neo4jStore(settings) as neo4j, open_cli_store(ctx) as embedded:
+        report = copy_graph(neo4j, embedded)
+    _echo_transfer(report, f"the store at {ctx.obj['store_path']}")
+
+
+COMMANDS = [neo4j_group, query, push, pull]

@@ -97,39 +97,60 @@ def empty_graph(neo4j_driver):
     return neo4j_driver
 
 
-# The demo graph the example queries are written for. Labels are Biolink categories with
-# their ancestors; relationship types are Biolink predicates in upper snake case.
-DEMO_GRAPH = """
-CREATE (imatinib:Drug:ChemicalEntity:NamedThing {id: 'CHEBI:45783', name: 'imatinib',
-        xrefs: ['DRUGBANK:DB00619']})
-CREATE (abl1:Gene:GeneOrGeneProduct:NamedThing {id: 'HGNC:76', name: 'ABL1',
-        xrefs: ['NCBIGene:25']})
-CREATE (kit:Gene:GeneOrGeneProduct:NamedThing {id: 'HGNC:6342', name: 'KIT',
-        xrefs: ['NCBIGene:3815']})
-CREATE (pathway:Pathway:NamedThing {id: 'REACT:R-HSA-1433557', name: 'Signaling by SCF-KIT'})
-CREATE (cml:Disease:DiseaseOrPhenotypicFeature:NamedThing {id: 'MONDO:0011996',
-        name: 'chronic myelogenous leukemia'})
-CREATE (t2d:Disease:DiseaseOrPhenotypicFeature:NamedThing {id: 'MONDO:0005148',
-        name: 'type 2 diabetes mellitus'})
-CREATE (patient:Case:NamedThing {id: 'kgtwin.patient:P001', name: 'patient P001'})
-CREATE (imatinib)-[:DIRECTLY_PHYSICALLY_INTERACTS_WITH
-        {object_direction_qualifier: 'decreased'}]->(abl1)
-CREATE (imatinib)-[:REGULATES {object_direction_qualifier: 'decreased'}]->(kit)
-CREATE (kit)-[:PARTICIPATES_IN]->(pathway)
-CREATE (imatinib)-[:TREATS]->(cml)
-CREATE (kit)-[:GENE_ASSOCIATED_WITH_CONDITION]->(t2d)
-CREATE (imatinib)-[:TREATS {knowledge_level: 'prediction', score: 0.87,
-        model_id: 'transe-demo@1'}]->(t2d)
-CREATE (patient)-[:HAS_PHENOTYPE]->(cml)
-CREATE (patient)-[:HAS_SEQUENCE_VARIANT {object_direction_qualifier: 'increased'}]->(abl1)
-CREATE (patient)-[:ASSOCIATED_WITH_RESPONSE_TO {knowledge_level: 'prediction', score: 0.71,
-        model_id: 'twin:P001@v1'}]->(imatinib)
-CREATE (patient)-[:ASSOCIATED_WITH_RESPONSE_TO {knowledge_level: 'prediction', score: 0.83,
-        model_id: 'twin:P001@v2'}]->(imatinib)
-"""
+def _demo_records() -> dict[str, list]:
+    """The graph the example queries are written for, by source, as kgtwin records."""
+    from kgtwin.model import DIRECTION, DOWN, KNOWLEDGE_LEVEL, PREDICTED, UP, Edge, Node
+
+    imatinib, abl1, kit = "CHEBI:45783", "HGNC:76", "HGNC:6342"
+    pathway, cml, t2d = "REACT:R-HSA-1433557", "MONDO:0011996", "MONDO:0005148"
+    patient, sample = "KGTWIN.PATIENT:P001", "KGTWIN.SAMPLE:S001"
+    predicted = {KNOWLEDGE_LEVEL: PREDICTED}
+    return {
+        "curated": [
+            Node(imatinib, "biolink:Drug", "imatinib", xrefs=("DRUGBANK:DB00619",)),
+            Node(abl1, "biolink:Gene", "ABL1", xrefs=("NCBIGene:25",)),
+            Node(kit, "biolink:Gene", "KIT", xrefs=("NCBIGene:3815",)),
+            Node(pathway, "biolink:Pathway", "Signaling by SCF-KIT"),
+            Node(cml, "biolink:Disease", "chronic myelogenous leukemia"),
+            Node(t2d, "biolink:Disease", "type 2 diabetes mellitus"),
+            Edge(imatinib, "biolink:directly_physically_interacts_with", abl1,
+                 {DIRECTION: DOWN}),
+            Edge(imatinib, "biolink:regulates", kit, {DIRECTION: DOWN}),
+            Edge(kit, "biolink:participates_in", pathway),
+            Edge(imatinib, "biolink:treats", cml),
+            Edge(kit, "biolink:gene_associated_with_condition", t2d),
+        ],
+        "patients": [
+            Node(patient, "biolink:Case", "patient P001"),
+            Node(sample, "biolink:MaterialSample", "sample S001"),
+            Edge(sample, "biolink:derives_from", patient),
+            Edge(patient, "biolink:has_phenotype", cml),
+            Edge(patient, "biolink:treated_by", imatinib, properties={"status": "active"}),
+            Edge(sample, "biolink:has_sequence_variant", abl1, {DIRECTION: UP}),
+        ],
+        "transe-demo": [
+            Edge(imatinib, "biolink:treats", t2d, predicted,
+                 {"score": 0.87, "model_id": "transe-demo@1"}),
+        ],
+        "twin-P001": [
+            Edge(patient, "biolink:associated_with_response_to", imatinib,
+                 {**predicted, "twin_version": "1"}, {"score": 0.71, "model_id": "twin:P001@v1"}),
+            Edge(patient, "biolink:associated_with_response_to", imatinib,
+                 {**predicted, "twin_version": "2"}, {"score": 0.83, "model_id": "twin:P001@v2"}),
+        ],
+    }  # fmt: skip
 
 
 @pytest.fixture
-def demo_graph(empty_graph):
-    empty_graph.execute_query(DEMO_GRAPH)
+def demo_graph(empty_graph, neo4j_settings):
+    """The example graph, written through :class:`Neo4jStore` like any kgtwin load."""
+    from kgtwin.align import Aligner
+    from kgtwin.neo4j.store import Neo4jStore
+    from kgtwin.store.base import SourceInfo
+
+    align = Aligner()
+    with Neo4jStore(neo4j_settings) as store:
+        for name, records in _demo_records().items():
+            source = SourceInfo(name=name, version="1", checksum=name, loader="test@1")
+            store.load([align(record) for record in records], source)
     return empty_graph

@@ -41,11 +41,15 @@ def test_drug_targets_and_pathways(demo_graph):
 def test_everything_about_a_patient(demo_graph):
     example = by_name("2-patient-everything")
     frame = run_query(demo_graph, example.cypher, example.params)
-    assert sorted(zip(frame["relation"], frame["other_name"], strict=True)) == [
-        ("ASSOCIATED_WITH_RESPONSE_TO", "imatinib"),
-        ("ASSOCIATED_WITH_RESPONSE_TO", "imatinib"),
-        ("HAS_PHENOTYPE", "chronic myelogenous leukemia"),
-        ("HAS_SEQUENCE_VARIANT", "ABL1"),
+    rows = sorted(zip(frame["about"], frame["relation"], frame["direction"],
+                      frame["other_name"], strict=True))  # fmt: skip
+    assert rows == [
+        ("KGTWIN.PATIENT:P001", "ASSOCIATED_WITH_RESPONSE_TO", "out", "imatinib"),
+        ("KGTWIN.PATIENT:P001", "ASSOCIATED_WITH_RESPONSE_TO", "out", "imatinib"),
+        ("KGTWIN.PATIENT:P001", "DERIVES_FROM", "in", "sample S001"),
+        ("KGTWIN.PATIENT:P001", "HAS_PHENOTYPE", "out", "chronic myelogenous leukemia"),
+        ("KGTWIN.PATIENT:P001", "TREATED_BY", "out", "imatinib"),
+        ("KGTWIN.SAMPLE:S001", "HAS_SEQUENCE_VARIANT", "out", "ABL1"),
     ]
     assert set(frame["knowledge_level"]) == {"asserted", "prediction"}
 
