@@ -43,10 +43,8 @@ BATCH = 5_000
 RETRIES = 3
 
 SCHEMA = (
-    "CREATE CONSTRAINT kgtwin_node_id IF NOT EXISTS "
-    "FOR (n:NamedThing) REQUIRE n.id IS UNIQUE",
-    "CREATE CONSTRAINT kgtwin_alias IF NOT EXISTS "
-    "FOR (a:KgtwinAlias) REQUIRE a.alias IS UNIQUE",
+    "CREATE CONSTRAINT kgtwin_node_id IF NOT EXISTS FOR (n:NamedThing) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT kgtwin_alias IF NOT EXISTS FOR (a:KgtwinAlias) REQUIRE a.alias IS UNIQUE",
     "CREATE CONSTRAINT kgtwin_source IF NOT EXISTS FOR (s:KgtwinSource) REQUIRE s.sid IS UNIQUE",
     "CREATE CONSTRAINT kgtwin_measurement IF NOT EXISTS FOR (m:KgtwinMeasurement) "
     "REQUIRE (m.entity, m.feature, m.kind) IS UNIQUE",
@@ -229,8 +227,7 @@ class Neo4jStore(GraphReads):
     # --- ledger, checksum -------------------------------------------------------------
     def ledger(self) -> list[LedgerEntry]:
         rows = self._read(
-            "MATCH (l:KgtwinLoad) MATCH (s:KgtwinSource {sid: l.sid}) "
-            "RETURN s, l ORDER BY l.seq"
+            "MATCH (l:KgtwinLoad) MATCH (s:KgtwinSource {sid: l.sid}) RETURN s, l ORDER BY l.seq"
         )
         return [
             LedgerEntry(
@@ -316,4 +313,3 @@ class Neo4jStore(GraphReads):
 
 def _qualifier_text(edge: Edge) -> str:
     return qualifier_key(edge.qualifiers)
-

@@ -85,9 +85,7 @@ def test_record_values_never_become_cypher(neo4j_store):
 
 
 def test_unaligned_predicates_travel_as_related_to(neo4j_store, neo4j_driver):
-    neo4j_store.load(
-        [Edge("HGNC:1097", "umls:C0001", "HGNC:6840", aligned=False)], source()
-    )
+    neo4j_store.load([Edge("HGNC:1097", "umls:C0001", "HGNC:6840", aligned=False)], source())
     records, _, _ = neo4j_driver.execute_query(
         "MATCH ()-[r:RELATED_TO]->() RETURN r.predicate AS p, r.aligned AS aligned"
     )
