@@ -15,8 +15,10 @@
   ``knowledge_level``) for Cypher; their canonical text ``kgtwin_qualifiers`` is part
   of the relationship's identity.
 
-Labels and types are validated against the Biolink vocabulary and passed as parameters
-(Cypher 5.26's dynamic labels), so no record value ever becomes query text.
+Labels are validated against the Biolink vocabulary and passed as parameters (Cypher
+5.26's dynamic labels); relationship types are validated the same way and then written
+into the statement (a ``MERGE`` on a dynamic type is several times slower), so no
+record value ever becomes query text.
 """
 
 from __future__ import annotations
@@ -61,6 +63,13 @@ def relationship_type(biolink: Biolink, predicate: str) -> str:
     name = biolink.predicate(predicate).removeprefix(BIOLINK).upper()
     if not _TYPE.match(name):
         raise VocabularyError(f"Biolink predicate {predicate!r} cannot be a relationship type")
+    return name
+
+
+def check_type(name: str) -> str:
+    """``name`` if it is safe as a relationship type in query text (upper snake case)."""
+    if not _TYPE.match(name):
+        raise VocabularyError(f"{name!r} is not a relationship type kgtwin writes")
     return name
 
 

@@ -17,6 +17,7 @@ import pandas as pd
 from kgtwin.errors import InvalidIdentifierError, NotFoundError
 from kgtwin.ids import normalize
 from kgtwin.model import Edge, Node
+from kgtwin.neo4j import codec
 from kgtwin.store import queries
 from kgtwin.store.base import Direction, GraphCounts, Neighbor
 
@@ -73,16 +74,18 @@ class GraphReads:
     def edges(
         self, *, predicate: str | None = None, subject: str | None = None, object: str | None = None
     ) -> Iterator[Edge]:
-        where, params = [], {}
+        where, params, pattern = [], {}, "r"
         if predicate:
             where.append("r.predicate = $predicate")
             aligned = ":" not in predicate or predicate.startswith("biolink:")
             params["predicate"] = self.biolink.predicate(predicate) if aligned else predicate
+            # The type narrows the scan; it is checked by codec before entering the text.
+            pattern = "r:" + codec.check_type(codec.relationship_type(self.biolink, predicate))
         for name, value in (("subject", subject), ("object", object)):
             if value:
                 where.append(f"{name[0]}.id = ${name}")
                 params[name] = self.resolve(value) or value
-        query = "MATCH (s:NamedThing)-[r]->(o:NamedThing) "
+        query = f"MATCH (s:NamedThing)-[{pattern}]->(o:NamedThing) "
         query += ("WHERE " + " AND ".join(where) if where else "") + " "
         for s, raw, o in self._read(query + "RETURN s.id, properties(r), o.id " + _EDGE_ORDER,
                                     **params):  # fmt: skip
@@ -221,9 +224,9 @@ class GraphReads:
             )
         }
         (row,) = self._read(
-            "CALL { MATCH (n:NamedThing) WHERE n.aligned = false RETURN count(n) AS nodes } "
-            "CALL { MATCH ()-[r]->() WHERE r.aligned = false RETURN count(r) AS edges } "
-            "CALL { MATCH (m:KgtwinMeasurement) RETURN count(m) AS measurements } "
+            "CALL () { MATCH (n:NamedThing) WHERE n.aligned = false RETURN count(n) AS nodes } "
+            "CALL () { MATCH ()-[r]->() WHERE r.aligned = false RETURN count(r) AS edges } "
+            "CALL () { MATCH (m:KgtwinMeasurement) RETURN count(m) AS measurements } "
             "RETURN nodes, edges, measurements"
         )
         return GraphCounts(
