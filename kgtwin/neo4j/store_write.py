@@ -55,11 +55,30 @@ MERGE (a:KgtwinAlias {alias: alias})
 SET a.node = $node
 """
 
+# Nodes already stored under the id they keep (a re-load, a second source): one batch.
+_UPDATE_NODES = """
+UNWIND $rows AS row
+MATCH (n:NamedThing {id: row.id})
+WITH n, row, [l IN labels(n) WHERE NOT l IN row.labels] AS stale
+REMOVE n:$(stale)
+SET n:$(row.labels), n += row.props, n.category = row.category,
+    n.name = coalesce(row.name, n.name),
+    n.kgtwin_sources = n.kgtwin_sources + [s IN [$source] WHERE NOT s IN n.kgtwin_sources],
+    n.kgtwin_categories = n.kgtwin_categories
+        + [c IN row.categories WHERE NOT c IN n.kgtwin_categories],
+    n.kgtwin_json = [k IN coalesce(n.kgtwin_json, []) WHERE NOT k IN keys(row.props)]
+        + row.json_keys
+WITH row WHERE row.name IS NOT NULL
+MATCH (a:KgtwinAlias {alias: row.own})
+SET a.name = row.name
+"""
+
 # The record that carries the preferred id names the node, whatever the load order;
 # the node's xrefs are its other aliases.
 _REFRESH_NODE = """
-MATCH (n:NamedThing {id: $id})
-OPTIONAL MATCH (a:KgtwinAlias {node: $id})
+UNWIND $ids AS id
+MATCH (n:NamedThing {id: id})
+OPTIONAL MATCH (a:KgtwinAlias {node: id})
 WITH n, a ORDER BY a.alias
 WITH n, collect(a) AS aliases
 WITH n, aliases, [a IN aliases WHERE a.alias = n.id | a.name][0] AS own
@@ -117,6 +136,7 @@ class Neo4jBatchWriter:
             self._prefetch(i for n in nodes for i in (n.id, *n.xrefs))
             fresh, merges = self._split_fresh(nodes)
             self._create(fresh)
+            merges = self._update_in_place(merges)
             for node in merges:
                 self._merge_node(node)
             self.nodes += len(nodes)
@@ -183,6 +203,61 @@ class Neo4jBatchWriter:
                 self._aliases[member] = target
         self._run(_CREATE_NODES, rows=rows, source=self.source)
 
+    def _update_in_place(self, nodes: list[Node]) -> list[Node]:
+        """Batch the nodes whose ids all name one stored node that keeps its id; return
+        the others, which need the full equivalence merge."""
+        counts: dict[str, int] = {}
+        for node in nodes:
+            for member in {node.id, *node.xrefs}:
+                counts[member] = counts.get(member, 0) + 1
+        candidates: dict[str, Node] = {}
+        rest: list[Node] = []
+        for node in nodes:
+            members = {node.id, *node.xrefs}
+            targets = {self._aliases.get(m) for m in members}
+            if (len(targets) == 1 and None not in targets and node.aligned
+                    and all(counts[m] == 1 for m in members)):  # fmt: skip
+                candidates[node.id] = node
+            else:
+                rest.append(node)
+        if not candidates:
+            return rest
+        stored = {
+            row[0]: (set(row[1] or ()), set(row[2]))
+            for row in self._run(
+                "UNWIND $ids AS id MATCH (n:NamedThing {id: id}) "
+                "OPTIONAL MATCH (a:KgtwinAlias {node: id}) "
+                "RETURN id, n.kgtwin_categories, collect(a.alias)",
+                ids=sorted({self._aliases[n.id] for n in candidates.values()}),
+            )
+        }
+        rows, touched = [], set()
+        for node in candidates.values():
+            target = self._aliases[node.id]
+            categories, aliases = stored[target]
+            category = self.biolink.resolve_category(categories | {node.category})
+            if target in touched or preferred_id(aliases, category, self.biolink) != target:
+                rest.append(node)
+                continue
+            touched.add(target)
+            props, json_keys = codec.encode(node.properties)
+            rows.append(
+                {
+                    "id": target,
+                    "own": node.id,
+                    "labels": list(codec.labels(self.biolink, category)),
+                    "category": category,
+                    "categories": sorted({node.category, category}),
+                    "name": node.name,
+                    "props": props,
+                    "json_keys": json_keys,
+                }
+            )
+        if rows:
+            self._run(_UPDATE_NODES, rows=rows, source=self.source)
+            self._run(_REFRESH_NODE, ids=[row["id"] for row in rows])
+        return rest
+
     def _merge_node(self, node: Node) -> None:
         members = {node.id, *node.xrefs}
         existing = {self._aliases[m] for m in members if m in self._aliases}
@@ -221,7 +296,7 @@ class Neo4jBatchWriter:
             )
         for alias in members:
             self._aliases[alias] = target
-        self._run(_REFRESH_NODE, id=target)
+        self._run(_REFRESH_NODE, ids=[target])
 
     def _rekey(self, old: str, new: str) -> None:
         """Folds node ``old`` into ``new``: aliases, categories, provenance, edges move."""
