@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import IO
 
 from kgtwin.loaders.base import Loader
-from kgtwin.loaders.graph_kinds import curie, edge_kind, graph_kinds
+from kgtwin.loaders.graph_kinds import EdgeKind, curie, edge_kind, graph_kinds
 
 from kgtwin.model import Edge, Node, Record
 
@@ -35,17 +35,12 @@ def _open(path: Path) -> IO[bytes]:
     return open(path, "rb")
 
 
-def _plain(value: object) -> object:
-    """ijson gives Decimals for non-integral numbers; properties are JSON floats."""
-    from decimal import Decimal
-
-    if isinstance(value, Decimal):
-        return float(value)
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    return value
+def _properties(data: object, kind: str) -> dict[str, object]:
+    """An item's ``data`` as properties (ijson gives floats with ``use_float``)."""
+    found = {k: v for k, v in data.items() if v is not None and v != "" and v != []} \
+        if isinstance(data, dict) else {}
+    found["hetionet_kind"] = kind
+    return found
 
 
 class HetionetLoader(Loader):
@@ -58,6 +53,7 @@ class HetionetLoader(Loader):
         super().__init__(paths, skip_bad=skip_bad)
         self.kinds = graph_kinds(GRAPH)
         self._ids: dict[tuple[str, object], tuple[str, bool]] = {}
+        self._kinds: dict[tuple[str, str, str], EdgeKind] = {}
 
     def records(self) -> Iterator[Record]:
         for path in self.paths:
@@ -104,9 +100,7 @@ class HetionetLoader(Loader):
             self.reject(f"node of unknown kind {kind!r} or without identifier")
             return None
         ident, aligned = self._id(kind, identifier)
-        data = item.get("data") or {}
-        properties = {k: _plain(v) for k, v in data.items() if v not in (None, "", [])}
-        properties["hetionet_kind"] = kind
+        properties = _properties(item.get("data"), kind)
         return Node(id=ident, category=self.kinds["nodes"][kind]["category"],
                     name=item.get("name"), properties=properties, aligned=aligned)
 
@@ -118,9 +112,10 @@ class HetionetLoader(Loader):
             return None
         subject, subject_aligned = self._id(*source)
         object_, object_aligned = self._id(*target)
-        mapped = edge_kind(GRAPH, kind, source[0], target[0])
-        data = item.get("data") or {}
-        properties = {k: _plain(v) for k, v in data.items() if v not in (None, "", [])}
-        properties["hetionet_kind"] = kind
+        key = (kind, source[0], target[0])
+        mapped = self._kinds.get(key)
+        if mapped is None:
+            mapped = self._kinds[key] = edge_kind(GRAPH, *key)
+        properties = _properties(item.get("data"), kind)
         return Edge(subject, mapped.predicate, object_, qualifiers=dict(mapped.qualifiers),
                     properties=properties, aligned=subject_aligned and object_aligned)
