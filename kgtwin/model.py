@@ -110,15 +110,21 @@ class Measurement:
 Record = Node | Edge | Measurement
 
 
+# One encoder each, built once: json.dumps with options builds a new encoder per call,
+# which was the largest single cost of writing edges in bulk (same output).
+_QUALIFIER_ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"))
+_PROPERTY_ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), default=str)
+
+
 def qualifier_key(qualifiers: Mapping[str, str]) -> str:
     """Canonical text of a qualifier set ('' when empty), used as part of an edge's identity."""
     if not qualifiers:
         return ""
-    return json.dumps(dict(qualifiers), sort_keys=True, separators=(",", ":"))
+    return _QUALIFIER_ENCODER.encode(dict(qualifiers))
 
 
 def properties_text(properties: Mapping[str, Any]) -> str:
     """Canonical JSON text of properties, as stores keep them."""
     if not properties:
         return "{}"
-    return json.dumps(dict(properties), sort_keys=True, separators=(",", ":"), default=str)
+    return _PROPERTY_ENCODER.encode(dict(properties))
