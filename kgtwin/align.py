@@ -50,16 +50,16 @@ class Aligner:
     def edge(self, edge: Edge) -> Edge:
         if not edge.aligned:
             return edge
-        return replace(
-            edge,
-            subject=self.ids.normalize(edge.subject),
-            predicate=self.biolink.predicate(edge.predicate),
-            object=self.ids.normalize(edge.object),
-        )
+        subject = self.ids.normalize(edge.subject)
+        predicate = self.biolink.predicate(edge.predicate)
+        object_ = self.ids.normalize(edge.object)
+        if (subject, predicate, object_) == (edge.subject, edge.predicate, edge.object):
+            return edge  # already canonical: no copy (a million-row MAF is mostly this)
+        return replace(edge, subject=subject, predicate=predicate, object=object_)
 
     def measurement(self, measurement: Measurement) -> Measurement:
-        return replace(
-            measurement,
-            entity=self.ids.normalize(measurement.entity),
-            feature=self.ids.normalize(measurement.feature),
-        )
+        entity = self.ids.normalize(measurement.entity)
+        feature = self.ids.normalize(measurement.feature)
+        if entity == measurement.entity and feature == measurement.feature:
+            return measurement  # already canonical: no copy (matrices are millions of these)
+        return replace(measurement, entity=entity, feature=feature)
