@@ -79,9 +79,7 @@ class Biolink:
 
     def predicate_descendants(self, predicate: str) -> frozenset[str]:
         canonical = self.predicate(predicate)
-        return frozenset(
-            p for p in self._predicates if canonical in self._predicate_chain(p)
-        )
+        return frozenset(p for p in self._predicates if canonical in self._predicate_chain(p))
 
     def inverse(self, predicate: str) -> str | None:
         canonical = self.predicate(predicate)
@@ -193,7 +191,7 @@ class Biolink:
 def _key(name: str) -> str:
     text = name.strip()
     if text.lower().startswith(BIOLINK):
-        text = text[len(BIOLINK):]
+        text = text[len(BIOLINK) :]
     return re.sub(r"[\s_]+", "", text).casefold()
 
 

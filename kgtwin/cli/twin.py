@@ -1,0 +1,223 @@
+"""``kgtwin twin``: analyse, simulate and convert logical models (BNET, MaBoSS, SBML-qual)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+__all__ = ["COMMANDS", "twin"]
+
+_MODEL_HELP = "MODEL is .bnet, .bnd (its .cfg beside it, or --cfg) or SBML-qual (.sbml/.xml)."
+
+
+def _pairs(values: tuple[str, ...], option: str, convert) -> dict:
+    """``NODE=VALUE`` options into a dict, with a usage error naming the bad one."""
+    result = {}
+    for item in values:
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            raise click.BadParameter(f"{item!r} is not NODE=VALUE", param_hint=option)
+        try:
+            result[name.strip()] = convert(value.strip())
+        except ValueError as error:
+            raise click.BadParameter(f"{item!r}: {error}", param_hint=option) from None
+    return result
+
+
+def _switch(value: str) -> int:
+    if value not in ("0", "1"):
+        raise ValueError("value must be 0 or 1")
+    return int(value)
+
+
+def _probability(value: str) -> float:
+    probability = float(value)
+    if not 0.0 <= probability <= 1.0:
+        raise ValueError("probability must be in [0, 1]")
+    return probability
+
+
+def _load(model_path: Path, cfg: Path | None):
+    from kgtwin.twin.formats import load_model
+
+    return load_model(model_path, cfg=cfg)
+
+
+def _emit(data: dict, as_json: bool, text_lines) -> None:
+    if as_json:
+        click.echo(json.dumps(data, indent=2))
+    else:
+        for line in text_lines(data):
+            click.echo(line)
+
+
+model_argument = click.argument("model_path", metavar="MODEL", type=click.Path(path_type=Path))
+cfg_option = click.option(
+    "--cfg", type=click.Path(path_type=Path), help="MaBoSS .cfg (default: MODEL's .cfg)."
+)
+set_option = click.option(
+    "--set",
+    "fixed",
+    multiple=True,
+    metavar="NODE=0|1",
+    help="Hold a node on or off (input, mutation, drug); repeatable.",
+)
+json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+
+
+@click.group()
+def twin() -> None:
+    """Executable pathway twins: exact attractors and MaBoSS-style simulation.
+
+    \b
+    Example:
+      kgtwin twin attractors model.bnet --set EGF=1 --json
+      kgtwin twin simulate model.bnd --trajectories 10000 --max-time 50 --json
+    """
+
+
+@twin.command()
+@model_argument
+@cfg_option
+@set_option
+@click.option("--trap-spaces/--no-trap-spaces", default=True, help="Also list minimal trap spaces.")
+@click.option(
+    "--cyclic", is_flag=True, help="Also find every asynchronous attractor (slower on big models)."
+)
+@click.option("--limit", default=100_000, show_default=True, help="Most results to enumerate.")
+@json_option
+def attractors(
+    model_path: Path,
+    cfg: Path | None,
+    fixed: tuple[str, ...],
+    trap_spaces: bool,
+    cyclic: bool,
+    limit: int,
+    as_json: bool,
+) -> None:
+    """Steady states (exact), minimal trap spaces and, with --cyclic, all attractors.
+
+    All results are exact (symbolic, biodivine-aeon), not sampled. In trap spaces a
+    free node is null in JSON and * in text. MODEL is .bnet, .bnd (+ .cfg) or SBML-qual.
+
+    \b
+    Example:
+      kgtwin twin attractors model.bnet --set EGF=1 --set SOX10=0 --json
+      -> {"steady_states": [{"A": 0, "B": 1, ...}], "minimal_trap_spaces": [...]}
+    """
+    from kgtwin.twin import analysis
+
+    model = _load(model_path, cfg)
+    held = _pairs(fixed, "--set", _switch)
+    data: dict = {"model": model.name, "fixed": held, "exact": True}
+    data["steady_states"] = analysis.steady_states(model, held, limit=limit)
+    if trap_spaces:
+        data["minimal_trap_spaces"] = analysis.minimal_trap_spaces(model, held, limit=limit)
+    if cyclic:
+        data["attractors"] = [
+            {"states": a.states, "fixed": dict(a.fixed), "oscillating": list(a.oscillating)}
+            for a in analysis.attractors(model, held, limit=limit)
+        ]
+    _emit(data, as_json, _attractor_lines)
+
+
+def _attractor_lines(data: dict):
+    yield f"{len(data['steady_states'])} steady state(s) of {data['model']} (exact)"
+    for state in data["steady_states"]:
+        yield "  on: " + (" ".join(n for n, v in state.items() if v) or "(none)")
+    if "minimal_trap_spaces" in data:
+        yield f"{len(data['minimal_trap_spaces'])} minimal trap space(s)"
+        for space in data["minimal_trap_spaces"]:
+            free = [n for n, v in space.items() if v is None]
+            on = [n for n, v in space.items() if v == 1]
+            yield f"  on: {' '.join(on) or '(none)'}; free (*): {' '.join(free) or '(none)'}"
+    for attractor in data.get("attractors", []):
+        yield f"attractor of {attractor['states']} state(s); oscillating: " + (
+            " ".join(attractor["oscillating"]) or "(none)"
+        )
+
+
+@twin.command()
+@model_argument
+@cfg_option
+@set_option
+@click.option(
+    "--initial", multiple=True, metavar="NODE=P", help="Probability NODE starts on; repeatable."
+)
+@click.option("--trajectories", type=click.IntRange(min=1), help="Default: cfg or 10000.")
+@click.option("--max-time", type=click.FloatRange(min=0, min_open=True), help="Default: 50.")
+@click.option("--time-tick", type=click.FloatRange(min=0, min_open=True), help="Default: 0.5.")
+@click.option("--seed", type=click.IntRange(0, 2**32 - 1), help="Random seed (default 0).")
+@json_option
+def simulate(
+    model_path: Path,
+    cfg: Path | None,
+    fixed: tuple[str, ...],
+    initial: tuple[str, ...],
+    trajectories: int | None,
+    max_time: float | None,
+    time_tick: float | None,
+    seed: int | None,
+    as_json: bool,
+) -> None:
+    """Stochastic simulation with MaBoSS semantics: P(node on) over time, with 95 % CIs.
+
+    Continuous-time asynchronous updates at each node's up/down rate; initial states
+    drawn with each node's probability of being on (default 0.5, or the cfg's istate).
+    Same seed, same numbers. MODEL is .bnet, .bnd (+ .cfg) or SBML-qual.
+
+    \b
+    Example:
+      kgtwin twin simulate model.bnet --set EGF=1 --initial SOX10=0.2 \\
+          --trajectories 10000 --max-time 50 --seed 1 --json
+      -> {"final": {"A": 0.42, ...}, "final_ci": {...}, "times": [0, 0.5, ...],
+          "trajectories": {"A": [0.5, ...], ...}}
+    """
+    from kgtwin.twin.simulate import SimulationSettings
+    from kgtwin.twin.simulate import simulate as run
+
+    model = _load(model_path, cfg)
+    settings = SimulationSettings.from_model(
+        model, trajectories=trajectories, max_time=max_time, time_tick=time_tick, seed=seed
+    )
+    held = _pairs(fixed, "--set", _switch)
+    starts = _pairs(initial, "--initial", _probability)
+    result = run(model, settings, fixed=held, initial=starts)
+    data = {"model": model.name, "fixed": held, "initial": starts, **result.to_dict()}
+    _emit(data, as_json, _simulation_lines)
+
+
+def _simulation_lines(data: dict):
+    yield (
+        f"{data['n_trajectories']} trajectories of {data['model']} to t={data['times'][-1]}"
+        f" (seed {data['seed']}); P(on) at the end [95 % CI]:"
+    )
+    width = max(len(n) for n in data["final"])
+    for name, p in data["final"].items():
+        low, high = data["final_ci"][name]
+        yield f"  {name:<{width}}  {p:.4f}  [{low:.4f}, {high:.4f}]"
+
+
+@twin.command()
+@model_argument
+@click.argument("output", type=click.Path(path_type=Path))
+@cfg_option
+def convert(model_path: Path, output: Path, cfg: Path | None) -> None:
+    """Convert a model between BNET, MaBoSS (.bnd + .cfg) and SBML-qual, by extension.
+
+    BNET and SBML-qual carry no rates; SBML-qual keeps initial states that are certain.
+
+    \b
+    Example:
+      kgtwin twin convert BRAF_Model.bnd braf.sbml   # check it in GINsim
+      kgtwin twin convert model.bnet model.bnd       # writes model.bnd and model.cfg
+    """
+    from kgtwin.twin.formats import save_model
+
+    save_model(_load(model_path, cfg), output)
+    click.echo(f"wrote {output}")
+
+
+COMMANDS = [twin]
