@@ -20,7 +20,7 @@ from kgtwin.twin.formats import (
     loads_sbml,
     save_model,
 )
-from kgtwin.twin.model import LogicalModel
+from kgtwin.twin.model import LogicalModel, ModelError
 
 MODELS = ["braf", "flobak"]
 
@@ -233,6 +233,18 @@ def test_missing_file_and_bad_sbml_math(tmp_path: Path, braf: LogicalModel) -> N
     multi = dumps_sbml(braf).replace('qual:maxLevel="1"', 'qual:maxLevel="2"', 1)
     with pytest.raises(InputError, match="species PTEN is multi-valued"):
         loads_sbml(multi, path="m.sbml")
+
+
+def test_bad_sbml_species(braf: LogicalModel) -> None:
+    exported = dumps_sbml(braf)
+    unknown = exported.replace("<ci> p53 </ci>", "<ci> Nope </ci>", 1)
+    with pytest.raises(InputError, match=r"u.sbml:\d+: transition of PTEN: unknown species 'Nope'"):
+        loads_sbml(unknown, path="u.sbml")
+    twice = exported.replace('qual:id="AKT"', 'qual:id="PTEN"', 1)
+    with pytest.raises(InputError, match=r"d.sbml:\d+: species PTEN is defined twice"):
+        loads_sbml(twice, path="d.sbml")
+    with pytest.raises(ModelError, match="not a valid SBML id"):
+        dumps_sbml(loads_bnet("a.b, a.b\n"))
 
 
 def test_sbml_reader_understands_ginsim_style_relations() -> None:
