@@ -10,7 +10,7 @@ from kgtwin.errors import InputError
 from kgtwin.twin.expr import Expr, ExprSyntaxError, parse_expr
 
 NODE_NAME = re.compile(r"^[A-Za-z0-9_.]+$")
-RESERVED = frozenset({"and", "or", "not", "xor", "true", "false"})
+RESERVED = frozenset({"and", "or", "not", "xor", "true", "false"})  # as in model.Node
 
 
 def parse_rule(text: str, *, path: str | Path | None, line: int, node: str) -> Expr:
