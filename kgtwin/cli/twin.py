@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 from pathlib import Path
 
 import click
@@ -43,6 +44,14 @@ def _load(model_path: Path, cfg: Path | None):
     from kgtwin.twin.formats import load_model
 
     return load_model(model_path, cfg=cfg)
+
+
+def _provenance(model, **settings) -> dict:
+    """What a result was computed from: kgtwin version, model checksum, settings."""
+    from kgtwin import __version__
+    from kgtwin.twin.formats import model_checksum
+
+    return {"kgtwin": __version__, "model_sha256": model_checksum(model), **settings}
 
 
 def _emit(data: dict, as_json: bool, text_lines) -> None:
@@ -120,6 +129,7 @@ def attractors(
             {"states": a.states, "fixed": dict(a.fixed), "oscillating": list(a.oscillating)}
             for a in analysis.attractors(model, held, limit=limit)
         ]
+    data["provenance"] = _provenance(model, method="biodivine-aeon (exact, symbolic)")
     _emit(data, as_json, _attractor_lines)
 
 
@@ -186,6 +196,13 @@ def simulate(
     starts = _pairs(initial, "--initial", _probability)
     result = run(model, settings, fixed=held, initial=starts)
     data = {"model": model.name, "fixed": held, "initial": starts, **result.to_dict()}
+    data["provenance"] = _provenance(
+        model,
+        trajectories=settings.trajectories,
+        max_time=settings.max_time,
+        time_tick=settings.time_tick,
+        seed=settings.seed,
+    )
     _emit(data, as_json, _simulation_lines)
 
 
@@ -346,6 +363,13 @@ def respond(
         "ignored": list(twin_model.ignored),
         "n_trajectories": settings.trajectories,
         "responses": [_response_dict(r) for r in responses],
+        "provenance": _provenance(
+            model,
+            trajectories=settings.trajectories,
+            max_time=settings.max_time,
+            seed=settings.seed,
+            profile=asdict(profile),
+        ),
     }
     _emit(data, as_json, _response_lines)
 

@@ -170,3 +170,27 @@ def test_respond_rejects_a_bad_profile(toy_file: Path, tmp_path: Path) -> None:
             "twin", "respond", str(toy_file), "--profile", str(bad), "--drug", "x=A"
         )
         assert code == 1 and message in output, output
+
+
+def test_results_carry_provenance(braf: LogicalModel, tmp_path: Path) -> None:
+    from kgtwin.twin.formats import model_checksum
+
+    save_model(braf, tmp_path / "braf.bnd")
+    save_model(braf, tmp_path / "braf.bnet")
+    _, output = _run(
+        "twin",
+        "simulate",
+        str(tmp_path / "braf.bnd"),
+        "--trajectories",
+        "5",
+        "--seed",
+        "3",
+        "--json",
+    )
+    provenance = json.loads(output)["provenance"]
+    assert provenance["model_sha256"] == model_checksum(braf) and provenance["seed"] == 3
+    # the same logic read back from BNET lacks the cfg's settings: another checksum
+    _, output = _run(
+        "twin", "attractors", str(tmp_path / "braf.bnet"), "--json", "--no-trap-spaces"
+    )
+    assert json.loads(output)["provenance"]["model_sha256"] != model_checksum(braf)
