@@ -147,12 +147,12 @@ def test_agrees_with_maboss_on_the_published_model(braf: LogicalModel, tmp_path)
 
 
 def test_importing_the_twin_package_loads_no_engine() -> None:
-    """numba and AEON load on first use, so ``import kgtwin`` and the CLI start fast."""
+    """numba and AEON load on first use, so importing the twin API and CLI stays fast."""
     import subprocess
     import sys
 
     code = (
-        "import sys, kgtwin.twin, kgtwin.cli.main; "
+        "import sys, kgtwin.twin, kgtwin.cli.twin; "
         "print('numba' in sys.modules, 'biodivine_aeon' in sys.modules)"
     )
     output = subprocess.run(
