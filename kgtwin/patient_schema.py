@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 from kgtwin.model import Edge, Node
@@ -84,6 +85,7 @@ _THREE_LETTER = re.compile("|".join(AMINO_ACIDS))
 _MISSENSE = re.compile(r"^p\.[A-Z]\d+[A-Z]$")
 
 
+@lru_cache(maxsize=65_536)
 def protein_change(text: str | None) -> str | None:
     """HGVS protein changes in one spelling, so sources agree on a variant's identity.
 

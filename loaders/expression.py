@@ -142,9 +142,15 @@ class ExpressionLoader(PatientLoader):
     ) -> Iterator[Record]:
         present = [(s, v) for s, v in zip(layout.samples, values, strict=True) if v is not None]
         scores = zscores([v for _, v in present])
+        kind = self.kind
         for (sample, value), score in zip(present, scores, strict=True):
-            yield Measurement(sample, gene, self.kind, value, score)
-            yield from self.call_edge(sample, gene, value)
+            yield Measurement(sample, gene, kind, value, score)
+        if self.implies_edges:
+            for sample, value in present:
+                yield from self.call_edge(sample, gene, value)
+
+    #: Whether values imply edges (copy-number calls do, expression does not).
+    implies_edges = False
 
     def call_edge(self, sample: str, gene: str, value: float) -> Iterator[Record]:
         """Edges implied by a value (none for expression)."""
@@ -166,6 +172,7 @@ class CopyNumberLoader(ExpressionLoader):
     name = "copy-number"
     description = "Copy-number matrix (genes x samples; GISTIC calls or log2) -> measurements"
     kind = COPY_NUMBER
+    implies_edges = True
 
     def __init__(self, paths: list[Path], *, scale: str = "gistic", **options):
         super().__init__(paths, **options)

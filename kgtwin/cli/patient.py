@@ -46,6 +46,10 @@ def list_command(ctx: click.Context, as_json: bool) -> None:
     if not rows:
         click.echo("no patients in the store (load FHIR, phenopacket or clinical CSV files)")
         return
+    keys = {row["key_id"] for row in rows if row["key_id"]}
+    if len(keys) > 1:
+        click.echo(f"note: these patients were pseudonymised with {len(keys)} different keys; "
+                   "the same person loaded under two keys appears twice", err=True)
     for row in rows:
         who = ", ".join(v for v in (row["sex"], row["age_band"]) if v) or "-"
         diagnoses = "; ".join(row["diagnoses"]) or "no diagnosis"
