@@ -146,3 +146,20 @@ def test_measurements_follow_their_node_when_ids_merge(neo4j_store, tmp_path):
         assert list(expected["feature"]) == ["HGNC:1097", "HGNC:6840", "NCBIGene:673"]
         by_gene = neo4j_store.measurements(feature="ENSEMBL:ENSG00000157764")
         assert list(by_gene["value"]) == [2.5]
+
+
+def test_moved_edges_keep_every_property(neo4j_store, tmp_path):
+    """Edges stated on an id that later folds into another node move whole."""
+    loads = [
+        [Edge("ENSEMBL:ENSG00000157764", "biolink:regulates", "HGNC:6840", {DIRECTION: UP},
+              {"id": "shadow", "nested": {"a": 1}, "score": 0.4})],
+        [Node("HGNC:1097", "biolink:Gene", "BRAF", xrefs=("ENSEMBL:ENSG00000157764",))],
+    ]  # fmt: skip
+    with EmbeddedStore(tmp_path / "e") as embedded:
+        for index, records in enumerate(loads):
+            embedded.load(aligned(records), source(str(index), checksum=str(index)))
+            neo4j_store.load(aligned(records), source(str(index), checksum=str(index)))
+        assert snapshot(neo4j_store) == snapshot(embedded)
+    (edge,) = neo4j_store.edges()
+    assert edge.subject == "HGNC:1097"
+    assert dict(edge.properties) == {"id": "shadow", "nested": {"a": 1}, "score": 0.4}
