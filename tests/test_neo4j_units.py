@@ -79,6 +79,14 @@ def test_settings_precedence(tmp_path):
     assert "p-arg" not in repr(explicit)
 
 
+def test_local_password_never_goes_to_another_server(tmp_path):
+    (tmp_path / "password").write_text("local-secret\n")
+    remote = Neo4jSettings.resolve(home=tmp_path, env={"NEO4J_URI": "neo4j://db.example.org"})
+    assert remote.password is None
+    local = Neo4jSettings.resolve(home=tmp_path, env={"NEO4J_URI": "neo4j://localhost:7687"})
+    assert local.password == "local-secret"
+
+
 def test_settings_without_password_say_how(tmp_path):
     settings = Neo4jSettings.resolve(home=tmp_path, env={})
     with pytest.raises(Neo4jConnectionError, match="kgtwin neo4j start"):
