@@ -79,10 +79,11 @@ def test_cli_load_config(tmp_path):
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
+    from kgtwin.demo import load_knowledge
     from kgtwin.store import open_store
 
     store = open_store(tmp_path_factory.mktemp("demo") / "store")
-    reports = list(load_sources(store, DEMO_CONFIG))
+    reports = load_knowledge(store)
     assert all(r.bad == 0 for r in reports)
     yield store
     store.close()
