@@ -62,8 +62,8 @@ class Aligner:
         return replace(edge, subject=subject, predicate=predicate, object=object_)
 
     def measurement(self, measurement: Measurement) -> Measurement:
-        return replace(
-            measurement,
-            entity=self.ids.normalize(measurement.entity),
-            feature=self.ids.normalize(measurement.feature),
-        )
+        entity = self.ids.normalize(measurement.entity)
+        feature = self.ids.normalize(measurement.feature)
+        if entity == measurement.entity and feature == measurement.feature:
+            return measurement  # already canonical: matrices are millions of these
+        return replace(measurement, entity=entity, feature=feature)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from types import MappingProxyType
 from typing import Any
 
@@ -58,6 +58,18 @@ class Node:
         object.__setattr__(self, "xrefs", tuple(sorted(set(self.xrefs) - {self.id})))
         object.__setattr__(self, "properties", _frozen(self.properties))
 
+    def to_dict(self) -> dict[str, Any]:
+        """Plain, JSON-ready data (for ``--json`` output and data frames)."""
+        return {
+            "id": self.id,
+            "category": self.category,
+            "name": self.name,
+            "xrefs": list(self.xrefs),
+            "properties": dict(self.properties),
+            "provenance": [asdict(p) for p in self.provenance],
+            "aligned": self.aligned,
+        }
+
 
 @dataclass(frozen=True, slots=True)
 class Edge:
@@ -78,6 +90,18 @@ class Edge:
     def __post_init__(self) -> None:
         object.__setattr__(self, "qualifiers", _frozen(self.qualifiers))
         object.__setattr__(self, "properties", _frozen(self.properties))
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain, JSON-ready data (for ``--json`` output and data frames)."""
+        return {
+            "subject": self.subject,
+            "predicate": self.predicate,
+            "object": self.object,
+            "qualifiers": dict(self.qualifiers),
+            "properties": dict(self.properties),
+            "provenance": [asdict(p) for p in self.provenance],
+            "aligned": self.aligned,
+        }
 
     @property
     def key(self) -> tuple[str, str, str, str]:

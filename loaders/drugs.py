@@ -145,7 +145,9 @@ class ChemblActivityLoader(Loader):
         for path in self.paths:
             columns: dict[str, str] | None = None
             delimiter = self.delimiter or self._sniff(path)
-            for row in read_rows(self, path, delimiter=delimiter_for(path, delimiter)):
+            # ChEMBL's downloads quote every field, tab- or semicolon-separated.
+            rows = read_rows(self, path, delimiter=delimiter_for(path, delimiter), quoted=True)
+            for row in rows:
                 if columns is None:
                     columns = resolve_columns(self, list(row), CHEMBL_COLUMNS,
                                               ["molecule", "target", "pchembl"])

@@ -1,4 +1,5 @@
-"""The demo knowledge base that ships with kgtwin (see ``knowledge/README.md``).
+"""Demo data shipped with kgtwin: the knowledge base (``knowledge/``, see its README) and
+synthetic patients (the ``patients`` subpackage).
 
 Small but real: public identifiers and public facts about MAPK/ERK, PI3K/AKT/mTOR,
 apoptosis and cell-cycle signalling, approved drugs with their targets and indications,
