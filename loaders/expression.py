@@ -138,7 +138,8 @@ class ExpressionLoader(PatientLoader):
             try:
                 value = float(text)
             except ValueError:
-                self.reject(f"column {i + 1}: {text[:20]!r} is not a number")
+                # The cell is not quoted: a misplaced column may hold identifiers.
+                self.reject(f"column {i + 1}: not a number")
                 return None
             if not math.isfinite(value):
                 self.reject(f"column {i + 1}: value is not finite")
