@@ -155,8 +155,11 @@ class ChemblActivityLoader(Loader):
     def _sniff(path: Path) -> str:
         from kgtwin.loaders.base import open_text
 
-        with open_text(path) as handle:
-            first = handle.readline()
+        try:
+            with open_text(path) as handle:
+                first = handle.readline()
+        except UnicodeDecodeError:
+            return "\t"  # read_rows names the undecodable line
         return "\t" if first.count("\t") >= first.count(";") else ";"
 
     def _row(self, row: dict[str, str], columns: dict[str, str],

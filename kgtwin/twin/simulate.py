@@ -39,6 +39,8 @@ class SimulationSettings:
             raise ModelError("trajectories must be at least 1")
         if not (self.max_time > 0 and self.time_tick > 0):
             raise ModelError("max_time and time_tick must be positive")
+        if not 0 <= self.seed < 2**32:
+            raise ModelError("seed must be in [0, 2**32)")
 
     @classmethod
     def from_model(cls, model: LogicalModel, **overrides: float | int) -> SimulationSettings:
