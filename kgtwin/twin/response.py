@@ -50,6 +50,18 @@ class Action(StrEnum):
     INHIBITOR = "inhibitor"
     AGONIST = "agonist"
 
+    @classmethod
+    def from_direction(cls, qualifier: str) -> Action:
+        """From a Biolink ``object_direction_qualifier`` on a drug -> gene
+        ``biolink:regulates`` edge: ``decreased`` -> inhibitor, ``increased`` -> agonist."""
+        directions = {"decreased": cls.INHIBITOR, "increased": cls.AGONIST}
+        try:
+            return directions[qualifier.strip().lower()]
+        except KeyError:
+            raise ModelError(
+                f"direction {qualifier!r} is neither 'increased' nor 'decreased'"
+            ) from None
+
 
 @dataclass(frozen=True, kw_only=True)
 class Drug:
