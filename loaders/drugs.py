@@ -116,6 +116,8 @@ class ChemblActivityLoader(Loader):
     """
 
     name = "chembl-activities"
+    #: Options that name files (a sources file resolves them relative to itself).
+    path_options = ("target_map",)
     description = ("ChEMBL activity TSV (--option pchembl_min=6 organism='Homo sapiens' "
                    "target_map=chembl_uniprot_mapping.txt)")
 
