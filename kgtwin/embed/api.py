@@ -79,6 +79,7 @@ def train(
     tasks: Sequence[str] = DEFAULT_TASKS,
     split: SplitKind = "edges",
     test_triples: str | Path | None = None,
+    valid_triples: str | Path | None = None,
     namespace: str | None = None,
     remove_leaks: bool = True,
     test_fraction: float = 0.2,
@@ -88,13 +89,16 @@ def train(
 ) -> modeldir.TrainedModel:
     """Builds triples from the store, splits without leakage, trains, evaluates, saves.
 
-    ``overrides`` set single :class:`TrainConfig` fields (``epochs=20, model="TransE"``).
+    ``test_triples`` (and optionally ``valid_triples``) give a benchmark's held-out
+    statements instead of a split; ``remove_leaks=False`` keeps its training set as
+    published. ``overrides`` set single :class:`TrainConfig` fields (``epochs=20, model="TransE"``).
     """
     config = replace(config or TrainConfig(), **overrides)
     graph = triples_from_store(store, predicates)
     if test_triples is not None:
         given = read_test_triples(store, test_triples, namespace)
-        graph, the_split = explicit_split(graph, given, remove_leaks=remove_leaks)
+        valid = read_test_triples(store, valid_triples, namespace) if valid_triples else []
+        graph, the_split = explicit_split(graph, given, valid, remove_leaks=remove_leaks)
     else:
         the_split = make_split(graph, kind=split, tasks=tasks, test_fraction=test_fraction,
                                seed=config.seed)
