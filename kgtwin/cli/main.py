@@ -59,10 +59,11 @@ def cli(ctx: click.Context, store: Path, debug: bool) -> None:
 
 def _register_commands() -> None:
     """Each area of kgtwin adds its commands from its own module of this package."""
-    from kgtwin.cli import graph
+    from kgtwin.cli import embed, graph
 
-    for command in graph.COMMANDS:
-        cli.add_command(command)
+    for module in (graph, embed):
+        for command in module.COMMANDS:
+            cli.add_command(command)
 
 
 _register_commands()

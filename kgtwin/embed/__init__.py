@@ -8,6 +8,20 @@ needs them runs.
 from __future__ import annotations
 
 from kgtwin.embed.api import evaluate, evaluation_frame, train
+from kgtwin.embed.predict import Predictor, predict_repurpose, predict_targets
 from kgtwin.embed.train import MODELS, TrainConfig
+from kgtwin.embed.writeback import predictions_frame, remove_predictions, write_predictions
 
-__all__ = ["MODELS", "TrainConfig", "evaluate", "evaluation_frame", "train"]
+__all__ = [
+    "MODELS",
+    "Predictor",
+    "TrainConfig",
+    "evaluate",
+    "evaluation_frame",
+    "predict_repurpose",
+    "predict_targets",
+    "predictions_frame",
+    "remove_predictions",
+    "train",
+    "write_predictions",
+]
