@@ -8,12 +8,37 @@ from __future__ import annotations
 from functools import cache
 
 from kgtwin.loaders.base import Loader
+from kgtwin.loaders.drugs import ChemblActivityLoader, DrugIndicationLoader, DrugTargetLoader
+from kgtwin.loaders.gmt import GmtLoader
+from kgtwin.loaders.hetionet import HetionetLoader
+from kgtwin.loaders.hgnc import HgncLoader
+from kgtwin.loaders.interactions import SifLoader, SignedInteractionLoader
 from kgtwin.loaders.kgx import KgxLoader
+from kgtwin.loaders.logical_model import LogicalModelLoader
+from kgtwin.loaders.ontology import OboLoader, OwlLoader
+from kgtwin.loaders.primekg import PrimeKgLoader
+from kgtwin.loaders.reactome import ReactomeLoader
 from kgtwin.loaders.triples import TriplesLoader
 
 from kgtwin.registry import Registry
 
-BUILTIN: list[type[Loader]] = [KgxLoader, TriplesLoader]
+BUILTIN: list[type[Loader]] = [
+    KgxLoader,
+    TriplesLoader,
+    OboLoader,
+    OwlLoader,
+    HgncLoader,
+    DrugTargetLoader,
+    ChemblActivityLoader,
+    DrugIndicationLoader,
+    ReactomeLoader,
+    GmtLoader,
+    SifLoader,
+    SignedInteractionLoader,
+    LogicalModelLoader,
+    HetionetLoader,
+    PrimeKgLoader,
+]
 
 
 @cache

@@ -9,7 +9,7 @@ import click
 
 from kgtwin.cli.common import echo_json, open_cli_store, parse_pairs
 from kgtwin.errors import KgTwinError
-from kgtwin.load import load_files
+from kgtwin.load import LoadReport, load_files
 from kgtwin.loaders import loader_registry
 from kgtwin.model import Edge, Node
 
@@ -25,6 +25,9 @@ from kgtwin.model import Edge, Node
               help="A loader option (repeatable); see `kgtwin load --list`.")
 @click.option("--skip-bad", is_flag=True, help="Skip and count bad records instead of stopping.")
 @click.option("--force", is_flag=True, help="Load even if this exact source is already in.")
+@click.option("--config", "config", type=click.Path(path_type=Path, dir_okay=False),
+              help="Load every source a sources.yaml declares, in order (unchanged ones are "
+                   "skipped).")
 @click.pass_context
 def load(
     ctx: click.Context,
@@ -37,6 +40,7 @@ def load(
     options: tuple[str, ...],
     skip_bad: bool,
     force: bool,
+    config: Path | None,
 ) -> None:
     """Load FILES in FORMAT into the store (a merge; unchanged files are skipped).
 
@@ -45,10 +49,19 @@ def load(
       kgtwin load --list
       kgtwin load kgx nodes.tsv edges.tsv --source hetionet --version 1.0
       kgtwin load triples train.tsv --namespace umls
+      kgtwin load --config sources.yaml
     """
     if list_formats:
         for cls in sorted(loader_registry(), key=lambda c: c.name):
             click.echo(f"{cls.name:<16} {cls.description}")
+        return
+    if config is not None:
+        from kgtwin.sources import load_sources
+
+        with open_cli_store(ctx) as store:
+            for each in load_sources(store, config, skip_bad=skip_bad, force=force,
+                                     progress=True):
+                _echo_report(each)
         return
     if not format or not files:
         raise click.UsageError("give a FORMAT and at least one FILE (or --list)")
@@ -67,6 +80,10 @@ def load(
             force=force,
             progress=True,
         )
+    _echo_report(report)
+
+
+def _echo_report(report: LoadReport) -> None:
     if report.skipped:
         click.echo(f"unchanged: {report.source.path} is already loaded (use --force to reload)")
         return

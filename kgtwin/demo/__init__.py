@@ -1,0 +1,26 @@
+"""The demo knowledge base that ships with kgtwin (see ``knowledge/README.md``).
+
+Small but real: public identifiers and public facts about MAPK/ERK, PI3K/AKT/mTOR,
+apoptosis and cell-cycle signalling, approved drugs with their targets and indications,
+a MONDO/HP/GO slice and the published BRAF logical model, declared in one sources file.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from importlib.abc import Traversable
+
+
+def knowledge_folder() -> Traversable:
+    """The folder holding the demo's source files and ``sources.yaml``."""
+    return resources.files("kgtwin.demo").joinpath("knowledge")
+
+
+def knowledge_config() -> Traversable:
+    """The demo's ``sources.yaml``, for ``kgtwin load --config`` or
+    :func:`kgtwin.sources.load_sources` (the package is installed as files, so
+    ``Path(str(knowledge_config()))`` is a real path)."""
+    return knowledge_folder().joinpath("sources.yaml")
+
+
+__all__ = ["knowledge_config", "knowledge_folder"]

@@ -1,0 +1,277 @@
+"""Drugs: drug–target tables, ChEMBL activities and drug–indication tables.
+
+A drug–target statement is ``drug biolink:affects target`` with the aspect qualifier
+``activity``; when the action has a sign (inhibitor, antagonist: -1; agonist,
+activator: +1; see :data:`kgtwin.loaders.naming.ACTION_SIGNS`) the edge carries the
+direction qualifier, so an inhibitor is known to decrease its target's activity.
+Targets may be named by UniProt, symbol, Entrez, Ensembl or CURIE; they land on the HGNC
+gene node through its xrefs. An indication is ``biolink:treats`` when approved (status
+``approved`` or phase 4) and ``biolink:in_clinical_trials_for`` otherwise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from kgtwin.loaders.base import Loader, read_rows
+from kgtwin.loaders.naming import action_sign, direction, drug_curie, gene_curie, split_list
+from kgtwin.loaders.tables import cell, delimiter_for, resolve_columns
+
+from kgtwin.model import Edge, Node, Record
+
+AFFECTS = "biolink:affects"
+ASPECT = "object_aspect_qualifier"
+
+DRUG_TARGET_COLUMNS = {
+    "drug": ["drug_id", "drugbank_id", "DrugBank ID", "drug", "molecule_chembl_id",
+             "chembl_id", "drug_curie"],
+    "drug_name": ["drug_name", "name", "drug name", "pref_name", "molecule_name"],
+    "drug_xrefs": ["drug_xrefs", "xrefs", "drug_xref"],
+    "target": ["target", "target_id", "uniprot_id", "UniProt ID", "uniprot", "gene_symbol",
+               "gene", "Gene Name", "target_symbol", "hgnc_id"],
+    "target_name": ["target_name", "target name", "Uniprot Title", "protein_name"],
+    "action": ["action", "actions", "action_type", "Action Type", "mechanism"],
+    "references": ["references", "pmids", "pubmed_ids", "PubMed IDs", "source"],
+}
+
+
+def _name(value: str) -> str | None:
+    return value or None
+
+
+class DrugTargetLoader(Loader):
+    """Drug–target CSV/TSV (DrugBank style): drug id, name, target, action."""
+
+    name = "drug-targets"
+    description = ("drug-target table (DrugBank style CSV/TSV: drug id, name, target, "
+                   "action) -> signed biolink:affects edges")
+
+    def __init__(self, paths: list[Path], *, skip_bad: bool = False,
+                 delimiter: str | None = None, drug_category: str = "biolink:Drug"):
+        super().__init__(paths, skip_bad=skip_bad)
+        self.delimiter = delimiter
+        self.drug_category = drug_category
+
+    def records(self) -> Iterator[Record]:
+        seen: set[str] = set()
+        for path in self.paths:
+            columns: dict[str, str] | None = None
+            for row in read_rows(self, path, delimiter=delimiter_for(path, self.delimiter)):
+                if columns is None:
+                    columns = resolve_columns(self, list(row), DRUG_TARGET_COLUMNS,
+                                              ["drug", "target"])
+                yield from self._row(row, columns, seen)
+
+    def _row(self, row: dict[str, str], columns: dict[str, str],
+             seen: set[str]) -> Iterator[Record]:
+        drug, target = cell(row, columns, "drug"), cell(row, columns, "target")
+        if not drug or not target:
+            self.reject("row without a drug or a target")
+            return
+        drug, target = drug_curie(drug), gene_curie(target)
+        if drug not in seen:
+            seen.add(drug)
+            yield Node(id=drug, category=self.drug_category,
+                       name=_name(cell(row, columns, "drug_name")),
+                       xrefs=tuple(split_list(cell(row, columns, "drug_xrefs"), "|;")))
+        if target not in seen:
+            seen.add(target)
+            yield Node(id=target, category="biolink:Gene",
+                       name=_name(cell(row, columns, "target_name")))
+        action = cell(row, columns, "action")
+        properties: dict[str, object] = {}
+        if action:
+            properties["action"] = action.lower()
+        references = split_list(cell(row, columns, "references"), "|;,")
+        if references:
+            properties["references"] = references
+        yield Edge(drug, AFFECTS, target,
+                   qualifiers={ASPECT: "activity", **direction(action_sign(action))},
+                   properties=properties)
+
+
+CHEMBL_COLUMNS = {
+    "molecule": ["molecule_chembl_id", "Molecule ChEMBL ID", "compound_chembl_id"],
+    "molecule_name": ["molecule_name", "Molecule Name", "pref_name"],
+    "max_phase": ["molecule_max_phase", "Molecule Max Phase", "max_phase"],
+    "target": ["target_chembl_id", "Target ChEMBL ID"],
+    "target_name": ["target_name", "Target Name", "target_pref_name"],
+    "organism": ["target_organism", "Target Organism"],
+    "pchembl": ["pchembl_value", "pChEMBL Value"],
+    "standard_type": ["standard_type", "Standard Type"],
+    "action": ["action_type", "Action Type"],
+    "assay": ["assay_chembl_id", "Assay ChEMBL ID"],
+}
+
+
+class ChemblActivityLoader(Loader):
+    """ChEMBL activity export (TSV or ';'-CSV): compound -> target above a pChEMBL threshold.
+
+    Rows without a pChEMBL value or below ``pchembl_min`` are not statements and are
+    passed over (not bad). Targets are ChEMBL targets unless ``target_map`` names ChEMBL's
+    ``chembl_uniprot_mapping.txt``, which maps single-protein targets to UniProt (and so
+    onto HGNC genes). Several activities of one pair are one statement; the last row's
+    values are its properties.
+    """
+
+    name = "chembl-activities"
+    description = ("ChEMBL activity TSV (--option pchembl_min=6 organism='Homo sapiens' "
+                   "target_map=chembl_uniprot_mapping.txt)")
+
+    def __init__(self, paths: list[Path], *, skip_bad: bool = False,
+                 pchembl_min: float | str = 6.0, organism: str | None = "Homo sapiens",
+                 target_map: str | Path | None = None, delimiter: str | None = None):
+        super().__init__(paths, skip_bad=skip_bad)
+        self.pchembl_min = float(pchembl_min)
+        self.organism = organism or None
+        self.delimiter = delimiter
+        self.target_map = self._read_target_map(Path(target_map)) if target_map else {}
+
+    def _read_target_map(self, path: Path) -> dict[str, list[str]]:
+        """ChEMBL's mapping file: UniProt, ChEMBL target, description, target type."""
+        found: dict[str, list[str]] = {}
+        for row in read_rows(self, path, header=False):
+            if row and row[0].startswith("#"):
+                continue
+            if len(row) >= 4 and row[3].strip().upper() == "SINGLE PROTEIN":
+                found.setdefault(row[1].strip(), []).append(row[0].strip())
+        return found
+
+    def records(self) -> Iterator[Record]:
+        seen: set[str] = set()
+        for path in self.paths:
+            columns: dict[str, str] | None = None
+            delimiter = self.delimiter or self._sniff(path)
+            for row in read_rows(self, path, delimiter=delimiter_for(path, delimiter)):
+                if columns is None:
+                    columns = resolve_columns(self, list(row), CHEMBL_COLUMNS,
+                                              ["molecule", "target", "pchembl"])
+                yield from self._row(row, columns, seen)
+
+    @staticmethod
+    def _sniff(path: Path) -> str:
+        from kgtwin.loaders.base import open_text
+
+        try:
+            with open_text(path) as handle:
+                first = handle.readline()
+        except UnicodeDecodeError:
+            return "\t"  # read_rows names the undecodable line
+        return "\t" if first.count("\t") >= first.count(";") else ";"
+
+    def _row(self, row: dict[str, str], columns: dict[str, str],
+             seen: set[str]) -> Iterator[Record]:
+        text = cell(row, columns, "pchembl")
+        if not text:
+            return
+        try:
+            pchembl = float(text)
+        except ValueError:
+            self.reject(f"pChEMBL value {text!r} is not a number")
+            return
+        organism = cell(row, columns, "organism")
+        if pchembl < self.pchembl_min or (self.organism and organism and organism != self.organism):
+            return
+        molecule, target = cell(row, columns, "molecule"), cell(row, columns, "target")
+        if not molecule or not target:
+            self.reject("activity without a molecule or target ChEMBL id")
+            return
+        drug = drug_curie(molecule)
+        if drug not in seen:
+            seen.add(drug)
+            phase = cell(row, columns, "max_phase")
+            category = "biolink:Drug" if phase in {"4", "4.0"} else "biolink:SmallMolecule"
+            yield Node(id=drug, category=category, name=_name(cell(row, columns, "molecule_name")))
+        targets = [f"UniProtKB:{u}" for u in self.target_map.get(target, [])]
+        if not targets:
+            targets = [f"CHEMBL.TARGET:{target}"]
+            if targets[0] not in seen:
+                seen.add(targets[0])
+                yield Node(id=targets[0], category="biolink:Protein",
+                           name=_name(cell(row, columns, "target_name")))
+        action = cell(row, columns, "action")
+        properties: dict[str, object] = {"pchembl": pchembl}
+        for role in ("standard_type", "assay"):
+            if cell(row, columns, role):
+                properties[role] = cell(row, columns, role)
+        if action:
+            properties["action"] = action.lower()
+        for target_id in targets:
+            yield Edge(drug, AFFECTS, target_id,
+                       qualifiers={ASPECT: "activity", **direction(action_sign(action))},
+                       properties=properties)
+
+
+INDICATION_COLUMNS = {
+    "drug": ["drug_id", "drugbank_id", "drug", "molecule_chembl_id", "chembl_id"],
+    "drug_name": ["drug_name", "pref_name", "molecule_name"],
+    "disease": ["disease_id", "disease", "mondo_id", "indication_id", "efo_id", "mesh_id"],
+    "disease_name": ["disease_name", "indication", "efo_term", "mesh_heading"],
+    "phase": ["phase", "max_phase", "max_phase_for_ind", "clinical_phase"],
+    "status": ["status", "approval_status"],
+    "references": ["references", "source", "label", "refs"],
+}
+
+
+def disease_curie(value: str) -> str:
+    """``EFO_0000311`` -> ``EFO:0000311``; a bare MeSH id -> ``MESH:D…``."""
+    text = value.strip()
+    if ":" not in text and "_" in text:
+        return text.replace("_", ":", 1)
+    if ":" not in text and text[:1] in {"D", "C"} and text[1:].isdigit():
+        return f"MESH:{text}"
+    return text
+
+
+class DrugIndicationLoader(Loader):
+    """Drug–indication table: drug, disease, phase/status -> treats / in clinical trials for."""
+
+    name = "drug-indications"
+    description = ("drug-indication table (drug, disease, phase/status) -> biolink:treats "
+                   "(approved) or biolink:in_clinical_trials_for")
+
+    def __init__(self, paths: list[Path], *, skip_bad: bool = False,
+                 delimiter: str | None = None):
+        super().__init__(paths, skip_bad=skip_bad)
+        self.delimiter = delimiter
+
+    def records(self) -> Iterator[Record]:
+        seen: set[str] = set()
+        for path in self.paths:
+            columns: dict[str, str] | None = None
+            for row in read_rows(self, path, delimiter=delimiter_for(path, self.delimiter)):
+                if columns is None:
+                    columns = resolve_columns(self, list(row), INDICATION_COLUMNS,
+                                              ["drug", "disease"])
+                yield from self._row(row, columns, seen)
+
+    def _row(self, row: dict[str, str], columns: dict[str, str],
+             seen: set[str]) -> Iterator[Record]:
+        drug, disease = cell(row, columns, "drug"), cell(row, columns, "disease")
+        if not drug or not disease:
+            self.reject("row without a drug or a disease")
+            return
+        drug, disease = drug_curie(drug), disease_curie(disease)
+        phase_text, status = cell(row, columns, "phase"), cell(row, columns, "status").lower()
+        try:
+            phase = float(phase_text) if phase_text else None
+        except ValueError:
+            self.reject(f"phase {phase_text!r} is not a number")
+            return
+        for ident, category, role in ((drug, "biolink:Drug", "drug_name"),
+                                      (disease, "biolink:Disease", "disease_name")):
+            if ident not in seen and cell(row, columns, role):
+                seen.add(ident)
+                yield Node(id=ident, category=category, name=cell(row, columns, role))
+        approved = status == "approved" or (phase is not None and phase >= 4)
+        predicate = "biolink:treats" if approved else "biolink:in_clinical_trials_for"
+        properties: dict[str, object] = {}
+        if phase is not None:
+            properties["max_phase"] = phase
+        if status:
+            properties["status"] = status
+        references = split_list(cell(row, columns, "references"), "|;")
+        if references:
+            properties["references"] = references
+        yield Edge(drug, predicate, disease, properties=properties)

@@ -1,0 +1,89 @@
+"""HGNC's complete set (``hgnc_complete_set.txt``): the bridge between gene identifiers.
+
+Each approved gene becomes one ``biolink:Gene`` node named ``HGNC:<n>`` whose xrefs are
+its Entrez, Ensembl, UniProt and OMIM ids and its approved symbol (``hgnc.symbol:BRAF``),
+so a gene named by symbol in a MAF, by Ensembl id in an expression matrix, by UniProt in
+a drug-target table or by Entrez id in HPO lands on this node. Previous and alias
+symbols are kept as properties only: they are ambiguous (one alias can be another
+gene's symbol), so they must not merge nodes. Withdrawn entries are left out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from kgtwin.loaders.base import Loader, read_rows, require_columns
+from kgtwin.loaders.naming import SYMBOL, split_list
+
+from kgtwin.model import Node, Record
+
+#: Column -> the xref prefix its values get.
+XREF_COLUMNS = {
+    "entrez_id": "NCBIGene",
+    "ensembl_gene_id": "ENSEMBL",
+    "uniprot_ids": "UniProtKB",
+    "omim_id": "OMIM",
+}
+PROPERTY_COLUMNS = {
+    "name": "full_name",
+    "locus_group": "locus_group",
+    "locus_type": "locus_type",
+    "location": "location",
+    "alias_symbol": "alias_symbols",
+    "prev_symbol": "previous_symbols",
+    "gene_group": "gene_groups",
+}
+LIST_COLUMNS = {"alias_symbol", "prev_symbol", "gene_group", "uniprot_ids", "omim_id"}
+
+
+class HgncLoader(Loader):
+    """HGNC complete-set TSV: genes with their Entrez, Ensembl, UniProt and symbol xrefs."""
+
+    name = "hgnc"
+    description = "HGNC complete set TSV (hgnc_complete_set.txt): genes and their id xrefs"
+
+    def __init__(self, paths: list[Path], *, skip_bad: bool = False,
+                 include_withdrawn: bool = False):
+        super().__init__(paths, skip_bad=skip_bad)
+        self.include_withdrawn = include_withdrawn
+        self._symbols: dict[str, str] = {}
+
+    def records(self) -> Iterator[Record]:
+        for path in self.paths:
+            checked = False
+            for row in read_rows(self, path):
+                if not checked:
+                    checked = require_columns(self, row, ["hgnc_id", "symbol"])
+                node = self._gene(row)
+                if node is not None:
+                    yield node
+
+    def _gene(self, row: dict[str, str]) -> Node | None:
+        status = row.get("status", "").strip()
+        if status.lower().startswith("entry withdrawn") and not self.include_withdrawn:
+            return None
+        ident, symbol = row["hgnc_id"].strip(), row["symbol"].strip()
+        if not ident or not symbol:
+            self.reject("gene without hgnc_id or symbol")
+            return None
+        if not ident.upper().startswith("HGNC:"):
+            ident = f"HGNC:{ident}"
+        owner = self._symbols.setdefault(symbol, ident)
+        if owner != ident:
+            self.reject(f"symbol {symbol} is given to both {owner} and {ident}")
+            return None
+        xrefs = [f"{SYMBOL}:{symbol}"]
+        for column, prefix in XREF_COLUMNS.items():
+            for value in split_list(row.get(column)):
+                xrefs.append(f"{prefix}:{value.removeprefix(prefix + ':')}")
+        properties: dict[str, object] = {"symbol": symbol}
+        for column, key in PROPERTY_COLUMNS.items():
+            raw = row.get(column, "")
+            value: object = split_list(raw) if column in LIST_COLUMNS else raw.strip()
+            if value:
+                properties[key] = value
+        if status:
+            properties["status"] = status
+        return Node(id=ident, category="biolink:Gene", name=symbol, xrefs=tuple(xrefs),
+                    properties=properties)

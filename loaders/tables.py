@@ -1,0 +1,58 @@
+"""Column roles for loaders of tables whose exporters spell headers differently.
+
+DrugBank, ChEMBL, SIGNOR and OmniPath name the same column many ways ("DrugBank ID",
+``drugbank_id``, ``drug_id``). A loader declares the roles it needs and the spellings
+each role may have; the first row's header decides, and a missing required role stops
+the load naming the file and the spellings that would have worked.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from kgtwin.loaders.base import Loader
+
+from kgtwin.errors import InputError
+
+
+def column_key(name: str) -> str:
+    """``"Molecule ChEMBL ID"`` and ``molecule_chembl_id`` compare equal."""
+    return re.sub(r"[\s_\-.]+", "_", name.strip().lower())
+
+
+def resolve_columns(
+    loader: Loader,
+    header: list[str],
+    roles: dict[str, list[str]],
+    required: list[str],
+) -> dict[str, str]:
+    """Role -> the actual column name in ``header``; InputError if a required role is missing."""
+    by_key = {column_key(c): c for c in header}
+    found: dict[str, str] = {}
+    for role, spellings in roles.items():
+        for spelling in spellings:
+            if column_key(spelling) in by_key:
+                found[role] = by_key[column_key(spelling)]
+                break
+    missing = [r for r in required if r not in found]
+    if missing:
+        wanted = "; ".join(f"{r}: one of {', '.join(roles[r])}" for r in missing)
+        raise InputError(loader.path, loader.position, f"missing column(s) for {wanted}")
+    return found
+
+
+def delimiter_for(path: Path, given: str | None = None) -> str:
+    """The field separator: as given (``tab``/``comma``/``semicolon`` or a character), else
+    by extension (``.csv`` comma, anything else tab)."""
+    names = {"tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";"}
+    if given:
+        return names.get(given, given)
+    name = path.name.lower().removesuffix(".gz")
+    return "," if name.endswith(".csv") else "\t"
+
+
+def cell(row: dict[str, str], columns: dict[str, str], role: str) -> str:
+    """The stripped value of a role's column ('' when the role has no column)."""
+    column = columns.get(role)
+    return row.get(column, "").strip() if column else ""
