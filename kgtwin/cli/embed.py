@@ -29,8 +29,8 @@ def embed() -> None:
 @embed.command()
 @click.option("--out", "out", required=True, type=click.Path(path_type=Path),
               help="Model directory to write.")
-@click.option("--model", default="RotatE", show_default=True,
-              help="PyKEEN model: RotatE, ComplEx, TransE, DistMult, or any PyKEEN name.")
+@click.option("--model", default="DistMult", show_default=True,
+              help="PyKEEN model: DistMult, RotatE, ComplEx, TransE, or any PyKEEN name.")
 @click.option("--predicates", multiple=True, metavar="P[,P...]",
               help="Train on these predicates only (default: all).")
 @click.option("--task", "tasks", multiple=True, metavar="P[,P...]",

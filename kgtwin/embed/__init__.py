@@ -8,6 +8,7 @@ needs them runs.
 from __future__ import annotations
 
 from kgtwin.embed.api import evaluate, evaluation_frame, train
+from kgtwin.embed.demo import demo_step
 from kgtwin.embed.predict import Predictor, predict_repurpose, predict_targets
 from kgtwin.embed.train import MODELS, TrainConfig
 from kgtwin.embed.writeback import predictions_frame, remove_predictions, write_predictions
@@ -16,6 +17,7 @@ __all__ = [
     "MODELS",
     "Predictor",
     "TrainConfig",
+    "demo_step",
     "evaluate",
     "evaluation_frame",
     "predict_repurpose",

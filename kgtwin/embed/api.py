@@ -118,6 +118,7 @@ def train(
             "trained_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "epochs_run": result.epochs_run,
             "train_seconds": result.seconds,
+            "evaluate_seconds": result.evaluate_seconds,
             "versions": _versions(),
         },
         metrics={"pykeen": result.metrics, "losses": result.losses},

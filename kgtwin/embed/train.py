@@ -6,9 +6,15 @@ hands everything else to :func:`pykeen.pipeline.pipeline` unchanged: the same ca
 PyKEEN user would write, which is what keeps kgtwin's overhead near zero and its
 results equal to PyKEEN's.
 
-Defaults (``TrainConfig()``) were tuned on the demo graph (see ``docs`` in
-``kgtwin.embed.__init__``): RotatE, 64 dimensions, 8 negatives per positive, Adam at
-0.01, early stopping on validation Hits@10 every 10 epochs with patience 2.
+Defaults (``TrainConfig()``) were tuned on the demo knowledge base with held-out
+``treats`` statements (``python benchmarks/embed.py tune``): DistMult, 64 dimensions,
+8 negatives per positive, Adam at 0.01, batch 256, up to 100 epochs with early stopping
+on validation Hits@10 every 10 epochs (patience 2). Overall filtered MRR over split
+seeds 42/1/2: DistMult 0.59/0.43/0.45, RotatE 0.23/0.30/0.30, TransE 0.29/-/0.16,
+ComplEx 0.13 (seed 42); the degree baseline 0.25/0.31/0.24, the path-count baseline
+0.57/0.48/0.48. DistMult beats the degree prior on every seed and is level with the
+path counts — on a 225-node graph with ~11 held-out indications; expect different
+winners on large graphs, where RotatE/ComplEx usually do better.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ import hashlib
 import json
 import logging
 import tempfile
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
@@ -45,7 +52,7 @@ EVALUATION_BATCH = 256
 class TrainConfig:
     """Everything that decides a trained model, saved with it (``config.json``)."""
 
-    model: str = "RotatE"
+    model: str = "DistMult"
     embedding_dim: int = 64
     epochs: int = 100
     batch_size: int = 256
@@ -166,6 +173,7 @@ class TrainResult:
     losses: list[float]
     epochs_run: int
     seconds: float
+    evaluate_seconds: float
 
 
 def train_model(
@@ -203,6 +211,7 @@ def train_model(
         losses=[float(x) for x in result.losses],
         epochs_run=len(result.losses),
         seconds=float(result.train_seconds),
+        evaluate_seconds=float(result.evaluate_seconds),
     )
 
 
@@ -218,7 +227,11 @@ def _frozen_heap() -> Iterator[None]:
     gc.collect()
     gc.freeze()
     try:
-        yield
+        with warnings.catch_warnings():
+            # noise that says nothing to a kgtwin user (no GPU present; PyKEEN internals)
+            warnings.filterwarnings("ignore", message=".*pin_memory.*")
+            warnings.filterwarnings("ignore", message="Training instances are always shuffled")
+            yield
     finally:
         gc.unfreeze()
 
