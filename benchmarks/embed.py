@@ -105,17 +105,19 @@ def generated_graph(drugs: int, seed: int = 0):
 
     plan = [("Drug", "biolink:affects[decreased]", "Gene", 250_000),
             ("Drug", "biolink:affects[increased]", "Gene", 50_000),
-            ("Gene", "biolink:interacts_with", "Gene", 700_000),
+            ("Gene", "biolink:interacts_with", "Gene", 1_000_000),
             ("Gene", "biolink:participates_in", "Pathway", 150_000),
             ("Gene", "biolink:gene_associated_with_condition", "Disease", 60_000),
-            ("Gene", "biolink:expressed_in", "AnatomicalEntity", 900_000),
+            ("Gene", "biolink:expressed_in", "AnatomicalEntity", 1_300_000),
             ("Disease", "biolink:has_phenotype", "PhenotypicFeature", 120_000),
             ("Drug", "biolink:treats", "Disease", 20_000)]
     blocks = []
     for head, relation, tail, count in plan:
         blocks.append(np.stack([pick(head, count), np.full(count, relation, dtype=object),
                                 pick(tail, count)], axis=1))
-    triples = np.unique(np.concatenate(blocks).astype(str), axis=0)
+    import pandas as pd
+
+    triples = pd.DataFrame(np.concatenate(blocks)).drop_duplicates().to_numpy(dtype=str)
     categories = {e: f"biolink:{kind}" for kind, ids in names.items() for e in ids}
     return GraphTriples(triples, categories, {e: None for e in categories})
 

@@ -30,7 +30,7 @@ import numpy as np
 
 from kgtwin.embed.split import Split
 from kgtwin.embed.train import TrainConfig
-from kgtwin.embed.triples import GraphTriples
+from kgtwin.embed.triples import GraphTriples, map_triples
 from kgtwin.errors import KgTwinError
 from kgtwin.store.base import GraphStore
 
@@ -70,11 +70,8 @@ class TrainedModel:
     def mapped(self, indices: np.ndarray | None = None) -> np.ndarray:
         """Triples (all, or ``indices``) as id rows."""
         rows = self.graph.triples if indices is None else self.graph.triples[indices]
-        out = np.empty(rows.shape, dtype=np.int64)
-        out[:, 0] = [self.entity_to_id[e] for e in rows[:, 0]]
-        out[:, 1] = [self.relation_to_id[r] for r in rows[:, 1]]
-        out[:, 2] = [self.entity_to_id[e] for e in rows[:, 2]]
-        return out
+        return map_triples(rows, self.entity_to_id, self.relation_to_id)
+
 
 
 def save(trained: TrainedModel, directory: str | Path) -> Path:

@@ -18,7 +18,6 @@ import pandas as pd
 
 from kgtwin.embed import modeldir
 from kgtwin.embed.baselines import ModelScorer, Side
-from kgtwin.embed.evaluation import candidate_mask
 from kgtwin.embed.explain import PathIndex, entity_embeddings, explain_pair, nearest_positives
 from kgtwin.embed.modeldir import TrainedModel
 from kgtwin.embed.triples import base_predicate
@@ -50,9 +49,20 @@ class Predictor:
         relation_labels = [""] * len(trained.relation_to_id)
         for label, index in trained.relation_to_id.items():
             relation_labels[index] = label
+        self.relation_labels = relation_labels
         self.paths = PathIndex.build(self.mapped, len(self.labels), relation_labels)
         self.embeddings = entity_embeddings(trained.model)
         self.scorer = ModelScorer(trained.model)
+        counts = np.bincount(self.mapped[:, 1], minlength=len(relation_labels))
+        self.relation_counts = dict(zip(relation_labels, counts.tolist(), strict=True))
+        codes = {c: i for i, c in enumerate(sorted(set(trained.graph.categories.values())))}
+        self.category_codes = np.array(
+            [codes.get(trained.graph.categories.get(e), -1) for e in self.labels]
+        )
+        self._pools: dict[tuple[str, str], np.ndarray] = {}
+        order = np.lexsort((self.mapped[:, 0], self.mapped[:, 1]))
+        self._by_relation = self.mapped[order]  # sorted by relation: one slice per relation
+        self._starts = np.searchsorted(self._by_relation[:, 1], np.arange(len(relation_labels) + 1))
 
     @classmethod
     def open(cls, model: str | Path | TrainedModel, store: GraphStore | None = None) -> Predictor:
@@ -75,9 +85,9 @@ class Predictor:
     def relation(self, predicates: tuple[str, ...] | str) -> str:
         """The model's relation for the first predicate it knows (most statements wins)."""
         wanted = (predicates,) if isinstance(predicates, str) else predicates
-        counts = pd.Series(self.trained.graph.triples[:, 1]).value_counts()
+        counts = self.relation_counts
         for predicate in wanted:
-            labels = [r for r in counts.index if base_predicate(r) == predicate]
+            labels = [r for r, n in counts.items() if n and base_predicate(r) == predicate]
             if labels:
                 return max(labels, key=lambda r: counts[r])
         raise KgTwinError(
@@ -95,7 +105,7 @@ class Predictor:
         relation_id = self.trained.relation_to_id[relation]
         anchor_id = self.entity(anchor)
         scores = self.scorer.scores(np.array([anchor_id]), np.array([relation_id]), side)[0]
-        pool = candidate_mask(self.trained, relation, side)
+        pool = self.candidates(relation, side)
         pool[anchor_id] = False
         known = self._linked(anchor_id, relation, side)
         pool[known] = False
@@ -129,12 +139,24 @@ class Predictor:
             })
         return pd.DataFrame(rows, columns=COLUMNS)
 
+    def candidates(self, relation: str, side: Side) -> np.ndarray:
+        """Mask of entities whose category fills ``side`` of ``relation`` (a fresh copy)."""
+        key = (relation, side)
+        if key not in self._pools:
+            rows = self._rows(self.trained.relation_to_id[relation])
+            fillers = np.unique(rows[:, 0 if side == "head" else 2])
+            wanted = np.unique(self.category_codes[fillers])
+            self._pools[key] = np.isin(self.category_codes, wanted[wanted >= 0])
+        return self._pools[key].copy()
+
+    def _rows(self, relation_id: int) -> np.ndarray:
+        return self._by_relation[self._starts[relation_id] : self._starts[relation_id + 1]]
+
     def _linked(self, anchor: int, relation: str, side: Side) -> np.ndarray:
         """Entities already linked to the anchor by the relation's predicate (any split)."""
         predicate = base_predicate(relation)
-        relation_ids = [i for r, i in self.trained.relation_to_id.items()
-                        if base_predicate(r) == predicate]
-        rows = self.mapped[np.isin(self.mapped[:, 1], relation_ids)]
+        rows = np.concatenate([self._rows(i) for r, i in self.trained.relation_to_id.items()
+                               if base_predicate(r) == predicate])
         if side == "head":
             linked = set(rows[rows[:, 2] == anchor][:, 0].tolist())
         else:

@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from kgtwin.embed.split import Split
-from kgtwin.embed.triples import GraphTriples
+from kgtwin.embed.triples import GraphTriples, map_triples
 from kgtwin.errors import KgTwinError
 
 if TYPE_CHECKING:
@@ -104,7 +104,7 @@ def factories(graph: GraphTriples, split: Split) -> Factories:
 
     entity_to_id = {e: i for i, e in enumerate(graph.entities)}
     relation_to_id = {r: i for i, r in enumerate(graph.relations)}
-    mapped = _map(graph.triples, entity_to_id, relation_to_id)
+    mapped = map_triples(graph.triples, entity_to_id, relation_to_id)
 
     def make(indices: np.ndarray) -> TriplesFactory:
         rows = torch.as_tensor(np.unique(mapped[indices], axis=0).reshape(-1, 3))
@@ -122,14 +122,6 @@ def factories(graph: GraphTriples, split: Split) -> Factories:
         entity_to_id=entity_to_id,
         relation_to_id=relation_to_id,
     )
-
-
-def _map(triples: np.ndarray, entities: dict[str, int], relations: dict[str, int]) -> np.ndarray:
-    out = np.empty(triples.shape, dtype=np.int64)
-    out[:, 0] = [entities[e] for e in triples[:, 0]]
-    out[:, 1] = [relations[r] for r in triples[:, 1]]
-    out[:, 2] = [entities[e] for e in triples[:, 2]]
-    return out
 
 
 def pipeline_kwargs(config: TrainConfig, *, validation: bool, progress: bool) -> dict[str, Any]:

@@ -158,3 +158,15 @@ def _references(edge: Edge) -> tuple[StatementKey, ...]:
     texts = value if isinstance(value, list | tuple) else str(value).split("|")
     keys = (parse_reference(str(text)) for text in texts)
     return tuple(k for k in keys if k is not None)
+
+
+def map_triples(
+    rows: np.ndarray, entity_to_id: dict[str, int], relation_to_id: dict[str, int]
+) -> np.ndarray:
+    """Labelled triples to id rows (a hash lookup per cell, vectorised through pandas)."""
+    import pandas as pd
+
+    out = np.empty(rows.shape, dtype=np.int64)
+    for column, mapping in ((0, entity_to_id), (1, relation_to_id), (2, entity_to_id)):
+        out[:, column] = pd.Series(rows[:, column]).map(mapping).to_numpy(dtype=np.int64)
+    return out
