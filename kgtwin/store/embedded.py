@@ -59,7 +59,7 @@ class EmbeddedStore:
         self.db.execute("PRAGMA journal_mode = WAL")
         self.db.execute("PRAGMA synchronous = NORMAL")
         self.db.execute("PRAGMA cache_size = -262144")  # 256 MiB
-        self.db.execute("PRAGMA temp_store = MEMORY")
+        self.db.execute("PRAGMA temp_store = FILE")  # large loads stage on disk, not in RAM
         self._prepare_schema()
         self._provenance_cache: dict[int, Provenance] = {}
 
