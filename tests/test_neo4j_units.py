@@ -148,3 +148,17 @@ def test_codec_labels_and_types_come_from_biolink():
     for bad in ["TREATS]->() DETACH DELETE n //", "treats", "A-B", ""]:
         with pytest.raises(VocabularyError):
             codec.check_type(bad)
+
+
+def test_store_locations_that_are_neo4j_uris(tmp_path):
+    from pathlib import Path
+
+    from kgtwin.store import EmbeddedStore, neo4j_uri, open_store
+
+    # click's Path type collapses '//': the URI must survive that.
+    assert neo4j_uri(Path("bolt://127.0.0.1:7687")) == "bolt://127.0.0.1:7687"
+    assert neo4j_uri("neo4j+s://db.example.org:7687") == "neo4j+s://db.example.org:7687"
+    assert neo4j_uri(tmp_path / "bolt-store") is None
+    assert neo4j_uri("kgtwin-store") is None
+    with open_store(tmp_path / "bolt-store") as store:
+        assert isinstance(store, EmbeddedStore)

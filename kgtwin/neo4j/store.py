@@ -176,16 +176,23 @@ class Neo4jStore(GraphReads):
                 options=source.options_text,
                 now=_now(),
             ).single()[0]
-        writer = Neo4jBatchWriter(tx, self.biolink, source_id)
+        # Taking the meta node's write lock also serialises concurrent loads.
+        next_seq = tx.run(
+            "MATCH (m:KgtwinMeta {key: 'kgtwin'}) SET m.next_edge = coalesce(m.next_edge, 0) "
+            "RETURN m.next_edge"
+        ).single()[0]
+        writer = Neo4jBatchWriter(tx, self.biolink, source_id, next_seq)
         iterator = iter(records)
         while batch := list(islice(iterator, self.batch_size)):
             writer.write(batch)
+        writer.flush()
         tx.run(
             "MATCH (m:KgtwinMeta {key: 'kgtwin'}) SET m.next_load = m.next_load + 1, "
-            "m.revision = m.revision + 1, m.checksum = null "
+            "m.revision = m.revision + 1, m.checksum = null, m.next_edge = $next_seq "
             "CREATE (:KgtwinLoad {seq: m.next_load, sid: $sid, loaded_at: $now, "
             "nodes: $nodes, edges: $edges, measurements: $measurements})",
             sid=source_id,
+            next_seq=writer.next_seq,
             now=_now(),
             nodes=writer.nodes,
             edges=writer.edges,

@@ -21,7 +21,9 @@ from kgtwin.neo4j import codec
 from kgtwin.store import queries
 from kgtwin.store.base import Direction, GraphCounts, Neighbor
 
-_EDGE_ORDER = "ORDER BY s.id, r.predicate, o.id, r.kgtwin_qualifiers"
+# Edges come in the order they were first stated (``kgtwin_seq``), like the embedded
+# store's row ids, so both back ends list neighbours and paths alike.
+_EDGE_ORDER = "ORDER BY r.kgtwin_seq"
 
 
 class GraphReads:
@@ -109,7 +111,7 @@ class GraphReads:
             rows = self._read(
                 f"MATCH (c:NamedThing {{id: $id}}) MATCH {pattern} WHERE x:NamedThing "
                 "RETURN startNode(r).id, properties(r), endNode(r).id, properties(x) "
-                "ORDER BY elementId(r)",
+                "ORDER BY r.kgtwin_seq",
                 id=center,
             )
             for subject, raw, object_, other in rows:
@@ -139,8 +141,7 @@ class GraphReads:
         rows = self._read(
             "UNWIND $ids AS id MATCH (n:NamedThing {id: id})-[r]-(x:NamedThing) "
             "WITH DISTINCT r RETURN elementId(r), startNode(r).id, endNode(r).id, "
-            "properties(r) ORDER BY startNode(r).id, r.predicate, endNode(r).id, "
-            "r.kgtwin_qualifiers",
+            "properties(r) ORDER BY r.kgtwin_seq",
             ids=frontier,
         )
         return [tuple(row) for row in rows]

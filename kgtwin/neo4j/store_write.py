@@ -93,7 +93,8 @@ UNWIND $rows AS row
 MATCH (s:NamedThing {id: row.subject})
 MATCH (o:NamedThing {id: row.object})
 MERGE (s)-[r:%s {predicate: row.predicate, kgtwin_qualifiers: row.qualifier_key}]->(o)
-ON CREATE SET r += row.qualifiers, r.aligned = row.aligned, r.kgtwin_sources = []
+ON CREATE SET r += row.qualifiers, r.aligned = row.aligned, r.kgtwin_sources = [],
+              r.kgtwin_seq = row.seq
 SET r += row.props,
     r.kgtwin_sources = r.kgtwin_sources + [s IN row.sources WHERE NOT s IN r.kgtwin_sources],
     r.kgtwin_json = [k IN coalesce(r.kgtwin_json, []) WHERE NOT k IN keys(row.props)]
@@ -118,13 +119,22 @@ SET m.value = row.value, m.zscore = row.zscore,
 """
 
 
+_CHUNK = 5_000
+#: Staged edges are flushed at this many, to bound memory; below it (every load the
+#: tests and the demo make) edge order matches the embedded store's exactly.
+_STAGE_LIMIT = 200_000
+
+
 class Neo4jBatchWriter:
     """Merges batches of records into the open transaction ``tx`` of one load."""
 
-    def __init__(self, tx: Any, biolink: Biolink, source_id: int):
+    def __init__(self, tx: Any, biolink: Biolink, source_id: int, next_seq: int = 0):
         self.tx = tx
         self.biolink = biolink
         self.source = source_id
+        #: The next edge's ``kgtwin_seq`` (creation order, as the embedded row ids).
+        self.next_seq = next_seq
+        self._staged: list[dict[str, Any]] = []
         self.nodes = self.edges = self.measurements = 0
         self._aliases: dict[str, str] = {}
 
@@ -300,6 +310,7 @@ class Neo4jBatchWriter:
 
     def _rekey(self, old: str, new: str) -> None:
         """Folds node ``old`` into ``new``: aliases, categories, provenance, edges move."""
+        self.flush()  # staged edges may name ``old``
         (row,) = self._run(
             "MATCH (o:NamedThing {id: $old}) OPTIONAL MATCH (n:NamedThing {id: $new}) "
             "RETURN properties(o), properties(n)",
@@ -407,11 +418,26 @@ class Neo4jBatchWriter:
                 }
             )
         self._stubs(stubs)
-        self._merge_edges(rows)
+        self._staged += rows
+        if len(self._staged) >= _STAGE_LIMIT:
+            self.flush()
+
+    def flush(self) -> None:
+        """Merge the staged edges (at the end of a load, before a re-key).
+
+        Staged and merged in key order, like the embedded store, so new edges get their
+        ``kgtwin_seq`` in the same order as the embedded store's row ids.
+        """
+        staged, self._staged = self._staged, []
+        staged.sort(key=lambda r: (r["subject"], r["predicate"], r["object"], r["qualifier_key"]))
+        for start in range(0, len(staged), _CHUNK):
+            self._merge_edges(staged[start : start + _CHUNK])
 
     def _merge_edges(self, rows: list[dict[str, Any]]) -> None:
         by_type: dict[str, list[dict[str, Any]]] = {}
         for row in rows:
+            row["seq"] = self.next_seq
+            self.next_seq += 1
             by_type.setdefault(row["type"], []).append(row)
         for type_, group in by_type.items():
             self._run(_MERGE_EDGES % codec.check_type(type_), rows=group)

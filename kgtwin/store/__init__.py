@@ -2,15 +2,44 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from kgtwin.store.base import GraphStore, LoadCounts, SourceInfo
 from kgtwin.store.embedded import EmbeddedStore
 
+# A Neo4j URI, also after a Path collapsed its '//' (click's --store is a Path).
+_NEO4J_URI = re.compile(r"(bolt|neo4j)(\+s|\+ssc)?:/+", re.IGNORECASE)
+
+
+def neo4j_uri(location: str | Path) -> str | None:
+    """``location`` as a Neo4j URI, or None when it names a folder."""
+    text = str(location)
+    match = _NEO4J_URI.match(text)
+    if match is None:
+        return None
+    return f"{match.group(1)}{match.group(2) or ''}://{text[match.end() :]}"
+
 
 def open_store(location: str | Path, *, create: bool = True) -> GraphStore:
-    """The store at ``location``: a folder for the embedded store."""
+    """The store at ``location``: a folder for the embedded store, or a Neo4j URI
+    (``bolt://host:7687``, ``neo4j://…``) with credentials from ``NEO4J_USERNAME`` /
+    ``NEO4J_PASSWORD`` or the local server's password file."""
+    uri = neo4j_uri(location)
+    if uri is not None:
+        # Imported here: the embedded store must work without the driver loaded.
+        from kgtwin.neo4j.settings import Neo4jSettings
+        from kgtwin.neo4j.store import Neo4jStore
+
+        return Neo4jStore(Neo4jSettings.resolve(uri))
     return EmbeddedStore(location, create=create)
 
 
-__all__ = ["EmbeddedStore", "GraphStore", "LoadCounts", "SourceInfo", "open_store"]
+__all__ = [
+    "EmbeddedStore",
+    "GraphStore",
+    "LoadCounts",
+    "SourceInfo",
+    "neo4j_uri",
+    "open_store",
+]

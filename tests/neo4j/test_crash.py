@@ -20,7 +20,7 @@ WRITER = textwrap.dedent(
     """
     import os, sys, time
     from pathlib import Path
-    from kgtwin.model import Edge
+    from kgtwin.model import Node
     from kgtwin.neo4j.settings import Neo4jSettings
     from kgtwin.neo4j.store import Neo4jStore
     from kgtwin.store.base import SourceInfo
@@ -31,9 +31,8 @@ WRITER = textwrap.dedent(
 
     def records():
         for i in range(20_000):
-            yield Edge(f"HGNC:{i % 3000 + 1}", "biolink:interacts_with",
-                       f"HGNC:{(i * 7) % 3000 + 1}", properties={"i": i})
-            if i == 5_000:  # four batches are in the open transaction by now
+            yield Node(f"HGNC:{100_000 + i}", "biolink:Gene", f"G{i}")
+            if i == 5_000:  # five batches of nodes are in the open transaction by now
                 marker.write_text("halfway")
                 time.sleep(120)
 
@@ -68,7 +67,7 @@ def test_sigkill_mid_load_keeps_previous_state(neo4j_settings, empty_graph, tmp_
 
     with Neo4jStore(neo4j_settings) as store:
         assert (store.counts(), store.checksum(), store.ledger()) == before
-        assert store.node("HGNC:2999") is None
+        assert store.node("HGNC:100001") is None
         # The graph still takes loads after the crash (no lock left behind).
         store.load(aligned(RECORDS[4:5]), source("again", checksum="a"))
         assert store.counts().edges == before[0].edges
