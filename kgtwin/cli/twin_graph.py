@@ -1,0 +1,180 @@
+"""``kgtwin twin build|rank-drugs|update|history|cohort``: patient twins from the graph.
+
+Attached to the ``twin`` group of :mod:`kgtwin.cli.twin` (the engine's commands), so one
+``kgtwin twin`` holds both; this module only adds commands.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from kgtwin.cli.common import echo_json, open_cli_store
+from kgtwin.cli.twin import twin
+
+__all__ = ["COMMANDS"]
+
+json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+
+
+def _settings(hops: int, curated: bool, trajectories: int, seed: int, strength: float,
+              max_time: float = 50.0):
+    from kgtwin.twin.build import BuildSettings
+    from kgtwin.twin.patient_twin import TwinSettings
+    from kgtwin.twin.simulate import SimulationSettings
+
+    return TwinSettings(
+        build=BuildSettings(hops=hops, use_curated=curated),
+        simulation=SimulationSettings(trajectories=trajectories, max_time=max_time, seed=seed),
+        strength=strength,
+    )
+
+
+def build_options(function):
+    """Options shared by every command that builds a twin."""
+    options = [
+        click.option("--hops", type=click.IntRange(0, 5), default=1, show_default=True,
+                     help="Regulation edges to walk from the seed genes."),
+        click.option("--curated/--derived-only", "curated", default=True, show_default=True,
+                     help="Use a curated logical model of the graph where one covers the "
+                          "seeds, or derive every rule from signed edges."),
+        click.option("--trajectories", type=click.IntRange(min=10), default=2000,
+                     show_default=True, help="Simulated cells per treatment."),
+        click.option("--seed", type=click.IntRange(0, 2**32 - 1), default=0, show_default=True,
+                     help="Random seed (same seed, same numbers)."),
+        click.option("--strength", type=click.FloatRange(0, 1), default=1.0, show_default=True,
+                     help="Drug strength: fraction of cells in which targets are held."),
+    ]
+    for option in reversed(options):
+        function = option(function)
+    return function
+
+
+def _response_dict(response) -> dict:
+    return {
+        "treatment": response.label,
+        "drugs": list(response.drugs),
+        "score": round(response.score, 4),
+        "score_ci": [round(response.score_low, 4), round(response.score_high, 4)],
+        "readouts": {r.name: {"untreated": round(r.untreated, 4), "treated": round(r.treated, 4),
+                              "change": round(r.change, 4),
+                              "ci": [round(r.low, 4), round(r.high, 4)]}
+                     for r in response.readouts},
+        "targets": {k: list(v) for k, v in response.targets.items()},
+    }
+
+
+@twin.command("build")
+@click.argument("patient_id")
+@build_options
+@click.option("--drug", "drugs", multiple=True, help="Also seed with this drug's targets (CURIE).")
+@click.option("--out", type=click.Path(path_type=Path),
+              help="Write the personalised twin model (.bnet, .bnd + .cfg or .sbml).")
+@json_option
+@click.pass_context
+def build_command(ctx, patient_id, hops, curated, trajectories, seed, strength, drugs, out,
+                  as_json) -> None:
+    """Build a patient's twin from the graph and say which rules are curated or derived.
+
+    Seeds are the patient's altered genes (variants, copy number), expression outliers
+    (|z| >= 2) and the targets of candidate drugs (indicated for the diagnosis, received,
+    or acting on an altered gene); the twin is their signed regulatory neighbourhood
+    within --hops, wired to the readouts (GO:0008283 proliferation, GO:0006915
+    apoptosis). Nothing is stored: `kgtwin twin update` stores a version.
+
+    \b
+    Example:
+      kgtwin twin build 2pkpxzjd --out twin.bnd
+      kgtwin twin build 2pkpxzjd --derived-only --hops 2 --json
+    """
+    from kgtwin.twin.formats import save_model
+    from kgtwin.twin.patient_twin import build_patient_twin
+
+    settings = _settings(hops, curated, trajectories, seed, strength)
+    with open_cli_store(ctx, create=False) as store:
+        built = build_patient_twin(store, patient_id, settings, extra_drugs=drugs)
+    summary = built.graph_model.summary()
+    data = {
+        "patient": built.patient,
+        **summary,
+        "rules": {n: {"rule": built.graph_model.model.node(n).rule.to_text(),
+                      **built.graph_model.origins[n].to_dict()}
+                  for n in built.graph_model.model.names},
+        "fixed": dict(built.twin.fixed),
+        "personalisation": list(built.notes) + [
+            a for a in built.twin.applied if not a.endswith("(known state)")],
+        "drugs": sorted(d.name for d in built.drugs),
+    }
+    if out is not None:
+        save_model(built.twin.model.fix(built.twin.fixed), out)
+        data["written"] = str(out)
+    if as_json:
+        echo_json(data)
+        return
+    for line in _build_lines(data):
+        click.echo(line)
+
+
+def _build_lines(data: dict):
+    yield (f"twin of {data['patient']}: {data['nodes']} nodes, "
+           f"{len(data['curated'])} curated ({data['curated_model'] or 'no curated model'}), "
+           f"{len(data['derived'])} derived")
+    yield "readouts: " + ", ".join(f"{k} ({v})" for k, v in data["readouts"].items())
+    yield "derived rules (on when any activator is on and no inhibitor is on):"
+    for name in data["derived"]:
+        yield f"  {name} = {data['rules'][name]['rule']}"
+    yield "personalisation:"
+    for note in data["personalisation"]:
+        yield f"  {note}"
+    if data["unreached"]:
+        yield "seeds not in the twin (no signed edge to the readouts): " + ", ".join(
+            data["unreached"])
+    yield f"{len(data['drugs'])} drug(s) act on the twin: " + ", ".join(data["drugs"])
+    if "written" in data:
+        yield f"wrote {data['written']}"
+
+
+@twin.command("rank-drugs")
+@click.argument("patient_id")
+@build_options
+@click.option("--combo", "combos", multiple=True, metavar="A+B",
+              help="Also simulate a combination (drug names or CURIEs joined by +).")
+@click.option("--only", multiple=True, help="Rank only these drugs (repeatable).")
+@click.option("--top", type=click.IntRange(min=1), default=15, show_default=True,
+              help="Lines shown (JSON lists all).")
+@json_option
+@click.pass_context
+def rank_command(ctx, patient_id, hops, curated, trajectories, seed, strength, combos, only, top,
+                 as_json) -> None:
+    """Rank drugs for a patient's twin, best response first, with 95 % intervals.
+
+    Each drug holds its targets (from the graph's drug-target edges) off (inhibitor) or
+    on (agonist) in a fraction --strength of cells; the score is -Δ proliferation
+    + Δ apoptosis against the untreated twin (positive: the drug helps).
+
+    \b
+    Example:
+      kgtwin twin rank-drugs 52sbfaf5 --combo encorafenib+cetuximab --top 5
+    """
+    from kgtwin.twin.patient_twin import build_patient_twin, rank_patient_drugs
+
+    settings = _settings(hops, curated, trajectories, seed, strength)
+    with open_cli_store(ctx, create=False) as store:
+        built = build_patient_twin(store, patient_id, settings)
+        responses = rank_patient_drugs(built, store, combinations=combos, only=only)
+    rows = [_response_dict(r) for r in responses]
+    if as_json:
+        echo_json({"patient": built.patient, "settings": settings.to_dict(), "ranking": rows})
+        return
+    click.echo(f"twin of {built.patient}: {len(built.graph_model.model)} nodes; "
+               f"{len(rows)} treatment(s), {trajectories} cells each; score = -Δprolif + Δapop")
+    for rank, row in enumerate(rows[:top], 1):
+        changes = "  ".join(f"Δ{name[:6].lower()} {v['change']:+.3f}"
+                            for name, v in row["readouts"].items())
+        low, high = row["score_ci"]
+        click.echo(f"{rank:>3}. {row['treatment']:<32} {row['score']:+.3f} "
+                   f"[{low:+.3f}, {high:+.3f}]  {changes}")
+
+
+COMMANDS: list = []  # the commands live on the engine's ``twin`` group
