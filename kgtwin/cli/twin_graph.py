@@ -177,4 +177,76 @@ def rank_command(ctx, patient_id, hops, curated, trajectories, seed, strength, c
                    f"[{low:+.3f}, {high:+.3f}]  {changes}")
 
 
+@twin.command("update")
+@click.argument("patient_id")
+@build_options
+@click.option("--combo", "combos", multiple=True, metavar="A+B",
+              help="Also score a combination (kept in the version's properties).")
+@click.option("--force", is_flag=True, help="Write a new version even if nothing changed.")
+@json_option
+@click.pass_context
+def update_command(ctx, patient_id, hops, curated, trajectories, seed, strength, combos, force,
+                   as_json) -> None:
+    """Store the patient's twin in the graph as a new version if anything changed.
+
+    Rebuilds the twin from the patient's current records (new variants, expression,
+    observed responses loaded since) and the knowledge graph; if the inputs differ from
+    the latest version (or there is none), ranks the drugs and writes version N+1 linked
+    to the patient, to version N and to each drug with its predicted score.
+
+    \b
+    Example:
+      kgtwin load maf followup.maf --option key_file=...   # a new variant arrives
+      kgtwin twin update 52sbfaf5
+      -> twin KGTWIN.TWIN:52sbfaf5...-v2 written: new variant PTEN R130*
+    """
+    from kgtwin.twin.versions import update_twin
+
+    settings = _settings(hops, curated, trajectories, seed, strength)
+    with open_cli_store(ctx, create=False) as store:
+        result = update_twin(store, patient_id, settings, combinations=combos, force=force)
+    data = {"created": result.created, "changes": list(result.changes),
+            **result.version.to_dict()}
+    if as_json:
+        echo_json(data)
+        return
+    if not result.created:
+        click.echo(f"twin {data['id']} is current (no new records; --force to rebuild)")
+        return
+    click.echo(f"twin {data['id']} written: " + "; ".join(data["changes"]))
+    for row in data["predictions"][:5]:
+        click.echo(f"  {row['rank']:>3}. {row['name'] or row['drug']:<24} {row['score']:+.3f} "
+                   f"[{row['score_low']:+.3f}, {row['score_high']:+.3f}]")
+
+
+@twin.command("history")
+@click.argument("patient_id")
+@click.option("--top", type=click.IntRange(min=1), default=3, show_default=True,
+              help="Predictions shown per version.")
+@json_option
+@click.pass_context
+def history_command(ctx, patient_id, top, as_json) -> None:
+    """Every stored version of a patient's twin: when, why, and its best predictions.
+
+    \b
+    Example:
+      kgtwin twin history 52sbfaf5 --top 5
+    """
+    from kgtwin.twin.versions import twin_history
+
+    with open_cli_store(ctx, create=False) as store:
+        versions = twin_history(store, patient_id)
+    if as_json:
+        echo_json([v.to_dict() for v in versions])
+        return
+    if not versions:
+        click.echo("no stored twin for this patient (run `kgtwin twin update`)")
+    for version in versions:
+        click.echo(f"v{version.version}  {version.created_at}  {version.id}  model "
+                   f"{version.model_hash[:12]}  ({'; '.join(version.changes)})")
+        for row in version.predictions[:top]:
+            click.echo(f"    {row['rank']:>3}. {row['name'] or row['drug']:<24} "
+                       f"{row['score']:+.3f} [{row['score_low']:+.3f}, {row['score_high']:+.3f}]")
+
+
 COMMANDS: list = []  # the commands live on the engine's ``twin`` group
