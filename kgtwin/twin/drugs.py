@@ -85,7 +85,8 @@ def graph_drugs(store: GraphStore, *, strength: float = 1.0) -> dict[str, Drug]:
         action = Action.INHIBITOR if len(inhibits) >= len(activates) else Action.AGONIST
         chosen = inhibits if action is Action.INHIBITOR else activates
         symbols = tuple(sorted(_symbol(store, g) for g in chosen))
-        name = node.name if node is not None and node.name else drug_id
+        # Drug names as DrugBank writes them; record loaders may capitalise them.
+        name = node.name.lower() if node is not None and node.name else drug_id
         drugs[drug_id] = Drug(name=name, targets=symbols, action=action, strength=strength,
                               id=drug_id)
     return drugs
