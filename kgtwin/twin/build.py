@@ -342,25 +342,28 @@ def build_model(
     return _assemble(store, signed, seeds, genes, readout_ids, curated, mapping, model_id, name)
 
 
-def _assemble(store, signed, seeds, genes, readout_ids, curated, mapping, model_id, name):
-    taken = set(curated.names) if curated else set()
-    entity_nodes: dict[str, tuple[str, ...]] = {}
+def _curated_part(curated, mapping, model_id, readout_ids):
+    """Origins, graph id -> node and readouts of the curated model's nodes."""
     origins: dict[str, NodeOrigin] = {}
+    entity_nodes: dict[str, tuple[str, ...]] = {}
     readouts: dict[str, str] = {}
-    if curated is not None:
-        by_node: dict[str, list[str]] = {}
-        for entity, node in mapping.items():
-            by_node.setdefault(node, []).append(entity)
-        for node in curated.names:
-            origins[node] = NodeOrigin(name=node, origin=CURATED, source=model_id,
-                                       entities=tuple(sorted(by_node.get(node, ()))))
-        for entity, node in mapping.items():
-            base = _LEVEL.sub("", node)
-            if entity in readout_ids:
-                readouts[base] = entity
-            entity_nodes[entity] = (node,)
-    # Derived nodes: genes and readouts not covered by the curated model.
-    derived: dict[str, str] = {}  # graph id -> node name
+    if curated is None:
+        return origins, entity_nodes, readouts
+    by_node: dict[str, list[str]] = {}
+    for entity, node in mapping.items():
+        by_node.setdefault(node, []).append(entity)
+        entity_nodes[entity] = (node,)
+        if entity in readout_ids:
+            readouts[_LEVEL.sub("", node)] = entity
+    for node in curated.names:
+        origins[node] = NodeOrigin(name=node, origin=CURATED, source=model_id,
+                                   entities=tuple(sorted(by_node.get(node, ()))))
+    return origins, entity_nodes, readouts
+
+
+def _derived_names(store, genes, readout_ids, entity_nodes, readouts, taken) -> dict[str, str]:
+    """Graph id -> node name for genes and readouts the curated model does not cover."""
+    derived: dict[str, str] = {}
     for entity in sorted(genes) + sorted(readout_ids):
         if entity in entity_nodes:
             continue
@@ -370,38 +373,53 @@ def _assemble(store, signed, seeds, genes, readout_ids, curated, mapping, model_
             label = readout_ids[entity]
         else:
             node = store.node(entity)
-            label = (node.name if node is not None and node.name else entity.split(":")[-1])
+            label = node.name if node is not None and node.name else entity.split(":")[-1]
         derived[entity] = _node_name(label, taken)
-    reader = {e: (n,) for e, n in derived.items()} | entity_nodes
+    return derived
 
-    def _reads(entity: str) -> str | None:
-        nodes = reader.get(entity)
-        return nodes[0] if nodes else None
 
+def _regulators(signed, derived, entity_nodes) -> dict[str, dict[str, int]]:
+    """Derived node -> {regulator node: sign}; a node read with both signs is dropped."""
+    reader = {e: n for e, n in derived.items()} | {e: n[0] for e, n in entity_nodes.items()}
     regulators: dict[str, dict[str, int]] = {}
     for entity, node in derived.items():
         regs: dict[str, int] = {}
         for source, sign in signed.into(entity).items():
-            reads = _reads(source)
+            reads = reader.get(source)
             if reads is not None:
                 regs[reads] = sign if regs.get(reads, sign) == sign else 0
         regulators[node] = {n: s for n, s in regs.items() if s != 0}
-    # Drop derived nodes that neither are seeds nor reach a readout.
+    return regulators
+
+
+def _alive(curated, regulators, readout_nodes) -> set[str]:
+    """Nodes with a directed path to a readout, through derived and curated wiring."""
     wiring = {n: set(r) for n, r in regulators.items()}
-    if curated is not None:
-        for node in curated.nodes:
-            wiring[node.name] = set(node.rule.variables()) - {node.name}
+    for node in curated.nodes if curated is not None else ():
+        wiring[node.name] = set(node.rule.variables()) - {node.name}
+    return _reaches(wiring, readout_nodes)
+
+
+def _assemble(store, signed, seeds, genes, readout_ids, curated, mapping, model_id, name):
+    origins, entity_nodes, readouts = _curated_part(curated, mapping, model_id, readout_ids)
+    taken = set(curated.names) if curated else set()
+    derived = _derived_names(store, genes, readout_ids, entity_nodes, readouts, taken)
+    regulators = _regulators(signed, derived, entity_nodes)
     readout_nodes = {n for e, n in derived.items() if e in readout_ids}
-    curated_names = curated.names if curated else ()
-    readout_nodes |= {n for n in curated_names if _LEVEL.sub("", n) in readouts}
-    alive = _reaches(wiring, readout_nodes)
+    readout_nodes |= {n for n in (curated.names if curated else ())
+                      if _LEVEL.sub("", n) in readouts}
+    alive = _alive(curated, regulators, readout_nodes)
     keep = {e: n for e, n in derived.items() if n in alive}
+    if curated is None and not (keep.keys() - set(readout_ids)):
+        raise BuildError(
+            f"none of the {len(seeds)} seed gene(s) ({_symbols(store, seeds)}) reaches a "
+            "readout through signed regulation edges, and no curated model covers them: "
+            "the twin would be empty")
     nodes = list(curated.nodes) if curated else []
     for entity, node in sorted(keep.items(), key=lambda item: item[1]):
         regs = {n: s for n, s in regulators[node].items() if n in alive}
-        rule = default_rule(regs) or node
         symbol = store.node(entity).name if entity not in readout_ids else None
-        nodes.append(Node(name=node, rule=parse_expr(rule),
+        nodes.append(Node(name=node, rule=parse_expr(default_rule(regs) or node),
                           genes=(symbol,) if symbol else ()))
         origins[node] = NodeOrigin(
             name=node, origin=DERIVED,
@@ -410,15 +428,10 @@ def _assemble(store, signed, seeds, genes, readout_ids, curated, mapping, model_
         entity_nodes[entity] = (node,)
         if entity in readout_ids:
             readouts[node] = entity
-    if curated is None and not (keep.keys() - set(readout_ids)):
-        raise BuildError(
-            f"none of the {len(seeds)} seed gene(s) ({_symbols(store, seeds)}) reaches a "
-            "readout through signed regulation edges, and no curated model covers them: "
-            "the twin would be empty")
-    settings = dict(curated.settings) if curated else {}
-    model = LogicalModel(nodes=tuple(nodes), name=name, settings=settings,
+    model = LogicalModel(nodes=tuple(nodes), name=name,
+                         settings=dict(curated.settings) if curated else {},
                          parameters=dict(curated.parameters) if curated else {})
-    unreached = tuple(s for s in seeds if s not in entity_nodes)
     return GraphModel(model=model, origins=origins, curated_model=model_id, seeds=tuple(seeds),
-                      readouts=readouts, entity_nodes=entity_nodes, unreached=unreached,
+                      readouts=readouts, entity_nodes=entity_nodes,
+                      unreached=tuple(s for s in seeds if s not in entity_nodes),
                       skipped=tuple(sorted(signed.skipped)))

@@ -34,7 +34,7 @@ from kgtwin.twin.calibrate import Calibration, fit_calibration, responder
 from kgtwin.twin.drugs import MUTANT_SELECTIVE, candidate_ids, drug_targets, graph_drugs
 from kgtwin.twin.patient_twin import TwinSettings
 from kgtwin.twin.personal import alterations, engine_profile, seed_genes
-from kgtwin.twin.profile import Twin, personalise
+from kgtwin.twin.profile import Twin, all_levels, personalise
 from kgtwin.twin.response import Drug, TreatmentResponse, rank_treatments
 from kgtwin.twin.simulate import SimulationSettings
 
@@ -101,10 +101,26 @@ def _acting(twin: CohortTwin, drugs: Sequence[Drug]) -> list[Drug]:
     return found
 
 
+def _hold_key(model, drug: Drug) -> tuple:
+    """What the engine will do with a drug: the nodes it holds, which way, how often."""
+    nodes = frozenset(n for t in drug.targets for n in all_levels(model, model.nodes_for_gene(t)))
+    return nodes, drug.action, drug.strength
+
+
 def _simulate_one(twin: CohortTwin, drugs: Sequence[Drug], settings: SimulationSettings):
+    """One twin: every acting drug and observed regimen, untreated simulated once.
+
+    Drugs that hold the same nodes the same way at the same strength (seven EGFR
+    inhibitors all hold the twin's EGFR node off) are the same intervention to the model,
+    so one simulation serves them all; the table repeats its numbers for each drug.
+    """
     acting = _acting(twin, drugs)
+    model = twin.twin.model
     by_name = {d.name.lower(): d for d in acting}
-    treatments = [(d,) for d in acting]
+    shared: dict[tuple, Drug] = {}
+    for drug in acting:
+        shared.setdefault(_hold_key(model, drug), drug)
+    treatments = [(d,) for d in shared.values()]
     regimens = []
     for names, response in twin.regimens:
         combo = tuple(by_name[n] for n in names if n in by_name)
@@ -114,6 +130,9 @@ def _simulate_one(twin: CohortTwin, drugs: Sequence[Drug], settings: SimulationS
             regimens.append((combo, response))
     responses = rank_treatments(twin.twin, treatments, settings) if treatments else []
     by_label = {r.drugs: r for r in responses}
+    for drug in acting:
+        first = shared[_hold_key(model, drug)]
+        by_label[(drug.name,)] = by_label[(first.name,)]
     rows = [_row(twin, d, by_label.get((d.name,))) for d in drugs]
     observed = [{"patient": twin.patient, "label": twin.label, "diagnosis": twin.diagnosis,
                  "treatment": " + ".join(d.name for d in combo),
