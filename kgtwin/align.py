@@ -23,6 +23,7 @@ class Aligner:
     ids: IdNormaliser = field(default_factory=default_normaliser)
     #: Xrefs dropped because no registry knows them (they never fail a record).
     dropped_xrefs: int = 0
+    #: Predicates as written -> canonical (a load uses few; Biolink lookups are not free).
     _predicates: dict[str, str] = field(default_factory=dict, repr=False)
 
     def __call__(self, record: Record) -> Record:
@@ -52,17 +53,17 @@ class Aligner:
         if not edge.aligned:
             return edge
         subject = self.ids.normalize(edge.subject)
-        object_ = self.ids.normalize(edge.object)
         predicate = self._predicates.get(edge.predicate)
         if predicate is None:
             predicate = self._predicates[edge.predicate] = self.biolink.predicate(edge.predicate)
+        object_ = self.ids.normalize(edge.object)
         if (subject, predicate, object_) == (edge.subject, edge.predicate, edge.object):
-            return edge  # already canonical: the common case on large loads
+            return edge  # already canonical: no copy (the bulk of a large load)
         return replace(edge, subject=subject, predicate=predicate, object=object_)
 
     def measurement(self, measurement: Measurement) -> Measurement:
-        return replace(
-            measurement,
-            entity=self.ids.normalize(measurement.entity),
-            feature=self.ids.normalize(measurement.feature),
-        )
+        entity = self.ids.normalize(measurement.entity)
+        feature = self.ids.normalize(measurement.feature)
+        if entity == measurement.entity and feature == measurement.feature:
+            return measurement  # already canonical: matrices are millions of these
+        return replace(measurement, entity=entity, feature=feature)

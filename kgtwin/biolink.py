@@ -11,7 +11,7 @@ import difflib
 import json
 import re
 from collections.abc import Iterable
-from functools import cache, cached_property
+from functools import cache, cached_property, lru_cache
 from importlib import resources
 
 import yaml
@@ -187,6 +187,7 @@ class Biolink:
         return table
 
 
+@lru_cache(maxsize=8192)  # called for every record's category/predicate on load
 def _key(name: str) -> str:
     text = name.strip()
     if text.lower().startswith(BIOLINK):

@@ -17,13 +17,15 @@ whether it came from FHIR, a phenopacket, a clinical CSV, a MAF or a VCF:
   ``protein_change``, ``variant_classification``, ``classification`` and
   ``allele_fraction``;
 * per-sample values (expression, copy number) and per-patient numeric observations
-  (LOINC) are :class:`~kgtwin.model.Measurement` rows, not edges.
+  (LOINC) are :class:`~kgtwin.model.Measurement` rows, not edges (one value per
+  entity, feature and kind: a later load of the same observation replaces it).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 from kgtwin.model import Edge, Node
@@ -84,6 +86,7 @@ _THREE_LETTER = re.compile("|".join(AMINO_ACIDS))
 _MISSENSE = re.compile(r"^p\.[A-Z]\d+[A-Z]$")
 
 
+@lru_cache(maxsize=65_536)
 def protein_change(text: str | None) -> str | None:
     """HGVS protein changes in one spelling, so sources agree on a variant's identity.
 

@@ -164,6 +164,7 @@ def list_patients(store: GraphStore) -> list[dict[str, Any]]:
             "age_band": node.properties.get("age_band"),
             "diagnoses": diagnoses,
             "samples": samples,
+            "key_id": node.properties.get("key_id"),
         })
     return rows
 

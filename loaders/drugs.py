@@ -116,6 +116,8 @@ class ChemblActivityLoader(Loader):
     """
 
     name = "chembl-activities"
+    #: Options that name files (a sources file resolves them relative to itself).
+    path_options = ("target_map",)
     description = ("ChEMBL activity TSV (--option pchembl_min=6 organism='Homo sapiens' "
                    "target_map=chembl_uniprot_mapping.txt)")
 
@@ -155,8 +157,11 @@ class ChemblActivityLoader(Loader):
     def _sniff(path: Path) -> str:
         from kgtwin.loaders.base import open_text
 
-        with open_text(path) as handle:
-            first = handle.readline()
+        try:
+            with open_text(path) as handle:
+                first = handle.readline()
+        except UnicodeDecodeError:
+            return "\t"  # read_rows names the undecodable line
         return "\t" if first.count("\t") >= first.count(";") else ";"
 
     def _row(self, row: dict[str, str], columns: dict[str, str],

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import IO
 
 from kgtwin.loaders.base import Loader
-from kgtwin.loaders.graph_kinds import curie, edge_kind, graph_kinds
+from kgtwin.loaders.graph_kinds import EdgeKind, curie, edge_kind, graph_kinds
 
 from kgtwin.model import Edge, Node, Record
 
@@ -35,17 +35,12 @@ def _open(path: Path) -> IO[bytes]:
     return open(path, "rb")
 
 
-def _plain(value: object) -> object:
-    """ijson gives Decimals for non-integral numbers; properties are JSON floats."""
-    from decimal import Decimal
-
-    if isinstance(value, Decimal):
-        return float(value)
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    return value
+def _properties(data: object, kind: str) -> dict[str, object]:
+    """An item's ``data`` as properties (ijson gives floats with ``use_float``)."""
+    found = {k: v for k, v in data.items() if v is not None and v != "" and v != []} \
+        if isinstance(data, dict) else {}
+    found["hetionet_kind"] = kind
+    return found
 
 
 class HetionetLoader(Loader):
@@ -58,35 +53,68 @@ class HetionetLoader(Loader):
         super().__init__(paths, skip_bad=skip_bad)
         self.kinds = graph_kinds(GRAPH)
         self._ids: dict[tuple[str, object], tuple[str, bool]] = {}
+        self._kinds: dict[tuple[str, str, str], EdgeKind] = {}
 
     def records(self) -> Iterator[Record]:
         for path in self.paths:
             self.path = path
-            yield from self._stream(path, "nodes.item", self._node)
-            yield from self._stream(path, "edges.item", self._edge)
+            yield from self._checked(path, "node", self._node_items(path), self._node)
+            yield from self._checked(path, "edge", self._edge_items(path), self._edge)
 
-    def _stream(self, path: Path, prefix: str, convert) -> Iterator[Record]:
+    def _node_items(self, path: Path) -> Iterator[object]:
+        """Node objects, built from parser events; stops at the end of the nodes array
+        so this pass does not read the (much longer) edges."""
         import ijson
 
-        kind = prefix.split(".")[0][:-1]
         with _open(path) as handle:
-            items = ijson.items(handle, prefix, use_float=True)
-            number = 0
-            while True:
-                number += 1
-                self.position = f"{kind} {number}"
-                try:
-                    item = next(items)
-                except StopIteration:
+            builder = None
+            for prefix, event, value in ijson.parse(handle, use_float=True):
+                if builder is not None:
+                    builder.event(event, value)
+                    if prefix == "nodes.item" and event in {"end_map", "end_array"}:
+                        yield builder.value
+                        builder = None
+                elif prefix == "nodes.item":
+                    if event in {"start_map", "start_array"}:
+                        builder = ijson.ObjectBuilder()
+                        builder.event(event, value)
+                    else:
+                        yield value
+                elif prefix == "nodes" and event == "end_array":
                     return
-                except (ijson.JSONError, UnicodeDecodeError, OSError, EOFError) as error:
-                    self.reject(f"not valid Hetionet JSON: {error}")
-                    return
-                record = convert(item) if isinstance(item, dict) else None
-                if record is not None:
-                    yield record
-                elif not isinstance(item, dict):
-                    self.reject(f"a {kind} must be a JSON object")
+
+    def _edge_items(self, path: Path) -> Iterator[object]:
+        import ijson
+
+        with _open(path) as handle:
+            yield from ijson.items(handle, "edges.item", use_float=True)
+
+    def _checked(self, path: Path, kind: str, items: Iterator[object],
+                 convert) -> Iterator[Record]:
+        """Converted items, with the position kept and parse errors named."""
+        import ijson
+
+        number = 0
+        while True:
+            number += 1
+            self.position = f"{kind} {number}"
+            try:
+                item = next(items)
+            except StopIteration:
+                return
+            except (ijson.JSONError, UnicodeDecodeError, OSError, EOFError) as error:
+                self.reject(f"not valid Hetionet JSON: {error}")
+                return
+            if not isinstance(item, dict):
+                self.reject(f"a {kind} must be a JSON object")
+                continue
+            try:
+                record = convert(item)
+            except (TypeError, ValueError) as error:  # a list where an id should be, …
+                self.reject(f"malformed {kind}: {error}")
+                continue
+            if record is not None:
+                yield record
 
     def _id(self, kind: str, identifier: object) -> tuple[str, bool]:
         key = (kind, identifier)
@@ -104,9 +132,7 @@ class HetionetLoader(Loader):
             self.reject(f"node of unknown kind {kind!r} or without identifier")
             return None
         ident, aligned = self._id(kind, identifier)
-        data = item.get("data") or {}
-        properties = {k: _plain(v) for k, v in data.items() if v not in (None, "", [])}
-        properties["hetionet_kind"] = kind
+        properties = _properties(item.get("data"), kind)
         return Node(id=ident, category=self.kinds["nodes"][kind]["category"],
                     name=item.get("name"), properties=properties, aligned=aligned)
 
@@ -118,9 +144,10 @@ class HetionetLoader(Loader):
             return None
         subject, subject_aligned = self._id(*source)
         object_, object_aligned = self._id(*target)
-        mapped = edge_kind(GRAPH, kind, source[0], target[0])
-        data = item.get("data") or {}
-        properties = {k: _plain(v) for k, v in data.items() if v not in (None, "", [])}
-        properties["hetionet_kind"] = kind
-        return Edge(subject, mapped.predicate, object_, qualifiers=dict(mapped.qualifiers),
+        key = (kind, source[0], target[0])
+        mapped = self._kinds.get(key)
+        if mapped is None:
+            mapped = self._kinds[key] = edge_kind(GRAPH, *key)
+        properties = _properties(item.get("data"), kind)
+        return Edge(subject, mapped.predicate, object_, qualifiers=mapped.qualifier_map,
                     properties=properties, aligned=subject_aligned and object_aligned)

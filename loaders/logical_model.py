@@ -112,13 +112,16 @@ class LogicalModelLoader(Loader):
         readout = self.readouts.get(_LEVEL.sub("", node).lower())
         return [readout] if readout else []
 
+    def _text(self, path: Path) -> str:
+        try:
+            return path.read_text(encoding="utf-8")
+        except UnicodeDecodeError as error:
+            raise InputError(path, None, f"not valid UTF-8 ({error.reason})") from None
+
     def _read_model(self) -> tuple[str, str, dict[str, str], dict[str, dict[str, int]]]:
         path = self.model_path
         self.path = path
-        try:
-            text = path.read_text(encoding="utf-8")
-        except UnicodeDecodeError as error:
-            raise InputError(path, None, f"not valid UTF-8 ({error.reason})") from None
+        text = self._text(path)
         format_ = MODEL_FORMATS[path.suffix.lower()]
         rules: dict[str, str] = {}
         signs: dict[str, dict[str, int]] = {}
@@ -148,11 +151,9 @@ class LogicalModelLoader(Loader):
             "model_file": self.model_path.name,
         }
         if self.config_files:
-            properties["config_text"] = "\n".join(p.read_text(encoding="utf-8")
-                                                  for p in self.config_files)
+            properties["config_text"] = "\n".join(map(self._text, self.config_files))
         if self.licence_files:
-            properties["licence_text"] = "\n".join(p.read_text(encoding="utf-8")
-                                                   for p in self.licence_files)
+            properties["licence_text"] = "\n".join(map(self._text, self.licence_files))
         for key, value in (("citation", self.citation), ("licence", self.licence),
                            ("url", self.url), ("pathway", self.pathway)):
             if value:

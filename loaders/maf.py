@@ -24,6 +24,13 @@ from kgtwin.patient_schema import protein_change, sample_node, variant_edge
 
 REQUIRED = ["Hugo_Symbol", "Tumor_Sample_Barcode"]
 CLASSIFICATION_COLUMNS = ("CLIN_SIG", "ONCOGENIC", "Clinical_Significance")
+#: The columns read; others are never looked at.
+USED = {
+    "Hugo_Symbol", "Entrez_Gene_Id", "Gene", "Tumor_Sample_Barcode", "HGVSp_Short", "HGVSp",
+    "Chromosome", "Start_Position", "Reference_Allele", "Tumor_Seq_Allele1",
+    "Tumor_Seq_Allele2", "Variant_Classification", "t_AF", "tumor_f", "t_alt_count",
+    "t_ref_count", "t_depth", *CLASSIFICATION_COLUMNS,
+}
 
 
 class MafLoader(PatientLoader):
@@ -38,35 +45,35 @@ class MafLoader(PatientLoader):
 
     def _file(self, path: Path) -> Iterator[Record]:
         seen: set[int] = set()
-        columns: dict[str, int] | None = None
+        columns: list[tuple[str, int]] | None = None
         for header, row in read_table(self, path):
             if columns is None:
                 missing = missing_columns(header, REQUIRED)
                 if missing:
                     raise InputError(path, self.position, f"missing column(s): {missing}")
-                columns = {name: i for i, name in enumerate(header)}
-            yield from self._row(row, columns, seen)
+                columns = [(name, i) for i, name in enumerate(header) if name in USED]
+            values = {name: row[i].strip() for name, i in columns}
+            yield from self._row(values, seen)
 
-    def _row(self, row: list[str], columns: dict[str, int], seen: set[int]) -> Iterator[Record]:
-        def get(name: str) -> str:
-            index = columns.get(name)
-            return row[index].strip() if index is not None else ""
-
+    def _row(self, row: dict[str, str], seen: set[int]) -> Iterator[Record]:
+        get = row.get
         barcode = get("Tumor_Sample_Barcode")
         if not barcode:
             self.reject("empty Tumor_Sample_Barcode")
             return
-        symbol = get("Hugo_Symbol")
+        symbol = get("Hugo_Symbol", "")
         gene = self.genes.resolve(symbol, entrez=get("Entrez_Gene_Id"))
         if gene is None and get("Gene"):
-            gene = self.genes.resolve(get("Gene"))
+            gene = self.genes.resolve(get("Gene", ""))
         if gene is None:
             self.reject(
                 f"unknown gene {symbol!r}: not in the symbol table and no Entrez or Ensembl "
                 "id (pass --option genes=hgnc_complete_set.txt for more symbols)"
             )
             return
-        change = _change(get)
+        protein = protein_change(get("HGVSp_Short") or get("HGVSp"))
+        genomic = _genomic(get)
+        change = protein or genomic
         if change is None:
             self.reject("no protein change (HGVSp_Short/HGVSp) and no genomic position")
             return
@@ -90,29 +97,20 @@ class MafLoader(PatientLoader):
             change,
             variant_class=get("Variant_Classification") or None,
             properties={
-                "protein_change": _protein(get),
+                "protein_change": protein,
                 "classification": classification,
                 "allele_fraction": fraction,
-                "genomic_change": _genomic(get),
+                "genomic_change": genomic,
             },
         )
 
 
-def _protein(get) -> str | None:
-    return protein_change(get("HGVSp_Short") or get("HGVSp"))
-
-
 def _genomic(get) -> str | None:
     chromosome, start = get("Chromosome"), get("Start_Position")
-    ref = get("Reference_Allele")
-    alt = get("Tumor_Seq_Allele2") or get("Tumor_Seq_Allele1")
     if not (chromosome and start):
         return None
-    return f"{chromosome}:g.{start}{ref}>{alt}"
-
-
-def _change(get) -> str | None:
-    return _protein(get) or _genomic(get)
+    alt = get("Tumor_Seq_Allele2") or get("Tumor_Seq_Allele1") or ""
+    return f"{chromosome}:g.{start}{get('Reference_Allele', '')}>{alt}"
 
 
 def _allele_fraction(get) -> float | str | None:
@@ -120,13 +118,14 @@ def _allele_fraction(get) -> float | str | None:
     for column in ("t_AF", "tumor_f"):
         if get(column):
             return _fraction_value(column, get(column))
-    alt, ref, depth = get("t_alt_count"), get("t_ref_count"), get("t_depth")
+    alt = get("t_alt_count")
     if not alt or alt == "NA":
         return None
+    depth = get("t_depth")
     try:
         alt_count = float(alt)
-        total = float(depth) if depth and depth != "NA" else alt_count + float(ref)
-    except ValueError:
+        total = float(depth) if depth and depth != "NA" else alt_count + float(get("t_ref_count"))
+    except (ValueError, TypeError):
         return "t_alt_count, t_ref_count and t_depth must be numbers"
     if alt_count < 0 or total <= 0 or alt_count > total:
         return f"allele counts out of range (alt {alt_count:g} of {total:g})"

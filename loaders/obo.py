@@ -79,13 +79,16 @@ def split_value(tag: str, raw: str) -> tuple[str, dict[str, list[str]]]:
 def read_header(path: Path, *, max_lines: int = 200) -> dict[str, str]:
     """The header tags before the first stanza (``format-version``, ``data-version``, …)."""
     header: dict[str, str] = {}
-    with open_text(path) as handle:
-        for number, line in enumerate(handle):
-            if number >= max_lines or line.startswith("["):
-                break
-            tag, sep, value = line.partition(":")
-            if sep and tag.strip() and not tag.startswith("!"):
-                header.setdefault(tag.strip(), value.strip())
+    try:
+        with open_text(path) as handle:
+            for number, line in enumerate(handle):
+                if number >= max_lines or line.startswith("["):
+                    break
+                tag, sep, value = line.partition(":")
+                if sep and tag.strip() and not tag.startswith("!"):
+                    header.setdefault(tag.strip(), value.strip())
+    except UnicodeDecodeError:
+        pass  # the stanza reader names the undecodable line
     return header
 
 

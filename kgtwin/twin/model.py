@@ -16,6 +16,8 @@ from kgtwin.twin.expr import Const, Expr, Var
 __all__ = ["LogicalModel", "ModelError", "Node", "level_nodes"]
 
 _LEVEL = re.compile(r"^(?P<base>.+)_b(?P<level>[0-9]+)$")
+_NAME = re.compile(r"^[A-Za-z0-9_.]+$")
+_RESERVED = frozenset({"and", "or", "not", "xor", "true", "false"})
 
 
 class ModelError(KgTwinError, ValueError):
@@ -39,6 +41,9 @@ class Node:
     genes: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
+        name = self.name
+        if not _NAME.match(name) or name.replace(".", "").isdigit() or name.lower() in _RESERVED:
+            raise ModelError(f"invalid node name {name!r} (letters, digits, _ and . only)")
         for label in ("rate_up", "rate_down"):
             value = getattr(self, label)
             if not value >= 0 or value == float("inf"):

@@ -44,6 +44,7 @@ __all__ = [
     "all_levels",
     "hotspot_effect",
     "personalise",
+    "profile_from_dict",
 ]
 
 _LEVEL = re.compile(r"^(?P<base>.+)_b(?P<level>[0-9]+)$")
@@ -231,4 +232,38 @@ def personalise(
         fixed=fixed,
         applied=tuple(applied),
         ignored=tuple(ignored),
+    )
+
+
+def profile_from_dict(data: object, *, source: str | None = None) -> PatientProfile:
+    """A profile from parsed JSON/YAML: ``{"id", "mutations": [{"gene", "variant",
+    "effect"}], "expression": {gene: z}, "node_states": {node: 0|1}}``; bad fields raise
+    InputError naming the field."""
+    from kgtwin.errors import InputError
+
+    if not isinstance(data, dict) or "id" not in data:
+        raise InputError(source, "profile", "expected an object with an 'id'")
+    unknown = set(data) - {"id", "mutations", "expression", "node_states"}
+    if unknown:
+        raise InputError(source, "profile", f"unknown field(s) {sorted(unknown)}")
+    mutations = []
+    for k, item in enumerate(data.get("mutations", [])):
+        try:
+            effect = item.get("effect")
+            mutations.append(
+                Mutation(
+                    gene=str(item["gene"]),
+                    variant=str(item.get("variant", "")),
+                    effect=Effect(effect) if effect is not None else None,
+                )
+            )
+        except (KeyError, ValueError, AttributeError, TypeError) as error:
+            raise InputError(source, f"mutations[{k}]", f"bad mutation: {error!r}") from None
+    try:
+        expression = {str(g): float(z) for g, z in data.get("expression", {}).items()}
+        states = {str(n): bool(int(v)) for n, v in data.get("node_states", {}).items()}
+    except (ValueError, AttributeError, TypeError) as error:
+        raise InputError(source, "profile", f"bad expression or node_states: {error}") from None
+    return PatientProfile(
+        id=str(data["id"]), mutations=tuple(mutations), expression=expression, node_states=states
     )

@@ -7,6 +7,7 @@ allows identifiers, which shows the search would see them if they leaked.
 
 from __future__ import annotations
 
+import json
 import logging
 from pathlib import Path
 
@@ -111,8 +112,9 @@ def test_reload_updates_the_same_patient_and_another_key_makes_another(tmp_path,
         result = runner.invoke(cli, ["--store", str(store), "load", "fhir", bundle, "--force",
                                      "--skip-bad", "--option", f"key_file={key}"])
         assert result.exit_code == 0, result.output
-    listed = runner.invoke(cli, ["--store", str(store), "patient", "list"])
-    assert len(listed.output.strip().splitlines()) == 2  # twice the first key, once another
+    listed = runner.invoke(cli, ["--store", str(store), "patient", "list", "--json"])
+    assert len({row["key_id"] for row in json.loads(listed.output)}) == 2
+    assert len(json.loads(listed.output)) == 2  # twice the first key, once another
 
 
 def test_ledger_keeps_the_key_path_not_the_key(tmp_path, key_file):

@@ -13,7 +13,7 @@ from kgtwin.twin.analysis import AnalysisError, attractors, minimal_trap_spaces,
 from kgtwin.twin.compile import CompiledModel
 from kgtwin.twin.expr import And, Not, Or, Var
 from kgtwin.twin.formats import dumps_bnet
-from kgtwin.twin.model import LogicalModel, Node
+from kgtwin.twin.model import LogicalModel, ModelError, Node
 
 
 def test_toy_model_by_hand(toy: LogicalModel) -> None:
@@ -118,3 +118,16 @@ def test_steady_states_agree_with_trap_spaces_without_free_nodes(braf, flobak) -
 def test_limit_raises_a_clear_error(braf: LogicalModel) -> None:
     with pytest.raises(AnalysisError, match="2 steady states exceed the limit of 1"):
         steady_states(braf, INPUTS_OFF, limit=1)
+
+
+def test_nodes_validate_their_fields() -> None:
+    with pytest.raises(ModelError, match="invalid node name 'and'"):
+        Node(name="and", rule=Var("x"))
+    with pytest.raises(ModelError, match="rate_up must be finite"):
+        Node(name="x", rule=Var("x"), rate_up=-1)
+    with pytest.raises(ModelError, match="initial_on is a probability"):
+        Node(name="x", rule=Var("x"), initial_on=2)
+    with pytest.raises(ModelError, match="uses unknown node"):
+        LogicalModel(nodes=(Node(name="x", rule=Var("y")),))
+    with pytest.raises(ModelError, match="defined twice"):
+        LogicalModel(nodes=(Node(name="x", rule=Var("x")), Node(name="x", rule=Var("x"))))

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kgtwin.errors import InputError
-from kgtwin.twin.expr import FALSE, TRUE, Not, Var, parse_expr
+from kgtwin.twin.expr import FALSE, TRUE, And, Not, Or, Var, parse_expr
 from kgtwin.twin.formats import (
     dumps_bnd,
     dumps_bnet,
@@ -20,7 +23,8 @@ from kgtwin.twin.formats import (
     loads_sbml,
     save_model,
 )
-from kgtwin.twin.model import LogicalModel
+from kgtwin.twin.formats._common import RESERVED
+from kgtwin.twin.model import LogicalModel, ModelError, Node
 
 MODELS = ["braf", "flobak"]
 
@@ -165,6 +169,7 @@ BAD_FILES = [
     ("bad.bnet", "A, A\nB, A\nA, B\n", r"bad.bnet:3: node A is defined twice \(first at line 1\)"),
     ("bad.bnet", "A, A\nB A\n", r"bad.bnet:2: expected 'node, rule'"),
     ("bad.bnet", "A-1, A\n", r"bad.bnet:1: invalid node name 'A-1'"),
+    ("bad.bnet", "NOT, A\nA, A\n", r"bad.bnet:1: invalid node name 'NOT'"),
     (
         "bad.bnd",
         "Node A {\n logic = A;\n}\nNode B {\n  logic = A | Q;\n}\n",
@@ -181,7 +186,7 @@ BAD_FILES = [
     (
         "bad.bnd",
         "Node A {\n  logic = A;\n  rate_up = @logic ? $u_A : 0;\n}\n",
-        r"bad.bnd:3: node A: parameter \$u_A is not defined",
+        r"bad.bnd:3: node A: parameter \$u_A is not defined \(no .cfg was read\)",
     ),
     (
         "bad.bnd",
@@ -235,6 +240,18 @@ def test_missing_file_and_bad_sbml_math(tmp_path: Path, braf: LogicalModel) -> N
         loads_sbml(multi, path="m.sbml")
 
 
+def test_bad_sbml_species(braf: LogicalModel) -> None:
+    exported = dumps_sbml(braf)
+    unknown = exported.replace("<ci> p53 </ci>", "<ci> Nope </ci>", 1)
+    with pytest.raises(InputError, match=r"u.sbml:\d+: transition of PTEN: unknown species 'Nope'"):
+        loads_sbml(unknown, path="u.sbml")
+    twice = exported.replace('qual:id="AKT"', 'qual:id="PTEN"', 1)
+    with pytest.raises(InputError, match=r"d.sbml:\d+: species PTEN is defined twice"):
+        loads_sbml(twice, path="d.sbml")
+    with pytest.raises(ModelError, match="not a valid SBML id"):
+        dumps_sbml(loads_bnet("a.b, a.b\n"))
+
+
 def test_sbml_reader_understands_ginsim_style_relations() -> None:
     model = loads_sbml(_ginsim_like())
     assert model.node("B").rule == Not(Var("A"))
@@ -275,3 +292,65 @@ def _ginsim_like() -> str:
  </model>
 </sbml>
 """
+
+
+@st.composite
+def random_models(draw) -> LogicalModel:
+    names = draw(
+        st.lists(
+            st.from_regex(r"[A-Za-z][A-Za-z0-9_]{0,6}", fullmatch=True).filter(
+                lambda n: n.lower() not in RESERVED
+            ),
+            min_size=1,
+            max_size=6,
+            unique=True,
+        )
+    )
+    leaves = st.sampled_from([Var(n) for n in names] + [TRUE, FALSE])
+    rules = st.recursive(
+        leaves,
+        lambda inner: st.one_of(
+            inner.map(Not),
+            st.lists(inner, min_size=2, max_size=3).map(lambda a: And(tuple(a))),
+            st.lists(inner, min_size=2, max_size=3).map(lambda a: Or(tuple(a))),
+        ),
+        max_leaves=8,
+    )
+    rates = st.sampled_from([0.0, 0.5, 1.0, 2.0, 10.0])
+    starts = st.sampled_from([0.0, 0.25, 0.5, 1.0])
+    nodes = tuple(
+        Node(
+            name=n,
+            rule=draw(rules),
+            rate_up=draw(rates),
+            rate_down=draw(rates),
+            initial_on=draw(starts),
+        )
+        for n in names
+    )
+    return LogicalModel(nodes=nodes, name="random")
+
+
+@settings(max_examples=60, deadline=None)
+@given(random_models())
+def test_every_writer_round_trips_random_models(model: LogicalModel) -> None:
+    again = loads_bnet(dumps_bnet(model))
+    assert again.names == model.names
+    for before, after in zip(model.nodes, again.nodes, strict=True):
+        assert _same_function(before.rule, after.rule, model.names)
+    maboss = loads_maboss(dumps_bnd(model), dumps_cfg(model), name="random")
+    assert dumps_bnd(maboss) == dumps_bnd(model) and dumps_cfg(maboss) == dumps_cfg(model)
+    assert [(n.rate_up, n.rate_down, n.initial_on) for n in maboss.nodes] == [
+        (n.rate_up, n.rate_down, n.initial_on) for n in model.nodes
+    ]
+    sbml = loads_sbml(dumps_sbml(model))
+    for before, after in zip(model.nodes, sbml.nodes, strict=True):
+        assert _same_function(before.rule, after.rule, model.names)
+
+
+def _same_function(left, right, names) -> bool:
+    return all(
+        left.evaluate(dict(zip(names, values, strict=True)))
+        == right.evaluate(dict(zip(names, values, strict=True)))
+        for values in itertools.product([0, 1], repeat=len(names))
+    )

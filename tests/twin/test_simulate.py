@@ -144,3 +144,28 @@ def test_agrees_with_maboss_on_the_published_model(braf: LogicalModel, tmp_path)
         p = (ours[name] + theirs[name]) / 2
         spread = math.sqrt(max(p * (1 - p), 1e-4) * 2 / n)
         assert abs(ours[name] - theirs[name]) <= 5 * spread, name
+
+
+def test_importing_the_twin_package_loads_no_engine() -> None:
+    """numba and AEON load on first use, so importing the twin API and CLI stays fast."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, kgtwin.twin, kgtwin.cli.twin; "
+        "print('numba' in sys.modules, 'biodivine_aeon' in sys.modules)"
+    )
+    output = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert output.stdout.split() == ["False", "False"]
+
+
+def test_threads_do_not_change_the_numbers(braf: LogicalModel) -> None:
+    settings = SimulationSettings(trajectories=2_500, max_time=10, seed=8)  # three blocks
+    one = simulate(braf, settings)
+    two = simulate(braf, settings, threads=2)
+    assert np.array_equal(one.on_counts, two.on_counts)
+    assert np.array_equal(one.final_states, two.final_states) and one.events == two.events
+    with pytest.raises(ModelError, match="threads"):
+        simulate(braf, settings, threads=0)

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -24,6 +25,7 @@ __all__ = [
     "loads_bnet",
     "loads_maboss",
     "loads_sbml",
+    "model_checksum",
     "save_model",
 ]
 
@@ -76,3 +78,10 @@ def save_model(model: LogicalModel, path: str | Path, *, cfg: str | Path | None 
     if kind == "maboss":
         cfg_path = Path(cfg) if cfg is not None else path.with_suffix(".cfg")
         cfg_path.write_text(dumps_cfg(model), encoding="utf-8")
+
+
+def model_checksum(model: LogicalModel) -> str:
+    """SHA-256 of the model's canonical MaBoSS text (logic, rates, istate, settings):
+    the same model gives the same checksum whatever file it was read from."""
+    text = dumps_bnd(model) + "\n" + dumps_cfg(model)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()

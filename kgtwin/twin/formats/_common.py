@@ -10,6 +10,7 @@ from kgtwin.errors import InputError
 from kgtwin.twin.expr import Expr, ExprSyntaxError, parse_expr
 
 NODE_NAME = re.compile(r"^[A-Za-z0-9_.]+$")
+RESERVED = frozenset({"and", "or", "not", "xor", "true", "false"})  # as in model.Node
 
 
 def parse_rule(text: str, *, path: str | Path | None, line: int, node: str) -> Expr:
@@ -21,8 +22,9 @@ def parse_rule(text: str, *, path: str | Path | None, line: int, node: str) -> E
 
 
 def check_name(name: str, *, path: str | Path | None, line: int) -> str:
-    """Node names are letters, digits, ``_`` and ``.``, and not only digits."""
-    if not NODE_NAME.match(name) or name.replace(".", "").isdigit():
+    """Node names are letters, digits, ``_`` and ``.``, not only digits, not an operator
+    word (``and``, ``not``...) or a constant (``true``, ``false``)."""
+    if not NODE_NAME.match(name) or name.replace(".", "").isdigit() or name.lower() in RESERVED:
         raise InputError(path, line, f"invalid node name {name!r}")
     return name
 

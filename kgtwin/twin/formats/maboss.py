@@ -185,7 +185,8 @@ def _balanced(text: str) -> bool:
     return depth == 0
 
 
-def _read_rate(text: str, parameters: Mapping[str, float], *, node: str, line: int) -> _Rate:
+def _read_rate(text: str, parameters: Mapping[str, float]) -> _Rate:
+    """``k``, ``$p``, or ``COND ? a : b`` with one side zero (COND: @logic or a rule)."""
     text = _unwrap(text)
     match = _CONDITIONAL.match(text)
     if not match:
@@ -292,9 +293,9 @@ def _read_node(
     down_text, down_line = attributes.get("rate_down", ("@logic ? 0 : 1", None))
     line = up_line
     try:
-        up = _read_rate(up_text, parameters, node=name, line=up_line or 0)
+        up = _read_rate(up_text, parameters)
         line = down_line
-        down = _read_rate(down_text, parameters, node=name, line=down_line or 0)
+        down = _read_rate(down_text, parameters)
         line = up_line or down_line or attributes.get("logic", ("", None))[1]
         rule = _logic_of(name, logic, up, down)
     except ValueError as error:
@@ -313,7 +314,12 @@ def loads_maboss(
 ) -> LogicalModel:
     """Read a MaBoSS model from its ``.bnd`` text and (optional) ``.cfg`` text."""
     cfg = _read_cfg(cfg_text, cfg_path)
-    nodes, lines = _read_bnd(bnd_text, cfg.parameters, bnd_path)
+    try:
+        nodes, lines = _read_bnd(bnd_text, cfg.parameters, bnd_path)
+    except InputError as error:
+        if cfg_text.strip() or "is not defined" not in error.reason:
+            raise
+        raise InputError(error.path, error.where, error.reason + " (no .cfg was read)") from None
     check_known({n: node.rule for n, node in nodes.items()}, lines, path=bnd_path)
     for node_name, (probability, line) in cfg.istates.items():
         if node_name not in nodes:

@@ -9,15 +9,16 @@ published multi-level nodes are already written as Boolean ``_b1``/``_b2`` level
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from kgtwin.errors import InputError
 from kgtwin.twin.expr import FALSE, TRUE, And, Const, Expr, Not, Or, Var, Xor
-from kgtwin.twin.model import LogicalModel, Node
+from kgtwin.twin.model import LogicalModel, ModelError, Node
 
 __all__ = ["dumps_sbml", "loads_sbml"]
 
-_QUAL_NS = "http://www.sbml.org/sbml/level3/version1/qual/version1"
+_SID = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
 def _libsbml():
@@ -46,7 +47,10 @@ def _formula(expr: Expr) -> str:
 
 
 def dumps_sbml(model: LogicalModel) -> str:
-    """Write an SBML L3V1 document with the qual package."""
+    """Write an SBML L3V1 document with the qual package (node names must be SBML ids)."""
+    bad = [name for name in model.names if not _SID.match(name)]
+    if bad:
+        raise ModelError(f"node name {bad[0]!r} is not a valid SBML id (letters, digits, _)")
     libsbml = _libsbml()
     namespaces = libsbml.SBMLNamespaces(3, 1, "qual", 1)
     document = libsbml.SBMLDocument(namespaces)
@@ -118,6 +122,11 @@ def loads_sbml(text: str, *, path: str | Path | None = None, name: str = "model"
         if item.isSetMaxLevel() and item.getMaxLevel() > 1:
             raise InputError(
                 path, item.getLine(), f"species {item.getId()} is multi-valued (max level > 1)"
+            )
+        if item.getId() in species:
+            first = species[item.getId()].getLine()
+            raise InputError(
+                path, item.getLine(), f"species {item.getId()} is defined twice (line {first})"
             )
         species[item.getId()] = item
     rules = {sid: _default_rule(item) for sid, item in species.items()}

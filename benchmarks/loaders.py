@@ -1,0 +1,204 @@
+"""Loader benchmark: records/s and peak memory per loader family on generated files.
+
+Generates, in a temporary folder, files in the real formats at full size:
+
+* ontology — an OBO file of GO's size (50,000 terms, is_a, xrefs, synonyms);
+* genes    — an HGNC complete set of full size (45,000 genes);
+* drugs    — a 1,000,000-row DrugBank-style drug–target table;
+* hetionet — a Hetionet-format JSON with 47,031 nodes and 2,250,197 edges.
+
+For each family, in a fresh process (so peak RSS is its own), it times parsing alone
+(loader -> records) and a full load into a new embedded store (parse, align, merge,
+commit), and prints records/s and peak RSS. Target from issue 2: the Hetionet-format
+file loads into the embedded store in under 60 s with memory under 4 GB. "load s" is
+wall-clock time and "load CPU s" the process's CPU time: on a shared machine the first
+grows with other work, the second does not.
+
+    python benchmarks/loaders.py                 # all families, full size
+    python benchmarks/loaders.py --scale 0.1     # a tenth of the size, quicker
+    python benchmarks/loaders.py --family hetionet
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+FAMILIES = ["ontology", "genes", "drugs", "hetionet"]
+HETIONET_NODES = {"Gene": 20945, "Compound": 1552, "Disease": 137, "Anatomy": 402,
+                  "Biological Process": 11381, "Cellular Component": 1391,
+                  "Molecular Function": 2884, "Pathway": 1822, "Pharmacologic Class": 345,
+                  "Side Effect": 5734, "Symptom": 438}
+HETIONET_EDGES = [("Anatomy", "expresses", "Gene", 526407), ("Gene", "participates",
+                  "Biological Process", 559504), ("Compound", "downregulates", "Gene", 21102),
+                  ("Gene", "interacts", "Gene", 147164), ("Gene", "regulates", "Gene", 265672),
+                  ("Anatomy", "upregulates", "Gene", 97848), ("Compound", "causes",
+                  "Side Effect", 138944), ("Gene", "covaries", "Gene", 61690),
+                  ("Gene", "participates", "Molecular Function", 97222), ("Gene",
+                  "participates", "Cellular Component", 73566), ("Anatomy", "downregulates",
+                  "Gene", 102240), ("Gene", "participates", "Pathway", 84372),
+                  ("Compound", "binds", "Gene", 11571), ("Disease", "associates", "Gene",
+                  12623), ("Compound", "upregulates", "Gene", 18756), ("Disease",
+                  "presents", "Symptom", 3357), ("Compound", "treats", "Disease", 755),
+                  ("Disease", "localizes", "Anatomy", 3602), ("Compound", "resembles",
+                  "Compound", 6486), ("Pharmacologic Class", "includes", "Compound", 1029),
+                  ("Disease", "downregulates", "Gene", 7623), ("Disease", "upregulates",
+                  "Gene", 7731), ("Compound", "palliates", "Disease", 390),
+                  ("Disease", "resembles", "Disease", 543)]
+
+
+def hetionet_id(kind: str, i: int) -> object:
+    return {"Gene": i + 1, "Compound": f"DB{i + 1:05d}", "Disease": f"DOID:{i + 1}",
+            "Anatomy": f"UBERON:{i + 1:07d}", "Biological Process": f"GO:{i + 1:07d}",
+            "Cellular Component": f"GO:{i + 100001:07d}",
+            "Molecular Function": f"GO:{i + 200001:07d}", "Pathway": f"PC7_{i + 1}",
+            "Pharmacologic Class": f"N{i + 1:010d}", "Side Effect": f"C{i + 1:07d}",
+            "Symptom": f"D{i + 1:06d}"}[kind]
+
+
+def write_hetionet(path: Path, scale: float) -> int:
+    rng = random.Random(1)
+    counts = {k: max(1, int(v * scale)) for k, v in HETIONET_NODES.items()}
+    total = 0
+    with open(path, "w") as out:
+        kinds = json.dumps(sorted(counts))
+        out.write(f'{{"metanode_kinds": {kinds}, "metaedge_tuples": [], "kind_to_abbrev": {{}},\n')
+        out.write('"nodes": [\n')
+        first = True
+        for kind, count in counts.items():
+            for i in range(count):
+                node = {"kind": kind, "identifier": hetionet_id(kind, i),
+                        "name": f"{kind} {i}", "data": {"source": "generated", "license": "CC0"}}
+                out.write(("" if first else ",\n") + json.dumps(node))
+                first = False
+        out.write('\n],\n"edges": [\n')
+        first = True
+        for source, kind, target, count in HETIONET_EDGES:
+            for _ in range(max(1, int(count * scale))):
+                edge = {"source_id": [source, hetionet_id(source, rng.randrange(counts[source]))],
+                        "target_id": [target, hetionet_id(target, rng.randrange(counts[target]))],
+                        "kind": kind, "direction": "both",
+                        "data": {"source": "generated", "unbiased": False}}
+                out.write(("" if first else ",\n") + json.dumps(edge))
+                first = False
+                total += 1
+        out.write("\n]}\n")
+    return total
+
+
+def write_obo(path: Path, scale: float) -> int:
+    count = int(50_000 * scale)
+    rng = random.Random(2)
+    namespaces = ["biological_process", "molecular_function", "cellular_component"]
+    with open(path, "w") as out:
+        out.write("format-version: 1.2\ndata-version: generated\nontology: go\n")
+        for i in range(1, count + 1):
+            out.write(f"\n[Term]\nid: GO:{i:07d}\nname: generated term {i}\n"
+                      f"namespace: {namespaces[i % 3]}\n"
+                      f'def: "A generated term, number {i}." [GOC:kgtwin]\n'
+                      f'synonym: "term {i}" EXACT []\nxref: Wikipedia:Term_{i}\n')
+            for _ in range(2 if i > 3 else 0):
+                out.write(f"is_a: GO:{rng.randrange(1, i):07d}\n")
+    return count
+
+
+def write_hgnc(path: Path, scale: float) -> int:
+    count = int(45_000 * scale)
+    header = ["hgnc_id", "symbol", "name", "locus_group", "locus_type", "status",
+              "location", "alias_symbol", "prev_symbol", "entrez_id", "ensembl_gene_id",
+              "uniprot_ids", "omim_id"]
+    with open(path, "w") as out:
+        out.write("\t".join(header) + "\n")
+        for i in range(1, count + 1):
+            out.write("\t".join([f"HGNC:{i}", f"GENE{i}", f"generated gene {i}",
+                                 "protein-coding gene", "gene with protein product",
+                                 "Approved", "1p1", f'"AL{i}A|AL{i}B"', "", str(100000 + i),
+                                 f"ENSG{i:011d}", f"P{i % 10}{i % 10}{i:03d}"[:6]
+                                 if i < 1000 else "", ""]) + "\n")
+    return count
+
+
+def write_drug_targets(path: Path, scale: float) -> int:
+    count = int(1_000_000 * scale)
+    rng = random.Random(3)
+    actions = ["inhibitor", "antagonist", "agonist", "binder", ""]
+    with open(path, "w") as out:
+        out.write("drugbank_id,drug_name,target,action\n")
+        for i in range(count):
+            drug = rng.randrange(1, 15000)
+            out.write(f"DB{drug:05d},drug {drug},GENE{rng.randrange(1, 20000)},"
+                      f"{actions[i % 5]}\n")
+    return count
+
+
+GENERATORS = {"ontology": ("obo", "go.obo", write_obo),
+              "genes": ("hgnc", "hgnc_complete_set.txt", write_hgnc),
+              "drugs": ("drug-targets", "drug_targets.csv", write_drug_targets),
+              "hetionet": ("hetionet", "hetionet.json", write_hetionet)}
+
+
+def peak_rss_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def run_one(family: str, scale: float) -> dict:
+    """Generate, parse, load; runs inside a fresh process."""
+    from kgtwin.loaders import get_loader
+
+    from kgtwin.load import load_files
+    from kgtwin.store import open_store
+
+    format_, name, generate = GENERATORS[family]
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / name
+        started = time.perf_counter()
+        generate(path, scale)
+        generated = time.perf_counter() - started
+        size = path.stat().st_size / 2**20
+        started = time.perf_counter()
+        parsed = sum(1 for _ in get_loader(format_)([path]).records())
+        parse_s = time.perf_counter() - started
+        rss_parse = peak_rss_mib()
+        started, cpu = time.perf_counter(), time.process_time()
+        with open_store(Path(folder) / "store") as store:
+            report = load_files(store, format_, [path])
+        load_s = time.perf_counter() - started
+        load_cpu_s = time.process_time() - cpu
+        return {"family": family, "format": format_, "file_mib": round(size, 1),
+                "records": parsed, "generate_s": round(generated, 1),
+                "parse_s": round(parse_s, 1), "parse_records_per_s": int(parsed / parse_s),
+                "load_s": round(load_s, 1), "load_cpu_s": round(load_cpu_s, 1),
+                "load_records_per_s": int(parsed / load_s),
+                "nodes": report.counts.total_nodes, "edges": report.counts.total_edges,
+                "peak_rss_parse_mib": round(rss_parse), "peak_rss_mib": round(peak_rss_mib())}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--family", choices=FAMILIES, action="append")
+    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--one", choices=FAMILIES, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.one:
+        print(json.dumps(run_one(args.one, args.scale)))
+        return
+    print(f"{'family':<9} {'records':>9} {'file MiB':>9} {'parse rec/s':>12} "
+          f"{'load s':>7} {'load CPU s':>11} {'load rec/s':>11} {'peak RSS MiB':>13}")
+    for family in args.family or FAMILIES:
+        done = subprocess.run([sys.executable, __file__, "--one", family, "--scale",
+                               str(args.scale)], capture_output=True, text=True, check=True)
+        row = json.loads(done.stdout.strip().splitlines()[-1])
+        print(f"{family:<9} {row['records']:>9} {row['file_mib']:>9} "
+              f"{row['parse_records_per_s']:>12} {row['load_s']:>7} {row['load_cpu_s']:>11} "
+              f"{row['load_records_per_s']:>11} {row['peak_rss_mib']:>13}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
