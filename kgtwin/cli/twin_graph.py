@@ -19,16 +19,23 @@ json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON."
 
 
 def _settings(hops: int, curated: bool, trajectories: int, seed: int, strength: float,
-              max_time: float = 50.0):
+              calibration: Path | None = None):
     from kgtwin.twin.build import BuildSettings
+    from kgtwin.twin.calibrate import load_calibration
     from kgtwin.twin.patient_twin import TwinSettings
     from kgtwin.twin.simulate import SimulationSettings
 
     return TwinSettings(
         build=BuildSettings(hops=hops, use_curated=curated),
-        simulation=SimulationSettings(trajectories=trajectories, max_time=max_time, seed=seed),
+        simulation=SimulationSettings(trajectories=trajectories, max_time=50.0, seed=seed),
         strength=strength,
+        calibration=load_calibration(calibration) if calibration else None,
     )
+
+
+calibration_option = click.option(
+    "--calibration", type=click.Path(path_type=Path),
+    help="calibration.json from `kgtwin twin cohort`: add P(response) to each prediction.")
 
 
 def build_options(function):
@@ -143,10 +150,11 @@ def _build_lines(data: dict):
 @click.option("--only", multiple=True, help="Rank only these drugs (repeatable).")
 @click.option("--top", type=click.IntRange(min=1), default=15, show_default=True,
               help="Lines shown (JSON lists all).")
+@calibration_option
 @json_option
 @click.pass_context
 def rank_command(ctx, patient_id, hops, curated, trajectories, seed, strength, combos, only, top,
-                 as_json) -> None:
+                 calibration, as_json) -> None:
     """Rank drugs for a patient's twin, best response first, with 95 % intervals.
 
     Each drug holds its targets (from the graph's drug-target edges) off (inhibitor) or
@@ -159,11 +167,14 @@ def rank_command(ctx, patient_id, hops, curated, trajectories, seed, strength, c
     """
     from kgtwin.twin.patient_twin import build_patient_twin, rank_patient_drugs
 
-    settings = _settings(hops, curated, trajectories, seed, strength)
+    settings = _settings(hops, curated, trajectories, seed, strength, calibration)
     with open_cli_store(ctx, create=False) as store:
         built = build_patient_twin(store, patient_id, settings)
         responses = rank_patient_drugs(built, store, combinations=combos, only=only)
     rows = [_response_dict(r) for r in responses]
+    if settings.calibration is not None:
+        for row in rows:
+            row["p_response"] = round(settings.calibration.probability(row["score"]), 4)
     if as_json:
         echo_json({"patient": built.patient, "settings": settings.to_dict(), "ranking": rows})
         return
@@ -173,8 +184,9 @@ def rank_command(ctx, patient_id, hops, curated, trajectories, seed, strength, c
         changes = "  ".join(f"Δ{name[:6].lower()} {v['change']:+.3f}"
                             for name, v in row["readouts"].items())
         low, high = row["score_ci"]
+        p = f"  P(response) {row['p_response']:.2f}" if "p_response" in row else ""
         click.echo(f"{rank:>3}. {row['treatment']:<32} {row['score']:+.3f} "
-                   f"[{low:+.3f}, {high:+.3f}]  {changes}")
+                   f"[{low:+.3f}, {high:+.3f}]  {changes}{p}")
 
 
 @twin.command("update")
@@ -183,10 +195,11 @@ def rank_command(ctx, patient_id, hops, curated, trajectories, seed, strength, c
 @click.option("--combo", "combos", multiple=True, metavar="A+B",
               help="Also score a combination (kept in the version's properties).")
 @click.option("--force", is_flag=True, help="Write a new version even if nothing changed.")
+@calibration_option
 @json_option
 @click.pass_context
 def update_command(ctx, patient_id, hops, curated, trajectories, seed, strength, combos, force,
-                   as_json) -> None:
+                   calibration, as_json) -> None:
     """Store the patient's twin in the graph as a new version if anything changed.
 
     Rebuilds the twin from the patient's current records (new variants, expression,
@@ -202,7 +215,7 @@ def update_command(ctx, patient_id, hops, curated, trajectories, seed, strength,
     """
     from kgtwin.twin.versions import update_twin
 
-    settings = _settings(hops, curated, trajectories, seed, strength)
+    settings = _settings(hops, curated, trajectories, seed, strength, calibration)
     with open_cli_store(ctx, create=False) as store:
         result = update_twin(store, patient_id, settings, combinations=combos, force=force)
     data = {"created": result.created, "changes": list(result.changes),

@@ -11,8 +11,11 @@ disease = 0 (``not_evaluable`` is left out), and a logistic curve
 is fitted by maximum likelihood with a small ridge penalty (``l2``, on ``b`` only, so a
 handful of patients cannot drive it to infinity). The fit reports ``n``, the AUC (how
 well the raw score separates responders from non-responders; 0.5 = chance) and the Brier
-score, and maps any later score to a calibrated probability. With a demo-sized cohort it
-is an illustration, not evidence: the AUC's uncertainty at n ~ 15 spans most of [0, 1].
+score, and maps any later score to a calibrated probability: ``kgtwin twin cohort``
+writes it as ``calibration.json``; ``kgtwin twin rank-drugs/update --calibration`` adds
+P(response) to each prediction (stored on the prediction edges as ``p_response``).
+With a demo-sized cohort it is an illustration, not evidence: the AUC's uncertainty at
+n ~ 15 spans most of [0, 1].
 """
 
 from __future__ import annotations
@@ -20,10 +23,13 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
+from pathlib import Path
 
 import numpy as np
 
-__all__ = ["RESPONDER", "Calibration", "fit_calibration", "responder"]
+from kgtwin.errors import InputError
+
+__all__ = ["RESPONDER", "Calibration", "fit_calibration", "load_calibration", "responder"]
 
 RESPONDER = {"complete_response": 1, "partial_response": 1, "stable_disease": 0,
              "progressive_disease": 0}
@@ -50,6 +56,30 @@ class Calibration:
 
     def to_dict(self) -> dict:
         return {k: (round(v, 6) if isinstance(v, float) else v) for k, v in asdict(self).items()}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Calibration:
+        """From :meth:`to_dict` (e.g. the ``calibration.json`` a cohort run writes)."""
+        try:
+            return cls(intercept=float(data["intercept"]), slope=float(data["slope"]),
+                       n=int(data["n"]), responders=int(data["responders"]),
+                       auc=None if data.get("auc") is None else float(data["auc"]),
+                       brier=float(data["brier"]))
+        except (KeyError, TypeError, ValueError) as error:
+            raise InputError(None, None, f"not a kgtwin calibration: {error!r}") from None
+
+
+def load_calibration(path: str | Path) -> Calibration:
+    """Read the ``calibration.json`` written by ``kgtwin twin cohort``."""
+    import json
+
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise InputError(path, None, f"cannot read a calibration: {error}") from None
+    if not isinstance(data, dict):
+        raise InputError(path, None, "a calibration is a JSON object")
+    return Calibration.from_dict(data)
 
 
 def _auc(scores: np.ndarray, outcomes: np.ndarray) -> float | None:

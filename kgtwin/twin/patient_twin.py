@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from kgtwin.patients import Profile, patient_profile
 from kgtwin.store.base import GraphStore
 from kgtwin.twin.build import BuildSettings, GraphModel, build_model
+from kgtwin.twin.calibrate import Calibration
 from kgtwin.twin.drugs import candidate_ids, graph_drugs, parse_treatments, twin_drugs
 from kgtwin.twin.formats.bnet import dumps_bnet
 from kgtwin.twin.personal import alterations, engine_profile, expression, seed_genes
@@ -36,6 +37,7 @@ class TwinSettings:
     simulation: SimulationSettings = field(
         default_factory=lambda: SimulationSettings(trajectories=2000, max_time=50, seed=0))
     strength: float = 1.0
+    calibration: Calibration | None = None
 
     def to_dict(self) -> dict:
         p, s = self.personalisation, self.simulation
@@ -47,6 +49,7 @@ class TwinSettings:
             "simulation": {"trajectories": s.trajectories, "max_time": s.max_time,
                            "time_tick": s.time_tick, "seed": s.seed},
             "strength": self.strength,
+            **({"calibration": self.calibration.to_dict()} if self.calibration else {}),
         }
 
 

@@ -17,8 +17,9 @@ is atomic, recorded in the ledger and removable like any other source:
 * one prediction per single drug: ``twin --biolink:associated_with--> drug`` with
   qualifier ``knowledge_level: prediction`` and properties ``score``, ``score_low``,
   ``score_high``, ``rank``, ``readouts`` (change and interval per readout) and
-  ``twin_version``. (Biolink has no "predicted response" predicate;
-  ``associated_with`` with the prediction knowledge level says exactly that much.)
+  ``twin_version`` (and ``p_response`` when a cohort calibration is given). (Biolink
+  has no "predicted response" predicate; ``associated_with`` with the prediction
+  knowledge level says exactly that much.)
 
 A new version is written only when the patient's records, the knowledge the twin reads,
 the settings or the model changed (``inputs_hash`` differs), or when forced. Earlier
@@ -37,6 +38,7 @@ from kgtwin.model import KNOWLEDGE_LEVEL, PREDICTED, Edge, Node
 from kgtwin.patients import resolve_patient
 from kgtwin.store.base import GraphStore, SourceInfo
 from kgtwin.twin.build import DERIVED
+from kgtwin.twin.calibrate import Calibration
 from kgtwin.twin.patient_twin import (
     PatientTwin,
     TwinSettings,
@@ -161,7 +163,9 @@ def record_changes(before: dict | None, after: dict) -> list[str]:
 
 
 def _prediction(twin_node: str, response: TreatmentResponse, rank: int, version: int,
-                drug: str) -> Edge:
+                drug: str, calibration: Calibration | None) -> Edge:
+    calibrated = ({"p_response": round(calibration.probability(response.score), 6)}
+                  if calibration is not None else {})
     return Edge(
         subject=twin_node, predicate=PREDICTION, object=drug,
         qualifiers={KNOWLEDGE_LEVEL: PREDICTED},
@@ -171,6 +175,7 @@ def _prediction(twin_node: str, response: TreatmentResponse, rank: int, version:
             "twin_version": version,
             "readouts": {r.name: {"change": round(r.change, 6), "low": round(r.low, 6),
                                   "high": round(r.high, 6)} for r in response.readouts},
+            **calibrated,
         })
 
 
@@ -225,7 +230,8 @@ def version_records(
                             properties={"relation": "curated_model"}))
     for rank, response in enumerate(singles, 1):
         drug = response.drugs[0]
-        records.append(_prediction(node_id, response, rank, version, ids.get(drug) or drug))
+        records.append(_prediction(node_id, response, rank, version, ids.get(drug) or drug,
+                                   twin.settings.calibration))
     return records
 
 

@@ -111,3 +111,25 @@ def test_cohort_cli(demo_store, tmp_path) -> None:
     data = json.loads(result.output)
     assert data["patients"] == 2 and data["drugs"] == 2
     assert (tmp_path / "out" / "cohort-heatmap.png").exists()
+
+
+def test_calibration_round_trip_and_use_in_rank_drugs(demo_store, tmp_path) -> None:
+    from kgtwin.errors import InputError
+    from kgtwin.twin.calibrate import Calibration, load_calibration
+
+    calibration = fit_calibration([0.0, 0.2, 0.4, 0.6], [0, 0, 1, 1])
+    path = tmp_path / "calibration.json"
+    path.write_text(json.dumps(calibration.to_dict()))
+    loaded = load_calibration(path)
+    assert loaded.probability(0.5) == pytest.approx(calibration.probability(0.5), abs=1e-4)
+    assert Calibration.from_dict(calibration.to_dict()).n == 4
+    (tmp_path / "bad.json").write_text("[1, 2]")
+    with pytest.raises(InputError):
+        load_calibration(tmp_path / "bad.json")
+    patient = find_patients(demo_store, "melanoma", {"BRAF p.V600E"})[0]
+    result = CliRunner().invoke(cli, [
+        "--store", str(demo_store.path), "twin", "rank-drugs", patient, "--only", "trametinib",
+        "--trajectories", "200", "--calibration", str(path), "--json"])
+    assert result.exit_code == 0, result.output
+    (row,) = json.loads(result.output)["ranking"]
+    assert row["p_response"] == pytest.approx(loaded.probability(row["score"]), abs=1e-3)

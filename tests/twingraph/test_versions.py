@@ -118,3 +118,17 @@ def test_update_and_history_cli(store, patient) -> None:
     assert [v["version"] for v in json.loads(result.output)] == [1, 2]
     result = runner.invoke(cli, [*base, "history", other])
     assert result.exit_code == 0 and result.output.startswith("v1 ")
+
+
+def test_calibrated_predictions_are_stored(store) -> None:
+    from kgtwin.twin.calibrate import fit_calibration
+
+    calibration = fit_calibration([0.0, 0.2, 0.4, 0.6], [0, 0, 1, 1])
+    patient = find_patients(store, "non-small cell lung carcinoma", {"KRAS p.G12C"})[0]
+    settings = TwinSettings(simulation=SETTINGS.simulation, calibration=calibration)
+    result = update_twin(store, patient, settings)
+    assert result.created
+    for prediction in result.version.predictions:
+        assert prediction["p_response"] == pytest.approx(
+            calibration.probability(prediction["score"]), abs=1e-5)
+    assert result.version.properties["settings"]["calibration"]["n"] == 4
