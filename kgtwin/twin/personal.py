@@ -17,7 +17,9 @@ it, see ``kgtwin/twin/profile.py``):
   twin's neighbourhood like altered genes.
 - **diagnosis** sets tissue and environment context from ``contexts.tsv``: SOX10 on in
   melanoma and off elsewhere (the melanoma vs colorectal branch of Béal et al. 2021),
-  EGFR ligands present, HGF/FGF absent. Context holds nodes, so it overrides expression.
+  EGFR ligands present, HGF/FGF absent. Context holds nodes, so it overrides expression;
+  the context's genes also seed the neighbourhood, so a twin derived from signed edges
+  alone carries them too.
 """
 
 from __future__ import annotations
@@ -182,9 +184,14 @@ def engine_profile(
 
 
 def seed_genes(store: GraphStore, profile: Profile) -> dict[str, str]:
-    """Gene id -> why it seeds the twin: altered (variant, copy number) or an outlier."""
+    """Gene id -> why it seeds the twin: altered (variant, copy number), an expression
+    outlier, or set by the tissue context (so a derived twin has the context's nodes)."""
     seeds = {a.gene: f"variant {a.change}" for a in alterations(profile)}
     for gene, (_, z) in expression(store, profile).items():
         if abs(z) >= OUTLIER_Z:
             seeds.setdefault(gene, f"expression outlier (z = {z:+.2f})")
+    for symbol, (on, _) in context_states(store, profile).items():
+        gene = store.resolve(f"hgnc.symbol:{symbol}")
+        if gene is not None:
+            seeds.setdefault(gene, f"tissue context ({symbol} {'on' if on else 'off'})")
     return seeds

@@ -128,8 +128,9 @@ def twin_history(store: GraphStore, patient: str) -> list[TwinVersion]:
 
 
 def _name(store: GraphStore, id: str) -> str | None:
+    """A drug's name as ``graph_drugs`` writes it (lower case, as DrugBank does)."""
     node = store.node(id)
-    return node.name if node is not None else None
+    return node.name.lower() if node is not None and node.name else None
 
 
 def latest_version(store: GraphStore, patient: str) -> TwinVersion | None:

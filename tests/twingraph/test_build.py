@@ -154,3 +154,12 @@ def test_settings_are_recorded(melanoma) -> None:
     assert isinstance(TwinSettings().to_dict()["personalisation"]["amplification"], float)
     assert len(melanoma.inputs_hash) == 64
     assert list(itertools.islice(melanoma.records["knowledge"], 1))
+
+
+def test_tissue_context_reaches_a_derived_twin(demo_store) -> None:
+    patient = find_patients(demo_store, "colorectal cancer", {"BRAF p.V600E"})[0]
+    settings = TwinSettings(build=BuildSettings(use_curated=False))
+    built = build_patient_twin(demo_store, patient, settings)
+    assert built.graph_model.curated_model is None
+    assert built.twin.fixed["SOX10"] == 0 and built.twin.fixed["BRAF"] == 1
+    assert "SOX10" in built.graph_model.model.node("FOXD3").rule.variables()
