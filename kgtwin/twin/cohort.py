@@ -222,13 +222,15 @@ def run_cohort(
     if not ids:
         raise NotFoundError("no patients in the store")
     profiles = {p: patient_profile(store, p) for p in ids}
-    all_drugs = graph_drugs(store, strength=settings.strength)
     seeds: set[str] = set()
     candidates: set[str] = set()
     for profile in profiles.values():
         own = seed_genes(store, profile)
         seeds |= set(own)
         candidates |= candidate_ids(store, profile, own)
+    # Drugs by name need every drug's name; candidates only their own records.
+    all_drugs = (graph_drugs(store, strength=settings.strength) if drugs
+                 else graph_drugs(store, strength=settings.strength, ids=candidates))
     chosen = _choose_drugs(store, all_drugs, drugs, candidates)
     targets = {t for d in chosen for t in drug_targets(store, d.id)}
     model = build_model(store, seeds | targets, settings.build, name="cohort_twin")

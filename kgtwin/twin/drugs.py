@@ -66,30 +66,48 @@ def drug_targets(store: GraphStore, drug: str) -> dict[str, Action]:
     return {gene: actions.pop() for gene, actions in found.items() if len(actions) == 1}
 
 
-def graph_drugs(store: GraphStore, *, strength: float = 1.0) -> dict[str, Drug]:
-    """Every drug in the graph with gene targets, as engine drugs keyed by drug id.
+def graph_drugs(
+    store: GraphStore,
+    *,
+    strength: float = 1.0,
+    genes: Iterable[str] | None = None,
+    ids: Iterable[str] | None = None,
+) -> dict[str, Drug]:
+    """Drugs with gene targets, as engine drugs keyed by drug id: those acting on
+    ``genes`` and/or listed in ``ids``, or every drug in the graph when neither is given
+    (a full scan of drug-target edges: give ``genes`` on large graphs).
 
     A drug that inhibits some targets and activates others is split by the engine's
     one-action model into its predominant action (ties: inhibitor); the other targets
     are dropped and the choice is visible in the drug's ``targets``.
     """
-    subjects = sorted({e.subject for e in store.edges(predicate=AFFECTS)})
+    if genes is None and ids is None:
+        subjects = {e.subject for e in store.edges(predicate=AFFECTS)}
+    else:
+        subjects = set(ids or ())
+        for gene in genes or ():
+            subjects |= {e.subject for e in store.edges(predicate=AFFECTS, object=gene)}
     drugs = {}
-    for drug_id in subjects:
-        targets = drug_targets(store, drug_id)
-        if not targets:
-            continue
-        node = store.node(drug_id)
-        inhibits = [g for g, a in targets.items() if a is Action.INHIBITOR]
-        activates = [g for g, a in targets.items() if a is Action.AGONIST]
-        action = Action.INHIBITOR if len(inhibits) >= len(activates) else Action.AGONIST
-        chosen = inhibits if action is Action.INHIBITOR else activates
-        symbols = tuple(sorted(_symbol(store, g) for g in chosen))
-        # Drug names as DrugBank writes them; record loaders may capitalise them.
-        name = node.name.lower() if node is not None and node.name else drug_id
-        drugs[drug_id] = Drug(name=name, targets=symbols, action=action, strength=strength,
-                              id=drug_id)
+    for drug_id in sorted(subjects):
+        drug = _engine_drug(store, drug_id, strength)
+        if drug is not None:
+            drugs[drug_id] = drug
     return drugs
+
+
+def _engine_drug(store: GraphStore, drug_id: str, strength: float) -> Drug | None:
+    targets = drug_targets(store, drug_id)
+    if not targets:
+        return None
+    node = store.node(drug_id)
+    inhibits = [g for g, a in targets.items() if a is Action.INHIBITOR]
+    activates = [g for g, a in targets.items() if a is Action.AGONIST]
+    action = Action.INHIBITOR if len(inhibits) >= len(activates) else Action.AGONIST
+    chosen = inhibits if action is Action.INHIBITOR else activates
+    symbols = tuple(sorted(_symbol(store, g) for g in chosen))
+    # Drug names as DrugBank writes them; record loaders may capitalise them.
+    name = node.name.lower() if node is not None and node.name else drug_id
+    return Drug(name=name, targets=symbols, action=action, strength=strength, id=drug_id)
 
 
 def _symbol(store: GraphStore, gene: str) -> str:

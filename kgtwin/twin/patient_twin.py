@@ -18,7 +18,13 @@ from kgtwin.patients import Profile, patient_profile
 from kgtwin.store.base import GraphStore
 from kgtwin.twin.build import BuildSettings, GraphModel, build_model
 from kgtwin.twin.calibrate import Calibration
-from kgtwin.twin.drugs import candidate_ids, graph_drugs, parse_treatments, twin_drugs
+from kgtwin.twin.drugs import (
+    candidate_ids,
+    drug_targets,
+    graph_drugs,
+    parse_treatments,
+    twin_drugs,
+)
 from kgtwin.twin.formats.bnet import dumps_bnet
 from kgtwin.twin.personal import alterations, engine_profile, expression, seed_genes
 from kgtwin.twin.profile import PatientProfile, PersonalisationSettings, Twin, personalise
@@ -107,25 +113,20 @@ def build_patient_twin(
     settings = settings or TwinSettings()
     profile = patient_profile(store, patient)
     seeds = seed_genes(store, profile)
-    all_drugs = graph_drugs(store, strength=settings.strength)
-    candidates = candidate_ids(store, profile, seeds) | set(extra_drugs)
-    targets = {store.resolve(t) or t for d in candidates if d in all_drugs
-               for t in _target_ids(store, d)}
+    candidates = candidate_ids(store, profile, seeds) | {store.resolve(d) or d
+                                                          for d in extra_drugs}
+    targets = {t for d in candidates for t in drug_targets(store, d)}
     graph_model = build_model(store, set(seeds) | targets, settings.build,
                               name=f"twin_{profile.id.split(':', 1)[1][:12]}")
     engine, notes = engine_profile(store, profile, graph_model.model)
     twin = personalise(graph_model.model, engine, settings.personalisation)
     variants = [(a.symbol, a.change) for a in alterations(profile)]
+    genes = [e for e in graph_model.entity_nodes if e not in graph_model.readouts.values()]
+    all_drugs = graph_drugs(store, strength=settings.strength, genes=genes)
     drugs = tuple(twin_drugs(all_drugs, graph_model.model, variants))
     return PatientTwin(patient=profile.id, graph_model=graph_model, profile=engine, twin=twin,
                        drugs=drugs, notes=tuple(notes + list(twin.ignored)),
                        records=_records(store, profile), settings=settings)
-
-
-def _target_ids(store: GraphStore, drug: str) -> list[str]:
-    from kgtwin.twin.drugs import drug_targets
-
-    return list(drug_targets(store, drug))
 
 
 def rank_patient_drugs(
