@@ -100,7 +100,7 @@ def train(ctx: click.Context, out: Path, model: str, predicates: tuple[str, ...]
 @click.option("--recompute", is_flag=True, help="Evaluate again instead of reading metrics.json.")
 @click.option("--json", "as_json", is_flag=True, help="Print metrics and baselines as JSON.")
 def evaluate(model_dir: Path, recompute: bool, as_json: bool) -> None:
-    """Metrics of a trained model next to the degree and path-count baselines.
+    """Metrics of a trained model next to the degree, path-count and metapath baselines.
 
     \b
     Example:
@@ -128,7 +128,7 @@ def _print_report(report: dict) -> None:
             asked = "subjects" if side == "head" else "objects"
             click.echo(f"{relation}, ranking {asked} among {entry['candidates']} candidates "
                        f"({entry['queries']} queries):")
-            for scorer in ("model", "degree", "path_count", "chance"):
+            for scorer in ("model", "degree", "path_count", "metapath", "chance"):
                 if scorer in entry:
                     click.echo(f"  {scorer:<11} " + _metrics_text(entry[scorer]))
     for line in report.get("verdicts", []):

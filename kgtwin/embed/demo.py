@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 DEMO_CONFIG = TrainConfig()
 #: Diseases the demo's story is about (BRAF-inhibitor response), asked first when present.
 FEATURED = ("MONDO:0005105", "MONDO:0005575")  # melanoma, colorectal cancer
-SCORERS = ("model", "degree", "path_count", "chance")
+SCORERS = ("model", "degree", "path_count", "metapath", "chance")
 
 
 def demo_step(

@@ -172,7 +172,7 @@ def verdicts(report: dict) -> list[str]:
         model = entry.get("model", {}).get("mrr")
         if model is None:
             continue
-        for other in ("chance", "degree", "path_count"):
+        for other in ("chance", "degree", "path_count", "metapath"):
             value = entry.get(other, {}).get("mrr")
             if value is None:
                 continue

@@ -17,8 +17,8 @@ def test_demo_step_trains_evaluates_writes_back_and_plots(tmp_path):
         summary = demo_step(store, tmp_path / "out", config=DEMO_CONFIG, top_k=3)
         assert summary["split"]["test"] > 0 and summary["removed_for_leakage"] >= 0
         assert set(summary["drugs_for_held_out_indications"]) == {
-            "model", "degree", "path_count", "chance"}
-        assert set(summary["beats"]) == {"degree", "path_count", "chance"}
+            "model", "degree", "path_count", "metapath", "chance"}
+        assert set(summary["beats"]) == {"degree", "path_count", "metapath", "chance"}
         assert summary["verdicts"]
         assert summary["predictions"][0]["disease"] == "MONDO:0005105"  # melanoma first
         written = predictions_frame(store, summary["model_id"])
