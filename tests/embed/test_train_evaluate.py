@@ -129,3 +129,14 @@ def test_metapath_baseline_learns_the_typed_path_of_the_task():
     assert int(np.argmax(scores[list(diseases)])) == 11 % 3
     chosen, _, _ = scorer.fitted[(treats, "tail")]
     assert (affects, associated) in chosen
+
+
+def test_zero_shot_split_through_training(store, tmp_path):
+    trained = embed.train(store, tmp_path / "zs", split="entities", tasks=("biolink:treats",),
+                          **{**QUICK, "epochs": 3})
+    report = trained.metrics
+    assert report["split"]["kind"] == "entities" and report["split"]["held_out_entities"] > 0
+    assert set(report["tasks"]) == {"biolink:treats"}
+    test_diseases = set(trained.graph.triples[trained.split.test][:, 2])
+    train = trained.graph.triples[trained.split.train]
+    assert not (np.isin(train[:, 2], list(test_diseases)) & (train[:, 1] == "biolink:treats")).any()
