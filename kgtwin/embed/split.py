@@ -20,7 +20,7 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 import numpy as np
@@ -309,7 +309,7 @@ def explicit_split(
     )
     # statements dropped as unseen are neither trained on nor tested
     train = np.array([i for i in split.train if i not in held], dtype=np.int64)
-    return extended, Split(**{**split.__dict__, "train": train})
+    return extended, replace(split, train=train)
 
 
 def _disjoint(pairs: set[int], derived: set[int], held: set[int]) -> tuple[set[int], set[int]]:
