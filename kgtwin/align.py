@@ -23,6 +23,8 @@ class Aligner:
     ids: IdNormaliser = field(default_factory=default_normaliser)
     #: Xrefs dropped because no registry knows them (they never fail a record).
     dropped_xrefs: int = 0
+    #: Predicates as written -> canonical (a load uses few; Biolink lookups are not free).
+    _predicates: dict[str, str] = field(default_factory=dict, repr=False)
 
     def __call__(self, record: Record) -> Record:
         if isinstance(record, Node):
@@ -50,16 +52,18 @@ class Aligner:
     def edge(self, edge: Edge) -> Edge:
         if not edge.aligned:
             return edge
-        return replace(
-            edge,
-            subject=self.ids.normalize(edge.subject),
-            predicate=self.biolink.predicate(edge.predicate),
-            object=self.ids.normalize(edge.object),
-        )
+        subject = self.ids.normalize(edge.subject)
+        predicate = self._predicates.get(edge.predicate)
+        if predicate is None:
+            predicate = self._predicates[edge.predicate] = self.biolink.predicate(edge.predicate)
+        object_ = self.ids.normalize(edge.object)
+        if (subject, predicate, object_) == (edge.subject, edge.predicate, edge.object):
+            return edge  # already canonical: no copy (the bulk of a large load)
+        return replace(edge, subject=subject, predicate=predicate, object=object_)
 
     def measurement(self, measurement: Measurement) -> Measurement:
-        return replace(
-            measurement,
-            entity=self.ids.normalize(measurement.entity),
-            feature=self.ids.normalize(measurement.feature),
-        )
+        entity = self.ids.normalize(measurement.entity)
+        feature = self.ids.normalize(measurement.feature)
+        if entity == measurement.entity and feature == measurement.feature:
+            return measurement  # already canonical: matrices are millions of these
+        return replace(measurement, entity=entity, feature=feature)

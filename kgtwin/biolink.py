@@ -11,7 +11,7 @@ import difflib
 import json
 import re
 from collections.abc import Iterable
-from functools import cache, cached_property
+from functools import cache, cached_property, lru_cache
 from importlib import resources
 
 import yaml
@@ -79,9 +79,7 @@ class Biolink:
 
     def predicate_descendants(self, predicate: str) -> frozenset[str]:
         canonical = self.predicate(predicate)
-        return frozenset(
-            p for p in self._predicates if canonical in self._predicate_chain(p)
-        )
+        return frozenset(p for p in self._predicates if canonical in self._predicate_chain(p))
 
     def inverse(self, predicate: str) -> str | None:
         canonical = self.predicate(predicate)
@@ -189,10 +187,11 @@ class Biolink:
         return table
 
 
+@lru_cache(maxsize=8192)  # called for every record's category/predicate on load
 def _key(name: str) -> str:
     text = name.strip()
     if text.lower().startswith(BIOLINK):
-        text = text[len(BIOLINK):]
+        text = text[len(BIOLINK) :]
     return re.sub(r"[\s_]+", "", text).casefold()
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from types import MappingProxyType
 from typing import Any
 
@@ -58,6 +58,18 @@ class Node:
         object.__setattr__(self, "xrefs", tuple(sorted(set(self.xrefs) - {self.id})))
         object.__setattr__(self, "properties", _frozen(self.properties))
 
+    def to_dict(self) -> dict[str, Any]:
+        """Plain, JSON-ready data (for ``--json`` output and data frames)."""
+        return {
+            "id": self.id,
+            "category": self.category,
+            "name": self.name,
+            "xrefs": list(self.xrefs),
+            "properties": dict(self.properties),
+            "provenance": [asdict(p) for p in self.provenance],
+            "aligned": self.aligned,
+        }
+
 
 @dataclass(frozen=True, slots=True)
 class Edge:
@@ -78,6 +90,18 @@ class Edge:
     def __post_init__(self) -> None:
         object.__setattr__(self, "qualifiers", _frozen(self.qualifiers))
         object.__setattr__(self, "properties", _frozen(self.properties))
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain, JSON-ready data (for ``--json`` output and data frames)."""
+        return {
+            "subject": self.subject,
+            "predicate": self.predicate,
+            "object": self.object,
+            "qualifiers": dict(self.qualifiers),
+            "properties": dict(self.properties),
+            "provenance": [asdict(p) for p in self.provenance],
+            "aligned": self.aligned,
+        }
 
     @property
     def key(self) -> tuple[str, str, str, str]:
@@ -110,15 +134,21 @@ class Measurement:
 Record = Node | Edge | Measurement
 
 
+# One encoder each, built once: json.dumps with options builds a new encoder per call,
+# which was the largest single cost of writing edges in bulk (same output).
+_QUALIFIER_ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"))
+_PROPERTY_ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), default=str)
+
+
 def qualifier_key(qualifiers: Mapping[str, str]) -> str:
     """Canonical text of a qualifier set ('' when empty), used as part of an edge's identity."""
     if not qualifiers:
         return ""
-    return json.dumps(dict(qualifiers), sort_keys=True, separators=(",", ":"))
+    return _QUALIFIER_ENCODER.encode(dict(qualifiers))
 
 
 def properties_text(properties: Mapping[str, Any]) -> str:
     """Canonical JSON text of properties, as stores keep them."""
     if not properties:
         return "{}"
-    return json.dumps(dict(properties), sort_keys=True, separators=(",", ":"), default=str)
+    return _PROPERTY_ENCODER.encode(dict(properties))

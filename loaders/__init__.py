@@ -8,17 +8,24 @@ from __future__ import annotations
 from functools import cache
 
 from kgtwin.loaders.base import Loader
+from kgtwin.loaders.clinical_csv import ClinicalCsvLoader
 from kgtwin.loaders.drugs import ChemblActivityLoader, DrugIndicationLoader, DrugTargetLoader
+from kgtwin.loaders.expression import CopyNumberLoader, ExpressionLoader
+from kgtwin.loaders.fhir import FhirLoader
 from kgtwin.loaders.gmt import GmtLoader
+from kgtwin.loaders.h5ad import H5adLoader
 from kgtwin.loaders.hetionet import HetionetLoader
 from kgtwin.loaders.hgnc import HgncLoader
 from kgtwin.loaders.interactions import SifLoader, SignedInteractionLoader
 from kgtwin.loaders.kgx import KgxLoader
 from kgtwin.loaders.logical_model import LogicalModelLoader
+from kgtwin.loaders.maf import MafLoader
 from kgtwin.loaders.ontology import OboLoader, OwlLoader
+from kgtwin.loaders.phenopacket import PhenopacketLoader
 from kgtwin.loaders.primekg import PrimeKgLoader
 from kgtwin.loaders.reactome import ReactomeLoader
 from kgtwin.loaders.triples import TriplesLoader
+from kgtwin.loaders.vcf import VcfLoader
 
 from kgtwin.registry import Registry
 
@@ -38,6 +45,14 @@ BUILTIN: list[type[Loader]] = [
     LogicalModelLoader,
     HetionetLoader,
     PrimeKgLoader,
+    MafLoader,
+    ExpressionLoader,
+    CopyNumberLoader,
+    FhirLoader,
+    PhenopacketLoader,
+    ClinicalCsvLoader,
+    H5adLoader,
+    VcfLoader,
 ]
 
 

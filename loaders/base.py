@@ -8,6 +8,7 @@ stops the load by default and only counts them when the user asked to skip bad r
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 from abc import ABC, abstractmethod
@@ -79,11 +80,7 @@ class Loader(ABC):
 
 
 def open_text(path: Path) -> io.TextIOWrapper:
-    """Opens a text source as UTF-8 (a BOM is dropped); gzip by extension.
-
-    Bytes that are not UTF-8 raise ``UnicodeDecodeError``, which :func:`read_rows` turns
-    into an error naming the line.
-    """
+    """Opens a whole-document text source (JSON, OBO) as UTF-8; gzip by extension."""
     if path.suffix == ".gz":
         import gzip
 
@@ -91,58 +88,70 @@ def open_text(path: Path) -> io.TextIOWrapper:
     return open(path, encoding="utf-8-sig", newline="")
 
 
+def text_lines(loader: Loader, path: Path) -> Iterator[str]:
+    """Lines of a text file decoded one by one, so a bad byte names its own line.
+
+    Keeps ``loader.path``/``loader.position`` on the current line; a line that is not
+    UTF-8 goes to ``loader.reject`` (stop, or skip that line only).
+    """
+    import gzip
+
+    loader.path = path
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rb") as handle:
+        for number, raw in enumerate(handle, start=1):
+            loader.position = number
+            if number == 1 and raw.startswith(codecs.BOM_UTF8):
+                raw = raw[len(codecs.BOM_UTF8) :]
+            try:
+                yield raw.decode("utf-8")
+            except UnicodeDecodeError as error:
+                loader.reject(f"not valid UTF-8 ({error.reason} at byte {error.start})")
+
+
 def read_rows(
-    loader: Loader, path: Path, *, delimiter: str = "\t", header: bool = True
+    loader: Loader,
+    path: Path,
+    *,
+    delimiter: str = "\t",
+    header: bool = True,
+    quoted: bool | None = None,
 ) -> Iterator[dict[str, str] | list[str]]:
     """Rows of a delimited file (dicts when it has a header), tracking the line number.
 
     Malformed rows (wrong number of fields, undecodable bytes) go to ``loader.reject``.
+    Tab-separated files of the field (KGX, Hetionet, HGNC) are not quoted, so by default
+    a quote in them is part of the value; CSV files, and TSV files exported with quotes
+    (ChEMBL's), use CSV quoting (``quoted=True``).
     """
-    loader.path = path
-    with open_text(path) as handle:
-        lines = _numbered_lines(loader, handle)
-        reader = csv.reader((text for _, text in lines), delimiter=delimiter, strict=True)
-        columns: list[str] | None = None
-        while True:
-            try:
-                row = next(reader)
-            except StopIteration:
-                return
-            except csv.Error as error:
-                loader.reject(f"malformed row: {error}")
-                continue
-            if not row or (len(row) == 1 and not row[0].strip()):
-                continue
-            if header and columns is None:
-                columns = [c.strip() for c in row]
-                if len(set(columns)) != len(columns):
-                    loader.reject(f"duplicate column names in header: {columns}")
-                continue
-            if columns is None:
-                yield row
-            elif len(row) != len(columns):
-                loader.reject(f"expected {len(columns)} fields, found {len(row)}")
-            else:
-                yield dict(zip(columns, row, strict=True))
-
-
-def _numbered_lines(loader: Loader, handle: io.TextIOWrapper) -> Iterator[tuple[int, str]]:
-    number = 0
-    decoder_error = None
+    if quoted is None:
+        quoted = delimiter != "\t"
+    quoting = csv.QUOTE_MINIMAL if quoted else csv.QUOTE_NONE
+    reader = csv.reader(
+        text_lines(loader, path), delimiter=delimiter, strict=True, quoting=quoting
+    )
+    columns: list[str] | None = None
     while True:
-        number += 1
         try:
-            text = handle.readline()
-        except UnicodeDecodeError as error:
-            decoder_error = error
-            loader.position = number
-            loader.reject(f"not valid UTF-8 ({decoder_error.reason})")
-            # The rest of this file cannot be decoded reliably; stop reading it.
+            row = next(reader)
+        except StopIteration:
             return
-        if not text:
-            return
-        loader.position = number
-        yield number, text
+        except csv.Error as error:
+            loader.reject(f"malformed row: {error}")
+            continue
+        if not row or (len(row) == 1 and not row[0].strip()):
+            continue
+        if header and columns is None:
+            columns = [c.strip() for c in row]
+            if len(set(columns)) != len(columns):
+                loader.reject(f"duplicate column names in header: {columns}")
+            continue
+        if columns is None:
+            yield row
+        elif len(row) != len(columns):
+            loader.reject(f"expected {len(columns)} fields, found {len(row)}")
+        else:
+            yield dict(zip(columns, row, strict=True))
 
 
 def require_columns(loader: Loader, row: dict[str, str], columns: list[str]) -> bool:
@@ -153,4 +162,6 @@ def require_columns(loader: Loader, row: dict[str, str], columns: list[str]) -> 
     return True
 
 
-__all__ = ["BadRecords", "Loader", "open_text", "read_rows", "require_columns"]
+__all__ = [
+    "BadRecords", "Loader", "open_text", "read_rows", "require_columns", "text_lines"
+]

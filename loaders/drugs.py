@@ -116,6 +116,8 @@ class ChemblActivityLoader(Loader):
     """
 
     name = "chembl-activities"
+    #: Options that name files (a sources file resolves them relative to itself).
+    path_options = ("target_map",)
     description = ("ChEMBL activity TSV (--option pchembl_min=6 organism='Homo sapiens' "
                    "target_map=chembl_uniprot_mapping.txt)")
 
@@ -143,7 +145,9 @@ class ChemblActivityLoader(Loader):
         for path in self.paths:
             columns: dict[str, str] | None = None
             delimiter = self.delimiter or self._sniff(path)
-            for row in read_rows(self, path, delimiter=delimiter_for(path, delimiter)):
+            # ChEMBL's downloads quote every field, tab- or semicolon-separated.
+            rows = read_rows(self, path, delimiter=delimiter_for(path, delimiter), quoted=True)
+            for row in rows:
                 if columns is None:
                     columns = resolve_columns(self, list(row), CHEMBL_COLUMNS,
                                               ["molecule", "target", "pchembl"])

@@ -8,9 +8,11 @@ namespace (``hetionet:PC7_7459``) and the records that carry them are marked una
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
+from types import MappingProxyType
 
 import yaml
 
@@ -27,6 +29,11 @@ class EdgeKind:
     qualifiers: tuple[tuple[str, str], ...] = ()
     #: The node kind that is the subject (rows naming it second are turned round).
     subject: str | None = None
+
+    @cached_property
+    def qualifier_map(self) -> Mapping[str, str]:
+        """The qualifiers as the read-only mapping edges keep (shared, not copied)."""
+        return MappingProxyType(dict(self.qualifiers))
 
 
 @cache

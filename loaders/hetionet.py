@@ -58,31 +58,63 @@ class HetionetLoader(Loader):
     def records(self) -> Iterator[Record]:
         for path in self.paths:
             self.path = path
-            yield from self._stream(path, "nodes.item", self._node)
-            yield from self._stream(path, "edges.item", self._edge)
+            yield from self._checked(path, "node", self._node_items(path), self._node)
+            yield from self._checked(path, "edge", self._edge_items(path), self._edge)
 
-    def _stream(self, path: Path, prefix: str, convert) -> Iterator[Record]:
+    def _node_items(self, path: Path) -> Iterator[object]:
+        """Node objects, built from parser events; stops at the end of the nodes array
+        so this pass does not read the (much longer) edges."""
         import ijson
 
-        kind = prefix.split(".")[0][:-1]
         with _open(path) as handle:
-            items = ijson.items(handle, prefix, use_float=True)
-            number = 0
-            while True:
-                number += 1
-                self.position = f"{kind} {number}"
-                try:
-                    item = next(items)
-                except StopIteration:
+            builder = None
+            for prefix, event, value in ijson.parse(handle, use_float=True):
+                if builder is not None:
+                    builder.event(event, value)
+                    if prefix == "nodes.item" and event in {"end_map", "end_array"}:
+                        yield builder.value
+                        builder = None
+                elif prefix == "nodes.item":
+                    if event in {"start_map", "start_array"}:
+                        builder = ijson.ObjectBuilder()
+                        builder.event(event, value)
+                    else:
+                        yield value
+                elif prefix == "nodes" and event == "end_array":
                     return
-                except (ijson.JSONError, UnicodeDecodeError, OSError, EOFError) as error:
-                    self.reject(f"not valid Hetionet JSON: {error}")
-                    return
-                record = convert(item) if isinstance(item, dict) else None
-                if record is not None:
-                    yield record
-                elif not isinstance(item, dict):
-                    self.reject(f"a {kind} must be a JSON object")
+
+    def _edge_items(self, path: Path) -> Iterator[object]:
+        import ijson
+
+        with _open(path) as handle:
+            yield from ijson.items(handle, "edges.item", use_float=True)
+
+    def _checked(self, path: Path, kind: str, items: Iterator[object],
+                 convert) -> Iterator[Record]:
+        """Converted items, with the position kept and parse errors named."""
+        import ijson
+
+        number = 0
+        while True:
+            number += 1
+            self.position = f"{kind} {number}"
+            try:
+                item = next(items)
+            except StopIteration:
+                return
+            except (ijson.JSONError, UnicodeDecodeError, OSError, EOFError) as error:
+                self.reject(f"not valid Hetionet JSON: {error}")
+                return
+            if not isinstance(item, dict):
+                self.reject(f"a {kind} must be a JSON object")
+                continue
+            try:
+                record = convert(item)
+            except (TypeError, ValueError) as error:  # a list where an id should be, …
+                self.reject(f"malformed {kind}: {error}")
+                continue
+            if record is not None:
+                yield record
 
     def _id(self, kind: str, identifier: object) -> tuple[str, bool]:
         key = (kind, identifier)
@@ -117,5 +149,5 @@ class HetionetLoader(Loader):
         if mapped is None:
             mapped = self._kinds[key] = edge_kind(GRAPH, *key)
         properties = _properties(item.get("data"), kind)
-        return Edge(subject, mapped.predicate, object_, qualifiers=dict(mapped.qualifiers),
+        return Edge(subject, mapped.predicate, object_, qualifiers=mapped.qualifier_map,
                     properties=properties, aligned=subject_aligned and object_aligned)

@@ -90,18 +90,25 @@ class KgxLoader(Loader):
             )
 
     def _edges(self, path: Path) -> Iterator[Edge]:
+        columns: tuple[list[str], list[str]] | None = None
         for row in read_rows(self, path):
-            if not all(row.get(c, "").strip() for c in ("subject", "predicate", "object")):
+            if columns is None:  # which columns are qualifiers and properties: once per file
+                qualifier_columns = [k for k in row if is_qualifier(k)]
+                property_columns = [
+                    k for k in row if k not in EDGE_FIELDS and k not in qualifier_columns
+                ]
+                columns = (qualifier_columns, property_columns)
+            subject, predicate, object_ = (
+                row.get("subject", "").strip(),
+                row.get("predicate", "").strip(),
+                row.get("object", "").strip(),
+            )
+            if not (subject and predicate and object_):
                 self.reject("edge without subject, predicate or object")
                 continue
-            qualifiers = {k: v.strip() for k, v in row.items() if is_qualifier(k) and v.strip()}
-            yield Edge(
-                subject=row["subject"].strip(),
-                predicate=row["predicate"].strip(),
-                object=row["object"].strip(),
-                qualifiers=qualifiers,
-                properties=_properties(row, EDGE_FIELDS | set(qualifiers)),
-            )
+            qualifiers = {k: v.strip() for k in columns[0] if (v := row[k]).strip()}
+            properties = {k: parse_value(v.strip()) for k in columns[1] if (v := row[k]).strip()}
+            yield Edge(subject, predicate, object_, qualifiers, properties)
 
 
 def _properties(row: dict[str, str], skip: set[str]) -> dict[str, object]:

@@ -30,7 +30,13 @@ def owl_terms(loader: Loader, path: Path) -> Iterator[Term]:
     graph = Graph()
     suffix = path.suffix if path.suffix != ".gz" else Path(path.stem).suffix
     try:
-        graph.parse(str(path), format=FORMATS.get(suffix, "xml"))
+        if path.suffix == ".gz":
+            import gzip
+
+            with gzip.open(path, "rb") as handle:
+                graph.parse(source=handle, format=FORMATS.get(suffix, "xml"))
+        else:
+            graph.parse(str(path), format=FORMATS.get(suffix, "xml"))
     except Exception as error:  # rdflib raises many parser-specific errors
         loader.reject(f"cannot parse as RDF: {error}")
         return

@@ -58,7 +58,7 @@ class PrimeKgLoader(Loader):
                 if row.get("display_relation"):
                     properties["display_relation"] = row["display_relation"]
                 yield Edge(ends[0][0], mapped.predicate, ends[1][0],
-                           qualifiers=dict(mapped.qualifiers), properties=properties,
+                           qualifiers=mapped.qualifier_map, properties=properties,
                            aligned=ends[0][1] and ends[1][1])
 
     def _node(self, row: dict[str, str], side: str, kinds: dict) -> Node | None:

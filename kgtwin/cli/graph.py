@@ -11,7 +11,6 @@ from kgtwin.cli.common import echo_json, open_cli_store, parse_pairs
 from kgtwin.errors import KgTwinError
 from kgtwin.load import LoadReport, load_files
 from kgtwin.loaders import loader_registry
-from kgtwin.model import Edge, Node
 
 
 @click.command()
@@ -139,29 +138,6 @@ def status(ctx: click.Context, as_json: bool) -> None:
         )
 
 
-def node_dict(node: Node) -> dict:
-    return {
-        "id": node.id,
-        "category": node.category,
-        "name": node.name,
-        "xrefs": list(node.xrefs),
-        "properties": dict(node.properties),
-        "provenance": [asdict(p) for p in node.provenance],
-        "aligned": node.aligned,
-    }
-
-
-def edge_dict(edge: Edge) -> dict:
-    return {
-        "subject": edge.subject,
-        "predicate": edge.predicate,
-        "object": edge.object,
-        "qualifiers": dict(edge.qualifiers),
-        "properties": dict(edge.properties),
-        "provenance": [asdict(p) for p in edge.provenance],
-    }
-
-
 @click.command()
 @click.argument("id")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
@@ -178,7 +154,7 @@ def node(ctx: click.Context, id: str, as_json: bool) -> None:
     if found is None:
         raise KgTwinError(f"no node answers to {id!r}")
     if as_json:
-        echo_json(node_dict(found))
+        echo_json(found.to_dict())
         return
     click.echo(f"{found.id}  {found.name or ''}  [{found.category}]")
     if found.xrefs:
@@ -216,7 +192,7 @@ def neighbors(
                                 direction=direction)  # type: ignore[arg-type]
     if as_json:
         echo_json([
-            {"direction": n.direction, "node": node_dict(n.node), "edge": edge_dict(n.edge)}
+            {"direction": n.direction, "node": n.node.to_dict(), "edge": n.edge.to_dict()}
             for n in found
         ])
         return
@@ -260,4 +236,4 @@ def export(ctx: click.Context, format: str, out: Path, rdf_format: str) -> None:
 
 
 COMMANDS = [load, status, node, neighbors, export]
-__all__ = ["COMMANDS", "edge_dict", "node_dict"]
+__all__ = ["COMMANDS"]

@@ -1,4 +1,5 @@
-"""The demo knowledge base that ships with kgtwin (see ``knowledge/README.md``).
+"""Demo data shipped with kgtwin: the knowledge base (``knowledge/``, see its README) and
+synthetic patients (the ``patients`` subpackage).
 
 Small but real: public identifiers and public facts about MAPK/ERK, PI3K/AKT/mTOR,
 apoptosis and cell-cycle signalling, approved drugs with their targets and indications,
@@ -9,6 +10,12 @@ from __future__ import annotations
 
 from importlib import resources
 from importlib.abc import Traversable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kgtwin.load import LoadReport
+    from kgtwin.store.base import GraphStore
 
 
 def knowledge_folder() -> Traversable:
@@ -23,4 +30,11 @@ def knowledge_config() -> Traversable:
     return knowledge_folder().joinpath("sources.yaml")
 
 
-__all__ = ["knowledge_config", "knowledge_folder"]
+def load_knowledge(store: GraphStore, *, progress: bool = False) -> list[LoadReport]:
+    """Loads the demo knowledge base into ``store`` (sources already in are skipped)."""
+    from kgtwin.sources import load_sources
+
+    return list(load_sources(store, Path(str(knowledge_config())), progress=progress))
+
+
+__all__ = ["knowledge_config", "knowledge_folder", "load_knowledge"]

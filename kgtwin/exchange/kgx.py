@@ -15,9 +15,13 @@ EDGE_COLUMNS = ["subject", "predicate", "object", "primary_knowledge_source"]
 
 
 def _text(value: object) -> str:
+    """A TSV cell: lists joined with ``|``; tabs and line breaks become spaces (KGX is
+    not quoted, so they could not be read back)."""
     if isinstance(value, list | tuple):
-        return LIST_SEPARATOR.join(str(v) for v in value)
-    return "" if value is None else str(value)
+        text = LIST_SEPARATOR.join(str(v) for v in value)
+    else:
+        text = "" if value is None else str(value)
+    return text.replace("\t", " ").replace("\r", " ").replace("\n", " ")
 
 
 def _sources(properties: dict, column: str, provenance: Iterable[Provenance]) -> str:
@@ -37,7 +41,9 @@ def export_kgx(store: GraphStore, folder: Path) -> tuple[Path, Path]:
     edge_props = sorted({k for e in edges for k in e.properties} - set(EDGE_COLUMNS))
     nodes_path, edges_path = folder / "nodes.tsv", folder / "edges.tsv"
     with open(nodes_path, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle, delimiter="\t", lineterminator="\n")
+        writer = csv.writer(
+            handle, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_NONE, quotechar=None
+        )
         writer.writerow(NODE_COLUMNS + node_props)
         for node in nodes:
             writer.writerow(
@@ -46,7 +52,9 @@ def export_kgx(store: GraphStore, folder: Path) -> tuple[Path, Path]:
                 + [_text(node.properties.get(k)) for k in node_props]
             )
     with open(edges_path, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle, delimiter="\t", lineterminator="\n")
+        writer = csv.writer(
+            handle, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_NONE, quotechar=None
+        )
         writer.writerow(EDGE_COLUMNS + edge_quals + edge_props)
         for edge in edges:
             writer.writerow(

@@ -7,9 +7,8 @@ the next open). Its B-tree indexes answer the point lookups that subgraphs, path
 neighbours need in microseconds, which columnar engines do not. Bulk loads go through
 ``executemany`` upserts inside that transaction.
 
-Provenance is kept as the list of source ids on each node and edge (``sources``, e.g.
-``"1,4"``), pointing into the ``sources`` table of the ledger; a statement stated by a
-second source gains that source's id instead of a second row.
+A statement stated by a second source gains that source's id instead of a second row
+(see :mod:`kgtwin.store.sqlite_sql`); merging is :mod:`kgtwin.store.sqlite_merge`.
 """
 
 from __future__ import annotations
@@ -25,9 +24,9 @@ from pathlib import Path
 import networkx as nx
 import pandas as pd
 
-from kgtwin.biolink import ROOT_CATEGORY, Biolink, default_biolink
+from kgtwin.biolink import Biolink, default_biolink
 from kgtwin.errors import StoreError
-from kgtwin.model import Edge, Measurement, Node, Provenance, Record, properties_text, qualifier_key
+from kgtwin.model import Edge, Node, Provenance, Record
 from kgtwin.store import queries
 from kgtwin.store.base import (
     Direction,
@@ -37,70 +36,8 @@ from kgtwin.store.base import (
     Neighbor,
     SourceInfo,
 )
-from kgtwin.store.identity import preferred_id
-
-SCHEMA_VERSION = "1"
-DATABASE = "graph.sqlite"
-BATCH = 20_000
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS sources (
-    id INTEGER PRIMARY KEY, name TEXT NOT NULL, version TEXT NOT NULL,
-    checksum TEXT NOT NULL, loader TEXT NOT NULL, path TEXT NOT NULL,
-    options TEXT NOT NULL, first_loaded TEXT NOT NULL,
-    UNIQUE (name, version, checksum, loader, options));
-CREATE TABLE IF NOT EXISTS loads (
-    id INTEGER PRIMARY KEY, source INTEGER NOT NULL REFERENCES sources(id),
-    loaded_at TEXT NOT NULL, nodes INTEGER NOT NULL, edges INTEGER NOT NULL,
-    measurements INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS nodes (
-    id TEXT PRIMARY KEY, category TEXT NOT NULL, name TEXT,
-    properties TEXT NOT NULL, aligned INTEGER NOT NULL, sources TEXT NOT NULL)
-    WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS nodes_category ON nodes (category);
-CREATE INDEX IF NOT EXISTS nodes_name ON nodes (name);
-CREATE TABLE IF NOT EXISTS aliases (
-    alias TEXT PRIMARY KEY, node TEXT NOT NULL, name TEXT) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS aliases_node ON aliases (node);
-CREATE TABLE IF NOT EXISTS node_categories (
-    node TEXT NOT NULL, category TEXT NOT NULL, PRIMARY KEY (node, category)) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS edges (
-    id INTEGER PRIMARY KEY, subject TEXT NOT NULL, predicate TEXT NOT NULL,
-    object TEXT NOT NULL, qualifiers TEXT NOT NULL, properties TEXT NOT NULL,
-    aligned INTEGER NOT NULL, sources TEXT NOT NULL,
-    UNIQUE (subject, predicate, object, qualifiers));
-CREATE INDEX IF NOT EXISTS edges_object ON edges (object, predicate);
-CREATE INDEX IF NOT EXISTS edges_predicate ON edges (predicate);
-CREATE TABLE IF NOT EXISTS measurements (
-    entity TEXT NOT NULL, feature TEXT NOT NULL, kind TEXT NOT NULL,
-    value REAL NOT NULL, zscore REAL, sources TEXT NOT NULL,
-    PRIMARY KEY (entity, feature, kind)) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS measurements_feature ON measurements (feature, kind);
-"""
-
-# Adds a source id to a comma-separated list unless it is there already.
-_ADD_SOURCE = (
-    "CASE WHEN instr(',' || {table}.sources || ',', ',' || excluded.sources || ',') "
-    "THEN {table}.sources ELSE {table}.sources || ',' || excluded.sources END"
-)
-
-UPSERT_EDGE = f"""
-INSERT INTO edges (subject, predicate, object, qualifiers, properties, aligned, sources)
-VALUES (?, ?, ?, ?, ?, ?, ?)
-ON CONFLICT (subject, predicate, object, qualifiers) DO UPDATE SET
-    properties = CASE WHEN excluded.properties = '{{}}' THEN edges.properties
-                      ELSE json_patch(edges.properties, excluded.properties) END,
-    sources = {_ADD_SOURCE.format(table="edges")}
-"""
-
-UPSERT_MEASUREMENT = f"""
-INSERT INTO measurements (entity, feature, kind, value, zscore, sources)
-VALUES (?, ?, ?, ?, ?, ?)
-ON CONFLICT (entity, feature, kind) DO UPDATE SET
-    value = excluded.value, zscore = excluded.zscore,
-    sources = {_ADD_SOURCE.format(table="measurements")}
-"""
+from kgtwin.store.sqlite_merge import BatchWriter
+from kgtwin.store.sqlite_sql import BATCH, DATABASE, SCHEMA, SCHEMA_VERSION
 
 
 def _now() -> str:
@@ -182,10 +119,11 @@ class EmbeddedStore:
                         _now(),
                     ),
                 ).fetchone()[0]
-            writer = _BatchWriter(self, str(source_id))
+            writer = BatchWriter(self.db, self.biolink, str(source_id))
             iterator = iter(records)
             while batch := list(islice(iterator, BATCH)):
                 writer.write(batch)
+            writer.flush()
             self.db.execute(
                 "INSERT INTO loads (source, loaded_at, nodes, edges, measurements) "
                 "VALUES (?, ?, ?, ?, ?)",
@@ -327,11 +265,11 @@ class EmbeddedStore:
         )
 
     def nodes_frame(self, *, category: str | None = None) -> pd.DataFrame:
-        rows = [queries.node_row(n) for n in self.nodes(category=category)]
+        rows = [queries.frame_row(n) for n in self.nodes(category=category)]
         return pd.DataFrame(rows, columns=queries.NODE_FRAME_COLUMNS)
 
     def edges_frame(self, *, predicate: str | None = None) -> pd.DataFrame:
-        rows = [queries.edge_row(e) for e in self.edges(predicate=predicate)]
+        rows = [queries.frame_row(e) for e in self.edges(predicate=predicate)]
         return pd.DataFrame(rows, columns=queries.EDGE_FRAME_COLUMNS)
 
     def measurements(
@@ -442,214 +380,3 @@ class _Transaction:
         self.db.execute("COMMIT" if kind is None else "ROLLBACK")
 
 
-class _BatchWriter:
-    """Merges batches of records into the open transaction of one load."""
-
-    def __init__(self, store: EmbeddedStore, source_id: str):
-        self.store = store
-        self.db = store.db
-        self.biolink = store.biolink
-        self.source_id = source_id
-        self.nodes = self.edges = self.measurements = 0
-        self._aliases: dict[str, str] = {}
-
-    def write(self, batch: list[Record]) -> None:
-        nodes = [r for r in batch if isinstance(r, Node)]
-        edges = [r for r in batch if isinstance(r, Edge)]
-        measurements = [r for r in batch if isinstance(r, Measurement)]
-        if nodes:
-            self._prefetch(i for n in nodes for i in (n.id, *n.xrefs))
-            for node in nodes:
-                self._merge_node(node)
-            self.nodes += len(nodes)
-        if edges:
-            self._write_edges(edges)
-            self.edges += len(edges)
-        if measurements:
-            self._write_measurements(measurements)
-            self.measurements += len(measurements)
-
-    # --- identity ---------------------------------------------------------------------
-    def _prefetch(self, ids: Iterable[str]) -> None:
-        wanted = [i for i in set(ids) if i not in self._aliases]
-        for start in range(0, len(wanted), 900):
-            chunk = wanted[start : start + 900]
-            marks = ",".join("?" * len(chunk))
-            self._aliases.update(
-                self.db.execute(f"SELECT alias, node FROM aliases WHERE alias IN ({marks})", chunk)
-            )
-
-    def _merge_node(self, node: Node) -> None:
-        members = {node.id, *node.xrefs}
-        existing = {self._aliases[m] for m in members if m in self._aliases}
-        categories = {node.category}
-        aliases = set(members)
-        for other in existing:
-            categories.update(
-                r[0]
-                for r in self.db.execute(
-                    "SELECT category FROM node_categories WHERE node = ?", (other,)
-                )
-            )
-            aliases.update(
-                r[0] for r in self.db.execute("SELECT alias FROM aliases WHERE node = ?", (other,))
-            )
-        category = self.biolink.resolve_category(categories) if node.aligned else ROOT_CATEGORY
-        target = preferred_id(aliases, category, self.biolink) if node.aligned else node.id
-        for other in existing - {target}:
-            self._rekey(other, target)
-        self.db.execute(
-            "INSERT INTO nodes (id, category, name, properties, aligned, sources) "
-            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
-            "category = excluded.category, "
-            "name = coalesce(excluded.name, nodes.name), "
-            "properties = CASE WHEN excluded.properties = '{}' THEN nodes.properties "
-            "ELSE json_patch(nodes.properties, excluded.properties) END, "
-            f"sources = {_ADD_SOURCE.format(table='nodes')}",
-            (
-                target,
-                category,
-                node.name,
-                properties_text(node.properties),
-                int(node.aligned),
-                self.source_id,
-            ),
-        )
-        self.db.executemany(
-            "INSERT OR IGNORE INTO node_categories VALUES (?, ?)",
-            [(target, c) for c in {node.category, category}],
-        )
-        self.db.executemany(
-            "INSERT INTO aliases (alias, node) VALUES (?, ?) ON CONFLICT (alias) DO UPDATE "
-            "SET node = excluded.node",
-            [(alias, target) for alias in members],
-        )
-        if node.name:
-            self.db.execute("UPDATE aliases SET name = ? WHERE alias = ?", (node.name, node.id))
-        for alias in members:
-            self._aliases[alias] = target
-        self._name_from_preferred(target)
-
-    def _name_from_preferred(self, node: str) -> None:
-        """The record carrying the preferred id names the node, whatever the load order."""
-        self.db.execute(
-            "UPDATE nodes SET name = (SELECT name FROM aliases WHERE alias = ?) "
-            "WHERE id = ? AND (SELECT name FROM aliases WHERE alias = ?) IS NOT NULL",
-            (node, node, node),
-        )
-
-    def _rekey(self, old: str, new: str) -> None:
-        """Folds node ``old`` into ``new``: aliases, categories, provenance and edges move."""
-        db = self.db
-        db.execute("UPDATE aliases SET node = ? WHERE node = ?", (new, old))
-        db.execute(
-            "INSERT OR IGNORE INTO node_categories SELECT ?, category FROM node_categories "
-            "WHERE node = ?",
-            (new, old),
-        )
-        db.execute("DELETE FROM node_categories WHERE node = ?", (old,))
-        db.execute(
-            "INSERT INTO nodes (id, category, name, properties, aligned, sources) "
-            "SELECT ?, category, name, properties, aligned, sources FROM nodes WHERE id = ? "
-            "ON CONFLICT (id) DO UPDATE SET name = coalesce(nodes.name, excluded.name), "
-            "properties = json_patch(excluded.properties, nodes.properties), "
-            "sources = nodes.sources || ',' || excluded.sources",
-            (new, old),
-        )
-        db.execute("DELETE FROM nodes WHERE id = ?", (old,))
-        for column in ("subject", "object"):
-            db.execute(
-                f"INSERT INTO edges (subject, predicate, object, qualifiers, properties, aligned, "
-                f"sources) SELECT {'?' if column == 'subject' else 'subject'}, predicate, "
-                f"{'?' if column == 'object' else 'object'}, qualifiers, properties, aligned, "
-                f"sources FROM edges WHERE {column} = ? ORDER BY id "
-                "ON CONFLICT (subject, predicate, object, qualifiers) DO UPDATE SET "
-                "properties = json_patch(edges.properties, excluded.properties), "
-                "sources = edges.sources || ',' || excluded.sources",
-                (new, old),
-            )
-            db.execute(f"DELETE FROM edges WHERE {column} = ?", (old,))
-        for column in ("entity", "feature"):
-            db.execute(f"UPDATE OR REPLACE measurements SET {column} = ? WHERE {column} = ?",
-                       (new, old))
-        self._dedupe_sources(new)
-        self._dedupe_edge_sources(new)
-        for alias, target in list(self._aliases.items()):
-            if target == old:
-                self._aliases[alias] = new
-
-    def _dedupe_sources(self, node: str) -> None:
-        row = self.db.execute("SELECT sources FROM nodes WHERE id = ?", (node,)).fetchone()
-        if row:
-            unique = ",".join(sorted(set(filter(None, row[0].split(","))), key=int))
-            self.db.execute("UPDATE nodes SET sources = ? WHERE id = ?", (unique, node))
-
-    def _dedupe_edge_sources(self, node: str) -> None:
-        rows = self.db.execute(
-            "SELECT id, sources FROM edges WHERE subject = ? OR object = ?", (node, node)
-        ).fetchall()
-        self.db.executemany(
-            "UPDATE edges SET sources = ? WHERE id = ?",
-            [(",".join(sorted(set(s.split(",")), key=int)), i) for i, s in rows],
-        )
-
-    # --- edges and measurements -------------------------------------------------------
-    def _endpoint(self, id_: str, aligned: bool, stubs: dict[str, tuple]) -> str:
-        found = self._aliases.get(id_)
-        if found is None:
-            stubs[id_] = (id_, ROOT_CATEGORY, None, "{}", int(aligned), self.source_id)
-            self._aliases[id_] = id_
-            return id_
-        return found
-
-    def _write_edges(self, edges: list[Edge]) -> None:
-        self._prefetch(i for e in edges for i in (e.subject, e.object))
-        stubs: dict[str, tuple] = {}
-        rows = []
-        source = self.source_id
-        for edge in edges:
-            subject = self._endpoint(edge.subject, edge.aligned, stubs)
-            object_ = self._endpoint(edge.object, edge.aligned, stubs)
-            rows.append(
-                (
-                    subject,
-                    edge.predicate,
-                    object_,
-                    qualifier_key(edge.qualifiers),
-                    properties_text(edge.properties),
-                    int(edge.aligned),
-                    source,
-                )
-            )
-        self._insert_stubs(stubs)
-        self.db.executemany(UPSERT_EDGE, rows)
-
-    def _write_measurements(self, measurements: list[Measurement]) -> None:
-        self._prefetch(i for m in measurements for i in (m.entity, m.feature))
-        stubs: dict[str, tuple] = {}
-        rows = [
-            (
-                self._endpoint(m.entity, True, stubs),
-                self._endpoint(m.feature, True, stubs),
-                m.kind,
-                float(m.value),
-                None if m.zscore is None else float(m.zscore),
-                self.source_id,
-            )
-            for m in measurements
-        ]
-        self._insert_stubs(stubs)
-        self.db.executemany(UPSERT_MEASUREMENT, rows)
-
-    def _insert_stubs(self, stubs: dict[str, tuple]) -> None:
-        """Nodes that edges name before any record describes them (NamedThing until then)."""
-        if not stubs:
-            return
-        self.db.executemany("INSERT OR IGNORE INTO nodes VALUES (?, ?, ?, ?, ?, ?)", stubs.values())
-        self.db.executemany(
-            "INSERT OR IGNORE INTO aliases (alias, node) VALUES (?, ?)", [(s, s) for s in stubs]
-        )
-        self.db.executemany(
-            "INSERT OR IGNORE INTO node_categories VALUES (?, ?)",
-            [(s, ROOT_CATEGORY) for s in stubs],
-        )

@@ -32,9 +32,5 @@ def preferred_id(ids: Iterable[str], category: str, biolink: Biolink) -> str:
 
 
 @lru_cache(maxsize=512)
-def _prefix_order_cached(biolink_id: int, category: str, biolink: Biolink) -> tuple[str, ...]:
-    return tuple(biolink.preferred_prefixes(category))
-
-
 def _prefix_order(biolink: Biolink, category: str) -> tuple[str, ...]:
-    return _prefix_order_cached(id(biolink), category, biolink)
+    return tuple(biolink.preferred_prefixes(category))

@@ -178,25 +178,8 @@ def _layers(store: EmbeddedStore, start: str, depth: int) -> dict[str, int]:
     return distance
 
 
-def node_row(node: Node) -> dict:
-    return {
-        "id": node.id,
-        "category": node.category,
-        "name": node.name,
-        "xrefs": list(node.xrefs),
-        "properties": dict(node.properties),
-        "sources": [p.source for p in node.provenance],
-        "aligned": node.aligned,
-    }
-
-
-def edge_row(edge: Edge) -> dict:
-    return {
-        "subject": edge.subject,
-        "predicate": edge.predicate,
-        "object": edge.object,
-        "qualifiers": dict(edge.qualifiers),
-        "properties": dict(edge.properties),
-        "sources": [p.source for p in edge.provenance],
-        "aligned": edge.aligned,
-    }
+def frame_row(record: Node | Edge) -> dict:
+    """A record as a data-frame row: provenance reduced to its source names."""
+    row = record.to_dict()
+    row["sources"] = [p["source"] for p in row.pop("provenance")]
+    return row

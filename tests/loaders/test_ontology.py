@@ -115,3 +115,13 @@ def test_unparseable_owl_is_an_input_error(tmp_path, load):
     bad.write_text("<rdf:RDF this is not xml")
     with pytest.raises(InputError):
         load("owl", bad)
+
+
+def test_compressed_owl_and_obo(tmp_path):
+    import gzip
+
+    for name in ("mondo_slice.owl", "edge_cases.obo"):
+        packed = tmp_path / (name + ".gz")
+        packed.write_bytes(gzip.compress((DATA / name).read_bytes()))
+        loader = "owl" if name.endswith(".owl") else "obo"
+        assert records(loader, packed) == records(loader, DATA / name)

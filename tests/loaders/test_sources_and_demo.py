@@ -79,10 +79,11 @@ def test_cli_load_config(tmp_path):
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
+    from kgtwin.demo import load_knowledge
     from kgtwin.store import open_store
 
     store = open_store(tmp_path_factory.mktemp("demo") / "store")
-    reports = list(load_sources(store, DEMO_CONFIG))
+    reports = load_knowledge(store)
     assert all(r.bad == 0 for r in reports)
     yield store
     store.close()
@@ -127,3 +128,20 @@ def test_demo_sizes_match_the_issue(demo):
     assert 60 <= counts["biolink:Gene"] <= 150
     assert 30 <= counts["biolink:Drug"] + counts.get("biolink:SmallMolecule", 0) <= 50
     assert counts["biolink:Disease"] >= 10
+
+
+def test_file_options_are_relative_to_the_sources_file(tmp_path, store):
+    for name in ("chembl_activities.tsv", "chembl_uniprot_mapping.txt"):
+        (tmp_path / name).write_bytes((DATA / name).read_bytes())
+    config = write_config(tmp_path, """
+sources:
+  - name: chembl
+    format: chembl-activities
+    path: chembl_activities.tsv
+    options: {target_map: chembl_uniprot_mapping.txt, pchembl_min: 7}
+""")
+    (spec,) = read_sources(config)
+    assert spec.options["target_map"] == str(tmp_path / "chembl_uniprot_mapping.txt")
+    list(load_sources(store, config))
+    assert {e.object for e in store.edges(predicate="biolink:affects")} == {
+        "UniProtKB:P15056", "UniProtKB:P00519"}

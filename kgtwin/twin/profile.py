@@ -1,0 +1,269 @@
+"""Personalising a model with a patient's (or cell line's) mutations and expression.
+
+In the spirit of PROFILE (Béal et al. 2019, Front. Physiol. 10:1321; applied to BRAF in
+Béal et al. 2021): discrete data (mutations) fix nodes, continuous data (expression)
+sets initial-on probabilities and transition rates.
+
+Mapping, documented so a result can be traced:
+
+- a mutation's effect is the one given, else the hotspot table shipped with kgtwin
+  (``hotspots.tsv``: gain of function), else loss of function for truncating variants
+  (``*``, ``fs``, ``del`` at the end, ``splice``, ``deletion``); anything else is
+  recorded as ignored rather than guessed;
+- loss of function holds the gene's node(s) off; gain holds them on (``gain_mode="fix"``,
+  PROFILE's choice) or multiplies ``rate_up`` and divides ``rate_down`` by
+  ``gain_rate_factor`` (``"rate"``: the node is favoured but can still be switched off);
+- an expression z-score z of a node's genes (their mean) becomes a level
+  v = 1 / (1 + e^-z) in (0, 1); the node's ``initial_on`` becomes v and its rates become
+  ``rate_up * A^(2v - 1)`` and ``rate_down * A^(1 - 2v)`` with PROFILE's amplification
+  factor A = 100 (``expression_mode`` chooses initial, rates, both or none);
+- ``node_states`` holds nodes known to be on or off (environment inputs such as growth
+  factors, or lineage factors such as SOX10), as an experimenter would set them.
+"""
+
+from __future__ import annotations
+
+import csv
+import fnmatch
+import functools
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+from importlib import resources
+
+from kgtwin.twin.model import LogicalModel, ModelError, level_nodes
+
+__all__ = [
+    "Effect",
+    "Mutation",
+    "PatientProfile",
+    "PersonalisationSettings",
+    "Twin",
+    "all_levels",
+    "hotspot_effect",
+    "personalise",
+    "profile_from_dict",
+]
+
+_LEVEL = re.compile(r"^(?P<base>.+)_b(?P<level>[0-9]+)$")
+_TRUNCATING = re.compile(r"(\*|fs\*?\d*|del|splice|deletion|X)$", re.IGNORECASE)
+
+
+class Effect(StrEnum):
+    """What a mutation does to its gene's activity."""
+
+    GAIN = "gain"
+    LOSS = "loss"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Mutation:
+    """A gene alteration: ``variant`` is a protein change (``V600E``), ``fusion``,
+    ``amplification``...; ``effect`` is inferred when not given."""
+
+    gene: str
+    variant: str = ""
+    effect: Effect | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class PatientProfile:
+    """A patient's or cell line's data, keyed by gene symbol (or model node name).
+
+    ``id`` is free text (a CURIE of the patient record where one exists).
+    """
+
+    id: str
+    mutations: tuple[Mutation, ...] = ()
+    expression: Mapping[str, float] = field(default_factory=dict)
+    node_states: Mapping[str, bool] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, kw_only=True)
+class PersonalisationSettings:
+    """How data become model changes (see the module docs for the formulas)."""
+
+    gain_mode: str = "fix"
+    gain_rate_factor: float = 100.0
+    expression_mode: str = "both"
+    amplification: float = 100.0
+
+    def __post_init__(self) -> None:
+        if self.gain_mode not in ("fix", "rate"):
+            raise ModelError("gain_mode is 'fix' or 'rate'")
+        if self.expression_mode not in ("initial", "rates", "both", "none"):
+            raise ModelError("expression_mode is 'initial', 'rates', 'both' or 'none'")
+        if self.gain_rate_factor <= 0 or self.amplification < 1:
+            raise ModelError("gain_rate_factor must be > 0 and amplification >= 1")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Twin:
+    """A personalised model: ``model`` with rates and initial states set, ``fixed`` the
+    nodes held by mutations and known states, and an account of what was applied."""
+
+    profile_id: str
+    model: LogicalModel
+    fixed: Mapping[str, int]
+    applied: tuple[str, ...]
+    ignored: tuple[str, ...]
+
+
+@functools.cache
+def _hotspots() -> tuple[tuple[str, str, Effect], ...]:
+    text = resources.files("kgtwin.twin").joinpath("hotspots.tsv").read_text(encoding="utf-8")
+    rows = csv.DictReader(
+        (line for line in text.splitlines() if not line.startswith("#")), delimiter="\t"
+    )
+    return tuple((r["gene"].upper(), r["variant"], Effect(r["effect"])) for r in rows)
+
+
+def hotspot_effect(gene: str, variant: str) -> Effect | None:
+    """The effect of a known hotspot (shipped table), or None if it is not listed."""
+    for table_gene, pattern, effect in _hotspots():
+        if table_gene == gene.upper() and fnmatch.fnmatchcase(variant.upper(), pattern.upper()):
+            return effect
+    return None
+
+
+def _effect(mutation: Mutation) -> Effect | None:
+    if mutation.effect is not None:
+        return Effect(mutation.effect)
+    known = hotspot_effect(mutation.gene, mutation.variant)
+    if known is not None:
+        return known
+    if mutation.variant and _TRUNCATING.search(mutation.variant):
+        return Effect.LOSS
+    return None
+
+
+def all_levels(model: LogicalModel, nodes: tuple[str, ...]) -> list[str]:
+    """Every level of the multi-level nodes among ``nodes`` (``ERK_b1`` -> ERK_b1, ERK_b2)."""
+    result: list[str] = []
+    for node in nodes:
+        match = _LEVEL.match(node)
+        levels = level_nodes(model, match.group("base")) if match else (node,)
+        result += [level for level in levels if level not in result]
+    return result
+
+
+def _apply_mutations(model, profile, settings, fixed, applied, ignored) -> LogicalModel:
+    for mutation in profile.mutations:
+        label = f"{mutation.gene} {mutation.variant}".strip()
+        effect = _effect(mutation)
+        nodes = all_levels(model, model.nodes_for_gene(mutation.gene))
+        if effect is None:
+            ignored.append(f"{label}: effect unknown (give Mutation.effect)")
+        elif not nodes:
+            ignored.append(f"{label}: no model node for {mutation.gene}")
+        elif effect is Effect.LOSS or settings.gain_mode == "fix":
+            for node in nodes:
+                fixed[node] = int(effect is Effect.GAIN)
+            applied.append(f"{label}: {effect.value} -> {', '.join(nodes)} held {fixed[nodes[0]]}")
+        else:
+            factor = settings.gain_rate_factor
+            for node in nodes:
+                current = model.node(node)
+                model = model.update_node(
+                    node, rate_up=current.rate_up * factor, rate_down=current.rate_down / factor
+                )
+            applied.append(f"{label}: gain -> {', '.join(nodes)} rates x/÷ {factor:g}")
+    return model
+
+
+def _node_genes(model: LogicalModel, name: str) -> tuple[str, ...]:
+    """A node's genes; upper levels without genes of their own share level 1's."""
+    node = model.node(name)
+    if node.genes:
+        return node.genes
+    match = _LEVEL.match(name)
+    first = f"{match.group('base')}_b1" if match else None
+    if first and first in model and model.node(first).genes:
+        return model.node(first).genes
+    return (name,)
+
+
+def _apply_expression(model, profile, settings, fixed, applied) -> LogicalModel:
+    if settings.expression_mode == "none" or not profile.expression:
+        return model
+    changed = []
+    for node in model.nodes:
+        if node.name in fixed:
+            continue
+        scores = [
+            profile.expression[g] for g in _node_genes(model, node.name) if g in profile.expression
+        ]
+        if not scores:
+            continue
+        level = 1.0 / (1.0 + math.exp(-sum(scores) / len(scores)))
+        changes: dict[str, float] = {}
+        if settings.expression_mode in ("initial", "both"):
+            changes["initial_on"] = level
+        if settings.expression_mode in ("rates", "both") and not node.is_input:
+            boost = settings.amplification ** (2 * level - 1)
+            changes |= {"rate_up": node.rate_up * boost, "rate_down": node.rate_down / boost}
+        changed.append(replace(node, **changes))
+    if changed:
+        applied.append(f"expression -> {len(changed)} node(s) ({settings.expression_mode})")
+    return model.replace_nodes(changed)
+
+
+def personalise(
+    model: LogicalModel,
+    profile: PatientProfile,
+    settings: PersonalisationSettings | None = None,
+) -> Twin:
+    """Build a patient's twin from a generic model and the patient's data (pure function)."""
+    settings = settings or PersonalisationSettings()
+    fixed: dict[str, int] = {}
+    applied: list[str] = []
+    ignored: list[str] = []
+    model = _apply_mutations(model, profile, settings, fixed, applied, ignored)
+    for name, value in profile.node_states.items():
+        for level in level_nodes(model, name):
+            fixed[level] = int(bool(value))
+        applied.append(f"{name} held {int(bool(value))} (known state)")
+    model = _apply_expression(model, profile, settings, fixed, applied)
+    return Twin(
+        profile_id=profile.id,
+        model=model,
+        fixed=fixed,
+        applied=tuple(applied),
+        ignored=tuple(ignored),
+    )
+
+
+def profile_from_dict(data: object, *, source: str | None = None) -> PatientProfile:
+    """A profile from parsed JSON/YAML: ``{"id", "mutations": [{"gene", "variant",
+    "effect"}], "expression": {gene: z}, "node_states": {node: 0|1}}``; bad fields raise
+    InputError naming the field."""
+    from kgtwin.errors import InputError
+
+    if not isinstance(data, dict) or "id" not in data:
+        raise InputError(source, "profile", "expected an object with an 'id'")
+    unknown = set(data) - {"id", "mutations", "expression", "node_states"}
+    if unknown:
+        raise InputError(source, "profile", f"unknown field(s) {sorted(unknown)}")
+    mutations = []
+    for k, item in enumerate(data.get("mutations", [])):
+        try:
+            effect = item.get("effect")
+            mutations.append(
+                Mutation(
+                    gene=str(item["gene"]),
+                    variant=str(item.get("variant", "")),
+                    effect=Effect(effect) if effect is not None else None,
+                )
+            )
+        except (KeyError, ValueError, AttributeError, TypeError) as error:
+            raise InputError(source, f"mutations[{k}]", f"bad mutation: {error!r}") from None
+    try:
+        expression = {str(g): float(z) for g, z in data.get("expression", {}).items()}
+        states = {str(n): bool(int(v)) for n, v in data.get("node_states", {}).items()}
+    except (ValueError, AttributeError, TypeError) as error:
+        raise InputError(source, "profile", f"bad expression or node_states: {error}") from None
+    return PatientProfile(
+        id=str(data["id"]), mutations=tuple(mutations), expression=expression, node_states=states
+    )

@@ -1,0 +1,146 @@
+"""What patient and omics loaders share: pseudonyms, emit-once nodes, commented tables.
+
+Every loader that names a patient or a sample derives from :class:`PatientLoader`, so
+no raw identifier can reach a record: ids are built only through :meth:`patient_id`
+and :meth:`sample_id`, which pseudonymise with the configured key
+(:mod:`kgtwin.privacy`). Reasons given to :meth:`Loader.reject` never quote a raw
+identifier either (they name columns, positions and pseudonyms).
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from pathlib import Path
+
+from kgtwin.loaders.base import Loader, open_text
+from kgtwin.loaders.mappings import GeneResolver
+
+from kgtwin.errors import InputError
+from kgtwin.model import Node
+from kgtwin.patient_schema import GENE
+from kgtwin.privacy import parse_allow, pseudonymiser
+
+#: Raw ids remembered per load (pseudonyms are cached, HMAC once per distinct id).
+CACHE_LIMIT = 1_000_000
+
+
+class PatientLoader(Loader):
+    """A loader whose records name patients or samples (see module docs).
+
+    Options: ``key_file`` (the pseudonymisation key; else the environment),
+    ``allow`` (what else may be kept, :data:`kgtwin.privacy.ALLOWABLE`), ``genes``
+    (an HGNC complete-set TSV that extends the shipped symbol table).
+    """
+
+    def __init__(
+        self,
+        paths: list[Path],
+        *,
+        skip_bad: bool = False,
+        key_file: str | None = None,
+        allow: str | None = None,
+        genes: str | None = None,
+    ):
+        super().__init__(paths, skip_bad=skip_bad)
+        self.pseudonyms = pseudonymiser(key_file)
+        self.allow = parse_allow(allow)
+        self.genes = GeneResolver(genes)
+        self._patients: dict[str, str] = {}
+        self._samples: dict[str, str] = {}
+        self._emitted: set[str] = set()
+
+    @property
+    def key_id(self) -> str:
+        return self.pseudonyms.key_id
+
+    def patient_id(self, raw: str) -> str:
+        found = self._patients.get(raw)
+        if found is None:
+            found = self.pseudonyms.patient(raw)
+            if len(self._patients) < CACHE_LIMIT:
+                self._patients[raw] = found
+        return found
+
+    def sample_id(self, raw: str) -> str:
+        found = self._samples.get(raw)
+        if found is None:
+            found = self.pseudonyms.sample(raw)
+            if len(self._samples) < CACHE_LIMIT:
+                self._samples[raw] = found
+        return found
+
+    def first_time(self, id: str) -> bool:
+        """True the first time an id is seen in this load (emit its node once)."""
+        if id in self._emitted:
+            return False
+        self._emitted.add(id)
+        return True
+
+    def gene_node(self, gene: str) -> Iterator[Node]:
+        """The gene's node, once per load, named by its symbol when the tables know it."""
+        if self.first_time(gene):
+            yield Node(id=gene, category=GENE, name=self.genes.symbol(gene))
+
+
+def delimiter_for(path: Path, given: str | None) -> str:
+    """The option if given (``tab``/``comma`` or a character), else by file suffix."""
+    if given:
+        return {"tab": "\t", "\\t": "\t", "comma": ",", "csv": ",", "tsv": "\t"}.get(given, given)
+    suffixes = [s.lower() for s in path.suffixes]
+    return "," if ".csv" in suffixes else "\t"
+
+
+def read_table(
+    loader: Loader, path: Path, *, delimiter: str = "\t", comment: str = "#"
+) -> Iterator[tuple[list[str], list[str]]]:
+    """(header, row) pairs of a delimited file whose leading ``#`` lines are comments.
+
+    Like :func:`kgtwin.loaders.base.read_rows` (positions kept, malformed rows and
+    undecodable bytes rejected), but rows stay lists: wide matrices are read faster.
+    """
+    loader.path = path
+    with open_text(path) as handle:
+        header: list[str] | None = None
+        number = 0
+        while True:
+            number += 1
+            loader.position = number
+            try:
+                text = handle.readline()
+            except UnicodeDecodeError as error:
+                loader.reject(f"not valid UTF-8 ({error.reason})")
+                return
+            if not text:
+                return
+            if not text.strip() or (header is None and text.startswith(comment)):
+                continue
+            if '"' not in text:
+                row = text.rstrip("\r\n").split(delimiter)
+            else:
+                try:
+                    row = next(csv.reader([text], delimiter=delimiter, strict=True))
+                except (csv.Error, StopIteration) as error:
+                    loader.reject(f"malformed row: {error}")
+                    continue
+            if header is None:
+                header = [c.strip() for c in row]
+                # Positions, not names: column names may be raw sample identifiers.
+                seen: dict[str, int] = {}
+                duplicates = [i + 1 for i, c in enumerate(header) if seen.setdefault(c, i) != i]
+                if duplicates:
+                    raise InputError(
+                        path, number, f"duplicate column names at column(s) {duplicates}"
+                    )
+                continue
+            if len(row) != len(header):
+                loader.reject(f"expected {len(header)} fields, found {len(row)}")
+                continue
+            yield header, row
+
+
+def missing_columns(header: list[str], wanted: list[str]) -> list[str]:
+    return [c for c in wanted if c not in header]
+
+
+__all__ = ["PatientLoader", "delimiter_for", "missing_columns", "read_table"]

@@ -1,0 +1,54 @@
+"""The pinned Biolink vocabulary: validation, hierarchy and identity preferences."""
+
+from __future__ import annotations
+
+import json
+from importlib import metadata, resources
+
+import pytest
+
+from kgtwin.biolink import default_biolink
+from kgtwin.errors import VocabularyError
+
+
+def test_categories_and_predicates_accept_common_spellings():
+    biolink = default_biolink()
+    assert biolink.category("gene") == biolink.category("biolink:Gene") == "biolink:Gene"
+    assert biolink.predicate("treats") == "biolink:treats"
+    assert biolink.predicate("subclass of") == "biolink:subclass_of"
+
+
+def test_unknown_names_fail_with_the_closest_valid_names():
+    with pytest.raises(VocabularyError, match="closest: biolink:Gene"):
+        default_biolink().category("Gen")
+    with pytest.raises(VocabularyError, match="biolink:treats"):
+        default_biolink().predicate("treat")
+
+
+def test_asking_for_chemical_entity_also_finds_drugs():
+    biolink = default_biolink()
+    assert "biolink:Drug" in biolink.descendants("ChemicalEntity")
+    assert biolink.is_a("biolink:Drug", "biolink:ChemicalEntity")
+    assert biolink.inverse("treats") == "biolink:treated_by"
+
+
+def test_preferred_prefixes_follow_identity_yaml_then_biolink():
+    biolink = default_biolink()
+    assert biolink.preferred_prefixes("biolink:Gene")[:2] == ["HGNC", "NCBIGene"]
+    assert biolink.preferred_prefixes("biolink:Drug")[0] == "CHEBI"
+    assert biolink.preferred_prefixes("biolink:PhenotypicFeature")[0] == "HP"
+
+
+def test_category_conflicts_resolve_deterministically():
+    biolink = default_biolink()
+    assert biolink.resolve_category(["biolink:NamedThing", "biolink:Drug"]) == "biolink:Drug"
+    assert biolink.resolve_category(["biolink:Protein", "biolink:Gene"]) == "biolink:Gene"
+
+
+def test_shipped_extract_matches_the_pinned_biolink_model_package():
+    """Fails when the biolink-model pin moved without re-running scripts/pin_ontologies.py."""
+    shipped = json.loads(
+        resources.files("kgtwin.ontologies").joinpath("biolink.json").read_text()
+    )
+    assert shipped["version"] == metadata.version("biolink-model")
+    assert default_biolink().version == shipped["version"]

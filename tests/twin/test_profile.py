@@ -1,0 +1,106 @@
+"""Personalisation: mutation effects, hotspot table, expression mapping."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from kgtwin.twin.model import LogicalModel, ModelError
+from kgtwin.twin.profile import (
+    Effect,
+    Mutation,
+    PatientProfile,
+    PersonalisationSettings,
+    hotspot_effect,
+    personalise,
+)
+
+
+@pytest.mark.parametrize(
+    ("gene", "variant", "effect"),
+    [
+        ("BRAF", "V600E", Effect.GAIN),
+        ("braf", "v600k", Effect.GAIN),
+        ("KRAS", "G12C", Effect.GAIN),
+        ("KRAS", "G12A", Effect.GAIN),  # by the G12* pattern
+        ("EGFR", "L858R", Effect.GAIN),
+        ("EGFR", "L747_P753del", Effect.GAIN),
+        ("EGFR", "exon19del", Effect.GAIN),
+        ("PIK3CA", "H1047R", Effect.GAIN),
+        ("BCR-ABL1", "fusion", Effect.GAIN),
+        ("TP53", "R175H", None),
+        ("BRAF", "G469A", None),
+    ],
+)
+def test_hotspot_table(gene: str, variant: str, effect: Effect | None) -> None:
+    assert hotspot_effect(gene, variant) == effect
+
+
+def test_mutations_fix_nodes_and_unknowns_are_reported(braf: LogicalModel) -> None:
+    profile = PatientProfile(
+        id="p1",
+        mutations=(
+            Mutation(gene="BRAF", variant="V600E"),
+            Mutation(gene="PTEN", variant="R130fs"),
+            Mutation(gene="TP53", variant="R175H"),  # effect unknown: not guessed
+            Mutation(gene="MAP2K1", variant="Q56P", effect=Effect.GAIN),
+            Mutation(gene="ALK", variant="F1174L", effect=Effect.GAIN),  # not in the model
+        ),
+        node_states={"SOX10": True, "EGF": False},
+    )
+    twin = personalise(braf, profile)
+    assert twin.fixed == {
+        "BRAF": 1,
+        "PTEN": 0,
+        "MEK_b1": 1,
+        "MEK_b2": 1,
+        "SOX10": 1,
+        "EGF": 0,
+    }
+    assert [line.split(":")[0] for line in twin.ignored] == ["TP53 R175H", "ALK F1174L"]
+    assert any("BRAF V600E: gain -> BRAF held 1" in line for line in twin.applied)
+    assert twin.model == braf  # holding is done by the simulator; rules stay intact
+
+
+def test_gain_as_rates(braf: LogicalModel) -> None:
+    settings = PersonalisationSettings(gain_mode="rate", gain_rate_factor=10)
+    twin = personalise(
+        braf, PatientProfile(id="p", mutations=(Mutation(gene="KRAS", variant="G12D"),)), settings
+    )
+    assert twin.fixed == {}
+    assert (twin.model.node("RAS").rate_up, twin.model.node("RAS").rate_down) == (10.0, 0.1)
+
+
+def test_expression_sets_initial_states_and_rates(braf: LogicalModel) -> None:
+    profile = PatientProfile(
+        id="p", expression={"MAP2K1": 2.0, "MAP2K2": 0.0, "EGFR": -1.0, "SOX10": 3.0}
+    )
+    twin = personalise(braf, profile)
+    level = 1 / (1 + math.exp(-1.0))  # mean z of MEK's genes is 1
+    for name in ("MEK_b1", "MEK_b2"):  # upper levels share level 1's genes
+        node = twin.model.node(name)
+        assert node.initial_on == pytest.approx(level)
+        assert node.rate_up == pytest.approx(100 ** (2 * level - 1))
+        assert node.rate_down == pytest.approx(100 ** (1 - 2 * level))
+    assert twin.model.node("EGFR").rate_up < 1 < twin.model.node("EGFR").rate_down
+    sox10 = twin.model.node("SOX10")  # an input: its start changes, its rates do not matter
+    assert sox10.initial_on == pytest.approx(1 / (1 + math.exp(-3))) and sox10.rate_up == 1
+    only_start = personalise(braf, profile, PersonalisationSettings(expression_mode="initial"))
+    assert only_start.model.node("EGFR").rate_up == 1.0
+    none = personalise(braf, profile, PersonalisationSettings(expression_mode="none"))
+    assert none.model == braf
+
+
+def test_expression_skips_fixed_nodes(braf: LogicalModel) -> None:
+    profile = PatientProfile(
+        id="p", mutations=(Mutation(gene="BRAF", variant="V600E"),), expression={"BRAF": -3.0}
+    )
+    assert personalise(braf, profile).model.node("BRAF").initial_on == 0.5
+
+
+def test_bad_settings() -> None:
+    with pytest.raises(ModelError):
+        PersonalisationSettings(gain_mode="maybe")
+    with pytest.raises(ModelError):
+        PersonalisationSettings(expression_mode="all")
