@@ -89,6 +89,39 @@ def demo_step(
     return summary
 
 
+def summary_markdown(summary: dict[str, Any]) -> list[str]:
+    """The summary as Markdown lines for the demo report (a table, verdicts, top picks)."""
+    split = summary["split"]
+    lines = [
+        f"{summary['model']} model `{summary['model_id']}` trained in "
+        f"{summary['train_seconds']} s ({summary['epochs']} epochs). Held out "
+        f"{split['test']} approved indications (+{split['valid']} for early stopping); "
+        f"{summary['removed_for_leakage']} statements removed with them for leakage.",
+        "",
+        "| held-out indications, filtered MRR | " + " | ".join(
+            name.replace("_", "-") for name in summary["overall_mrr"]) + " |",
+        "|---|" + "---:|" * len(summary["overall_mrr"]),
+        "| drugs ranked for each disease | " + " | ".join(
+            f"{summary['drugs_for_held_out_indications'].get(name, float('nan')):.3f}"
+            for name in summary["overall_mrr"]) + " |",
+        "| both directions | " + " | ".join(
+            f"{value:.3f}" for value in summary["overall_mrr"].values()) + " |",
+        "",
+    ]
+    lines += [f"- {line}" for line in summary["verdicts"]]
+    for entry in summary["predictions"]:
+        picks = ", ".join(
+            f"{c['name'] or c['drug']} ({c['percentile']:.0f}th pct)" for c in entry["candidates"]
+        )
+        lines += ["", f"**{entry['name'] or entry['disease']}** — top new candidates: {picks}."]
+        best = next((c for c in entry["candidates"] if c["path"]), None)
+        if best:
+            lines.append(f"Why {best['name'] or best['drug']}: `{best['path']}`")
+    lines += ["", f"{summary['written']} predictions written to the graph as edges with "
+              f"`knowledge_level: prediction` and `model_id: {summary['model_id']}`."]
+    return lines
+
+
 def _diseases(trained: Any, wanted: int) -> list[str]:
     """Featured diseases first, then those with the most known indications."""
     rows = trained.graph.triples

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from kgtwin.demo import knowledge_config
 from kgtwin.embed import demo_step, predictions_frame
-from kgtwin.embed.demo import DEMO_CONFIG
+from kgtwin.embed.demo import DEMO_CONFIG, summary_markdown
 from kgtwin.sources import load_sources
 from kgtwin.store import open_store
 
@@ -24,4 +24,6 @@ def test_demo_step_trains_evaluates_writes_back_and_plots(tmp_path):
         written = predictions_frame(store, summary["model_id"])
         assert len(written) == summary["written"] == 3 * len(summary["predictions"])
     assert Path(summary["plot"]).stat().st_size > 1000
+    text = "\n".join(summary_markdown(summary))
+    assert summary["model_id"] in text and "degree" in text and "melanoma" in text
     assert (Path(summary["model_dir"]) / "model.pt").exists()
