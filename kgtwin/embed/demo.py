@@ -111,7 +111,8 @@ def summary_markdown(summary: dict[str, Any]) -> list[str]:
     lines += [f"- {line}" for line in summary["verdicts"]]
     for entry in summary["predictions"]:
         picks = ", ".join(
-            f"{c['name'] or c['drug']} ({c['percentile']:.0f}th pct)" for c in entry["candidates"]
+            f"{c['name'] or c['drug']} (percentile {c['percentile']:.0f})"
+            for c in entry["candidates"]
         )
         lines += ["", f"**{entry['name'] or entry['disease']}** — top new candidates: {picks}."]
         best = next((c for c in entry["candidates"] if c["path"]), None)
