@@ -53,13 +53,15 @@ def embed() -> None:
 @click.option("--seed", type=int, default=42, show_default=True)
 @click.option("--no-early-stopping", is_flag=True, help="Train all epochs.")
 @click.option("--device", default="auto", show_default=True, help="auto, cpu or cuda.")
+@click.option("--no-baselines", is_flag=True,
+              help="Skip the baselines (path counts take minutes on millions of statements).")
 @click.option("--json", "as_json", is_flag=True, help="Print the evaluation report as JSON.")
 @click.pass_context
 def train(ctx: click.Context, out: Path, model: str, predicates: tuple[str, ...],
           tasks: tuple[str, ...], split_kind: str, test_triples: Path | None,
           valid_triples: Path | None, namespace: str | None, keep_leaks: bool, epochs: int,
           embedding_dim: int, batch_size: int, learning_rate: float, negatives: int, seed: int,
-          no_early_stopping: bool, device: str, as_json: bool) -> None:
+          no_early_stopping: bool, device: str, no_baselines: bool, as_json: bool) -> None:
     """Train a model on the store's graph, evaluate it next to baselines, save it to --out.
 
     \b
@@ -85,6 +87,7 @@ def train(ctx: click.Context, out: Path, model: str, predicates: tuple[str, ...]
             tasks=_split_values(tasks) or DEFAULT_TASKS, split=split_kind,  # type: ignore[arg-type]
             test_triples=test_triples, valid_triples=valid_triples, namespace=namespace,
             remove_leaks=not keep_leaks, progress=not as_json,
+            evaluate_baselines=not no_baselines,
         )
     report = {k: v for k, v in trained.metrics.items() if k != "losses"}
     if as_json:
@@ -98,8 +101,9 @@ def train(ctx: click.Context, out: Path, model: str, predicates: tuple[str, ...]
 @embed.command()
 @click.argument("model_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--recompute", is_flag=True, help="Evaluate again instead of reading metrics.json.")
+@click.option("--no-baselines", is_flag=True, help="With --recompute: the model only.")
 @click.option("--json", "as_json", is_flag=True, help="Print metrics and baselines as JSON.")
-def evaluate(model_dir: Path, recompute: bool, as_json: bool) -> None:
+def evaluate(model_dir: Path, recompute: bool, no_baselines: bool, as_json: bool) -> None:
     """Metrics of a trained model next to the degree, path-count and metapath baselines.
 
     \b
@@ -108,7 +112,7 @@ def evaluate(model_dir: Path, recompute: bool, as_json: bool) -> None:
     """
     from kgtwin.embed.api import evaluate as evaluate_api
 
-    report = evaluate_api(model_dir, recompute=recompute)
+    report = evaluate_api(model_dir, recompute=recompute, baselines=not no_baselines)
     if as_json:
         echo_json(report)
     else:

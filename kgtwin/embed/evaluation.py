@@ -157,6 +157,11 @@ def evaluate_trained(trained: TrainedModel, *, baselines: bool = True) -> dict:
         "tasks": dict(tasks),
     }
     report["verdicts"] = verdicts(report)
+    if not baselines:
+        report["verdicts"].append(
+            "baselines were not computed: this report cannot say whether the model beats "
+            "the degree prior or path counts"
+        )
     return report
 
 
