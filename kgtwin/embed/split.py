@@ -130,8 +130,8 @@ class _Budget:
 
 
 def _task_indices(graph: GraphTriples, tasks: Sequence[str]) -> np.ndarray:
-    mask = np.array([matches(r, tasks) for r in graph.triples[:, 1]], dtype=bool)
-    found = np.flatnonzero(mask)
+    labels = [r for r in np.unique(graph.triples[:, 1]).tolist() if matches(r, tasks)]
+    found = np.flatnonzero(np.isin(graph.triples[:, 1], labels))
     if not len(found):
         raise KgTwinError(
             f"no statements of the task predicates {', '.join(tasks)} to hold out; "
