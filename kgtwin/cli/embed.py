@@ -2,11 +2,27 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import click
 
 from kgtwin.cli.common import echo_json, open_cli_store
+
+
+def _quiet_pykeen(ctx: click.Context) -> None:
+    """PyKEEN sets its own logger to INFO when imported; the CLI shows warnings only.
+
+    Logging is configured here, at the entry point, never in the library. ``--debug``
+    keeps everything.
+    """
+    if ctx.obj and ctx.obj.get("debug"):
+        return
+    import pykeen  # noqa: F401  (its import is what sets the level we undo)
+
+    logging.getLogger("pykeen").setLevel(logging.WARNING)
+    # "tensors on device_types={'cpu'}": PyKEEN's memory search, harmless with fixed batches
+    logging.getLogger("torch_max_mem").setLevel(logging.ERROR)
 
 
 def _split_values(values: tuple[str, ...]) -> list[str] | None:
@@ -76,6 +92,7 @@ def train(ctx: click.Context, out: Path, model: str, predicates: tuple[str, ...]
     from kgtwin.embed.split import DEFAULT_TASKS
     from kgtwin.embed.train import TrainConfig
 
+    _quiet_pykeen(ctx)
     config = TrainConfig(
         model=model, embedding_dim=embedding_dim, epochs=epochs, batch_size=batch_size,
         learning_rate=learning_rate, negatives=negatives, seed=seed,
