@@ -196,6 +196,7 @@ def _run_prediction(ctx: click.Context, task: str, model_dir: Path, disease: str
     from kgtwin.embed.predict import Predictor, predict_repurpose, predict_targets
     from kgtwin.embed.writeback import write_predictions
 
+    _quiet_pykeen(ctx)
     function = predict_repurpose if task == "repurpose" else predict_targets
     with open_cli_store(ctx, create=False) as store:
         predictor = Predictor.open(model_dir, store)
