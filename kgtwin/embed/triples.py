@@ -7,7 +7,10 @@ things, and a model should be able to tell them apart. :func:`base_predicate` gi
 predicate back.
 
 Statements the store marks as predicted (``knowledge_level = prediction``) are left out:
-a model must never learn from its own, or another model's, output.
+a model must never learn from its own, or another model's, output. So are statements
+about individuals (pseudonymised patients, their samples, their twins): a model of the
+knowledge must not memorise people, and its predictions must not depend on who happens
+to be in the cohort.
 
 Statements derived from another carry an edge property ``derived_from`` naming their
 source statements as ``"SUBJECT PREDICATE OBJECT"`` (a KGX ``|``-list for several). A
@@ -26,6 +29,9 @@ from kgtwin.biolink import default_biolink
 from kgtwin.errors import KgTwinError
 from kgtwin.model import DIRECTION, KNOWLEDGE_LEVEL, PREDICTED, Edge
 from kgtwin.store.base import GraphStore
+
+#: Prefixes of individual-level nodes that never enter training.
+INDIVIDUAL_PREFIXES = ("KGTWIN.PATIENT:", "KGTWIN.SAMPLE:", "KGTWIN.TWIN:")
 
 #: Edge property naming the statements this one was derived from.
 DERIVED_FROM = "derived_from"
@@ -113,6 +119,10 @@ def triples_from_store(
     derived: dict[int, tuple[StatementKey, ...]] = {}
     for edge in store.edges():
         if edge.qualifiers.get(KNOWLEDGE_LEVEL) == PREDICTED:
+            continue
+        if edge.subject.startswith(INDIVIDUAL_PREFIXES) or edge.object.startswith(
+            INDIVIDUAL_PREFIXES
+        ):
             continue
         if wanted is not None and edge.predicate not in wanted:
             continue
