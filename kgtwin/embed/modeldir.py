@@ -95,7 +95,8 @@ def save(trained: TrainedModel, directory: str | Path) -> Path:
     _save_triples(trained, out / "triples.tsv.gz")
     _write_json(out / "config.json", trained.config.to_dict())
     write_metrics(out, trained.metrics)
-    _write_json(out / "graph.json", {**trained.info, "split": trained.split.summary()})
+    _write_json(out / "graph.json", {**trained.info, "split": trained.split.summary(),
+                                     "held_out_entities": list(trained.split.held_out_entities)})
     return out
 
 
@@ -163,6 +164,7 @@ def load(directory: str | Path, store: GraphStore | None = None) -> TrainedModel
         test=np.flatnonzero(role == "test"),
         removed=summary.get("removed", {}),
         tasks=tuple(summary.get("tasks", ())),
+        held_out_entities=tuple(info.get("held_out_entities", ())),
     )
     metrics_path = path / "metrics.json"
     trained = TrainedModel(
