@@ -107,7 +107,8 @@ def _hold_key(model, drug: Drug) -> tuple:
     return nodes, drug.action, drug.strength
 
 
-def _simulate_one(twin: CohortTwin, drugs: Sequence[Drug], settings: SimulationSettings):
+def _simulate_one(twin: CohortTwin, drugs: Sequence[Drug], settings: SimulationSettings,
+                  share: bool = True):
     """One twin: every acting drug and observed regimen, untreated simulated once.
 
     Drugs that hold the same nodes the same way at the same strength (seven EGFR
@@ -119,7 +120,7 @@ def _simulate_one(twin: CohortTwin, drugs: Sequence[Drug], settings: SimulationS
     by_name = {d.name.lower(): d for d in acting}
     shared: dict[tuple, Drug] = {}
     for drug in acting:
-        shared.setdefault(_hold_key(model, drug), drug)
+        shared.setdefault(_hold_key(model, drug) if share else (drug.name,), drug)
     treatments = [(d,) for d in shared.values()]
     regimens = []
     for names, response in twin.regimens:
@@ -131,7 +132,7 @@ def _simulate_one(twin: CohortTwin, drugs: Sequence[Drug], settings: SimulationS
     responses = rank_treatments(twin.twin, treatments, settings) if treatments else []
     by_label = {r.drugs: r for r in responses}
     for drug in acting:
-        first = shared[_hold_key(model, drug)]
+        first = shared[_hold_key(model, drug) if share else (drug.name,)]
         by_label[(drug.name,)] = by_label[(first.name,)]
     rows = [_row(twin, d, by_label.get((d.name,))) for d in drugs]
     observed = [{"patient": twin.patient, "label": twin.label, "diagnosis": twin.diagnosis,
@@ -148,12 +149,14 @@ def simulate_cohort(
     settings: SimulationSettings,
     *,
     workers: int | None = None,
+    share: bool = True,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Every twin x drug (and each twin's observed regimens), in parallel threads (the
-    simulation kernel releases the GIL). Returns the table and the observed pairs."""
+    simulation kernel releases the GIL). ``share=False`` simulates every drug even when
+    another holds the same nodes. Returns the table and the observed pairs."""
     workers = workers or os.cpu_count() or 1
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        results = list(pool.map(lambda t: _simulate_one(t, drugs, settings), twins))
+        results = list(pool.map(lambda t: _simulate_one(t, drugs, settings, share), twins))
     rows = [row for found, _ in results for row in found]
     observed = [row for _, found in results for row in found]
     return pd.DataFrame(rows), pd.DataFrame(observed)
