@@ -289,7 +289,8 @@ def cohort_command(ctx, patients, drugs, hops, curated, trajectories, seed, stre
       kgtwin twin cohort --drugs vemurafenib,trametinib,sotorasib --trajectories 500
       kgtwin twin cohort --patients 2pkpxzjd,52sbfaf5 --out crc-vs-melanoma
     """
-    from kgtwin.twin.cohort import run_cohort, write_cohort
+    from kgtwin.twin.cohort import run_cohort
+    from kgtwin.twin.cohort_report import write_cohort
 
     settings = _settings(hops, curated, trajectories, seed, strength)
     split = [p.strip() for item in patients for p in item.split(",") if p.strip()]

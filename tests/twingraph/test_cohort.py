@@ -11,7 +11,8 @@ from click.testing import CliRunner
 
 from kgtwin.cli.main import cli
 from kgtwin.twin.calibrate import fit_calibration, responder
-from kgtwin.twin.cohort import associations, run_cohort, write_cohort
+from kgtwin.twin.cohort import associations, run_cohort
+from kgtwin.twin.cohort_report import write_cohort
 from kgtwin.twin.patient_twin import TwinSettings
 from kgtwin.twin.simulate import SimulationSettings
 
