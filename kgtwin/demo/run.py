@@ -110,6 +110,43 @@ def load_patients(store: GraphStore, out: Path) -> Section:
     return section
 
 
+def predict_links(store: GraphStore, out: Path) -> Section:
+    """Train a PyKEEN model on the graph, evaluate it against baselines, write back."""
+    from kgtwin.embed.demo import demo_step
+
+    summary = demo_step(store, out / "embed")
+    section = Section("Predicted repurposing links")
+    split = summary["split"]
+    section.lines.append(
+        f"{summary['model']} trained for {summary['epochs']} epochs in "
+        f"{summary['train_seconds']} s on a leakage-free split of "
+        f"{', '.join(split.get('tasks', []))} edges (train {split.get('train')}, "
+        f"valid {split.get('valid')}, test {split.get('test')}); "
+        f"{summary['removed_for_leakage']} statements removed for leakage."
+    )
+    section.lines += ["", "Filtered MRR on held-out edges, next to the baselines:", "",
+                      "| scorer | MRR (all tasks) |", "|---|---:|"]
+    section.lines += [f"| {name} | {mrr} |" for name, mrr in summary["overall_mrr"].items()]
+    section.lines += ["", *[f"- {verdict}" for verdict in summary["verdicts"]], ""]
+    for asked in summary["predictions"]:
+        section.lines.append(f"Top candidates for **{asked['name'] or asked['disease']}** "
+                             "(not already indicated):")
+        for row in asked["candidates"]:
+            path = f" — via {row['path']}" if row.get("path") else ""
+            section.lines.append(
+                f"- {row['name'] or row['drug']} (score {row['score']}, "
+                f"{row['percentile']} percentile){path}"
+            )
+        section.lines.append("")
+    section.lines.append(
+        f"{summary['written']} predictions written back to the graph as edges marked "
+        f"`knowledge_level: prediction` with model id `{summary['model_id']}`."
+    )
+    if summary.get("plot"):
+        section.figures.append(Path(summary["plot"]))
+    return section
+
+
 #: Drugs shown in the demo's cohort heatmap (a readable subset; `kgtwin twin cohort` does all).
 DEMO_DRUGS = ["vemurafenib", "dabrafenib", "encorafenib", "trametinib", "cetuximab",
               "erlotinib", "osimertinib", "sotorasib", "alpelisib", "capivasertib", "everolimus",
@@ -177,18 +214,10 @@ def twin_step(store: GraphStore, out: Path) -> Section:
         section.lines.append(
             f"Calibration against {c.n} observed responses: AUC {auc} (a demo-sized "
             "illustration of the method, not evidence).")
-    section.figures[-1] = _copy_figure(paths["png"], out)
     return section
 
 
-def _copy_figure(path: Path, out: Path) -> Path:
-    """Figures sit beside report.md, which links them by file name."""
-    target = out / path.name
-    target.write_bytes(path.read_bytes())
-    return target
-
-
-STEPS: list[Step] = [load_knowledge, load_patients, twin_step]
+STEPS: list[Step] = [load_knowledge, load_patients, predict_links, twin_step]
 
 
 def run_demo(store: GraphStore, out: Path, *, echo: Callable[[str], None] = print) -> Path:
@@ -208,7 +237,7 @@ def write_report(sections: list[Section], out: Path) -> Path:
     lines = ["# kgtwin demo report", ""]
     for section in sections:
         lines += [f"## {section.title}", "", *section.lines, ""]
-        lines += [f"![{figure.stem}]({figure.name})" for figure in section.figures]
+        lines += [f"![{figure.stem}]({figure.relative_to(out)})" for figure in section.figures]
         lines.append("")
     path = out / "report.md"
     path.write_text("\n".join(lines), encoding="utf-8")

@@ -240,11 +240,11 @@ class GraphReads:
         )
 
     def nodes_frame(self, *, category: str | None = None) -> pd.DataFrame:
-        rows = [queries.node_row(n) for n in self.nodes(category=category)]
+        rows = [queries.frame_row(n) for n in self.nodes(category=category)]
         return pd.DataFrame(rows, columns=queries.NODE_FRAME_COLUMNS)
 
     def edges_frame(self, *, predicate: str | None = None) -> pd.DataFrame:
-        rows = [queries.edge_row(e) for e in self.edges(predicate=predicate)]
+        rows = [queries.frame_row(e) for e in self.edges(predicate=predicate)]
         return pd.DataFrame(rows, columns=queries.EDGE_FRAME_COLUMNS)
 
     def measurements(

@@ -1,0 +1,249 @@
+"""Commands ``kgtwin embed train|evaluate`` and ``kgtwin predict targets|repurpose|remove``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from kgtwin.cli.common import echo_json, open_cli_store
+
+
+def _split_values(values: tuple[str, ...]) -> list[str] | None:
+    """``--predicates a,b --predicates c`` -> ``[a, b, c]``; None when not given."""
+    found = [v.strip() for value in values for v in value.split(",") if v.strip()]
+    return found or None
+
+
+@click.group()
+def embed() -> None:
+    """Train and evaluate knowledge-graph embeddings (PyKEEN) on the store's graph.
+
+    \b
+    Example:
+      kgtwin embed train --model RotatE --epochs 100 --out models/rotate
+      kgtwin embed evaluate models/rotate --json
+    """
+
+
+@embed.command()
+@click.option("--out", "out", required=True, type=click.Path(path_type=Path),
+              help="Model directory to write.")
+@click.option("--model", default="DistMult", show_default=True,
+              help="PyKEEN model: DistMult, RotatE, ComplEx, TransE, or any PyKEEN name.")
+@click.option("--predicates", multiple=True, metavar="P[,P...]",
+              help="Train on these predicates only (default: all).")
+@click.option("--task", "tasks", multiple=True, metavar="P[,P...]",
+              help="Predicates held out for evaluation "
+                   "(default: treats, gene_associated_with_condition).")
+@click.option("--split", "split_kind", type=click.Choice(["edges", "entities"]), default="edges",
+              show_default=True, help="Hold out task statements, or whole diseases (zero-shot).")
+@click.option("--test-triples", type=click.Path(exists=True, path_type=Path),
+              help="Held-out statements (subject/predicate/object TSV) instead of a split.")
+@click.option("--valid-triples", type=click.Path(exists=True, path_type=Path),
+              help="Validation statements for --test-triples (early stopping, filtering).")
+@click.option("--namespace", help="Read --test-triples values that are not CURIEs as NAME:value.")
+@click.option("--keep-leaks", is_flag=True,
+              help="Do not remove statements that leak held-out ones (benchmark splits).")
+@click.option("--epochs", type=int, default=100, show_default=True)
+@click.option("--dim", "embedding_dim", type=int, default=64, show_default=True)
+@click.option("--batch-size", type=int, default=256, show_default=True)
+@click.option("--lr", "learning_rate", type=float, default=0.01, show_default=True)
+@click.option("--negatives", type=int, default=8, show_default=True)
+@click.option("--seed", type=int, default=42, show_default=True)
+@click.option("--no-early-stopping", is_flag=True, help="Train all epochs.")
+@click.option("--device", default="auto", show_default=True, help="auto, cpu or cuda.")
+@click.option("--json", "as_json", is_flag=True, help="Print the evaluation report as JSON.")
+@click.pass_context
+def train(ctx: click.Context, out: Path, model: str, predicates: tuple[str, ...],
+          tasks: tuple[str, ...], split_kind: str, test_triples: Path | None,
+          valid_triples: Path | None, namespace: str | None, keep_leaks: bool, epochs: int,
+          embedding_dim: int, batch_size: int, learning_rate: float, negatives: int, seed: int,
+          no_early_stopping: bool, device: str, as_json: bool) -> None:
+    """Train a model on the store's graph, evaluate it next to baselines, save it to --out.
+
+    \b
+    Examples:
+      kgtwin embed train --out models/rotate
+      kgtwin embed train --model TransE --epochs 50 --seed 1 --out models/transe
+      kgtwin embed train --split entities --task biolink:treats --out models/zeroshot
+      kgtwin load triples train.txt --namespace nations
+      kgtwin embed train --test-triples test.txt --namespace nations --keep-leaks --out m
+    """
+    from kgtwin.embed.api import train as train_api
+    from kgtwin.embed.split import DEFAULT_TASKS
+    from kgtwin.embed.train import TrainConfig
+
+    config = TrainConfig(
+        model=model, embedding_dim=embedding_dim, epochs=epochs, batch_size=batch_size,
+        learning_rate=learning_rate, negatives=negatives, seed=seed,
+        early_stopping=not no_early_stopping, device=device,
+    )
+    with open_cli_store(ctx, create=False) as store:
+        trained = train_api(
+            store, out, config=config, predicates=_split_values(predicates),
+            tasks=_split_values(tasks) or DEFAULT_TASKS, split=split_kind,  # type: ignore[arg-type]
+            test_triples=test_triples, valid_triples=valid_triples, namespace=namespace,
+            remove_leaks=not keep_leaks, progress=not as_json,
+        )
+    report = {k: v for k, v in trained.metrics.items() if k != "losses"}
+    if as_json:
+        echo_json({"model_dir": str(out), **report})
+        return
+    click.echo(f"trained {trained.model_id} ({config.model}, {trained.info['epochs_run']} epochs) "
+               f"-> {out}")
+    _print_report(report)
+
+
+@embed.command()
+@click.argument("model_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--recompute", is_flag=True, help="Evaluate again instead of reading metrics.json.")
+@click.option("--json", "as_json", is_flag=True, help="Print metrics and baselines as JSON.")
+def evaluate(model_dir: Path, recompute: bool, as_json: bool) -> None:
+    """Metrics of a trained model next to the degree and path-count baselines.
+
+    \b
+    Example:
+      kgtwin embed evaluate models/rotate --json
+    """
+    from kgtwin.embed.api import evaluate as evaluate_api
+
+    report = evaluate_api(model_dir, recompute=recompute)
+    if as_json:
+        echo_json(report)
+    else:
+        _print_report(report)
+
+
+def _print_report(report: dict) -> None:
+    split = report.get("split", {})
+    click.echo(f"split {split.get('kind')}: train {split.get('train')}, valid "
+               f"{split.get('valid')}, test {split.get('test')}; removed for leakage: "
+               f"{report.get('removed_for_leakage')} {split.get('removed')}")
+    pykeen = report.get("pykeen", {})
+    if pykeen:
+        click.echo("PyKEEN (all entities, both sides): " + _metrics_text(pykeen))
+    for relation, sides in report.get("tasks", {}).items():
+        for side, entry in sides.items():
+            asked = "subjects" if side == "head" else "objects"
+            click.echo(f"{relation}, ranking {asked} among {entry['candidates']} candidates "
+                       f"({entry['queries']} queries):")
+            for scorer in ("model", "degree", "path_count", "chance"):
+                if scorer in entry:
+                    click.echo(f"  {scorer:<11} " + _metrics_text(entry[scorer]))
+    for line in report.get("verdicts", []):
+        click.echo(line)
+
+
+def _metrics_text(metrics: dict) -> str:
+    return "  ".join(f"{k} {metrics[k]:.3f}" for k in ("mrr", "hits@1", "hits@3", "hits@10")
+                     if k in metrics)
+
+
+@click.group()
+def predict() -> None:
+    """Ranked, explained predictions from a trained model; optionally written to the graph.
+
+    \b
+    Example:
+      kgtwin predict repurpose --model models/rotate --disease MONDO:0005148 --write
+      kgtwin predict targets --model models/rotate --disease MONDO:0005105 --json
+    """
+
+
+def _predict_options(command):
+    options = [
+        click.option("--model", "model_dir", required=True,
+                     type=click.Path(exists=True, file_okay=False, path_type=Path),
+                     help="Model directory from `kgtwin embed train`."),
+        click.option("--disease", help="Disease id (any known equivalent id)."),
+        click.option("--drug", help="Drug id (any known equivalent id)."),
+        click.option("-k", "--top", "k", type=int, default=10, show_default=True),
+        click.option("--write", is_flag=True,
+                     help="Write the predictions into the graph (replacing earlier ones)."),
+        click.option("--no-explain", is_flag=True, help="Skip supporting paths and neighbours."),
+        click.option("--json", "as_json", is_flag=True, help="Print the predictions as JSON."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _run_prediction(ctx: click.Context, task: str, model_dir: Path, disease: str | None,
+                    drug: str | None, k: int, write: bool, no_explain: bool,
+                    as_json: bool) -> None:
+    from kgtwin.embed.predict import Predictor, predict_repurpose, predict_targets
+    from kgtwin.embed.writeback import write_predictions
+
+    function = predict_repurpose if task == "repurpose" else predict_targets
+    with open_cli_store(ctx, create=False) as store:
+        predictor = Predictor.open(model_dir, store)
+        frame = function(predictor, disease=disease, drug=drug, k=k, explain=not no_explain)
+        written = 0
+        if write:
+            written = write_predictions(store, frame, model_id=predictor.trained.model_id,
+                                        task=task, model_dir=model_dir)
+    if as_json:
+        echo_json({"model_id": predictor.trained.model_id, "written": written,
+                   "predictions": frame.to_dict("records")})
+        return
+    if frame.empty:
+        click.echo("no candidates left to rank (every candidate is already linked)")
+    for row in frame.to_dict("records"):
+        click.echo(f"{row['rank']:>3}. {row['candidate']:<20} {row['name'] or '':<30} "
+                   f"score {row['score']:.3f}  percentile {row['percentile']:.1f} "
+                   f"of {row['candidates']} candidates")
+        for path in row["paths"]:
+            click.echo(f"       path: {path['path']}")
+        if row["nearest_positives"]:
+            near = ", ".join(f"{p['name']} ({p['similarity']:.2f})"
+                             for p in row["nearest_positives"])
+            click.echo(f"       nearest known: {near}")
+    if write:
+        click.echo(f"wrote {written} predicted edges (model {predictor.trained.model_id})")
+
+
+@predict.command()
+@_predict_options
+@click.pass_context
+def repurpose(ctx: click.Context, **options) -> None:
+    """Drugs that may treat a disease (--disease), or diseases a drug may treat (--drug).
+
+    \b
+    Example:
+      kgtwin predict repurpose --model models/rotate --disease MONDO:0005148 -k 20 --write
+    """
+    _run_prediction(ctx, "repurpose", **options)
+
+
+@predict.command()
+@_predict_options
+@click.pass_context
+def targets(ctx: click.Context, **options) -> None:
+    """Genes associated with a disease (--disease), or genes a drug may act on (--drug).
+
+    \b
+    Example:
+      kgtwin predict targets --model models/rotate --disease MONDO:0005105
+    """
+    _run_prediction(ctx, "targets", **options)
+
+
+@predict.command()
+@click.option("--model-id", required=True, help="The model id whose predictions to remove.")
+@click.pass_context
+def remove(ctx: click.Context, model_id: str) -> None:
+    """Remove every prediction a model wrote into the graph.
+
+    \b
+    Example:
+      kgtwin predict remove --model-id rotate-1a2b3c4d5e
+    """
+    from kgtwin.embed.writeback import remove_predictions
+
+    with open_cli_store(ctx, create=False) as store:
+        removed = remove_predictions(store, model_id)
+    click.echo(f"removed {removed} predicted edges of {model_id}")
+
+
+COMMANDS = [embed, predict]

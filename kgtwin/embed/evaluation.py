@@ -1,0 +1,183 @@
+"""Honest evaluation: filtered ranks per task, candidates of the right category, baselines.
+
+For each held-out statement ``(s, r, o)`` and each side, the true entity is ranked
+among the *candidates* of that side: entities whose Biolink category fills that side
+of ``r`` somewhere in the graph (drugs among drugs for a disease, genes among genes).
+Other true answers (any split, including statements removed for leakage) are filtered
+out; ties count half (PyKEEN's "realistic" rank). The model and the baselines are
+ranked by the same code on the same queries, so their numbers compare directly.
+PyKEEN's own metrics (all entities, both sides) are kept next to them.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+import numpy as np
+
+from kgtwin.embed.baselines import ModelScorer, Scorer, Side, baseline_scorers
+from kgtwin.embed.modeldir import TrainedModel
+
+BATCH = 128
+SIDES: tuple[Side, ...] = ("head", "tail")
+KS = (1, 3, 10)
+
+
+@dataclass(frozen=True)
+class Queries:
+    """Held-out statements of one relation, asked from one side."""
+
+    relation: str
+    side: Side
+    anchors: np.ndarray  # the entity given
+    relations: np.ndarray
+    answers: np.ndarray  # the entity to rank
+    candidates: np.ndarray  # boolean mask over entities
+    known: list[np.ndarray]  # per query: every true answer (to filter), ids
+
+
+def candidate_mask(trained: TrainedModel, relation: str, side: Side) -> np.ndarray:
+    """Entities whose category fills ``side`` of ``relation`` anywhere in the graph."""
+    column = 0 if side == "head" else 2
+    rows = trained.graph.triples[trained.graph.triples[:, 1] == relation]
+    categories = {trained.graph.categories.get(e) for e in rows[:, column]}
+    labels = trained.id_to_entity
+    return np.array([trained.graph.categories.get(e) in categories for e in labels], dtype=bool)
+
+
+def true_answers(mapped: np.ndarray) -> dict[Side, dict[tuple[int, int], np.ndarray]]:
+    """For each (anchor, relation): every entity that makes a true statement, per side."""
+    found: dict[Side, dict[tuple[int, int], list[int]]] = {
+        "tail": defaultdict(list), "head": defaultdict(list)
+    }
+    for h, r, t in mapped.tolist():
+        found["tail"][(h, r)].append(t)
+        found["head"][(t, r)].append(h)
+    return {side: {k: np.array(v) for k, v in d.items()} for side, d in found.items()}
+
+
+def build_queries(trained: TrainedModel) -> list[Queries]:
+    """One group of queries per (test relation, side)."""
+    everything = trained.mapped()
+    known = true_answers(everything)
+    test = everything[trained.split.test]
+    labels = {i: r for r, i in trained.relation_to_id.items()}
+    groups = []
+    for relation_id in sorted(set(test[:, 1].tolist())):
+        rows = test[test[:, 1] == relation_id]
+        for side in SIDES:
+            anchor_col, answer_col = (2, 0) if side == "head" else (0, 2)
+            anchors, answers = rows[:, anchor_col], rows[:, answer_col]
+            groups.append(
+                Queries(
+                    relation=labels[relation_id],
+                    side=side,
+                    anchors=anchors,
+                    relations=rows[:, 1],
+                    answers=answers,
+                    candidates=candidate_mask(trained, labels[relation_id], side),
+                    known=[known[side][(a, relation_id)] for a in anchors.tolist()],
+                )
+            )
+    return groups
+
+
+def filtered_ranks(scorer: Scorer, queries: Queries) -> tuple[np.ndarray, np.ndarray]:
+    """Realistic filtered ranks of the answers among candidates, and candidate counts."""
+    ranks = np.empty(len(queries.answers))
+    counts = np.empty(len(queries.answers))
+    for start in range(0, len(queries.answers), BATCH):
+        stop = start + BATCH
+        scores = scorer.scores(
+            queries.anchors[start:stop], queries.relations[start:stop], queries.side
+        )
+        for row, answer in enumerate(queries.answers[start:stop].tolist()):
+            mask = queries.candidates.copy()
+            mask[queries.known[start + row]] = False
+            mask[answer] = True
+            pool = scores[row, mask]
+            truth = scores[row, answer]
+            optimistic = 1 + np.count_nonzero(pool > truth)
+            pessimistic = np.count_nonzero(pool >= truth)
+            ranks[start + row] = (optimistic + pessimistic) / 2
+            counts[start + row] = mask.sum()
+    return ranks, counts
+
+
+def rank_metrics(ranks: np.ndarray) -> dict[str, float]:
+    if not len(ranks):
+        return {}
+    out = {"mrr": float(np.mean(1.0 / ranks)), "mean_rank": float(np.mean(ranks))}
+    for k in KS:
+        out[f"hits@{k}"] = float(np.mean(ranks <= k))
+    return out
+
+
+def chance_metrics(counts: np.ndarray) -> dict[str, float]:
+    """What a random order scores: expected MRR and Hits@k given the candidate counts."""
+    harmonic = np.array([np.sum(1.0 / np.arange(1, int(n) + 1)) for n in counts])
+    out = {"mrr": float(np.mean(harmonic / counts)), "mean_rank": float(np.mean((counts + 1) / 2))}
+    for k in KS:
+        out[f"hits@{k}"] = float(np.mean(np.minimum(k, counts) / counts))
+    return out
+
+
+def evaluate_trained(trained: TrainedModel, *, baselines: bool = True) -> dict:
+    """The evaluation report: PyKEEN's metrics, per-task metrics, baselines and verdicts."""
+    everything = trained.mapped()
+    scorers: list[Scorer] = [ModelScorer(trained.model)]
+    if baselines:
+        scorers += baseline_scorers(
+            everything[trained.split.train], len(trained.entity_to_id), len(trained.relation_to_id)
+        )
+    tasks: dict[str, dict[str, dict]] = defaultdict(dict)
+    pooled: dict[str, list[np.ndarray]] = defaultdict(list)
+    pooled_counts: list[np.ndarray] = []
+    for queries in build_queries(trained):
+        entry: dict = {}
+        for scorer in scorers:
+            ranks, counts = filtered_ranks(scorer, queries)
+            entry[scorer.name] = rank_metrics(ranks)
+            pooled[scorer.name].append(ranks)
+        entry["chance"] = chance_metrics(counts)
+        entry["queries"] = len(queries.answers)
+        entry["candidates"] = int(queries.candidates.sum())
+        tasks[queries.relation][queries.side] = entry
+        pooled_counts.append(counts)
+    overall = {name: rank_metrics(np.concatenate(r)) for name, r in pooled.items()}
+    overall["chance"] = chance_metrics(np.concatenate(pooled_counts))
+    report = {
+        "model_id": trained.model_id,
+        "model": trained.config.model,
+        "split": trained.split.summary(),
+        "removed_for_leakage": trained.split.removed_for_leakage,
+        "pykeen": trained.metrics.get("pykeen", {}),
+        "overall": overall,
+        "tasks": dict(tasks),
+    }
+    report["verdicts"] = verdicts(report)
+    return report
+
+
+def verdicts(report: dict) -> list[str]:
+    """Plain sentences: where the model beats chance and the baselines, and where not."""
+    lines = []
+    sections = [("all held-out statements", report["overall"])]
+    for relation, sides in report["tasks"].items():
+        for side, entry in sides.items():
+            asked = "subjects" if side == "head" else "objects"
+            sections.append((f"{relation}, ranking {asked}", entry))
+    for title, entry in sections:
+        model = entry.get("model", {}).get("mrr")
+        if model is None:
+            continue
+        for other in ("chance", "degree", "path_count"):
+            value = entry.get(other, {}).get("mrr")
+            if value is None:
+                continue
+            word = "beats" if model > value else "does NOT beat"
+            lines.append(f"{title}: the model {word} the {other.replace('_', '-')} "
+                         f"{'baseline' if other != 'chance' else 'level'} "
+                         f"(MRR {model:.3f} vs {value:.3f})")
+    return lines

@@ -1,0 +1,206 @@
+"""A saved model directory: everything needed to score, explain and reproduce a model.
+
+Layout::
+
+    model.pt          the PyKEEN model (``torch.save``, as PyKEEN's own ``trained_model.pkl``)
+    entities.tsv      id, label, category, name — the entity id map and Biolink categories
+    relations.tsv     id, label — the relation id map
+    triples.tsv.gz    every statement the model saw, with its role: train/valid/test/leak
+    config.json       the resolved training configuration
+    metrics.json      evaluation: PyKEEN metrics, per-task metrics, baselines
+    graph.json        graph version: store checksum, triples checksum, split summary, model id
+
+Loading against a store whose checksum is not one this model knows warns: the graph
+changed since training (checksums after the model's own write-back are recorded too,
+so writing predictions back does not make the model look stale).
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import json
+import logging
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from kgtwin.embed.split import Split
+from kgtwin.embed.train import TrainConfig
+from kgtwin.embed.triples import GraphTriples, map_triples
+from kgtwin.errors import KgTwinError
+from kgtwin.store.base import GraphStore
+
+log = logging.getLogger(__name__)
+
+ROLES = ("train", "valid", "test", "leak")
+
+
+class StaleModelWarning(UserWarning):
+    """The graph changed since the model was trained."""
+
+
+@dataclass
+class TrainedModel:
+    """A model with its id maps, graph, split, configuration and metrics."""
+
+    model: Any
+    graph: GraphTriples
+    split: Split
+    config: TrainConfig
+    entity_to_id: dict[str, int]
+    relation_to_id: dict[str, int]
+    info: dict[str, Any]
+    metrics: dict[str, Any]
+
+    @property
+    def model_id(self) -> str:
+        return str(self.info["model_id"])
+
+    @property
+    def id_to_entity(self) -> list[str]:
+        labels = [""] * len(self.entity_to_id)
+        for label, index in self.entity_to_id.items():
+            labels[index] = label
+        return labels
+
+    def mapped(self, indices: np.ndarray | None = None) -> np.ndarray:
+        """Triples (all, or ``indices``) as id rows."""
+        rows = self.graph.triples if indices is None else self.graph.triples[indices]
+        return map_triples(rows, self.entity_to_id, self.relation_to_id)
+
+
+
+def save(trained: TrainedModel, directory: str | Path) -> Path:
+    """Writes the model directory (created if missing, files replaced)."""
+    import torch
+
+    out = Path(directory)
+    out.mkdir(parents=True, exist_ok=True)
+    torch.save(trained.model, out / "model.pt")
+    with open(out / "entities.tsv", "w", newline="") as handle:
+        writer = csv.writer(handle, delimiter="\t", lineterminator="\n")
+        writer.writerow(["id", "label", "category", "name"])
+        for label, index in sorted(trained.entity_to_id.items(), key=lambda kv: kv[1]):
+            writer.writerow([index, label, trained.graph.categories.get(label, ""),
+                             trained.graph.names.get(label) or ""])
+    with open(out / "relations.tsv", "w", newline="") as handle:
+        writer = csv.writer(handle, delimiter="\t", lineterminator="\n")
+        writer.writerow(["id", "label"])
+        for label, index in sorted(trained.relation_to_id.items(), key=lambda kv: kv[1]):
+            writer.writerow([index, label])
+    _save_triples(trained, out / "triples.tsv.gz")
+    _write_json(out / "config.json", trained.config.to_dict())
+    write_metrics(out, trained.metrics)
+    _write_json(out / "graph.json", {**trained.info, "split": trained.split.summary()})
+    return out
+
+
+def _save_triples(trained: TrainedModel, path: Path) -> None:
+    role = np.full(len(trained.graph), "leak", dtype=object)
+    role[trained.split.train] = "train"
+    role[trained.split.valid] = "valid"
+    role[trained.split.test] = "test"
+    with gzip.open(path, "wt", newline="") as handle:
+        writer = csv.writer(handle, delimiter="\t", lineterminator="\n")
+        writer.writerow(["subject", "relation", "object", "role", "derived_from"])
+        for i, (row, kind) in enumerate(zip(trained.graph.triples.tolist(), role, strict=True)):
+            derived = "|".join(" ".join(k) for k in trained.graph.derived.get(i, ()))
+            writer.writerow([*row, kind, derived])
+
+
+def write_metrics(directory: str | Path, metrics: dict[str, Any]) -> None:
+    _write_json(Path(directory) / "metrics.json", metrics)
+
+
+def _write_json(path: Path, data: Any) -> None:
+    path.write_text(json.dumps(data, indent=2, sort_keys=True, default=str) + "\n")
+
+
+def load(directory: str | Path, store: GraphStore | None = None) -> TrainedModel:
+    """Reads a model directory; warns when ``store`` is not the graph it was trained on."""
+    import torch
+
+    path = Path(directory)
+    if not (path / "model.pt").exists():
+        raise KgTwinError(f"{path} is not a kgtwin model directory (no model.pt)")
+    model = torch.load(path / "model.pt", map_location="cpu", weights_only=False)
+    model.eval()
+    entity_to_id: dict[str, int] = {}
+    categories: dict[str, str] = {}
+    names: dict[str, str | None] = {}
+    with open(path / "entities.tsv", newline="") as handle:
+        for row in csv.DictReader(handle, delimiter="\t"):
+            entity_to_id[row["label"]] = int(row["id"])
+            categories[row["label"]] = row["category"] or "biolink:NamedThing"
+            names[row["label"]] = row["name"] or None
+    with open(path / "relations.tsv", newline="") as handle:
+        relation_to_id = {r["label"]: int(r["id"]) for r in csv.DictReader(handle, delimiter="\t")}
+    rows, roles, derived = [], [], {}
+    with gzip.open(path / "triples.tsv.gz", "rt", newline="") as handle:
+        for i, row in enumerate(csv.DictReader(handle, delimiter="\t")):
+            rows.append((row["subject"], row["relation"], row["object"]))
+            roles.append(row["role"])
+            if row["derived_from"]:
+                derived[i] = tuple(tuple(t.split()) for t in row["derived_from"].split("|"))
+    info = json.loads((path / "graph.json").read_text())
+    graph = GraphTriples(
+        triples=np.array(rows, dtype=str).reshape(-1, 3),
+        categories=categories,
+        names=names,
+        derived=derived,
+        store_checksum=info.get("store_checksum", ""),
+    )
+    role = np.array(roles)
+    summary = info.get("split", {})
+    split = Split(
+        kind=summary.get("kind", ""),
+        train=np.flatnonzero(role == "train"),
+        valid=np.flatnonzero(role == "valid"),
+        test=np.flatnonzero(role == "test"),
+        removed=summary.get("removed", {}),
+        tasks=tuple(summary.get("tasks", ())),
+    )
+    metrics_path = path / "metrics.json"
+    trained = TrainedModel(
+        model=model,
+        graph=graph,
+        split=split,
+        config=TrainConfig.from_dict(json.loads((path / "config.json").read_text())),
+        entity_to_id=entity_to_id,
+        relation_to_id=relation_to_id,
+        info=info,
+        metrics=json.loads(metrics_path.read_text()) if metrics_path.exists() else {},
+    )
+    if store is not None:
+        check_graph_version(trained, store)
+    return trained
+
+
+def check_graph_version(trained: TrainedModel, store: GraphStore) -> bool:
+    """Warns (and returns False) when the store is not a graph version the model knows."""
+    known = {trained.info.get("store_checksum"), *trained.info.get("later_checksums", [])}
+    current = store.checksum()
+    trained_on = str(trained.info.get("store_checksum"))
+    if current in known:
+        return True
+    message = (
+        f"the graph changed since model {trained.model_id} was trained "
+        f"(store checksum {current[:12]}, trained on {trained_on[:12]}); "
+        "retrain to use the new statements"
+    )
+    warnings.warn(message, StaleModelWarning, stacklevel=2)
+    log.warning(message)
+    return False
+
+
+def record_checksum(directory: str | Path, checksum: str) -> None:
+    """Remembers a store checksum produced by this model's own write-back."""
+    path = Path(directory) / "graph.json"
+    info = json.loads(path.read_text())
+    later = [c for c in info.get("later_checksums", []) if c != checksum][-20:]
+    info["later_checksums"] = [*later, checksum]
+    _write_json(path, info)

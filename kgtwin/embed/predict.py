@@ -1,0 +1,219 @@
+"""Ranked predictions users can act on: candidates of the right category, not yet linked.
+
+``predict_repurpose(model, disease=...)`` ranks drugs for a disease (``treats``
+subjects), ``drug=...`` diseases for a drug; ``predict_targets(model, disease=...)``
+ranks genes associated with a disease, ``drug=...`` genes a drug may act on. Every
+row carries the model's score, its rank and percentile among all candidates, the
+strongest supporting graph paths and the nearest known positives in embedding space.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from kgtwin.embed import modeldir
+from kgtwin.embed.baselines import ModelScorer, Side
+from kgtwin.embed.explain import PathIndex, entity_embeddings, explain_pair, nearest_positives
+from kgtwin.embed.modeldir import TrainedModel
+from kgtwin.embed.triples import base_predicate
+from kgtwin.errors import KgTwinError, NotFoundError
+from kgtwin.store.base import GraphStore
+
+TREATS = "biolink:treats"
+#: Predicates tried, in order, for "targets of a disease" and "targets of a drug".
+DISEASE_TARGETS = ("biolink:gene_associated_with_condition", "biolink:associated_with",
+                   "biolink:contributes_to")
+DRUG_TARGETS = ("biolink:affects", "biolink:interacts_with", "biolink:physically_interacts_with",
+                "biolink:directly_physically_interacts_with")
+
+COLUMNS = ["query", "relation", "subject", "object", "candidate", "name", "category", "score",
+           "rank", "percentile", "candidates", "paths", "nearest_positives"]
+
+
+@dataclass
+class Predictor:
+    """A loaded model with what predictions need built once: paths index, embeddings."""
+
+    trained: TrainedModel
+    store: GraphStore | None = None
+
+    def __post_init__(self) -> None:
+        trained = self.trained
+        self.labels = trained.id_to_entity
+        self.mapped = trained.mapped()
+        relation_labels = [""] * len(trained.relation_to_id)
+        for label, index in trained.relation_to_id.items():
+            relation_labels[index] = label
+        self.relation_labels = relation_labels
+        self.paths = PathIndex.build(self.mapped, len(self.labels), relation_labels)
+        self.embeddings = entity_embeddings(trained.model)
+        self.scorer = ModelScorer(trained.model)
+        counts = np.bincount(self.mapped[:, 1], minlength=len(relation_labels))
+        self.relation_counts = dict(zip(relation_labels, counts.tolist(), strict=True))
+        codes = {c: i for i, c in enumerate(sorted(set(trained.graph.categories.values())))}
+        self.category_codes = np.array(
+            [codes.get(trained.graph.categories.get(e), -1) for e in self.labels]
+        )
+        self._pools: dict[tuple[str, str], np.ndarray] = {}
+        order = np.lexsort((self.mapped[:, 0], self.mapped[:, 1]))
+        self._by_relation = self.mapped[order]  # sorted by relation: one slice per relation
+        self._starts = np.searchsorted(self._by_relation[:, 1], np.arange(len(relation_labels) + 1))
+
+    @classmethod
+    def open(cls, model: str | Path | TrainedModel, store: GraphStore | None = None) -> Predictor:
+        trained = model if isinstance(model, TrainedModel) else modeldir.load(model, store)
+        return cls(trained, store)
+
+    # --- lookups --------------------------------------------------------------------
+    def entity(self, id: str) -> int:
+        """The model's index of an entity given by any id the store (or the model) knows."""
+        candidates = [id]
+        if self.store is not None:
+            resolved = self.store.resolve(id)
+            if resolved:
+                candidates.insert(0, resolved)
+        for candidate in candidates:
+            if candidate in self.trained.entity_to_id:
+                return self.trained.entity_to_id[candidate]
+        raise NotFoundError(f"model {self.trained.model_id} does not know {id!r}")
+
+    def relation(self, predicates: tuple[str, ...] | str) -> str:
+        """The model's relation for the first predicate it knows (most statements wins)."""
+        wanted = (predicates,) if isinstance(predicates, str) else predicates
+        counts = self.relation_counts
+        for predicate in wanted:
+            labels = [r for r, n in counts.items() if n and base_predicate(r) == predicate]
+            if labels:
+                return max(labels, key=lambda r: counts[r])
+        raise KgTwinError(
+            f"model {self.trained.model_id} was trained without {' or '.join(wanted)} statements"
+        )
+
+    def label(self, index: int) -> str:
+        entity = self.labels[index]
+        return self.trained.graph.names.get(entity) or entity
+
+    # --- ranking --------------------------------------------------------------------
+    def rank(self, anchor: str, relation: str, side: Side, *, k: int = 10,
+             explain: bool = True) -> pd.DataFrame:
+        """Top-k candidates for ``(?, relation, anchor)`` (head) or ``(anchor, relation, ?)``."""
+        relation_id = self.trained.relation_to_id[relation]
+        anchor_id = self.entity(anchor)
+        scores = self.scorer.scores(np.array([anchor_id]), np.array([relation_id]), side)[0]
+        pool = self.candidates(relation, side)
+        pool[anchor_id] = False
+        known = self._linked(anchor_id, relation, side)
+        pool[known] = False
+        candidates = np.flatnonzero(pool)
+        if not len(candidates):
+            return pd.DataFrame(columns=COLUMNS)
+        order = candidates[np.argsort(-scores[candidates], kind="stable")]
+        top = order[:k]
+        positives = known
+        rows = []
+        for position, candidate in enumerate(top.tolist(), start=1):
+            subject, object_ = (candidate, anchor_id) if side == "head" else (anchor_id, candidate)
+            entity = self.labels[candidate]
+            rows.append({
+                "query": self.labels[anchor_id],
+                "relation": relation,
+                "subject": self.labels[subject],
+                "object": self.labels[object_],
+                "candidate": entity,
+                "name": self.trained.graph.names.get(entity),
+                "category": self.trained.graph.categories.get(entity),
+                "score": float(scores[candidate]),
+                "rank": position,
+                "percentile": 100.0 * (1 - (position - 1) / len(candidates)),
+                "candidates": len(candidates),
+                "paths": explain_pair(self.paths, subject, object_, self.label) if explain else [],
+                "nearest_positives": [
+                    {"id": self.labels[i], "name": self.label(i), "similarity": s}
+                    for i, s in nearest_positives(self.embeddings, candidate, positives)
+                ] if explain else [],
+            })
+        return pd.DataFrame(rows, columns=COLUMNS)
+
+    def candidates(self, relation: str, side: Side) -> np.ndarray:
+        """Mask of entities whose category fills ``side`` of ``relation`` (a fresh copy)."""
+        key = (relation, side)
+        if key not in self._pools:
+            rows = self._rows(self.trained.relation_to_id[relation])
+            fillers = np.unique(rows[:, 0 if side == "head" else 2])
+            wanted = np.unique(self.category_codes[fillers])
+            self._pools[key] = np.isin(self.category_codes, wanted[wanted >= 0])
+        return self._pools[key].copy()
+
+    def _rows(self, relation_id: int) -> np.ndarray:
+        return self._by_relation[self._starts[relation_id] : self._starts[relation_id + 1]]
+
+    def _linked(self, anchor: int, relation: str, side: Side) -> np.ndarray:
+        """Entities already linked to the anchor by the relation's predicate (any split)."""
+        predicate = base_predicate(relation)
+        rows = np.concatenate([self._rows(i) for r, i in self.trained.relation_to_id.items()
+                               if base_predicate(r) == predicate])
+        if side == "head":
+            linked = set(rows[rows[:, 2] == anchor][:, 0].tolist())
+        else:
+            linked = set(rows[rows[:, 0] == anchor][:, 2].tolist())
+        if self.store is not None:  # statements added to the graph since training
+            anchor_id = self.labels[anchor]
+            way = {"object": anchor_id} if side == "head" else {"subject": anchor_id}
+            for edge in self.store.edges(predicate=predicate, **way):
+                other = edge.subject if side == "head" else edge.object
+                if other in self.trained.entity_to_id:
+                    linked.add(self.trained.entity_to_id[other])
+        return np.array(sorted(linked), dtype=np.int64)
+
+
+def _one(disease: str | None, drug: str | None) -> None:
+    if (disease is None) == (drug is None):
+        raise KgTwinError("give exactly one of a disease or a drug")
+
+
+def predict_repurpose(
+    model: str | Path | TrainedModel | Predictor,
+    *,
+    disease: str | None = None,
+    drug: str | None = None,
+    k: int = 10,
+    store: GraphStore | None = None,
+    explain: bool = True,
+) -> pd.DataFrame:
+    """Drugs that may treat ``disease``, or diseases ``drug`` may treat, best first."""
+    _one(disease, drug)
+    predictor = _predictor(model, store)
+    relation = predictor.relation(TREATS)
+    if disease is not None:
+        return predictor.rank(disease, relation, "head", k=k, explain=explain)
+    return predictor.rank(drug, relation, "tail", k=k, explain=explain)
+
+
+def predict_targets(
+    model: str | Path | TrainedModel | Predictor,
+    *,
+    disease: str | None = None,
+    drug: str | None = None,
+    k: int = 10,
+    store: GraphStore | None = None,
+    explain: bool = True,
+) -> pd.DataFrame:
+    """Genes associated with ``disease`` (candidate targets), or genes ``drug`` may act on."""
+    _one(disease, drug)
+    predictor = _predictor(model, store)
+    if disease is not None:
+        relation = predictor.relation(DISEASE_TARGETS)
+        return predictor.rank(disease, relation, "head", k=k, explain=explain)
+    relation = predictor.relation(DRUG_TARGETS)
+    return predictor.rank(drug, relation, "tail", k=k, explain=explain)
+
+
+def _predictor(model: Any, store: GraphStore | None) -> Predictor:
+    if isinstance(model, Predictor):
+        return model
+    return Predictor.open(model, store)

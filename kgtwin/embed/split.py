@@ -1,0 +1,317 @@
+"""Leakage-free train/validation/test splits of a graph's triples.
+
+A held-out statement leaks back into training in three ways, and each is cut:
+
+* the same pair stated again: another source, an inverse predicate (``treated_by``), a
+  symmetric or looser predicate (``related_to``) — every statement between the two
+  entities, either way round, leaves training with it ("inverse_or_duplicate");
+* statements whose provenance says they were derived from a held-out (or removed)
+  statement (``derived_from``), removed transitively ("derived");
+* nothing else is touched, and every held-out entity keeps at least one training
+  statement, so the model has an embedding to rank it with.
+
+Three kinds: ``edges`` holds out a random share of the task statements; ``entities``
+holds out every task statement of a share of the diseases (or drugs), the zero-shot
+question; ``explicit`` takes a given test set (benchmark splits).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+
+from kgtwin.embed.triples import GraphTriples, StatementKey, base_predicate, matches
+from kgtwin.errors import KgTwinError
+
+log = logging.getLogger(__name__)
+
+#: Task predicates held out by default: indications and gene–disease associations.
+DEFAULT_TASKS = ("biolink:treats", "biolink:gene_associated_with_condition")
+
+Side = Literal["subject", "object"]
+
+
+@dataclass(frozen=True)
+class Split:
+    """Index arrays into ``GraphTriples.triples`` and what was removed for leakage."""
+
+    kind: str
+    train: np.ndarray
+    valid: np.ndarray
+    test: np.ndarray
+    removed: dict[str, int] = field(default_factory=dict)
+    tasks: tuple[str, ...] = ()
+    held_out_entities: tuple[str, ...] = ()
+
+    @property
+    def removed_for_leakage(self) -> int:
+        return sum(self.removed.values())
+
+    def summary(self) -> dict:
+        return {
+            "kind": self.kind,
+            "train": len(self.train),
+            "valid": len(self.valid),
+            "test": len(self.test),
+            "removed_for_leakage": self.removed_for_leakage,
+            "removed": dict(self.removed),
+            "tasks": list(self.tasks),
+            "held_out_entities": len(self.held_out_entities),
+        }
+
+
+class _Leakage:
+    """Which statements go with a held-out one: same pair, and what derives from them."""
+
+    def __init__(self, graph: GraphTriples):
+        self.graph = graph
+        self.by_pair: dict[frozenset[str], list[int]] = defaultdict(list)
+        for i, (s, _, o) in enumerate(graph.triples.tolist()):
+            self.by_pair[frozenset((s, o))].append(i)
+        self.by_key: dict[StatementKey, list[int]] = defaultdict(list)
+        for i, (s, r, o) in enumerate(graph.triples.tolist()):
+            self.by_key[(s, base_predicate(r), o)].append(i)
+        self.children: dict[int, list[int]] = defaultdict(list)
+        for i, references in graph.derived.items():
+            for key in references:
+                for parent in self.by_key.get(key, ()):
+                    self.children[parent].append(i)
+
+    def pair(self, index: int) -> list[int]:
+        s, _, o = self.graph.triples[index]
+        return self.by_pair[frozenset((s, o))]
+
+    def closure(self, held: Iterable[int]) -> tuple[set[int], set[int]]:
+        """(same-pair statements, derived statements) that must leave training with ``held``."""
+        held = set(held)
+        pairs = {j for i in held for j in self.pair(i)} - held
+        derived: set[int] = set()
+        frontier = list(held | pairs)
+        while frontier:
+            node = frontier.pop()
+            for child in self.children.get(node, ()):
+                if child not in held and child not in pairs and child not in derived:
+                    derived.add(child)
+                    frontier.append(child)
+                    for twin in self.pair(child):  # a derived statement's own duplicates
+                        if twin not in held and twin not in pairs and twin not in derived:
+                            derived.add(twin)
+                            frontier.append(twin)
+        return pairs, derived
+
+
+class _Budget:
+    """Training degree of each entity, so no held-out entity loses its last statement."""
+
+    def __init__(self, graph: GraphTriples):
+        self.triples = graph.triples
+        self.degree: dict[str, int] = defaultdict(int)
+        for s, _, o in self.triples.tolist():
+            self.degree[s] += 1
+            self.degree[o] += 1
+
+    def take(self, removal: set[int]) -> bool:
+        """Removes the statements if every entity keeps one; False (and no change) if not."""
+        loss: dict[str, int] = defaultdict(int)
+        for i in removal:
+            s, _, o = self.triples[i]
+            loss[s] += 1
+            loss[o] += 1
+        if any(self.degree[e] - n < 1 for e, n in loss.items()):
+            return False
+        for e, n in loss.items():
+            self.degree[e] -= n
+        return True
+
+
+def _task_indices(graph: GraphTriples, tasks: Sequence[str]) -> np.ndarray:
+    mask = np.array([matches(r, tasks) for r in graph.triples[:, 1]], dtype=bool)
+    found = np.flatnonzero(mask)
+    if not len(found):
+        raise KgTwinError(
+            f"no statements of the task predicates {', '.join(tasks)} to hold out; "
+            "name the task predicates with --task"
+        )
+    return found
+
+
+def _finish(
+    kind: str,
+    graph: GraphTriples,
+    test: set[int],
+    valid: set[int],
+    leaks: tuple[set[int], set[int]],
+    tasks: Sequence[str],
+    entities: Sequence[str] = (),
+) -> Split:
+    pairs, derived = leaks
+    out = test | valid | pairs | derived
+    train = np.array([i for i in range(len(graph)) if i not in out], dtype=np.int64)
+    split = Split(
+        kind=kind,
+        train=train,
+        valid=np.array(sorted(valid), dtype=np.int64),
+        test=np.array(sorted(test), dtype=np.int64),
+        removed={"inverse_or_duplicate": len(pairs), "derived": len(derived)},
+        tasks=tuple(tasks),
+        held_out_entities=tuple(entities),
+    )
+    log.info("split %s", split.summary())
+    return split
+
+
+def edge_split(
+    graph: GraphTriples,
+    tasks: Sequence[str] = DEFAULT_TASKS,
+    *,
+    test_fraction: float = 0.2,
+    valid_fraction: float = 0.1,
+    seed: int = 42,
+) -> Split:
+    """Holds out a random share of the task statements, with everything that leaks them."""
+    candidates = _task_indices(graph, tasks)
+    order = np.random.default_rng(seed).permutation(candidates)
+    want_test = round(test_fraction * len(candidates))
+    want_valid = round(valid_fraction * len(candidates))
+    leakage, budget = _Leakage(graph), _Budget(graph)
+    taken: set[int] = set()
+    test: set[int] = set()
+    valid: set[int] = set()
+    pairs: set[int] = set()
+    derived: set[int] = set()
+    for index in order.tolist():
+        if len(test) >= want_test and len(valid) >= want_valid:
+            break
+        if index in taken:
+            continue  # already removed as the duplicate of an earlier held-out statement
+        new_pairs, new_derived = leakage.closure([index])
+        removal = ({index} | new_pairs | new_derived) - taken
+        if not budget.take(removal):
+            continue
+        taken |= removal
+        (test if len(test) < want_test else valid).add(index)
+        pairs |= new_pairs
+        derived |= new_derived
+    return _finish("edges", graph, test, valid, _disjoint(pairs, derived, test | valid), tasks)
+
+
+def entity_split(
+    graph: GraphTriples,
+    tasks: Sequence[str] = ("biolink:treats",),
+    *,
+    side: Side = "object",
+    test_fraction: float = 0.2,
+    valid_fraction: float = 0.1,
+    seed: int = 42,
+) -> Split:
+    """Holds out every task statement of a share of the task's objects (or subjects).
+
+    The zero-shot question: can the model rank drugs for a disease with no known drug?
+    Held-out entities keep their other statements (genes, phenotypes), which is all the
+    model may use.
+    """
+    candidates = _task_indices(graph, tasks)
+    column = 2 if side == "object" else 0
+    by_entity: dict[str, list[int]] = defaultdict(list)
+    for i in candidates.tolist():
+        by_entity[graph.triples[i, column]].append(i)
+    names = sorted(by_entity)
+    order = [names[i] for i in np.random.default_rng(seed).permutation(len(names))]
+    want_test = round(test_fraction * len(names))
+    want_valid = round(valid_fraction * len(names))
+    leakage, budget = _Leakage(graph), _Budget(graph)
+    taken: set[int] = set()
+    test: set[int] = set()
+    valid: set[int] = set()
+    pairs: set[int] = set()
+    derived: set[int] = set()
+    held_test: list[str] = []
+    held_valid: list[str] = []
+    for entity in order:
+        if len(held_test) >= want_test and len(held_valid) >= want_valid:
+            break
+        held = set(by_entity[entity]) - taken
+        if not held:
+            continue
+        new_pairs, new_derived = leakage.closure(held)
+        removal = (held | new_pairs | new_derived) - taken
+        if not budget.take(removal):
+            continue
+        taken |= removal
+        target, names_out = (
+            (test, held_test) if len(held_test) < want_test else (valid, held_valid)
+        )
+        target |= held
+        names_out.append(entity)
+        pairs |= new_pairs
+        derived |= new_derived
+    return _finish(
+        "entities", graph, test, valid, _disjoint(pairs, derived, test | valid), tasks, held_test
+    )
+
+
+def explicit_split(
+    graph: GraphTriples,
+    test: Iterable[Sequence[str]],
+    valid: Iterable[Sequence[str]] = (),
+    *,
+    remove_leaks: bool = True,
+) -> tuple[GraphTriples, Split]:
+    """A given test set (a benchmark's): its statements leave training, with their leaks.
+
+    Test statements that are not in the graph are added to it (they are usually kept out
+    of the store). Statements naming an entity the training graph does not know cannot
+    be ranked and are dropped, with a warning, as PyKEEN does. ``remove_leaks=False``
+    keeps a benchmark's training set exactly as published.
+    """
+    index = {tuple(row): i for i, row in enumerate(graph.triples.tolist())}
+    rows = graph.triples.tolist()
+    chosen: dict[str, set[int]] = {"test": set(), "valid": set()}
+    for name, given in (("test", test), ("valid", valid)):
+        for triple in given:
+            key = tuple(triple)
+            if key not in index:
+                index[key] = len(rows)
+                rows.append(list(key))
+            chosen[name].add(index[key])
+    chosen["valid"] -= chosen["test"]
+    held = chosen["test"] | chosen["valid"]
+    extended = GraphTriples(
+        triples=np.array(rows, dtype=str).reshape(-1, 3),
+        categories=graph.categories,
+        names=graph.names,
+        derived=graph.derived,
+        store_checksum=graph.store_checksum,
+    )
+    if remove_leaks:
+        pairs, derived = _Leakage(extended).closure(held)
+    else:
+        pairs, derived = set(), set()
+    out = held | pairs | derived
+    known: set[str] = set()
+    for i, (s, _, o) in enumerate(rows):
+        if i not in out:
+            known.update((s, o))
+    for name in ("test", "valid"):
+        unseen = {i for i in chosen[name] if rows[i][0] not in known or rows[i][2] not in known}
+        if unseen:
+            log.warning("%d %s statements name entities unseen in training; dropped",
+                        len(unseen), name)
+        chosen[name] -= unseen
+    relations = sorted({base_predicate(rows[i][1]) for i in chosen["test"]})
+    split = _finish(
+        "explicit", extended, chosen["test"], chosen["valid"], (pairs, derived), relations
+    )
+    # statements dropped as unseen are neither trained on nor tested
+    train = np.array([i for i in split.train if i not in held], dtype=np.int64)
+    return extended, Split(**{**split.__dict__, "train": train})
+
+
+def _disjoint(pairs: set[int], derived: set[int], held: set[int]) -> tuple[set[int], set[int]]:
+    pairs = pairs - held
+    return pairs, derived - held - pairs

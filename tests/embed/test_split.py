@@ -1,0 +1,115 @@
+"""Splits: held-out statements leave training with everything that leaks them."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from kgtwin.embed.split import edge_split, entity_split, explicit_split
+from kgtwin.embed.triples import base_predicate, triples_from_labels, triples_from_store
+from kgtwin.errors import KgTwinError
+from kgtwin.model import KNOWLEDGE_LEVEL, PREDICTED, Edge
+from kgtwin.store.base import SourceInfo
+
+TREATS = "biolink:treats"
+
+
+def pairs(graph, indices):
+    return {frozenset((s, o)) for s, _, o in graph.triples[indices].tolist()}
+
+
+def test_triples_keep_direction_categories_and_provenance(store):
+    graph = triples_from_store(store)
+    relations = set(graph.relations)
+    assert "biolink:affects[decreased]" in relations
+    assert "biolink:affects[increased]" in relations
+    assert graph.categories["HGNC:3236"] == "biolink:Gene"
+    assert graph.categories["MONDO:0005148"] == "biolink:Disease"
+    assert graph.names["CHEBI:6801"] == "metformin"
+    # propagated indications name the statement they were derived from
+    assert any(key[1] == TREATS for refs in graph.derived.values() for key in refs)
+    assert graph.store_checksum == store.checksum()
+
+
+def test_triples_leave_out_predictions_and_filter_predicates(store):
+    before = triples_from_store(store)
+    store.load(
+        [Edge("CHEBI:6801", TREATS, "MONDO:0004975", qualifiers={KNOWLEDGE_LEVEL: PREDICTED})],
+        SourceInfo("kgtwin.embed:test", "1", "x", "kgtwin.embed"),
+    )
+    assert len(triples_from_store(store)) == len(before)
+    only = triples_from_store(store, ["treats"])
+    assert {base_predicate(r) for r in only.relations} == {TREATS}
+
+
+def test_edge_split_removes_every_statement_of_a_held_out_pair(store):
+    graph = triples_from_store(store)
+    split = edge_split(graph, seed=3)
+    held = pairs(graph, np.concatenate([split.test, split.valid]))
+    assert held and not held & pairs(graph, split.train)
+    assert split.removed["inverse_or_duplicate"] > 0 or split.removed["derived"] > 0
+    assert split.removed_for_leakage == sum(split.removed.values())
+    # the inverse statements (treated_by) of held-out indications are gone from training
+    inverse = {frozenset((s, o)) for s, r, o in graph.triples.tolist() if r == "biolink:treated_by"}
+    assert not inverse & held & pairs(graph, split.train)
+
+
+def test_edge_split_removes_statements_derived_from_held_out_ones(store):
+    graph = triples_from_store(store)
+    split = edge_split(graph, test_fraction=0.5, seed=1)
+    held_keys = {
+        (s, base_predicate(r), o) for s, r, o in graph.triples[split.test].tolist()
+    }
+    train = set(split.train.tolist())
+    for index, references in graph.derived.items():
+        if set(references) & held_keys:
+            assert index not in train
+    assert split.removed["derived"] > 0
+
+
+def test_every_held_out_entity_still_appears_in_training(store):
+    graph = triples_from_store(store)
+    for split in (edge_split(graph, seed=7), entity_split(graph, seed=7)):
+        trained_on = set(graph.triples[split.train][:, [0, 2]].ravel())
+        tested = set(graph.triples[split.test][:, [0, 2]].ravel())
+        assert tested <= trained_on
+
+
+def test_split_is_reproducible_and_seed_dependent(store):
+    graph = triples_from_store(store)
+    first, again = edge_split(graph, seed=11), edge_split(graph, seed=11)
+    assert np.array_equal(first.test, again.test)
+    assert not np.array_equal(first.test, edge_split(graph, seed=12).test)
+
+
+def test_entity_split_holds_out_whole_diseases(store):
+    graph = triples_from_store(store)
+    split = entity_split(graph, [TREATS], side="object", test_fraction=0.3, seed=5)
+    assert split.held_out_entities
+    train = graph.triples[split.train]
+    for disease in split.held_out_entities:
+        assert not ((train[:, 1] == TREATS) & (train[:, 2] == disease)).any()
+        assert disease in set(train[:, 0]) | set(train[:, 2])  # keeps its genes
+    tested = set(graph.triples[split.test][:, 2])
+    assert tested == set(split.held_out_entities)
+
+
+def test_explicit_split_and_leak_switch():
+    graph = triples_from_labels(
+        [("a", "r", "b"), ("b", "inv_r", "a"), ("a", "s", "c"), ("b", "s", "c"),
+         ("c", "r", "d"), ("d", "s", "a")]
+    )
+    extended, split = explicit_split(graph, [("a", "r", "b")])
+    assert split.test.tolist() == [0]
+    assert 1 not in split.train and split.removed["inverse_or_duplicate"] == 1
+    _, kept = explicit_split(graph, [("a", "r", "b")], remove_leaks=False)
+    assert 1 in kept.train and kept.removed_for_leakage == 0
+    # a test statement not in the graph is added; one naming an unseen entity is dropped
+    extended, split = explicit_split(graph, [("c", "r", "a"), ("zz", "r", "a")])
+    assert len(split.test) == 1 and tuple(extended.triples[split.test[0]]) == ("c", "r", "a")
+
+
+def test_split_without_task_statements_says_so(store):
+    graph = triples_from_store(store)
+    with pytest.raises(KgTwinError, match="task predicates"):
+        edge_split(graph, ["biolink:physically_interacts_with"])
