@@ -196,3 +196,14 @@ def test_record_changes_in_words() -> None:
                        "knowledge sources changed"]
     assert record_changes(None, after) == ["first version"]
     assert record_changes(after, after) == []
+
+
+def test_gain_as_rate_and_no_expression_from_the_cli(demo_store) -> None:
+    patient = find_patients(demo_store, "melanoma", {"BRAF p.V600E"})[0]
+    result = CliRunner().invoke(cli, ["--store", str(demo_store.path), "twin", "build", patient,
+                                      "--gain", "rate", "--expression", "none", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert "BRAF" not in data["fixed"] and data["fixed"]["SOX10"] == 1
+    assert any("BRAF V600E: gain -> BRAF rates" in line for line in data["personalisation"])
+    assert not any(line.startswith("expression") for line in data["personalisation"])
