@@ -19,14 +19,16 @@ json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON."
 
 
 def _settings(hops: int, curated: bool, trajectories: int, seed: int, strength: float,
-              calibration: Path | None = None):
+              calibration: Path | None = None, gain: str = "fix", expression: str = "both"):
     from kgtwin.twin.build import BuildSettings
     from kgtwin.twin.calibrate import load_calibration
     from kgtwin.twin.patient_twin import TwinSettings
+    from kgtwin.twin.profile import PersonalisationSettings
     from kgtwin.twin.simulate import SimulationSettings
 
     return TwinSettings(
         build=BuildSettings(hops=hops, use_curated=curated),
+        personalisation=PersonalisationSettings(gain_mode=gain, expression_mode=expression),
         simulation=SimulationSettings(trajectories=trajectories, max_time=50.0, seed=seed),
         strength=strength,
         calibration=load_calibration(calibration) if calibration else None,
@@ -52,6 +54,12 @@ def build_options(function):
                      help="Random seed (same seed, same numbers)."),
         click.option("--strength", type=click.FloatRange(0, 1), default=1.0, show_default=True,
                      help="Drug strength: fraction of cells in which targets are held."),
+        click.option("--gain", type=click.Choice(["fix", "rate"]), default="fix",
+                     show_default=True, help="Activating variants hold their node on (fix) "
+                     "or multiply its up-rate and divide its down-rate by 100 (rate)."),
+        click.option("--expression", type=click.Choice(["both", "initial", "rates", "none"]),
+                     default="both", show_default=True,
+                     help="What expression z-scores set: initial P(on), rates, both, none."),
     ]
     for option in reversed(options):
         function = option(function)
@@ -80,8 +88,8 @@ def _response_dict(response) -> dict:
               help="Write the personalised twin model (.bnet, .bnd + .cfg or .sbml).")
 @json_option
 @click.pass_context
-def build_command(ctx, patient_id, hops, curated, trajectories, seed, strength, drugs, out,
-                  as_json) -> None:
+def build_command(ctx, patient_id, hops, curated, trajectories, seed, strength, gain,
+                  expression, drugs, out, as_json) -> None:
     """Build a patient's twin from the graph and say which rules are curated or derived.
 
     Seeds are the patient's altered genes (variants, copy number), expression outliers
@@ -98,7 +106,7 @@ def build_command(ctx, patient_id, hops, curated, trajectories, seed, strength, 
     from kgtwin.twin.formats import save_model
     from kgtwin.twin.patient_twin import build_patient_twin
 
-    settings = _settings(hops, curated, trajectories, seed, strength)
+    settings = _settings(hops, curated, trajectories, seed, strength, None, gain, expression)
     with open_cli_store(ctx, create=False) as store:
         built = build_patient_twin(store, patient_id, settings, extra_drugs=drugs)
     summary = built.graph_model.summary()
@@ -153,8 +161,8 @@ def _build_lines(data: dict):
 @calibration_option
 @json_option
 @click.pass_context
-def rank_command(ctx, patient_id, hops, curated, trajectories, seed, strength, combos, only, top,
-                 calibration, as_json) -> None:
+def rank_command(ctx, patient_id, hops, curated, trajectories, seed, strength, gain, expression,
+                 combos, only, top, calibration, as_json) -> None:
     """Rank drugs for a patient's twin, best response first, with 95 % intervals.
 
     Each drug holds its targets (from the graph's drug-target edges) off (inhibitor) or
@@ -167,7 +175,8 @@ def rank_command(ctx, patient_id, hops, curated, trajectories, seed, strength, c
     """
     from kgtwin.twin.patient_twin import build_patient_twin, rank_patient_drugs
 
-    settings = _settings(hops, curated, trajectories, seed, strength, calibration)
+    settings = _settings(hops, curated, trajectories, seed, strength, calibration, gain,
+                         expression)
     with open_cli_store(ctx, create=False) as store:
         built = build_patient_twin(store, patient_id, settings)
         responses = rank_patient_drugs(built, store, combinations=combos, only=only)
@@ -198,8 +207,8 @@ def rank_command(ctx, patient_id, hops, curated, trajectories, seed, strength, c
 @calibration_option
 @json_option
 @click.pass_context
-def update_command(ctx, patient_id, hops, curated, trajectories, seed, strength, combos, force,
-                   calibration, as_json) -> None:
+def update_command(ctx, patient_id, hops, curated, trajectories, seed, strength, gain,
+                   expression, combos, force, calibration, as_json) -> None:
     """Store the patient's twin in the graph as a new version if anything changed.
 
     Rebuilds the twin from the patient's current records (new variants, expression,
@@ -215,7 +224,8 @@ def update_command(ctx, patient_id, hops, curated, trajectories, seed, strength,
     """
     from kgtwin.twin.versions import update_twin
 
-    settings = _settings(hops, curated, trajectories, seed, strength, calibration)
+    settings = _settings(hops, curated, trajectories, seed, strength, calibration, gain,
+                         expression)
     with open_cli_store(ctx, create=False) as store:
         result = update_twin(store, patient_id, settings, combinations=combos, force=force)
     data = {"created": result.created, "changes": list(result.changes),
@@ -275,8 +285,8 @@ def history_command(ctx, patient_id, top, as_json) -> None:
 @click.option("--workers", type=click.IntRange(min=1), help="Threads (default: all cores).")
 @json_option
 @click.pass_context
-def cohort_command(ctx, patients, drugs, hops, curated, trajectories, seed, strength, out,
-                   workers, as_json) -> None:
+def cohort_command(ctx, patients, drugs, hops, curated, trajectories, seed, strength, gain,
+                   expression, out, workers, as_json) -> None:
     """Simulate every patient x drug; write a table, a heatmap and variant associations.
 
     All twins share one wiring (the union of the patients' neighbourhoods) and differ by
@@ -289,9 +299,10 @@ def cohort_command(ctx, patients, drugs, hops, curated, trajectories, seed, stre
       kgtwin twin cohort --drugs vemurafenib,trametinib,sotorasib --trajectories 500
       kgtwin twin cohort --patients 2pkpxzjd,52sbfaf5 --out crc-vs-melanoma
     """
-    from kgtwin.twin.cohort import run_cohort, write_cohort
+    from kgtwin.twin.cohort import run_cohort
+    from kgtwin.twin.cohort_report import write_cohort
 
-    settings = _settings(hops, curated, trajectories, seed, strength)
+    settings = _settings(hops, curated, trajectories, seed, strength, None, gain, expression)
     split = [p.strip() for item in patients for p in item.split(",") if p.strip()]
     chosen = [d.strip() for item in drugs for d in item.split(",") if d.strip()]
     with open_cli_store(ctx, create=False) as store:

@@ -156,7 +156,8 @@ DEMO_DRUGS = ["vemurafenib", "dabrafenib", "encorafenib", "trametinib", "cetuxim
 def twin_step(store: GraphStore, out: Path) -> Section:
     """Twins built from the graph: scientific checks, a ranking, a version, a cohort."""
     from kgtwin.twin.checks import find_patients, scientific_checks
-    from kgtwin.twin.cohort import run_cohort, write_cohort
+    from kgtwin.twin.cohort import run_cohort
+    from kgtwin.twin.cohort_report import write_cohort
     from kgtwin.twin.patient_twin import TwinSettings, build_patient_twin, rank_patient_drugs
     from kgtwin.twin.simulate import SimulationSettings
     from kgtwin.twin.versions import twin_history, update_twin

@@ -10,6 +10,8 @@ import re
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kgtwin.cli.main import cli
 from kgtwin.twin.build import (
@@ -163,3 +165,45 @@ def test_tissue_context_reaches_a_derived_twin(demo_store) -> None:
     assert built.graph_model.curated_model is None
     assert built.twin.fixed["SOX10"] == 0 and built.twin.fixed["BRAF"] == 1
     assert "SOX10" in built.graph_model.model.node("FOXD3").rule.variables()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dictionaries(st.sampled_from(list("ABCDEFG")), st.sampled_from([1, -1]), min_size=1),
+       st.dictionaries(st.sampled_from(list("ABCDEFG")), st.booleans(), min_size=7, max_size=7))
+def test_default_rule_semantics(regulators, state) -> None:
+    rule = parse_expr(default_rule(regulators))
+    activators = [n for n, s in regulators.items() if s > 0]
+    inhibitors = [n for n, s in regulators.items() if s < 0]
+    expected = (not activators or any(state[n] for n in activators)) and not any(
+        state[n] for n in inhibitors)
+    assert rule.evaluate(state) == expected
+
+
+def test_record_changes_in_words() -> None:
+    from kgtwin.twin.versions import record_changes
+
+    before = {"variants": [{"symbol": "BRAF", "change": "V600E"}], "expression": {"EGFR": 0.1},
+              "treatments": [{"drug": "CHEBI:1", "response": None}], "diagnoses": ["MONDO:1"],
+              "knowledge": [["a", "1", "x"]]}
+    after = {"variants": [{"symbol": "BRAF", "change": "V600E"}, {"symbol": "PTEN",
+                                                                   "change": "R130*"}],
+             "expression": {"EGFR": 1.2}, "treatments": [{"drug": "CHEBI:1",
+                                                          "response": "partial_response"}],
+             "diagnoses": ["MONDO:2"], "knowledge": [["a", "2", "y"]]}
+    changes = record_changes(before, after)
+    assert changes == ["new variant PTEN R130*", "expression changed for 1 gene(s): EGFR",
+                       "treatment CHEBI:1: observed partial_response", "diagnoses changed",
+                       "knowledge sources changed"]
+    assert record_changes(None, after) == ["first version"]
+    assert record_changes(after, after) == []
+
+
+def test_gain_as_rate_and_no_expression_from_the_cli(demo_store) -> None:
+    patient = find_patients(demo_store, "melanoma", {"BRAF p.V600E"})[0]
+    result = CliRunner().invoke(cli, ["--store", str(demo_store.path), "twin", "build", patient,
+                                      "--gain", "rate", "--expression", "none", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert "BRAF" not in data["fixed"] and data["fixed"]["SOX10"] == 1
+    assert any("BRAF V600E: gain -> BRAF rates" in line for line in data["personalisation"])
+    assert not any(line.startswith("expression") for line in data["personalisation"])

@@ -11,7 +11,8 @@ from click.testing import CliRunner
 
 from kgtwin.cli.main import cli
 from kgtwin.twin.calibrate import fit_calibration, responder
-from kgtwin.twin.cohort import associations, run_cohort, write_cohort
+from kgtwin.twin.cohort import associations, run_cohort
+from kgtwin.twin.cohort_report import write_cohort
 from kgtwin.twin.patient_twin import TwinSettings
 from kgtwin.twin.simulate import SimulationSettings
 
@@ -133,3 +134,11 @@ def test_calibration_round_trip_and_use_in_rank_drugs(demo_store, tmp_path) -> N
     assert result.exit_code == 0, result.output
     (row,) = json.loads(result.output)["ranking"]
     assert row["p_response"] == pytest.approx(loaded.probability(row["score"]), abs=1e-3)
+
+
+def test_drugs_holding_the_same_nodes_share_one_simulation(demo_store) -> None:
+    patients = find_patients(demo_store, "non-small cell lung carcinoma", {"EGFR p.L858R"})[:2]
+    small = TwinSettings(simulation=SimulationSettings(trajectories=100, max_time=20, seed=1))
+    table = run_cohort(demo_store, patients, ["erlotinib", "gefitinib"], small).table
+    for _, rows in table.groupby("patient"):
+        assert rows["acts"].all() and rows["score"].nunique() == 1
