@@ -18,7 +18,6 @@ import json
 import sqlite3
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
-from itertools import islice
 from pathlib import Path
 
 import networkx as nx
@@ -36,6 +35,7 @@ from kgtwin.store.base import (
     Neighbor,
     SourceInfo,
 )
+from kgtwin.store.prefetch import batched, read_ahead
 from kgtwin.store.sqlite_merge import BatchWriter
 from kgtwin.store.sqlite_sql import BATCH, DATABASE, SCHEMA, SCHEMA_VERSION
 
@@ -120,8 +120,7 @@ class EmbeddedStore:
                     ),
                 ).fetchone()[0]
             writer = BatchWriter(self.db, self.biolink, str(source_id))
-            iterator = iter(records)
-            while batch := list(islice(iterator, BATCH)):
+            for batch in read_ahead(batched(records, BATCH)):
                 writer.write(batch)
             writer.flush()
             self.db.execute(

@@ -18,3 +18,8 @@ def test_demo_writes_a_report_with_the_graph_and_a_figure(tmp_path):
     assert "Knowledge graph" in report
     assert "HGNC:1097 (BRAF)" in report
     assert (out / "graph-composition.png").stat().st_size > 1000
+    assert "## Patient twins" in report and "Scientific checks" in report
+    assert (out / "cohort" / "cohort-heatmap.png").stat().st_size > 1000
+    assert "![cohort-heatmap](cohort/cohort-heatmap.png)" in report
+    assert "## Predicted repurposing links" in report and "degree" in report
+    assert (out / "embed" / "embed_metrics.png").stat().st_size > 1000

@@ -1,0 +1,437 @@
+"""A logical model built from the knowledge graph: curated rules where a model covers the
+genes, rules derived from signed edges elsewhere, and a record of which is which.
+
+The wiring is the signed regulatory neighbourhood of the seed genes (a patient's altered
+genes and the targets of candidate drugs) and of the phenotype readouts:
+
+1. every gene within ``hops`` regulation edges of a seed (either direction), plus the
+   genes on the shortest directed regulation paths (at most ``path_length`` edges) from
+   each seed to each readout, so a readout is always wired to the seeds that reach it;
+2. if a curated logical model in the graph (a ``KGTWIN.MODEL:`` node, see
+   ``loaders/logical_model.py``) mentions any seed, the model covering most seeds is
+   used whole, with its published rules, rates and initial states; its genes and readouts
+   are represented by its own nodes (``MAPK1`` by ``ERK_b1``...);
+3. every other gene and readout becomes a *derived* node whose rule follows the default
+   used by CellNOpt-style prior-knowledge models: **on when any activator is on and no
+   inhibitor is on**; with inhibitors only, on when none of them is on; with no regulator
+   in the twin, an input (keeps its initial state, P(on) = 0.5 unless personalised).
+   A derived node reads a curated gene through the curated node's lowest level
+   (``ERK_b1`` for MAPK1);
+4. derived nodes without a directed path to a readout are dropped, since they cannot
+   change a prediction; seeds dropped so are listed in ``unreached``.
+
+Deliberate limits, so a result can be traced: curated rules are never edited, so graph
+edges *into* a curated node (for example NF1 -| KRAS beside the BRAF model's RAS node)
+are not added to it (extending a published rule with every database edge changes the
+model's validated behaviour); unsigned edges (no ``object_direction_qualifier``) and
+gene pairs stated with both signs define no rule and are listed in ``skipped``.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import deque
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from kgtwin.errors import KgTwinError
+from kgtwin.store.base import GraphStore
+from kgtwin.twin.expr import parse_expr
+from kgtwin.twin.model import LogicalModel, Node
+
+__all__ = [
+    "CURATED",
+    "DEFAULT_READOUTS",
+    "DERIVED",
+    "BuildError",
+    "BuildSettings",
+    "GraphModel",
+    "NodeOrigin",
+    "build_model",
+    "curated_models",
+    "default_rule",
+]
+
+log = logging.getLogger(__name__)
+
+CURATED = "curated"
+DERIVED = "derived"
+REGULATES = "biolink:regulates"
+MENTIONS = "biolink:mentions"
+MODEL_PREFIX = "KGTWIN.MODEL:"
+GENE = "biolink:Gene"
+#: GO readouts and the node names the response engine scores (weights in response.py).
+DEFAULT_READOUTS = {"GO:0008283": "Proliferation", "GO:0006915": "Apoptosis"}
+_LEVEL = re.compile(r"_b\d+$")
+
+
+class BuildError(KgTwinError):
+    """The graph holds too little to build a twin (no seed in it, no readout reached)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class BuildSettings:
+    """How far the neighbourhood reaches and whether curated models are used."""
+
+    hops: int = 1
+    path_length: int = 6
+    use_curated: bool = True
+    readouts: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_READOUTS))
+
+    def __post_init__(self) -> None:
+        if self.hops < 0 or self.path_length < 1:
+            raise BuildError("hops must be >= 0 and path_length >= 1")
+
+    def to_dict(self) -> dict:
+        """JSON-ready, for the twin's stored parameters."""
+        return {"hops": self.hops, "path_length": self.path_length,
+                "use_curated": self.use_curated, "readouts": dict(self.readouts)}
+
+
+@dataclass(frozen=True, kw_only=True)
+class NodeOrigin:
+    """Where a twin node's rule comes from.
+
+    ``origin`` is ``curated`` (``source`` is the model node) or ``derived`` (``source``
+    names the default rule and ``regulators`` lists (node, sign) read from the graph).
+    ``entities`` are the graph ids (genes, GO terms) the node stands for.
+    """
+
+    name: str
+    origin: str
+    source: str
+    entities: tuple[str, ...] = ()
+    regulators: tuple[tuple[str, int], ...] = ()
+
+    def to_dict(self) -> dict:
+        return {"origin": self.origin, "source": self.source, "entities": list(self.entities),
+                "regulators": [[n, s] for n, s in self.regulators]}
+
+
+@dataclass(frozen=True, kw_only=True)
+class GraphModel:
+    """The built model, what every node's rule comes from, and how the graph maps onto it."""
+
+    model: LogicalModel
+    origins: Mapping[str, NodeOrigin]
+    curated_model: str | None
+    seeds: tuple[str, ...]
+    readouts: Mapping[str, str]  # readout node (base) name -> graph id
+    entity_nodes: Mapping[str, tuple[str, ...]]  # graph id -> twin nodes
+    unreached: tuple[str, ...] = ()  # seeds without a node in the twin
+    skipped: tuple[str, ...] = ()
+
+    def nodes_with(self, origin: str) -> list[str]:
+        """Twin nodes whose rule is ``curated`` or ``derived``."""
+        return [name for name, o in self.origins.items() if o.origin == origin]
+
+    def summary(self) -> dict:
+        """Counts and lists for people and JSON."""
+        return {
+            "nodes": len(self.model),
+            "curated_model": self.curated_model,
+            "curated": self.nodes_with(CURATED),
+            "derived": self.nodes_with(DERIVED),
+            "readouts": dict(self.readouts),
+            "seeds": list(self.seeds),
+            "unreached": list(self.unreached),
+            "skipped": list(self.skipped),
+        }
+
+
+# --- the graph side --------------------------------------------------------------------
+
+
+class _Signed:
+    """Signed regulation edges read lazily from the store, one node's edges at a time."""
+
+    def __init__(self, store: GraphStore, readouts: Iterable[str]):
+        self.store = store
+        self.readouts = set(readouts)
+        self.incoming: dict[str, dict[str, int]] = {}
+        self.outgoing: dict[str, dict[str, int]] = {}
+        self.skipped: set[str] = set()
+        self._genes: dict[str, bool] = {}
+
+    def _usable(self, id: str) -> bool:
+        if id in self.readouts:
+            return True
+        if id not in self._genes:
+            node = self.store.node(id)
+            self._genes[id] = node is not None and node.category == GENE
+        return self._genes[id]
+
+    def _read(self, id: str, direction: str) -> dict[str, int]:
+        cache = self.outgoing if direction == "out" else self.incoming
+        if id in cache:
+            return cache[id]
+        signs: dict[str, set[int]] = {}
+        for neighbor in self.store.neighbors(id, predicate=REGULATES, direction=direction):
+            edge = neighbor.edge
+            other = edge.object if direction == "out" else edge.subject
+            if other == id or not self._usable(other) or edge.subject in self.readouts:
+                continue
+            if _within_one_model_node(edge.properties.get("model_edge")):
+                continue
+            signs.setdefault(other, set()).add(edge.sign)
+        found = {}
+        for other, values in signs.items():
+            pair = f"{id} -> {other}" if direction == "out" else f"{other} -> {id}"
+            if values == {1} or values == {-1}:
+                found[other] = values.pop()
+            else:
+                self.skipped.add(f"{pair}: " + ("unsigned" if values == {0} else "both signs"))
+        cache[id] = found
+        return found
+
+    def out(self, id: str) -> dict[str, int]:
+        return self._read(id, "out")
+
+    def into(self, id: str) -> dict[str, int]:
+        return self._read(id, "in")
+
+
+def _within_one_model_node(model_edge: str | None) -> bool:
+    """An edge a model loader derived between two genes of one (multi-level) node, such as
+    MAP2K1 -> MAP2K2 from ``MEK_b2 -> MEK_b1``: it states no regulation between genes."""
+    if not model_edge or " -> " not in model_edge:
+        return False
+    regulator, target = model_edge.split(" -> ", 1)
+    return _LEVEL.sub("", regulator.strip()) == _LEVEL.sub("", target.strip())
+
+
+def _neighbourhood(signed: _Signed, seeds: list[str], hops: int) -> set[str]:
+    found = set(seeds)
+    frontier = list(seeds)
+    for _ in range(hops):
+        step = []
+        for id in frontier:
+            for other in (*signed.out(id), *signed.into(id)):
+                if other not in found and other not in signed.readouts:
+                    found.add(other)
+                    step.append(other)
+        frontier = step
+    return found
+
+
+def _paths_to_readouts(signed: _Signed, seeds: list[str], length: int) -> set[str]:
+    """Genes on a shortest directed path (<= ``length`` edges) from a seed to a readout."""
+    on_paths: set[str] = set()
+    for seed in seeds:
+        parents: dict[str, str | None] = {seed: None}
+        queue = deque([(seed, 0)])
+        while queue:
+            id, depth = queue.popleft()
+            if depth == length or id in signed.readouts:
+                continue
+            for other in signed.out(id):
+                if other not in parents:
+                    parents[other] = id
+                    queue.append((other, depth + 1))
+        for readout in signed.readouts & parents.keys():
+            step = parents[readout]
+            while step is not None:
+                on_paths.add(step)
+                step = parents[step]
+    return on_paths
+
+
+def curated_models(store: GraphStore, genes: Iterable[str]) -> dict[str, set[str]]:
+    """Curated model node -> the given genes it mentions."""
+    covering: dict[str, set[str]] = {}
+    for gene in genes:
+        for neighbor in store.neighbors(gene, predicate=MENTIONS, direction="in"):
+            if neighbor.node.id.startswith(MODEL_PREFIX) and "rules" in neighbor.node.properties:
+                covering.setdefault(neighbor.node.id, set()).add(gene)
+    return covering
+
+
+def _load_curated(store: GraphStore, model_id: str) -> tuple[LogicalModel, dict[str, str]]:
+    """The curated model rebuilt from its graph node, and graph id -> model node."""
+    from kgtwin.twin.formats.bnet import loads_bnet
+    from kgtwin.twin.formats.maboss import loads_maboss
+    from kgtwin.twin.formats.sbml import loads_sbml
+
+    node = store.node(model_id)
+    props = node.properties
+    name = node.name or model_id.split(":", 1)[1]
+    text = props.get("model_text", "")
+    format_ = props.get("format")
+    if format_ == "maboss":
+        model = loads_maboss(text, props.get("config_text", ""), name=name)
+    elif format_ == "bnet":
+        model = loads_bnet(text, name=name)
+    elif format_ == "sbml-qual":
+        model = loads_sbml(text, name=name)
+    else:
+        raise BuildError(f"curated model {model_id} has unknown format {format_!r}")
+    genes = {n: tuple(s) for n, s in dict(props.get("node_genes", {})).items() if n in model}
+    model = model.with_genes(genes)
+    mapping: dict[str, str] = {}
+    for edge in store.edges(subject=model_id, predicate=MENTIONS):
+        node_name = edge.properties.get("model_node")
+        if node_name and node_name in model:
+            mapping[edge.object] = node_name
+    return model, mapping
+
+
+def _symbols(store: GraphStore, ids: Iterable[str], limit: int = 8) -> str:
+    names = [(store.node(i).name if store.node(i) is not None else None) or i for i in ids]
+    return ", ".join(names[:limit]) + (", ..." if len(names) > limit else "")
+
+
+# --- rules -------------------------------------------------------------------------------
+
+
+def _node_name(symbol: str, taken: set[str]) -> str:
+    name = re.sub(r"[^A-Za-z0-9_]", "_", symbol) or "node"
+    if name[0].isdigit():
+        name = f"g_{name}"
+    while name in taken:
+        name = f"{name}_gene"
+    taken.add(name)
+    return name
+
+
+def default_rule(regulators: Mapping[str, int]) -> str:
+    """On when any activator is on and no inhibitor is on (BNET syntax)."""
+    activators = sorted(n for n, s in regulators.items() if s > 0)
+    inhibitors = sorted(n for n, s in regulators.items() if s < 0)
+    parts = []
+    if activators:
+        parts.append("(" + " | ".join(activators) + ")" if len(activators) > 1 else activators[0])
+    parts += [f"!{n}" for n in inhibitors]
+    return " & ".join(parts)
+
+
+def _reaches(wiring: Mapping[str, set[str]], targets: set[str]) -> set[str]:
+    """Nodes with a directed path to ``targets`` (wiring: node -> its regulators)."""
+    found = set(targets)
+    queue = deque(targets)
+    while queue:
+        for regulator in wiring.get(queue.popleft(), ()):
+            if regulator not in found:
+                found.add(regulator)
+                queue.append(regulator)
+    return found
+
+
+def build_model(
+    store: GraphStore,
+    seeds: Iterable[str],
+    settings: BuildSettings | None = None,
+    *,
+    name: str = "twin",
+) -> GraphModel:
+    """The twin's logical model for ``seeds`` (gene ids as stored, e.g. ``HGNC:1097``)."""
+    settings = settings or BuildSettings()
+    seeds = sorted({store.resolve(s) or s for s in seeds})
+    readout_ids = dict(settings.readouts)
+    signed = _Signed(store, readout_ids)
+    genes = _neighbourhood(signed, seeds, settings.hops)
+    genes |= _paths_to_readouts(signed, seeds, settings.path_length)
+    genes = {g for g in genes if signed._usable(g) and g not in readout_ids}
+
+    curated, mapping, model_id = None, {}, None
+    if settings.use_curated:
+        covering = curated_models(store, seeds)
+        if covering:
+            model_id = max(sorted(covering), key=lambda m: len(covering[m]))
+            curated, mapping = _load_curated(store, model_id)
+    return _assemble(store, signed, seeds, genes, readout_ids, curated, mapping, model_id, name)
+
+
+def _curated_part(curated, mapping, model_id, readout_ids):
+    """Origins, graph id -> node and readouts of the curated model's nodes."""
+    origins: dict[str, NodeOrigin] = {}
+    entity_nodes: dict[str, tuple[str, ...]] = {}
+    readouts: dict[str, str] = {}
+    if curated is None:
+        return origins, entity_nodes, readouts
+    by_node: dict[str, list[str]] = {}
+    for entity, node in mapping.items():
+        by_node.setdefault(node, []).append(entity)
+        entity_nodes[entity] = (node,)
+        if entity in readout_ids:
+            readouts[_LEVEL.sub("", node)] = entity
+    for node in curated.names:
+        origins[node] = NodeOrigin(name=node, origin=CURATED, source=model_id,
+                                   entities=tuple(sorted(by_node.get(node, ()))))
+    return origins, entity_nodes, readouts
+
+
+def _derived_names(store, genes, readout_ids, entity_nodes, readouts, taken) -> dict[str, str]:
+    """Graph id -> node name for genes and readouts the curated model does not cover."""
+    derived: dict[str, str] = {}
+    for entity in sorted(genes) + sorted(readout_ids):
+        if entity in entity_nodes:
+            continue
+        if entity in readout_ids:
+            if readout_ids[entity] in readouts:  # the curated model has that readout
+                continue
+            label = readout_ids[entity]
+        else:
+            node = store.node(entity)
+            label = node.name if node is not None and node.name else entity.split(":")[-1]
+        derived[entity] = _node_name(label, taken)
+    return derived
+
+
+def _regulators(signed, derived, entity_nodes) -> dict[str, dict[str, int]]:
+    """Derived node -> {regulator node: sign}; a node read with both signs is dropped."""
+    reader = {e: n for e, n in derived.items()} | {e: n[0] for e, n in entity_nodes.items()}
+    regulators: dict[str, dict[str, int]] = {}
+    for entity, node in derived.items():
+        regs: dict[str, int] = {}
+        for source, sign in signed.into(entity).items():
+            reads = reader.get(source)
+            if reads is not None:
+                regs[reads] = sign if regs.get(reads, sign) == sign else 0
+        regulators[node] = {n: s for n, s in regs.items() if s != 0}
+    return regulators
+
+
+def _alive(curated, regulators, readout_nodes) -> set[str]:
+    """Nodes with a directed path to a readout, through derived and curated wiring."""
+    wiring = {n: set(r) for n, r in regulators.items()}
+    for node in curated.nodes if curated is not None else ():
+        wiring[node.name] = set(node.rule.variables()) - {node.name}
+    return _reaches(wiring, readout_nodes)
+
+
+def _assemble(store, signed, seeds, genes, readout_ids, curated, mapping, model_id, name):
+    origins, entity_nodes, readouts = _curated_part(curated, mapping, model_id, readout_ids)
+    taken = set(curated.names) if curated else set()
+    derived = _derived_names(store, genes, readout_ids, entity_nodes, readouts, taken)
+    regulators = _regulators(signed, derived, entity_nodes)
+    readout_nodes = {n for e, n in derived.items() if e in readout_ids}
+    readout_nodes |= {n for n in (curated.names if curated else ())
+                      if _LEVEL.sub("", n) in readouts}
+    alive = _alive(curated, regulators, readout_nodes)
+    keep = {e: n for e, n in derived.items() if n in alive}
+    if curated is None and not (keep.keys() - set(readout_ids)):
+        raise BuildError(
+            f"none of the {len(seeds)} seed gene(s) ({_symbols(store, seeds)}) reaches a "
+            "readout through signed regulation edges, and no curated model covers them: "
+            "the twin would be empty")
+    nodes = list(curated.nodes) if curated else []
+    for entity, node in sorted(keep.items(), key=lambda item: item[1]):
+        regs = {n: s for n, s in regulators[node].items() if n in alive}
+        symbol = store.node(entity).name if entity not in readout_ids else None
+        nodes.append(Node(name=node, rule=parse_expr(default_rule(regs) or node),
+                          genes=(symbol,) if symbol else ()))
+        origins[node] = NodeOrigin(
+            name=node, origin=DERIVED,
+            source="default rule: any activator on and no inhibitor on (signed graph edges)",
+            entities=(entity,), regulators=tuple(sorted(regs.items())))
+        entity_nodes[entity] = (node,)
+        if entity in readout_ids:
+            readouts[node] = entity
+    model = LogicalModel(nodes=tuple(nodes), name=name,
+                         settings=dict(curated.settings) if curated else {},
+                         parameters=dict(curated.parameters) if curated else {})
+    return GraphModel(model=model, origins=origins, curated_model=model_id, seeds=tuple(seeds),
+                      readouts=readouts, entity_nodes=entity_nodes,
+                      unreached=tuple(s for s in seeds if s not in entity_nodes),
+                      skipped=tuple(sorted(signed.skipped)))
