@@ -24,7 +24,6 @@ import json
 import logging
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
-from itertools import islice
 from typing import Any
 
 from kgtwin.biolink import Biolink, default_biolink
@@ -35,6 +34,7 @@ from kgtwin.neo4j.settings import Neo4jSettings
 from kgtwin.neo4j.store_read import GraphReads
 from kgtwin.neo4j.store_write import Neo4jBatchWriter
 from kgtwin.store.base import LedgerEntry, LoadCounts, SourceInfo
+from kgtwin.store.prefetch import batched, read_ahead
 
 log = logging.getLogger(__name__)
 
@@ -182,8 +182,9 @@ class Neo4jStore(GraphReads):
             "RETURN m.next_edge"
         ).single()[0]
         writer = Neo4jBatchWriter(tx, self.biolink, source_id, next_seq)
-        iterator = iter(records)
-        while batch := list(islice(iterator, self.batch_size)):
+        # The source is parsed in a second thread while Neo4j writes (network I/O
+        # releases Python's lock), as in the embedded store.
+        for batch in read_ahead(batched(records, self.batch_size)):
             writer.write(batch)
         writer.flush()
         tx.run(
