@@ -34,7 +34,8 @@ class KgTwinGroup(click.Group):
     envvar="KGTWIN_STORE",
     default=DEFAULT_STORE,
     show_default=True,
-    help="Folder of the embedded graph store (or set KGTWIN_STORE).",
+    help="Folder of the embedded graph store, or a Neo4j URI such as bolt://127.0.0.1:7687 "
+    "(or set KGTWIN_STORE).",
 )
 @click.option("--debug", is_flag=True, help="Show full tracebacks and debug logs.")
 @click.version_option(__version__, prog_name="kgtwin")
