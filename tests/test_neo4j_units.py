@@ -79,6 +79,14 @@ def test_settings_precedence(tmp_path):
     assert "p-arg" not in repr(explicit)
 
 
+def test_local_password_never_goes_to_another_server(tmp_path):
+    (tmp_path / "password").write_text("local-secret\n")
+    remote = Neo4jSettings.resolve(home=tmp_path, env={"NEO4J_URI": "neo4j://db.example.org"})
+    assert remote.password is None
+    local = Neo4jSettings.resolve(home=tmp_path, env={"NEO4J_URI": "neo4j://localhost:7687"})
+    assert local.password == "local-secret"
+
+
 def test_settings_without_password_say_how(tmp_path):
     settings = Neo4jSettings.resolve(home=tmp_path, env={})
     with pytest.raises(Neo4jConnectionError, match="kgtwin neo4j start"):
@@ -107,3 +115,36 @@ def test_status_of_a_home_that_never_ran(tmp_path):
 def test_examples_are_read_only():
     assert len(examples()) == 4
     assert all(not write_clauses(example.cypher) for example in examples())
+
+
+def test_codec_round_trips_every_kind_of_value():
+    from kgtwin.neo4j import codec
+
+    properties = {
+        "score": 0.5, "n": 3, "ok": True, "text": "a'b", "tags": ["x", "y"],
+        "nested": {"a": [1, "b"]}, "mixed": [1, "a"], "empty": [], "none": None,
+        "id": "shadow", "kgtwin_sources": "shadow too", "big": 2**70,
+    }  # fmt: skip
+    stored, json_keys = codec.encode(properties)
+    assert stored["score"] == 0.5 and stored["tags"] == ["x", "y"]
+    assert "id" not in stored and stored["kgtwin_x_id"] == "shadow"
+    assert set(json_keys) == {"nested", "mixed", "empty", "none", "big"}
+    raw = {**stored, codec.JSON_KEYS: json_keys, "id": "HGNC:1", "kgtwin_sources": [1]}
+    assert codec.decode(raw) == properties
+
+
+def test_codec_labels_and_types_come_from_biolink():
+    from kgtwin.biolink import default_biolink
+    from kgtwin.errors import VocabularyError
+    from kgtwin.neo4j import codec
+
+    biolink = default_biolink()
+    gene = codec.labels(biolink, "biolink:Gene")
+    assert gene[0] == "Gene" and {"GeneOrGeneProduct", "NamedThing"} <= set(gene)
+    assert codec.labels(biolink, "madeup:Thing") == codec.labels(biolink, "NamedThing")
+    assert "NamedThing" in codec.labels(biolink, "madeup:Thing")
+    assert codec.relationship_type(biolink, "biolink:treats") == "TREATS"
+    assert codec.relationship_type(biolink, "umls:x") == "RELATED_TO"
+    for bad in ["TREATS]->() DETACH DELETE n //", "treats", "A-B", ""]:
+        with pytest.raises(VocabularyError):
+            codec.check_type(bad)

@@ -2,11 +2,27 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import click
 
 from kgtwin.cli.common import echo_json, open_cli_store
+
+
+def quiet_pykeen(ctx: click.Context) -> None:
+    """PyKEEN sets its own logger to INFO when imported; the CLI shows warnings only.
+
+    Logging is configured here, at the entry points (commands that train or predict,
+    and ``kgtwin demo``), never in the library. ``--debug`` keeps everything.
+    """
+    if ctx.obj and ctx.obj.get("debug"):
+        return
+    import pykeen  # noqa: F401  (its import is what sets the level we undo)
+
+    logging.getLogger("pykeen").setLevel(logging.WARNING)
+    # "tensors on device_types={'cpu'}": PyKEEN's memory search, harmless with fixed batches
+    logging.getLogger("torch_max_mem").setLevel(logging.ERROR)
 
 
 def _split_values(values: tuple[str, ...]) -> list[str] | None:
@@ -53,13 +69,15 @@ def embed() -> None:
 @click.option("--seed", type=int, default=42, show_default=True)
 @click.option("--no-early-stopping", is_flag=True, help="Train all epochs.")
 @click.option("--device", default="auto", show_default=True, help="auto, cpu or cuda.")
+@click.option("--no-baselines", is_flag=True,
+              help="Skip the baselines (path counts take minutes on millions of statements).")
 @click.option("--json", "as_json", is_flag=True, help="Print the evaluation report as JSON.")
 @click.pass_context
 def train(ctx: click.Context, out: Path, model: str, predicates: tuple[str, ...],
           tasks: tuple[str, ...], split_kind: str, test_triples: Path | None,
           valid_triples: Path | None, namespace: str | None, keep_leaks: bool, epochs: int,
           embedding_dim: int, batch_size: int, learning_rate: float, negatives: int, seed: int,
-          no_early_stopping: bool, device: str, as_json: bool) -> None:
+          no_early_stopping: bool, device: str, no_baselines: bool, as_json: bool) -> None:
     """Train a model on the store's graph, evaluate it next to baselines, save it to --out.
 
     \b
@@ -74,6 +92,7 @@ def train(ctx: click.Context, out: Path, model: str, predicates: tuple[str, ...]
     from kgtwin.embed.split import DEFAULT_TASKS
     from kgtwin.embed.train import TrainConfig
 
+    quiet_pykeen(ctx)
     config = TrainConfig(
         model=model, embedding_dim=embedding_dim, epochs=epochs, batch_size=batch_size,
         learning_rate=learning_rate, negatives=negatives, seed=seed,
@@ -85,6 +104,7 @@ def train(ctx: click.Context, out: Path, model: str, predicates: tuple[str, ...]
             tasks=_split_values(tasks) or DEFAULT_TASKS, split=split_kind,  # type: ignore[arg-type]
             test_triples=test_triples, valid_triples=valid_triples, namespace=namespace,
             remove_leaks=not keep_leaks, progress=not as_json,
+            evaluate_baselines=not no_baselines,
         )
     report = {k: v for k, v in trained.metrics.items() if k != "losses"}
     if as_json:
@@ -98,9 +118,10 @@ def train(ctx: click.Context, out: Path, model: str, predicates: tuple[str, ...]
 @embed.command()
 @click.argument("model_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--recompute", is_flag=True, help="Evaluate again instead of reading metrics.json.")
+@click.option("--no-baselines", is_flag=True, help="With --recompute: the model only.")
 @click.option("--json", "as_json", is_flag=True, help="Print metrics and baselines as JSON.")
-def evaluate(model_dir: Path, recompute: bool, as_json: bool) -> None:
-    """Metrics of a trained model next to the degree and path-count baselines.
+def evaluate(model_dir: Path, recompute: bool, no_baselines: bool, as_json: bool) -> None:
+    """Metrics of a trained model next to the degree, path-count and metapath baselines.
 
     \b
     Example:
@@ -108,7 +129,7 @@ def evaluate(model_dir: Path, recompute: bool, as_json: bool) -> None:
     """
     from kgtwin.embed.api import evaluate as evaluate_api
 
-    report = evaluate_api(model_dir, recompute=recompute)
+    report = evaluate_api(model_dir, recompute=recompute, baselines=not no_baselines)
     if as_json:
         echo_json(report)
     else:
@@ -128,7 +149,7 @@ def _print_report(report: dict) -> None:
             asked = "subjects" if side == "head" else "objects"
             click.echo(f"{relation}, ranking {asked} among {entry['candidates']} candidates "
                        f"({entry['queries']} queries):")
-            for scorer in ("model", "degree", "path_count", "chance"):
+            for scorer in ("model", "degree", "path_count", "metapath", "chance"):
                 if scorer in entry:
                     click.echo(f"  {scorer:<11} " + _metrics_text(entry[scorer]))
     for line in report.get("verdicts", []):
@@ -175,6 +196,7 @@ def _run_prediction(ctx: click.Context, task: str, model_dir: Path, disease: str
     from kgtwin.embed.predict import Predictor, predict_repurpose, predict_targets
     from kgtwin.embed.writeback import write_predictions
 
+    quiet_pykeen(ctx)
     function = predict_repurpose if task == "repurpose" else predict_targets
     with open_cli_store(ctx, create=False) as store:
         predictor = Predictor.open(model_dir, store)

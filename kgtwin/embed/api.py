@@ -131,13 +131,13 @@ def train(
     return trained
 
 
-def evaluate(model_dir: str | Path, *, recompute: bool = False) -> dict:
+def evaluate(model_dir: str | Path, *, recompute: bool = False, baselines: bool = True) -> dict:
     """The evaluation report saved with the model (recomputed when asked or missing)."""
     trained = modeldir.load(model_dir)
     if recompute or "tasks" not in trained.metrics:
         from kgtwin.embed.evaluation import evaluate_trained
 
-        report = evaluate_trained(trained)
+        report = evaluate_trained(trained, baselines=baselines)
         trained.metrics = {**trained.metrics, **report}
         modeldir.write_metrics(model_dir, trained.metrics)
     return {k: v for k, v in trained.metrics.items() if k != "losses"}

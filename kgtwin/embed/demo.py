@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 DEMO_CONFIG = TrainConfig()
 #: Diseases the demo's story is about (BRAF-inhibitor response), asked first when present.
 FEATURED = ("MONDO:0005105", "MONDO:0005575")  # melanoma, colorectal cancer
-SCORERS = ("model", "degree", "path_count", "chance")
+SCORERS = ("model", "degree", "path_count", "metapath", "chance")
 
 
 def demo_step(
@@ -87,6 +87,40 @@ def demo_step(
     if plot:
         summary["plot"] = str(plot_metrics(report, out / "embed_metrics.png"))
     return summary
+
+
+def summary_markdown(summary: dict[str, Any]) -> list[str]:
+    """The summary as Markdown lines for the demo report (a table, verdicts, top picks)."""
+    split = summary["split"]
+    lines = [
+        f"{summary['model']} model `{summary['model_id']}` trained in "
+        f"{summary['train_seconds']} s ({summary['epochs']} epochs). Held out "
+        f"{split['test']} approved indications (+{split['valid']} for early stopping); "
+        f"{summary['removed_for_leakage']} statements removed with them for leakage.",
+        "",
+        "| held-out indications, filtered MRR | " + " | ".join(
+            name.replace("_", "-") for name in summary["overall_mrr"]) + " |",
+        "|---|" + "---:|" * len(summary["overall_mrr"]),
+        "| drugs ranked for each disease | " + " | ".join(
+            f"{summary['drugs_for_held_out_indications'].get(name, float('nan')):.3f}"
+            for name in summary["overall_mrr"]) + " |",
+        "| both directions | " + " | ".join(
+            f"{value:.3f}" for value in summary["overall_mrr"].values()) + " |",
+        "",
+    ]
+    lines += [f"- {line}" for line in summary["verdicts"]]
+    for entry in summary["predictions"]:
+        picks = ", ".join(
+            f"{c['name'] or c['drug']} (percentile {c['percentile']:.0f})"
+            for c in entry["candidates"]
+        )
+        lines += ["", f"**{entry['name'] or entry['disease']}** — top new candidates: {picks}."]
+        best = next((c for c in entry["candidates"] if c["path"]), None)
+        if best:
+            lines.append(f"Why {best['name'] or best['drug']}: `{best['path']}`")
+    lines += ["", f"{summary['written']} predictions written to the graph as edges with "
+              f"`knowledge_level: prediction` and `model_id: {summary['model_id']}`."]
+    return lines
 
 
 def _diseases(trained: Any, wanted: int) -> list[str]:

@@ -157,6 +157,11 @@ def evaluate_trained(trained: TrainedModel, *, baselines: bool = True) -> dict:
         "tasks": dict(tasks),
     }
     report["verdicts"] = verdicts(report)
+    if not baselines:
+        report["verdicts"].append(
+            "baselines were not computed: this report cannot say whether the model beats "
+            "the degree prior or path counts"
+        )
     return report
 
 
@@ -172,7 +177,7 @@ def verdicts(report: dict) -> list[str]:
         model = entry.get("model", {}).get("mrr")
         if model is None:
             continue
-        for other in ("chance", "degree", "path_count"):
+        for other in ("chance", "degree", "path_count", "metapath"):
             value = entry.get(other, {}).get("mrr")
             if value is None:
                 continue

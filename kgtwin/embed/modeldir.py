@@ -30,7 +30,7 @@ import numpy as np
 
 from kgtwin.embed.split import Split
 from kgtwin.embed.train import TrainConfig
-from kgtwin.embed.triples import GraphTriples, map_triples
+from kgtwin.embed.triples import GraphTriples, map_triples, triples_from_store
 from kgtwin.errors import KgTwinError
 from kgtwin.store.base import GraphStore
 
@@ -95,7 +95,8 @@ def save(trained: TrainedModel, directory: str | Path) -> Path:
     _save_triples(trained, out / "triples.tsv.gz")
     _write_json(out / "config.json", trained.config.to_dict())
     write_metrics(out, trained.metrics)
-    _write_json(out / "graph.json", {**trained.info, "split": trained.split.summary()})
+    _write_json(out / "graph.json", {**trained.info, "split": trained.split.summary(),
+                                     "held_out_entities": list(trained.split.held_out_entities)})
     return out
 
 
@@ -163,6 +164,7 @@ def load(directory: str | Path, store: GraphStore | None = None) -> TrainedModel
         test=np.flatnonzero(role == "test"),
         removed=summary.get("removed", {}),
         tasks=tuple(summary.get("tasks", ())),
+        held_out_entities=tuple(info.get("held_out_entities", ())),
     )
     metrics_path = path / "metrics.json"
     trained = TrainedModel(
@@ -185,7 +187,7 @@ def check_graph_version(trained: TrainedModel, store: GraphStore) -> bool:
     known = {trained.info.get("store_checksum"), *trained.info.get("later_checksums", [])}
     current = store.checksum()
     trained_on = str(trained.info.get("store_checksum"))
-    if current in known:
+    if current in known or _same_statements(trained, store):
         return True
     message = (
         f"the graph changed since model {trained.model_id} was trained "
@@ -195,6 +197,16 @@ def check_graph_version(trained: TrainedModel, store: GraphStore) -> bool:
     warnings.warn(message, StaleModelWarning, stacklevel=2)
     log.warning(message)
     return False
+
+
+def _same_statements(trained: TrainedModel, store: GraphStore) -> bool:
+    """Whether only what a model never learns from changed (predictions, patients, twins)."""
+    predicates = trained.info.get("predicates")
+    try:
+        now = triples_from_store(store, None if predicates in (None, "all") else predicates)
+    except KgTwinError:
+        return False
+    return now.checksum() == trained.info.get("triples_checksum")
 
 
 def record_checksum(directory: str | Path, checksum: str) -> None:

@@ -207,7 +207,11 @@ def predict_targets(
     _one(disease, drug)
     predictor = _predictor(model, store)
     if disease is not None:
-        relation = predictor.relation(DISEASE_TARGETS)
+        try:
+            relation = predictor.relation(DISEASE_TARGETS)
+        except KgTwinError as error:
+            raise KgTwinError(f"{error}: load gene–disease associations to rank a disease's "
+                              "genes, or ask for a drug's targets with --drug") from None
         return predictor.rank(disease, relation, "head", k=k, explain=explain)
     relation = predictor.relation(DRUG_TARGETS)
     return predictor.rank(drug, relation, "tail", k=k, explain=explain)

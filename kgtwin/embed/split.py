@@ -20,7 +20,7 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 import numpy as np
@@ -130,8 +130,8 @@ class _Budget:
 
 
 def _task_indices(graph: GraphTriples, tasks: Sequence[str]) -> np.ndarray:
-    mask = np.array([matches(r, tasks) for r in graph.triples[:, 1]], dtype=bool)
-    found = np.flatnonzero(mask)
+    labels = [r for r in np.unique(graph.triples[:, 1]).tolist() if matches(r, tasks)]
+    found = np.flatnonzero(np.isin(graph.triples[:, 1], labels))
     if not len(found):
         raise KgTwinError(
             f"no statements of the task predicates {', '.join(tasks)} to hold out; "
@@ -309,7 +309,7 @@ def explicit_split(
     )
     # statements dropped as unseen are neither trained on nor tested
     train = np.array([i for i in split.train if i not in held], dtype=np.int64)
-    return extended, Split(**{**split.__dict__, "train": train})
+    return extended, replace(split, train=train)
 
 
 def _disjoint(pairs: set[int], derived: set[int], held: set[int]) -> tuple[set[int], set[int]]:

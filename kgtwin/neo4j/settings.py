@@ -55,7 +55,8 @@ class Neo4jSettings:
         uri = uri or env.get(ENV_URI) or local.bolt_uri
         user = user or env.get(ENV_USER) or USER
         password = password or env.get(ENV_PASSWORD)
-        if password is None and local.password_file.is_file():
+        # The local password only ever goes to the local server, never to another URI.
+        if password is None and uri in _local_uris(local) and local.password_file.is_file():
             password = local.password_file.read_text().rstrip("\n")
         database = database or env.get(ENV_DATABASE)
         return cls(uri=uri, user=user, password=password, database=database)
@@ -88,3 +89,12 @@ class Neo4jSettings:
             ) from None
         log.debug("connected to %s as %s", self.uri, self.user)
         return driver
+
+
+def _local_uris(local: ServerConfig) -> set[str]:
+    port = local.bolt_port
+    return {
+        f"{scheme}://{host}:{port}"
+        for scheme in ("bolt", "neo4j")
+        for host in ("127.0.0.1", "localhost")
+    }

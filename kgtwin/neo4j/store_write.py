@@ -330,9 +330,12 @@ class Neo4jBatchWriter:
         for out, inward, other, type_, props in edges:
             subject = new if out else (new if other == old else other)
             object_ = new if inward else (new if other == old else other)
-            plain = {k: v for k, v in props.items() if not k.startswith(codec.INTERNAL)}
-            plain.pop("predicate", None)
-            plain.pop("aligned", None)
+            plain = {
+                k: v
+                for k, v in props.items()
+                if k not in codec.RESERVED
+                and (not k.startswith(codec.INTERNAL) or k.startswith(codec.ESCAPED))
+            }
             rows.append(
                 {
                     "subject": subject,

@@ -143,3 +143,21 @@ def test_cli_train_evaluate_predict_remove(tmp_path):
     result = runner.invoke(cli, [*base, "predict", "repurpose", "--model", str(out),
                                  "--disease", "MONDO:9999999"])
     assert result.exit_code == 1 and "does not know" in result.output
+
+
+def test_cli_train_with_an_explicit_test_file(tmp_path):
+    from .conftest import load_fixture
+
+    load_fixture(tmp_path / "store").close()
+    held_out = tmp_path / "test.tsv"
+    # DrugBank's id of metformin resolves to its CHEBI node; the inverse statement leaks
+    held_out.write_text("DRUGBANK:DB00331\tbiolink:treats\tMONDO:0005148\n"
+                        "CHEBI:49668\tbiolink:treats\tMONDO:0005233\n")
+    result = CliRunner().invoke(cli, [
+        "--store", str(tmp_path / "store"), "embed", "train", "--test-triples", str(held_out),
+        "--epochs", "2", "--dim", "8", "--no-early-stopping", "--out", str(tmp_path / "m"),
+        "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output[result.output.index("{"):])
+    assert report["split"]["kind"] == "explicit" and report["split"]["test"] == 2
+    assert report["removed_for_leakage"] >= 2  # treated_by twins and derived 'cancer' links

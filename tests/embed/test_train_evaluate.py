@@ -10,7 +10,7 @@ import pytest
 
 from kgtwin import embed
 from kgtwin.embed import modeldir
-from kgtwin.embed.baselines import DegreeScorer, PathCountScorer
+from kgtwin.embed.baselines import DegreeScorer, MetapathScorer, PathCountScorer
 from kgtwin.embed.evaluation import Queries, chance_metrics, filtered_ranks, rank_metrics
 from kgtwin.model import Edge
 from kgtwin.store import open_store
@@ -55,12 +55,12 @@ def test_report_has_pykeen_metrics_tasks_baselines_and_verdicts(trained):
     assert report["removed_for_leakage"] == report["split"]["removed_for_leakage"] > 0
     treats = report["tasks"]["biolink:treats"]
     for side in ("head", "tail"):
-        assert {"model", "degree", "path_count", "chance"} <= set(treats[side])
+        assert {"model", "degree", "path_count", "metapath", "chance"} <= set(treats[side])
     # drugs are ranked among drugs only: the candidate count is the number of chemicals
     assert treats["head"]["candidates"] == 42
     assert any("degree" in line for line in report["verdicts"])
     frame = embed.evaluation_frame(report)
-    assert set(frame["scorer"]) >= {"model", "degree", "path_count", "chance"}
+    assert set(frame["scorer"]) >= {"model", "degree", "path_count", "metapath", "chance"}
 
 
 def test_same_seed_same_model(store, tmp_path):
@@ -110,3 +110,33 @@ def test_degree_and_path_count_baselines():
     assert scores[2] > scores[3] > scores[0]  # 2 is the object of r0 twice, 3 once
     paths = PathCountScorer(train, num_entities=4).scores(np.array([0]), np.array([0]), "tail")[0]
     assert paths[3] > 0  # 0 - 1 - 3 and 0 - 2 - 1 - 3
+
+
+def test_metapath_baseline_learns_the_typed_path_of_the_task():
+    # drug i affects gene i; gene i is associated with disease i % 3; drug i treats it.
+    # Genes also sit in pathways that say nothing about diseases (an untyped distractor).
+    affects, associated, treats, member = 0, 1, 2, 3
+    drugs, genes, diseases, pathways = range(0, 12), range(12, 24), range(24, 27), range(27, 29)
+    rows = []
+    for i in range(12):
+        rows += [[drugs[i], affects, genes[i]], [genes[i], associated, diseases[i % 3]],
+                 [genes[i], member, pathways[i % 2]]]
+        if i < 11:
+            rows.append([drugs[i], treats, diseases[i % 3]])
+    train = np.array(rows)
+    scorer = MetapathScorer(train, num_entities=29, num_relations=4, seed=1)
+    scores = scorer.scores(np.array([drugs[11]]), np.array([treats]), "tail")[0]
+    assert int(np.argmax(scores[list(diseases)])) == 11 % 3
+    chosen, _, _ = scorer.fitted[(treats, "tail")]
+    assert (affects, associated) in chosen
+
+
+def test_zero_shot_split_through_training(store, tmp_path):
+    trained = embed.train(store, tmp_path / "zs", split="entities", tasks=("biolink:treats",),
+                          **{**QUICK, "epochs": 3})
+    report = trained.metrics
+    assert report["split"]["kind"] == "entities" and report["split"]["held_out_entities"] > 0
+    assert set(report["tasks"]) == {"biolink:treats"}
+    test_diseases = set(trained.graph.triples[trained.split.test][:, 2])
+    train = trained.graph.triples[trained.split.train]
+    assert not (np.isin(train[:, 2], list(test_diseases)) & (train[:, 1] == "biolink:treats")).any()

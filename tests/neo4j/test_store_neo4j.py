@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 
@@ -122,3 +123,43 @@ def test_push_and_pull_keep_the_graph_and_its_provenance(neo4j_settings, empty_g
     assert pulled.exit_code == 0, pulled.output
     with EmbeddedStore(copy) as store:
         assert snapshot(store) == original
+
+
+def test_measurements_follow_their_node_when_ids_merge(neo4j_store, tmp_path):
+    """The same loads give the same measurements on both back ends, re-keyed alike."""
+    from kgtwin.model import Measurement
+
+    loads = [
+        [Node("KGTWIN.SAMPLE:S1", "biolink:MaterialSample", "S1"),
+         Measurement("KGTWIN.SAMPLE:S1", "ENSEMBL:ENSG00000157764", "expression", 2.5, 1.1),
+         Measurement("KGTWIN.SAMPLE:S1", "HGNC:6840", "expression", 0.5)],
+        [Node("HGNC:1097", "biolink:Gene", "BRAF", xrefs=("ENSEMBL:ENSG00000157764",))],
+        [Measurement("KGTWIN.SAMPLE:S1", "NCBIGene:673", "expression", 3.0)],
+    ]  # fmt: skip
+    with EmbeddedStore(tmp_path / "e") as embedded:
+        for index, records in enumerate(loads):
+            embedded.load(aligned(records), source(str(index), checksum=str(index)))
+            neo4j_store.load(aligned(records), source(str(index), checksum=str(index)))
+        expected = embedded.measurements()
+        pd.testing.assert_frame_equal(neo4j_store.measurements(), expected)
+        # NCBIGene:673 is not among the xrefs loaded, so it stays a node of its own.
+        assert list(expected["feature"]) == ["HGNC:1097", "HGNC:6840", "NCBIGene:673"]
+        by_gene = neo4j_store.measurements(feature="ENSEMBL:ENSG00000157764")
+        assert list(by_gene["value"]) == [2.5]
+
+
+def test_moved_edges_keep_every_property(neo4j_store, tmp_path):
+    """Edges stated on an id that later folds into another node move whole."""
+    loads = [
+        [Edge("ENSEMBL:ENSG00000157764", "biolink:regulates", "HGNC:6840", {DIRECTION: UP},
+              {"id": "shadow", "nested": {"a": 1}, "score": 0.4})],
+        [Node("HGNC:1097", "biolink:Gene", "BRAF", xrefs=("ENSEMBL:ENSG00000157764",))],
+    ]  # fmt: skip
+    with EmbeddedStore(tmp_path / "e") as embedded:
+        for index, records in enumerate(loads):
+            embedded.load(aligned(records), source(str(index), checksum=str(index)))
+            neo4j_store.load(aligned(records), source(str(index), checksum=str(index)))
+        assert snapshot(neo4j_store) == snapshot(embedded)
+    (edge,) = neo4j_store.edges()
+    assert edge.subject == "HGNC:1097"
+    assert dict(edge.properties) == {"id": "shadow", "nested": {"a": 1}, "score": 0.4}
