@@ -24,7 +24,10 @@ def demo(ctx: click.Context, out: Path) -> None:
     Example:
       kgtwin demo && open kgtwin-demo/report.md
     """
+    from kgtwin.cli.embed import quiet_pykeen
     from kgtwin.demo.run import run_demo
+
+    quiet_pykeen(ctx)
 
     with open_cli_store(ctx) as store:
         report = run_demo(store, out, echo=click.echo)

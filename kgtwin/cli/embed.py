@@ -10,11 +10,11 @@ import click
 from kgtwin.cli.common import echo_json, open_cli_store
 
 
-def _quiet_pykeen(ctx: click.Context) -> None:
+def quiet_pykeen(ctx: click.Context) -> None:
     """PyKEEN sets its own logger to INFO when imported; the CLI shows warnings only.
 
-    Logging is configured here, at the entry point, never in the library. ``--debug``
-    keeps everything.
+    Logging is configured here, at the entry points (commands that train or predict,
+    and ``kgtwin demo``), never in the library. ``--debug`` keeps everything.
     """
     if ctx.obj and ctx.obj.get("debug"):
         return
@@ -92,7 +92,7 @@ def train(ctx: click.Context, out: Path, model: str, predicates: tuple[str, ...]
     from kgtwin.embed.split import DEFAULT_TASKS
     from kgtwin.embed.train import TrainConfig
 
-    _quiet_pykeen(ctx)
+    quiet_pykeen(ctx)
     config = TrainConfig(
         model=model, embedding_dim=embedding_dim, epochs=epochs, batch_size=batch_size,
         learning_rate=learning_rate, negatives=negatives, seed=seed,
@@ -196,7 +196,7 @@ def _run_prediction(ctx: click.Context, task: str, model_dir: Path, disease: str
     from kgtwin.embed.predict import Predictor, predict_repurpose, predict_targets
     from kgtwin.embed.writeback import write_predictions
 
-    _quiet_pykeen(ctx)
+    quiet_pykeen(ctx)
     function = predict_repurpose if task == "repurpose" else predict_targets
     with open_cli_store(ctx, create=False) as store:
         predictor = Predictor.open(model_dir, store)

@@ -62,6 +62,7 @@ class EmbeddedStore:
         self.db.execute("PRAGMA temp_store = FILE")  # large loads stage on disk, not in RAM
         self._prepare_schema()
         self._provenance_cache: dict[int, Provenance] = {}
+        self._provenance_lists: dict[str, tuple[Provenance, ...]] = {}
 
     def _prepare_schema(self) -> None:
         found = self.db.execute(
@@ -321,6 +322,10 @@ class EmbeddedStore:
         return self.db.execute(f"SELECT count(*) FROM {table} WHERE {where}").fetchone()[0]
 
     def _provenance(self, sources: str) -> tuple[Provenance, ...]:
+        """Provenance of a ``sources`` list; cached per list (large reads repeat few lists)."""
+        cached = self._provenance_lists.get(sources)
+        if cached is not None:
+            return cached
         found = []
         for text in sources.split(","):
             if not text:
@@ -334,7 +339,8 @@ class EmbeddedStore:
                 ).fetchone()
                 self._provenance_cache[key] = Provenance(*row)
             found.append(self._provenance_cache[key])
-        return tuple(found)
+        self._provenance_lists[sources] = tuple(found)
+        return self._provenance_lists[sources]
 
     def _node(self, row: tuple | None) -> Node | None:
         if row is None:
@@ -359,8 +365,8 @@ class EmbeddedStore:
             subject=subject,
             predicate=predicate,
             object=object_,
-            qualifiers=json.loads(qualifiers) if qualifiers else {},
-            properties=json.loads(properties),
+            qualifiers=json.loads(qualifiers) if qualifiers else None,
+            properties=json.loads(properties) if properties != "{}" else None,
             provenance=self._provenance(sources),
             aligned=bool(aligned),
         )

@@ -107,13 +107,15 @@ def subgraph(
     graph = nx.MultiDiGraph()
     frontier = [require(store, seed) for seed in seeds]
     seen = set(frontier)
+    added: set[int] = set()
     for _ in range(hops):
         next_frontier: list[str] = []
         for row in _incident(store, frontier):
             edge_id, subject, predicate, object_ = row[0], row[1], row[2], row[3]
             if wanted is not None and predicate not in wanted:
                 continue
-            if not graph.has_edge(subject, object_, key=edge_id):
+            if edge_id not in added:
+                added.add(edge_id)
                 edge = store._edge(row)
                 graph.add_edge(subject, object_, key=edge_id, predicate=predicate, edge=edge)
             for node in (subject, object_):

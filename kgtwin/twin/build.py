@@ -24,7 +24,9 @@ Deliberate limits, so a result can be traced: curated rules are never edited, so
 edges *into* a curated node (for example NF1 -| KRAS beside the BRAF model's RAS node)
 are not added to it (extending a published rule with every database edge changes the
 model's validated behaviour); unsigned edges (no ``object_direction_qualifier``) and
-gene pairs stated with both signs define no rule and are listed in ``skipped``.
+gene pairs stated with both signs define no rule and are listed in ``skipped``; edges
+another model predicted (``knowledge_level: prediction``, e.g. embedding write-backs)
+are not knowledge to build on and are ignored.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from kgtwin.errors import KgTwinError
+from kgtwin.model import KNOWLEDGE_LEVEL, PREDICTED
 from kgtwin.store.base import GraphStore
 from kgtwin.twin.expr import parse_expr
 from kgtwin.twin.model import LogicalModel, Node
@@ -121,6 +124,8 @@ class GraphModel:
     entity_nodes: Mapping[str, tuple[str, ...]]  # graph id -> twin nodes
     unreached: tuple[str, ...] = ()  # seeds without a node in the twin
     skipped: tuple[str, ...] = ()
+    #: (source, version, checksum prefix) of every statement the wiring was read from.
+    sources: tuple[tuple[str, str, str], ...] = ()
 
     def nodes_with(self, origin: str) -> list[str]:
         """Twin nodes whose rule is ``curated`` or ``derived``."""
@@ -152,6 +157,7 @@ class _Signed:
         self.incoming: dict[str, dict[str, int]] = {}
         self.outgoing: dict[str, dict[str, int]] = {}
         self.skipped: set[str] = set()
+        self.sources: set[tuple[str, str, str]] = set()
         self._genes: dict[str, bool] = {}
 
     def _usable(self, id: str) -> bool:
@@ -174,7 +180,10 @@ class _Signed:
                 continue
             if _within_one_model_node(edge.properties.get("model_edge")):
                 continue
+            if edge.qualifiers.get(KNOWLEDGE_LEVEL) == PREDICTED:
+                continue  # another model's prediction is not knowledge to build on
             signs.setdefault(other, set()).add(edge.sign)
+            self.sources |= provenance_keys(edge)
         found = {}
         for other, values in signs.items():
             pair = f"{id} -> {other}" if direction == "out" else f"{other} -> {id}"
@@ -190,6 +199,11 @@ class _Signed:
 
     def into(self, id: str) -> dict[str, int]:
         return self._read(id, "in")
+
+
+def provenance_keys(record) -> set[tuple[str, str, str]]:
+    """(source, version, checksum prefix) of each source that states a node or edge."""
+    return {(p.source, p.version, p.checksum[:12]) for p in record.provenance}
 
 
 def _within_one_model_node(model_edge: str | None) -> bool:
@@ -339,6 +353,7 @@ def build_model(
         if covering:
             model_id = max(sorted(covering), key=lambda m: len(covering[m]))
             curated, mapping = _load_curated(store, model_id)
+            signed.sources |= provenance_keys(store.node(model_id))
     return _assemble(store, signed, seeds, genes, readout_ids, curated, mapping, model_id, name)
 
 
@@ -434,4 +449,5 @@ def _assemble(store, signed, seeds, genes, readout_ids, curated, mapping, model_
     return GraphModel(model=model, origins=origins, curated_model=model_id, seeds=tuple(seeds),
                       readouts=readouts, entity_nodes=entity_nodes,
                       unreached=tuple(s for s in seeds if s not in entity_nodes),
-                      skipped=tuple(sorted(signed.skipped)))
+                      skipped=tuple(sorted(signed.skipped)),
+                      sources=tuple(sorted(signed.sources)))

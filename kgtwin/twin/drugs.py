@@ -19,6 +19,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import replace
 
 from kgtwin.errors import NotFoundError
+from kgtwin.model import KNOWLEDGE_LEVEL, PREDICTED
 from kgtwin.patients import Profile
 from kgtwin.store.base import GraphStore
 from kgtwin.twin.model import LogicalModel
@@ -28,6 +29,7 @@ __all__ = [
     "AFFECTS",
     "MUTANT_SELECTIVE",
     "candidate_ids",
+    "drug_sources",
     "drug_targets",
     "graph_drugs",
     "parse_treatments",
@@ -59,6 +61,8 @@ def drug_targets(store: GraphStore, drug: str) -> dict[str, Action]:
     """Gene id -> action for one drug (a gene acted on both ways is left out)."""
     found: dict[str, set[Action]] = {}
     for edge in store.edges(subject=drug, predicate=AFFECTS):
+        if _predicted(edge):
+            continue
         action = _action(edge)
         target = store.node(edge.object)
         if action is not None and target is not None and target.category == GENE:
@@ -82,11 +86,12 @@ def graph_drugs(
     are dropped and the choice is visible in the drug's ``targets``.
     """
     if genes is None and ids is None:
-        subjects = {e.subject for e in store.edges(predicate=AFFECTS)}
+        subjects = {e.subject for e in store.edges(predicate=AFFECTS) if not _predicted(e)}
     else:
         subjects = set(ids or ())
         for gene in genes or ():
-            subjects |= {e.subject for e in store.edges(predicate=AFFECTS, object=gene)}
+            subjects |= {e.subject for e in store.edges(predicate=AFFECTS, object=gene)
+                         if not _predicted(e)}
     drugs = {}
     for drug_id in sorted(subjects):
         drug = _engine_drug(store, drug_id, strength)
@@ -123,9 +128,28 @@ def candidate_ids(store: GraphStore, profile: Profile, altered: Iterable[str]) -
     diseases = _ancestors(store, [d.disease for d in profile.diagnoses])
     found = {t.drug for t in profile.treatments}
     for disease in diseases:
-        found |= {e.subject for e in store.edges(predicate=TREATS, object=disease)}
+        found |= {e.subject for e in store.edges(predicate=TREATS, object=disease)
+                  if not _predicted(e)}
     for gene in altered:
-        found |= {e.subject for e in store.edges(predicate=AFFECTS, object=gene)}
+        found |= {e.subject for e in store.edges(predicate=AFFECTS, object=gene)
+                  if not _predicted(e)}
+    return found
+
+
+def _predicted(edge) -> bool:
+    """Another model's prediction (e.g. an embedding's treats link) is not knowledge."""
+    return edge.qualifiers.get(KNOWLEDGE_LEVEL) == PREDICTED
+
+
+def drug_sources(store: GraphStore, drugs: Iterable[Drug]) -> set[tuple[str, str, str]]:
+    """(source, version, checksum prefix) of the drug-target statements of ``drugs``."""
+    from kgtwin.twin.build import provenance_keys
+
+    found: set[tuple[str, str, str]] = set()
+    for drug in drugs:
+        for edge in store.edges(subject=drug.id, predicate=AFFECTS):
+            if not _predicted(edge):
+                found |= provenance_keys(edge)
     return found
 
 

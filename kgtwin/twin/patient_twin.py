@@ -20,6 +20,7 @@ from kgtwin.twin.build import BuildSettings, GraphModel, build_model
 from kgtwin.twin.calibrate import Calibration
 from kgtwin.twin.drugs import (
     candidate_ids,
+    drug_sources,
     drug_targets,
     graph_drugs,
     parse_treatments,
@@ -79,17 +80,17 @@ class PatientTwin:
 
     @property
     def inputs_hash(self) -> str:
-        """Hash of the records, settings and model: equal hash, equal predictions."""
+        """Hash of the records, settings, model and drugs: equal hash, equal predictions."""
+        drugs = [[d.id, d.name, list(d.targets), str(d.action)] for d in self.drugs]
         text = json.dumps({"records": self.records, "settings": self.settings.to_dict(),
-                           "model": self.model_text}, sort_keys=True, default=str)
+                           "model": self.model_text, "drugs": drugs},
+                          sort_keys=True, default=str)
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _records(store: GraphStore, profile: Profile) -> dict:
-    """What the twin is built from, as plain data (stored with the version)."""
-    knowledge = sorted({(e.source.name, e.source.version, e.source.checksum[:12])
-                        for e in store.ledger() if not e.source.name.startswith(
-                            ("demo-patients", "twin:"))})
+def _records(store: GraphStore, profile: Profile, knowledge: set) -> dict:
+    """What the twin is built from, as plain data (stored with the version): the
+    patient's records and the knowledge sources of every statement the twin read."""
     return {
         "diagnoses": sorted(d.disease for d in profile.diagnoses),
         "variants": [{"gene": a.gene, "symbol": a.symbol, "change": a.change,
@@ -98,7 +99,7 @@ def _records(store: GraphStore, profile: Profile) -> dict:
         "expression": {symbol: z for symbol, z in sorted(expression(store, profile).values())},
         "treatments": sorted([{"drug": t.drug, "name": t.name, "response": t.response}
                               for t in profile.treatments], key=lambda t: t["drug"]),
-        "knowledge": [list(k) for k in knowledge],
+        "knowledge": [list(k) for k in sorted(knowledge)],
     }
 
 
@@ -126,7 +127,9 @@ def build_patient_twin(
     drugs = tuple(twin_drugs(all_drugs, graph_model.model, variants))
     return PatientTwin(patient=profile.id, graph_model=graph_model, profile=engine, twin=twin,
                        drugs=drugs, notes=tuple(notes + list(twin.ignored)),
-                       records=_records(store, profile), settings=settings)
+                       records=_records(store, profile, set(graph_model.sources)
+                                        | drug_sources(store, drugs)),
+                       settings=settings)
 
 
 def rank_patient_drugs(

@@ -132,3 +132,31 @@ def test_calibrated_predictions_are_stored(store) -> None:
         assert prediction["p_response"] == pytest.approx(
             calibration.probability(prediction["score"]), abs=1e-5)
     assert result.version.properties["settings"]["calibration"]["n"] == 4
+
+
+def test_other_models_predictions_do_not_change_the_twin(store, patient) -> None:
+    from kgtwin.model import DIRECTION, Edge
+    from kgtwin.store.base import SourceInfo
+
+    before = update_twin(store, patient, SETTINGS)
+    predicted = {KNOWLEDGE_LEVEL: PREDICTED}
+    store.load([
+        Edge("HGNC:11998", "biolink:regulates", "HGNC:1097",
+             qualifiers={**predicted, DIRECTION: "decreased"}),
+        Edge("CHEBI:63637", "biolink:affects", "HGNC:6407",
+             qualifiers={**predicted, DIRECTION: "decreased"}),
+        Edge("CHEBI:45783", "biolink:treats", "MONDO:0005575", qualifiers=predicted),
+    ], SourceInfo(name="kgtwin.embed:test", version="1", checksum="0", loader="kgtwin.embed"))
+    after = update_twin(store, patient, SETTINGS)
+    assert not after.created and after.version.id == before.version.id
+    from kgtwin.twin.build import BuildSettings, build_model
+    from kgtwin.twin.drugs import candidate_ids, drug_targets
+
+    assert "HGNC:6407" not in drug_targets(store, "CHEBI:63637")
+    model = build_model(store, ["HGNC:11998", "HGNC:1097"],
+                        BuildSettings(use_curated=False))
+    assert "TP53" not in dict(model.origins["BRAF"].regulators)
+    assert not any(s[0].startswith("kgtwin.embed") for s in model.sources)
+    from kgtwin.patients import patient_profile
+
+    assert "CHEBI:45783" not in candidate_ids(store, patient_profile(store, patient), [])
