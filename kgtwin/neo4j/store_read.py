@@ -18,7 +18,7 @@ from kgtwin.errors import InvalidIdentifierError, NotFoundError
 from kgtwin.ids import normalize
 from kgtwin.model import Edge, Node
 from kgtwin.neo4j import codec
-from kgtwin.store import queries
+from kgtwin.store import frames
 from kgtwin.store.base import Direction, GraphCounts, Neighbor
 
 # Edges come in the order they were first stated (``kgtwin_seq``), like the embedded
@@ -241,12 +241,10 @@ class GraphReads:
         )
 
     def nodes_frame(self, *, category: str | None = None) -> pd.DataFrame:
-        rows = [queries.frame_row(n) for n in self.nodes(category=category)]
-        return pd.DataFrame(rows, columns=queries.NODE_FRAME_COLUMNS)
+        return frames.nodes_frame(self.nodes(category=category))
 
     def edges_frame(self, *, predicate: str | None = None) -> pd.DataFrame:
-        rows = [queries.frame_row(e) for e in self.edges(predicate=predicate)]
-        return pd.DataFrame(rows, columns=queries.EDGE_FRAME_COLUMNS)
+        return frames.edges_frame(self.edges(predicate=predicate))
 
     def measurements(
         self, *, entity: str | None = None, feature: str | None = None, kind: str | None = None

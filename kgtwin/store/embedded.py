@@ -26,7 +26,7 @@ import pandas as pd
 from kgtwin.biolink import Biolink, default_biolink
 from kgtwin.errors import StoreError
 from kgtwin.model import Edge, Node, Provenance, Record
-from kgtwin.store import queries
+from kgtwin.store import frames, queries
 from kgtwin.store.base import (
     Direction,
     GraphCounts,
@@ -265,12 +265,10 @@ class EmbeddedStore:
         )
 
     def nodes_frame(self, *, category: str | None = None) -> pd.DataFrame:
-        rows = [queries.frame_row(n) for n in self.nodes(category=category)]
-        return pd.DataFrame(rows, columns=queries.NODE_FRAME_COLUMNS)
+        return frames.nodes_frame(self.nodes(category=category))
 
     def edges_frame(self, *, predicate: str | None = None) -> pd.DataFrame:
-        rows = [queries.frame_row(e) for e in self.edges(predicate=predicate)]
-        return pd.DataFrame(rows, columns=queries.EDGE_FRAME_COLUMNS)
+        return frames.edges_frame(self.edges(predicate=predicate))
 
     def measurements(
         self, *, entity: str | None = None, feature: str | None = None, kind: str | None = None

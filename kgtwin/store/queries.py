@@ -10,7 +10,7 @@ import networkx as nx
 
 from kgtwin.errors import InvalidIdentifierError, NotFoundError
 from kgtwin.ids import normalize
-from kgtwin.model import Edge, Node
+from kgtwin.model import Edge
 from kgtwin.store.base import Direction, Neighbor
 
 if TYPE_CHECKING:
@@ -20,10 +20,6 @@ NODE_COLUMNS = "SELECT id, category, name, properties, aligned, sources FROM nod
 EDGE_COLUMNS = (
     "SELECT id, subject, predicate, object, qualifiers, properties, aligned, sources FROM edges"
 )
-NODE_FRAME_COLUMNS = ["id", "category", "name", "xrefs", "properties", "sources", "aligned"]
-EDGE_FRAME_COLUMNS = [
-    "subject", "predicate", "object", "qualifiers", "properties", "sources", "aligned"
-]
 
 
 def resolve(store: EmbeddedStore, id: str) -> str | None:
@@ -178,10 +174,3 @@ def _layers(store: EmbeddedStore, start: str, depth: int) -> dict[str, int]:
                     next_frontier.append(node)
         frontier = next_frontier
     return distance
-
-
-def frame_row(record: Node | Edge) -> dict:
-    """A record as a data-frame row: provenance reduced to its source names."""
-    row = record.to_dict()
-    row["sources"] = [p["source"] for p in row.pop("provenance")]
-    return row
