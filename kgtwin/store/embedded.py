@@ -4,8 +4,10 @@ Why SQLite: it ships with Python, is among the most tested databases there are, 
 transactions are atomic and durable under a killed process (a load runs in one
 transaction; a SIGKILL halfway leaves the previous state, which the journal restores on
 the next open). Its B-tree indexes answer the point lookups that subgraphs, paths and
-neighbours need in microseconds, which columnar engines do not. Bulk loads go through
-``executemany`` upserts inside that transaction.
+neighbours need in microseconds, which columnar engines do not. A load's edges are
+staged and merged in key order at the end of the transaction (a large load rebuilds the
+object index instead of updating it row by row), while a second thread reads the
+source ahead (:mod:`kgtwin.store.prefetch`).
 
 A statement stated by a second source gains that source's id instead of a second row
 (see :mod:`kgtwin.store.sqlite_sql`); merging is :mod:`kgtwin.store.sqlite_merge`.
