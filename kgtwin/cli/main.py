@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import logging
 import sys
-from pathlib import Path
 
 import click
 
 from kgtwin import __version__
 from kgtwin.errors import KgTwinError
 
-DEFAULT_STORE = Path("kgtwin-store")
+DEFAULT_STORE = "kgtwin-store"
 
 
 class KgTwinGroup(click.Group):
@@ -30,7 +29,7 @@ class KgTwinGroup(click.Group):
 @click.group(cls=KgTwinGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--store",
-    type=click.Path(path_type=Path),
+    type=str,  # not a Path: a Path would fold the '//' of bolt://
     envvar="KGTWIN_STORE",
     default=DEFAULT_STORE,
     show_default=True,
@@ -40,7 +39,7 @@ class KgTwinGroup(click.Group):
 @click.option("--debug", is_flag=True, help="Show full tracebacks and debug logs.")
 @click.version_option(__version__, prog_name="kgtwin")
 @click.pass_context
-def cli(ctx: click.Context, store: Path, debug: bool) -> None:
+def cli(ctx: click.Context, store: str, debug: bool) -> None:
     """Build an ontology-aligned knowledge graph, predict links, simulate patient twins.
 
     \b
