@@ -71,7 +71,7 @@ def main() -> None:
     args = parser.parse_args()
     print(
         f"machine: {platform.machine()}, {os.cpu_count()} cores; exact, biodivine-aeon; "
-        "wall-clock seconds"
+        "CPU seconds of this process"
     )
     for name in ("BRAF_Model", "Flobak"):
         report(published_model(name), not args.no_attractors)
