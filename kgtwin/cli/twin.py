@@ -310,6 +310,7 @@ def _read_profile(path: Path | None, mutations, states, expression):
 @click.option("--trajectories", type=click.IntRange(min=1), default=2000, show_default=True)
 @click.option("--max-time", type=click.FloatRange(min=0, min_open=True), help="Default: 50.")
 @click.option("--seed", type=click.IntRange(0, 2**32 - 1), default=0, show_default=True)
+@click.option("--threads", type=click.IntRange(min=1), default=1, show_default=True)
 @json_option
 def respond(
     model_path: Path,
@@ -324,6 +325,7 @@ def respond(
     trajectories: int,
     max_time: float | None,
     seed: int,
+    threads: int,
     as_json: bool,
 ) -> None:
     """Personalise a model with a profile and rank drugs by response score.
@@ -364,7 +366,7 @@ def respond(
         model, trajectories=trajectories, max_time=max_time, seed=seed
     )
     twin_model = personalise(model, profile)
-    responses = rank_treatments(twin_model, plan, settings)
+    responses = rank_treatments(twin_model, plan, settings, threads=threads)
     data = {
         "profile": profile.id,
         "applied": list(twin_model.applied),

@@ -110,6 +110,20 @@ class Twin:
     applied: tuple[str, ...]
     ignored: tuple[str, ...]
 
+    def to_dict(self) -> dict:
+        """JSON-ready record of the twin (for writing back to the graph): what was applied
+        and a checksum of the personalised model it runs."""
+        from kgtwin.twin.formats import model_checksum
+
+        return {
+            "profile_id": self.profile_id,
+            "model": self.model.name,
+            "model_sha256": model_checksum(self.model),
+            "fixed": dict(self.fixed),
+            "applied": list(self.applied),
+            "ignored": list(self.ignored),
+        }
+
 
 @functools.cache
 def _hotspots() -> tuple[tuple[str, str, Effect], ...]:

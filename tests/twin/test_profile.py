@@ -104,3 +104,17 @@ def test_bad_settings() -> None:
         PersonalisationSettings(gain_mode="maybe")
     with pytest.raises(ModelError):
         PersonalisationSettings(expression_mode="all")
+
+
+def test_twin_record(braf: LogicalModel) -> None:
+    import json
+
+    profile = PatientProfile(
+        id="p", mutations=(Mutation(gene="BRAF", variant="V600E"),), expression={"EGFR": 1.0}
+    )
+    record = personalise(braf, profile).to_dict()
+    assert json.loads(json.dumps(record)) == record
+    assert record["fixed"] == {"BRAF": 1} and record["model"] == "BRAF_Model"
+    same = personalise(braf, profile).to_dict()["model_sha256"]
+    other = personalise(braf, PatientProfile(id="p")).to_dict()["model_sha256"]
+    assert record["model_sha256"] == same != other
