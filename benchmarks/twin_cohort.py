@@ -109,12 +109,15 @@ def main() -> None:
         f"per twin: {per_twin_cpu:.2f} s CPU ({sims * args.trajectories / cpu:,.0f} "
         "trajectories per CPU second)"
     )
-    print(
-        f"EXTRAPOLATED (linear, from the measured subset) to {args.cohort} twins: "
-        f"{per_twin_cpu * args.cohort / 60:.1f} CPU minutes = "
-        f"{per_twin_cpu * args.cohort / 60 / (os.cpu_count() or 1):.1f} min on "
-        f"{os.cpu_count()} cores if threads scale"
-    )
+    if args.twins >= args.cohort:
+        print(f"MEASURED (not extrapolated): the whole cohort of {args.twins} twins")
+    else:
+        print(
+            f"EXTRAPOLATED (linear, from the measured subset) to {args.cohort} twins: "
+            f"{per_twin_cpu * args.cohort / 60:.1f} CPU minutes = "
+            f"{per_twin_cpu * args.cohort / 60 / (os.cpu_count() or 1):.1f} min on "
+            f"{os.cpu_count()} cores if threads scale"
+        )
     best = [r[0].label for r in ranked]
     print("best treatment per twin (first 10):", "; ".join(best[:10]))
 

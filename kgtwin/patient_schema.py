@@ -17,7 +17,8 @@ whether it came from FHIR, a phenopacket, a clinical CSV, a MAF or a VCF:
   ``protein_change``, ``variant_classification``, ``classification`` and
   ``allele_fraction``;
 * per-sample values (expression, copy number) and per-patient numeric observations
-  (LOINC) are :class:`~kgtwin.model.Measurement` rows, not edges.
+  (LOINC) are :class:`~kgtwin.model.Measurement` rows, not edges (one value per
+  entity, feature and kind: a later load of the same observation replaces it).
 """
 
 from __future__ import annotations

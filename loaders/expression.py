@@ -19,6 +19,7 @@ import math
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 from kgtwin.loaders.patient_base import PatientLoader, delimiter_for, read_table
 
 from kgtwin.errors import InputError
@@ -35,12 +36,11 @@ def zscores(values: list[float]) -> list[float | None]:
     n = len(values)
     if n < 2:
         return [None] * n
-    mean = math.fsum(values) / n
-    variance = math.fsum((v - mean) ** 2 for v in values) / (n - 1)
-    if variance <= 0.0 or not math.isfinite(variance):
+    array = np.asarray(values, dtype=np.float64)
+    sd = array.std(ddof=1)
+    if not sd > 0.0 or not math.isfinite(sd):
         return [None] * n
-    sd = math.sqrt(variance)
-    return [round((v - mean) / sd, 6) for v in values]
+    return np.round((array - array.mean()) / sd, 6).tolist()
 
 
 class ExpressionLoader(PatientLoader):
@@ -120,6 +120,15 @@ class ExpressionLoader(PatientLoader):
         return gene
 
     def _values(self, row: list[str], layout: _Layout) -> list[float | None] | None:
+        try:  # the common case: every cell a finite number
+            values = [float(row[i]) for i in layout.columns]
+            if all(map(math.isfinite, values)):
+                return values
+        except ValueError:
+            pass
+        return self._values_with_gaps(row, layout)
+
+    def _values_with_gaps(self, row: list[str], layout: _Layout) -> list[float | None] | None:
         values: list[float | None] = []
         for i in layout.columns:
             text = row[i].strip()
@@ -129,7 +138,8 @@ class ExpressionLoader(PatientLoader):
             try:
                 value = float(text)
             except ValueError:
-                self.reject(f"column {i + 1}: {text[:20]!r} is not a number")
+                # The cell is not quoted: a misplaced column may hold identifiers.
+                self.reject(f"column {i + 1}: not a number")
                 return None
             if not math.isfinite(value):
                 self.reject(f"column {i + 1}: value is not finite")

@@ -69,12 +69,20 @@ class FhirLoader(PatientLoader):
                     return
                 for number, line in enumerate(handle, start=1):
                     self.position = number
-                    if line.strip():
-                        yield f"line {number}, ", json.loads(line)
+                    if not line.strip():
+                        continue
+                    try:  # one bad line is one bad record; the next line is read
+                        document = json.loads(line)
+                    except json.JSONDecodeError as error:
+                        self.reject(f"malformed JSON at column {error.colno}")
+                        continue
+                    yield f"line {number}, ", document
             except json.JSONDecodeError as error:
                 self.reject(f"malformed JSON at line {error.lineno} column {error.colno}")
-            except UnicodeDecodeError as error:
-                self.reject(f"not valid UTF-8 ({error.reason})")
+            except (UnicodeDecodeError, RecursionError) as error:
+                reason = getattr(error, "reason", "nested too deeply")
+                self.reject(f"not valid UTF-8 ({reason})" if isinstance(
+                    error, UnicodeDecodeError) else f"malformed JSON ({reason})")
 
     def _document(self, where: str, document: Any) -> Iterator[Record]:
         if not isinstance(document, dict) or "resourceType" not in document:

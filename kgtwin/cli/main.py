@@ -59,9 +59,9 @@ def cli(ctx: click.Context, store: Path, debug: bool) -> None:
 
 def _register_commands() -> None:
     """Each area of kgtwin adds its commands from its own module of this package."""
-    from kgtwin.cli import demo, graph, patient, twin
+    from kgtwin.cli import demo, graph, neo4j, patient, twin
 
-    for module in (graph, patient, twin, demo):
+    for module in (graph, patient, twin, demo, neo4j):
         for command in module.COMMANDS:
             cli.add_command(command)
 

@@ -122,12 +122,11 @@ def render(profile: Profile, name_of: Callable[[str], str] = str) -> list[str]:
                       if props.get(k))
     lines = [f"Patient {profile.id}" + (f"  ({about})" if about else "")]
     lines.append("Diagnoses:")
-    lines += [f"  {d.disease}  {d.name or ''}" + (f"  [from {d.code}]" if d.code and
-              d.code != d.disease else "") for d in profile.diagnoses] or ["  none"]
+    lines += [_join(d.disease, d.name, f"[from {d.code}]" if d.code and d.code != d.disease
+                    else None) for d in profile.diagnoses] or ["  none"]
     lines.append("Treatments:")
-    lines += [f"  {t.drug}  {t.name or ''}" + (f"  response: {t.response}" if t.response
-              else "") + (f"  ({t.status})" if t.status else "")
-              for t in profile.treatments] or ["  none"]
+    lines += [_join(t.drug, t.name, t.response and f"response: {t.response}",
+                    t.status and f"({t.status})") for t in profile.treatments] or ["  none"]
     lines.append("Samples:")
     for sample in profile.samples:
         lines.append(f"  {sample}")
@@ -144,6 +143,10 @@ def render(profile: Profile, name_of: Callable[[str], str] = str) -> list[str]:
         lines += [f"  {r.feature} {name_of(r.feature)}: {r.value:g}"
                   for r in observations.itertuples()]
     return lines
+
+
+def _join(*parts: str | None) -> str:
+    return "  " + "  ".join(p for p in parts if p)
 
 
 def _variant_lines(profile: Profile, carrier: str, indent: str) -> list[str]:

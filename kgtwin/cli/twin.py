@@ -160,6 +160,13 @@ def _attractor_lines(data: dict):
 @click.option("--max-time", type=click.FloatRange(min=0, min_open=True), help="Default: 50.")
 @click.option("--time-tick", type=click.FloatRange(min=0, min_open=True), help="Default: 0.5.")
 @click.option("--seed", type=click.IntRange(0, 2**32 - 1), help="Random seed (default 0).")
+@click.option(
+    "--threads",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Parallel threads; the numbers depend on --seed only.",
+)
 @json_option
 def simulate(
     model_path: Path,
@@ -170,6 +177,7 @@ def simulate(
     max_time: float | None,
     time_tick: float | None,
     seed: int | None,
+    threads: int,
     as_json: bool,
 ) -> None:
     """Stochastic simulation with MaBoSS semantics: P(node on) over time, with 95 % CIs.
@@ -194,7 +202,7 @@ def simulate(
     )
     held = _pairs(fixed, "--set", _switch)
     starts = _pairs(initial, "--initial", _probability)
-    result = run(model, settings, fixed=held, initial=starts)
+    result = run(model, settings, fixed=held, initial=starts, threads=threads)
     data = {"model": model.name, "fixed": held, "initial": starts, **result.to_dict()}
     data["provenance"] = _provenance(
         model,

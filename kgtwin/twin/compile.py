@@ -27,7 +27,8 @@ class CompiledModel:
     ``dependents[dep_starts[i]:dep_starts[i+1]]`` are the nodes whose rate can change when
     node i flips (the nodes reading i, and i itself); ``dep_weights`` (aligned with it) is
     the place value of i in each dependent's truth-table index, so the kernel updates that
-    index by one addition instead of re-reading every input.
+    index by one addition instead of re-reading every input. An extra last range
+    (i = number of nodes) lists every node with weight 0: the refresh at time 0.
     """
 
     names: tuple[str, ...]
@@ -61,11 +62,16 @@ class CompiledModel:
             for name in node.rule.variables():
                 readers[index[name]].add(i)
         inputs, input_starts, tables, table_starts = _truth_tables(model, index)
+        readers.append(set(range(len(model))))  # the start of a trajectory: every node
         dep_starts = np.cumsum([0] + [len(r) for r in readers]).astype(np.int64)
         dependents = np.array([j for r in readers for j in sorted(r)], dtype=np.int64)
         weights = _input_weights(model, index)
         dep_weights = np.array(
-            [weights[j].get(i, 0) for i, r in enumerate(readers) for j in sorted(r)],
+            [
+                weights[j].get(i, 0) if i < len(model) else 0
+                for i, r in enumerate(readers)
+                for j in sorted(r)
+            ],
             dtype=np.int64,
         )
         return cls(

@@ -50,6 +50,18 @@ class Action(StrEnum):
     INHIBITOR = "inhibitor"
     AGONIST = "agonist"
 
+    @classmethod
+    def from_direction(cls, qualifier: str) -> Action:
+        """From a Biolink ``object_direction_qualifier`` on a drug -> gene
+        ``biolink:regulates`` edge: ``decreased`` -> inhibitor, ``increased`` -> agonist."""
+        directions = {"decreased": cls.INHIBITOR, "increased": cls.AGONIST}
+        try:
+            return directions[qualifier.strip().lower()]
+        except KeyError:
+            raise ModelError(
+                f"direction {qualifier!r} is neither 'increased' nor 'decreased'"
+            ) from None
+
 
 @dataclass(frozen=True, kw_only=True)
 class Drug:
@@ -153,8 +165,8 @@ def _change(treated: np.ndarray, untreated: np.ndarray, z: float) -> tuple[float
     return before, after, after - before, after - before - spread, after - before + spread
 
 
-def _simulate_cells(twin: Twin, holds, settings: SimulationSettings, present) -> np.ndarray:
-    result = simulate(twin.model, settings, fixed=twin.fixed, holds=holds)
+def _simulate_cells(twin: Twin, holds, settings: SimulationSettings, present, threads: int):
+    result = simulate(twin.model, settings, fixed=twin.fixed, holds=holds, threads=threads)
     return _cell_values(result.final_states, present)
 
 
@@ -193,9 +205,10 @@ def treatment_response(
     settings: SimulationSettings | None = None,
     *,
     readouts: Sequence[Readout] = DEFAULT_READOUTS,
+    threads: int = 1,
 ) -> TreatmentResponse:
     """Simulate the twin untreated and treated with ``drugs`` (a combination if several)."""
-    return rank_treatments(twin, [tuple(drugs)], settings, readouts=readouts)[0]
+    return rank_treatments(twin, [tuple(drugs)], settings, readouts=readouts, threads=threads)[0]
 
 
 def rank_treatments(
@@ -204,20 +217,22 @@ def rank_treatments(
     settings: SimulationSettings | None = None,
     *,
     readouts: Sequence[Readout] = DEFAULT_READOUTS,
+    threads: int = 1,
 ) -> list[TreatmentResponse]:
     """Responses to each treatment (a drug or a combination), best score first.
 
-    The untreated twin is simulated once and shared by every comparison.
+    The untreated twin is simulated once and shared by every comparison; ``threads``
+    parallelises each simulation without changing its numbers.
     """
     settings = settings or SimulationSettings.from_model(twin.model)
     present = _readout_columns(twin.model, readouts)
-    untreated = _simulate_cells(twin, [], settings, present)
+    untreated = _simulate_cells(twin, [], settings, present, threads)
     responses = []
     for k, drugs in enumerate(treatments):
         holds, targets, untargeted = _holds(twin.model, drugs)
         # An independent stream per run, so the two-sample interval is exact.
         own = replace(settings, seed=(settings.seed + 1 + k) % 2**32)
         # Nothing to hold (no target in the model): the treated twin is the untreated one.
-        treated = _simulate_cells(twin, holds, own, present) if holds else untreated
+        treated = _simulate_cells(twin, holds, own, present, threads) if holds else untreated
         responses.append(_response(twin, drugs, treated, untreated, present, targets, untargeted))
     return sorted(responses, key=lambda r: -r.score)

@@ -182,6 +182,25 @@ def _clamp(
     return np.where(held >= 0, held, clamp)
 
 
+# Trajectories are simulated in blocks, each with its own seed derived from (seed, block):
+# the numbers depend on the seed only, never on how many threads ran the blocks.
+BLOCK = 1024
+
+
+def _block_seed(seed: int, block: int) -> np.int64:
+    return np.int64(np.random.SeedSequence([seed, block]).generate_state(1)[0])
+
+
+def _initial_on(model: LogicalModel, compiled: CompiledModel, initial) -> np.ndarray:
+    initial_on = compiled.initial_on.copy()
+    for name, probability in (initial or {}).items():
+        if not 0.0 <= probability <= 1.0:
+            raise ModelError(f"initial probability of {name} must be in [0, 1]")
+        for level in level_nodes(model, name):
+            initial_on[model.index(level)] = probability
+    return initial_on
+
+
 def simulate(
     model: LogicalModel,
     settings: SimulationSettings | None = None,
@@ -189,53 +208,65 @@ def simulate(
     fixed: Mapping[str, bool | int] | None = None,
     initial: Mapping[str, float] | None = None,
     holds: Sequence[Hold] = (),
+    threads: int = 1,
 ) -> SimulationResult:
-    """Simulate ``model``; reproducible for a given ``settings.seed``.
+    """Simulate ``model``; the result depends on ``settings.seed`` only (not ``threads``).
 
     ``fixed`` holds nodes in every trajectory, ``initial`` overrides P(on at t=0),
-    ``holds`` hold nodes in a fraction of trajectories (partial drug effects).
+    ``holds`` hold nodes in a fraction of trajectories (partial drug effects),
+    ``threads`` runs blocks of trajectories in parallel (the kernel releases the GIL).
     """
+    from concurrent.futures import ThreadPoolExecutor
+
     from kgtwin.twin._kernel import simulate_kernel  # numba: imported on first use
 
+    if threads < 1:
+        raise ModelError("threads must be at least 1")
     settings = settings or SimulationSettings.from_model(model)
     compiled = CompiledModel.from_model(model)
-    initial_on = compiled.initial_on.copy()
-    for name, probability in (initial or {}).items():
-        if not 0.0 <= probability <= 1.0:
-            raise ModelError(f"initial probability of {name} must be in [0, 1]")
-        for level in level_nodes(model, name):
-            initial_on[model.index(level)] = probability
+    initial_on = _initial_on(model, compiled, initial)
     clamp = _clamp(model, fixed or {}, holds, settings)
     grid = settings.times
-    changes = np.zeros((grid.shape[0], len(model)), dtype=np.int64)
     finals = np.zeros((settings.trajectories, len(model)), dtype=np.uint8)
-    events = simulate_kernel(
-        compiled.ops,
-        compiled.args,
-        compiled.starts,
-        compiled.dep_starts,
-        compiled.dependents,
-        compiled.dep_weights,
-        compiled.rate_up,
-        compiled.rate_down,
-        initial_on,
-        compiled.inputs,
-        compiled.input_starts,
-        compiled.tables,
-        compiled.table_starts,
-        clamp,
-        grid,
-        np.int64(settings.seed),
-        compiled.stack_size,
-        changes,
-        finals,
-    )
-    counts = np.cumsum(changes, axis=0)
+
+    def run_block(block: int) -> tuple[np.ndarray, int]:
+        rows = slice(block * BLOCK, min((block + 1) * BLOCK, settings.trajectories))
+        changes = np.zeros((grid.shape[0], len(model)), dtype=np.int64)
+        events = simulate_kernel(
+            compiled.ops,
+            compiled.args,
+            compiled.starts,
+            compiled.dependents,
+            compiled.dep_weights,
+            compiled.dep_starts,
+            compiled.rate_up,
+            compiled.rate_down,
+            initial_on,
+            compiled.inputs,
+            compiled.input_starts,
+            compiled.tables,
+            compiled.table_starts,
+            clamp[rows],
+            grid,
+            _block_seed(settings.seed, block),
+            compiled.stack_size,
+            changes,
+            finals[rows],
+        )
+        return changes, events
+
+    blocks = range(-(-settings.trajectories // BLOCK))
+    if threads == 1:
+        done = [run_block(b) for b in blocks]
+    else:
+        with ThreadPoolExecutor(max_workers=threads) as pool:
+            done = list(pool.map(run_block, blocks))
+    counts = np.cumsum(sum(changes for changes, _ in done), axis=0)
     return SimulationResult(
         names=model.names,
         times=grid,
         on_counts=counts,
         final_states=finals,
         settings=settings,
-        events=int(events),
+        events=sum(events for _, events in done),
     )

@@ -69,7 +69,7 @@ def test_expression_zscores_against_the_cohort(data):
 def test_expression_bad_cells_and_duplicate_genes(tmp_path):
     path = tmp_path / "m.csv"
     path.write_text("gene,S1,S2\nBRAF,1,2\nKRAS,x,3\nBRAF,4,5\nEGFR,1,inf\n")
-    with pytest.raises(InputError, match=r"m.csv:3: column 2: 'x' is not a number"):
+    with pytest.raises(InputError, match=r"m\.csv:3: column 2: not a number"):
         records("expression", path)
     loader = get_loader("expression")([path], skip_bad=True)
     kept = [r for r in loader.records() if isinstance(r, Measurement)]

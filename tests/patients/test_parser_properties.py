@@ -142,3 +142,32 @@ def test_duplicated_rows_are_bad_records(copies):
 def test_loader_options_fail_cleanly(tmp_path):
     with pytest.raises(KgTwinError):
         get_loader("copy-number")([DATA / "copy_number.tsv"], scale="linear")
+
+
+MARKER = "ZQXMARKER-4471"
+
+
+@SETTINGS
+@given(path=st.sampled_from([p for p in BUNDLE_PATHS if p[-1] != "resourceType"]),
+       wrap=st.sampled_from(["plain", "list", "object", "number-like"]))
+def test_fhir_errors_never_quote_values(path, wrap):
+    """A value put anywhere in a bundle never comes back in an error message."""
+    value = {"plain": MARKER, "list": [MARKER], "object": {"value": MARKER},
+             "number-like": f"12{MARKER}"}[wrap]
+    content = json.dumps(_replace(BUNDLE, path, value)).encode()
+    with tempfile.TemporaryDirectory() as folder:
+        file = Path(folder) / "x.json"
+        file.write_bytes(content)
+        loader = get_loader("fhir")([file], skip_bad=True)
+        list(loader.records())
+    assert all(MARKER not in example for example in loader.bad.examples)
+
+
+def test_ndjson_bad_line_skipped_not_the_rest(tmp_path):
+    bundle = json.dumps(BUNDLE)
+    path = tmp_path / "b.ndjson"
+    path.write_text(bundle + "\n{not json\n" + bundle + "\n")
+    with pytest.raises(InputError, match=r"b\.ndjson:2: malformed JSON"):
+        run("fhir", path.read_bytes(), name="b.ndjson")
+    found, loader = run("fhir", path.read_bytes(), name="b.ndjson", skip_bad=True)
+    assert loader.bad.count == 1 and len([r for r in found if isinstance(r, Edge)]) == 12

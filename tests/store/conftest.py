@@ -9,7 +9,7 @@ import pytest
 from kgtwin.store import EmbeddedStore
 from kgtwin.store.base import GraphStore
 
-BACKENDS = ["embedded"]
+BACKENDS = ["embedded", pytest.param("neo4j", marks=pytest.mark.neo4j)]
 
 
 @pytest.fixture(params=BACKENDS)
@@ -20,6 +20,14 @@ def make_store(request, tmp_path) -> Iterator[Callable[[], GraphStore]]:
     def make() -> GraphStore:
         if request.param == "embedded":
             store = EmbeddedStore(tmp_path / f"store{len(opened)}")
+        elif request.param == "neo4j":
+            from kgtwin.neo4j.store import Neo4jStore
+
+            # Community Neo4j has one user database: a fresh store is an emptied one.
+            settings = request.getfixturevalue("neo4j_settings")
+            with settings.driver() as driver:
+                driver.execute_query("MATCH (n) DETACH DELETE n")
+            store = Neo4jStore(settings)
         else:  # pragma: no cover - other back ends register themselves here
             raise ValueError(request.param)
         opened.append(store)

@@ -186,7 +186,7 @@ BAD_FILES = [
     (
         "bad.bnd",
         "Node A {\n  logic = A;\n  rate_up = @logic ? $u_A : 0;\n}\n",
-        r"bad.bnd:3: node A: parameter \$u_A is not defined",
+        r"bad.bnd:3: node A: parameter \$u_A is not defined \(no .cfg was read\)",
     ),
     (
         "bad.bnd",

@@ -25,6 +25,8 @@ from kgtwin.twin.profile import (
         ("KRAS", "G12C", Effect.GAIN),
         ("KRAS", "G12A", Effect.GAIN),  # by the G12* pattern
         ("EGFR", "L858R", Effect.GAIN),
+        ("EGFR", "L747_P753del", Effect.GAIN),
+        ("EGFR", "exon19del", Effect.GAIN),
         ("PIK3CA", "H1047R", Effect.GAIN),
         ("BCR-ABL1", "fusion", Effect.GAIN),
         ("TP53", "R175H", None),

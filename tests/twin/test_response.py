@@ -113,3 +113,10 @@ def test_untargeted_drugs_agonists_and_conflicts(braf: LogicalModel) -> None:
         treatment_response(twin, [BRAFI], small, readouts=[Readout("Survival", 1.0)])
     with pytest.raises(ModelError):
         Drug(name="bad", targets=("BRAF",), strength=1.5)
+
+
+def test_action_from_biolink_direction() -> None:
+    assert Action.from_direction("decreased") is Action.INHIBITOR
+    assert Action.from_direction("increased") is Action.AGONIST
+    with pytest.raises(ModelError, match="neither"):
+        Action.from_direction("upregulated")

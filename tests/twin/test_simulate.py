@@ -159,3 +159,13 @@ def test_importing_the_twin_package_loads_no_engine() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert output.stdout.split() == ["False", "False"]
+
+
+def test_threads_do_not_change_the_numbers(braf: LogicalModel) -> None:
+    settings = SimulationSettings(trajectories=2_500, max_time=10, seed=8)  # three blocks
+    one = simulate(braf, settings)
+    two = simulate(braf, settings, threads=2)
+    assert np.array_equal(one.on_counts, two.on_counts)
+    assert np.array_equal(one.final_states, two.final_states) and one.events == two.events
+    with pytest.raises(ModelError, match="threads"):
+        simulate(braf, settings, threads=0)

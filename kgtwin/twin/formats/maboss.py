@@ -314,7 +314,12 @@ def loads_maboss(
 ) -> LogicalModel:
     """Read a MaBoSS model from its ``.bnd`` text and (optional) ``.cfg`` text."""
     cfg = _read_cfg(cfg_text, cfg_path)
-    nodes, lines = _read_bnd(bnd_text, cfg.parameters, bnd_path)
+    try:
+        nodes, lines = _read_bnd(bnd_text, cfg.parameters, bnd_path)
+    except InputError as error:
+        if cfg_text.strip() or "is not defined" not in error.reason:
+            raise
+        raise InputError(error.path, error.where, error.reason + " (no .cfg was read)") from None
     check_known({n: node.rule for n, node in nodes.items()}, lines, path=bnd_path)
     for node_name, (probability, line) in cfg.istates.items():
         if node_name not in nodes:

@@ -1,0 +1,315 @@
+"""The Neo4j back end of :class:`kgtwin.store.base.GraphStore`, over Bolt with the driver.
+
+Same merge rules and the same answers as the embedded store (the shared suite in
+``tests/store`` runs on both). What differs, and why:
+
+* A load is one Neo4j transaction (the protocol wants a load to land whole or not at
+  all), made of batched ``UNWIND … MERGE`` statements of :data:`BATCH` records. A load
+  of a list is retried on transient errors (deadlock, leader switch); a load of a
+  one-shot iterator cannot be replayed and fails with the error instead. Very large
+  graphs belong in ``neo4j-admin database import`` (bulk CSV), not here.
+* The schema is made on first use: a uniqueness constraint on ``:NamedThing(id)`` (every
+  node has the root label), on ``:KgtwinAlias(alias)`` and on measurements' keys, and
+  indexes on ``name``, ``xrefs`` and ``category``.
+* Bookkeeping lives in nodes with ``Kgtwin*`` labels (aliases, sources, loads,
+  measurements, one meta node), out of the way of Biolink-labelled queries.
+
+The mapping of records to labels, types and properties is :mod:`kgtwin.neo4j.codec`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+from itertools import islice
+from typing import Any
+
+from kgtwin.biolink import Biolink, default_biolink
+from kgtwin.errors import StoreError
+from kgtwin.model import Edge, Node, Provenance, Record, properties_text, qualifier_key
+from kgtwin.neo4j import codec
+from kgtwin.neo4j.settings import Neo4jSettings
+from kgtwin.neo4j.store_read import GraphReads
+from kgtwin.neo4j.store_write import Neo4jBatchWriter
+from kgtwin.store.base import LedgerEntry, LoadCounts, SourceInfo
+
+log = logging.getLogger(__name__)
+
+SCHEMA_VERSION = "1"
+BATCH = 5_000
+RETRIES = 3
+
+SCHEMA = (
+    "CREATE CONSTRAINT kgtwin_node_id IF NOT EXISTS FOR (n:NamedThing) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT kgtwin_alias IF NOT EXISTS FOR (a:KgtwinAlias) REQUIRE a.alias IS UNIQUE",
+    "CREATE CONSTRAINT kgtwin_source IF NOT EXISTS FOR (s:KgtwinSource) REQUIRE s.sid IS UNIQUE",
+    "CREATE CONSTRAINT kgtwin_measurement IF NOT EXISTS FOR (m:KgtwinMeasurement) "
+    "REQUIRE (m.entity, m.feature, m.kind) IS UNIQUE",
+    "CREATE INDEX kgtwin_alias_node IF NOT EXISTS FOR (a:KgtwinAlias) ON (a.node)",
+    "CREATE INDEX kgtwin_node_name IF NOT EXISTS FOR (n:NamedThing) ON (n.name)",
+    "CREATE INDEX kgtwin_node_xrefs IF NOT EXISTS FOR (n:NamedThing) ON (n.xrefs)",
+    "CREATE INDEX kgtwin_node_category IF NOT EXISTS FOR (n:NamedThing) ON (n.category)",
+    "CREATE INDEX kgtwin_measurement_feature IF NOT EXISTS "
+    "FOR (m:KgtwinMeasurement) ON (m.feature, m.kind)",
+)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+class Neo4jStore(GraphReads):
+    """A kgtwin graph in one Neo4j database. ``close()`` closes the driver it opened."""
+
+    def __init__(
+        self,
+        settings: Neo4jSettings,
+        *,
+        biolink: Biolink | None = None,
+        batch_size: int = BATCH,
+    ):
+        self.settings = settings
+        self.database = settings.database
+        self.biolink = biolink or default_biolink()
+        self.batch_size = batch_size
+        self.driver = settings.driver()
+        self._provenance_cache: dict[int, Provenance] = {}
+        try:
+            self._prepare_schema()
+        except Exception:
+            self.driver.close()
+            raise
+
+    # --- plumbing ---------------------------------------------------------------------
+    def _read(self, query: str, **params: Any) -> list:
+        from neo4j import READ_ACCESS
+
+        with self.driver.session(database=self.database, default_access_mode=READ_ACCESS) as s:
+            return s.execute_read(lambda tx: list(tx.run(query, params)))
+
+    def _write(self, query: str, **params: Any) -> list:
+        with self.driver.session(database=self.database) as session:
+            return session.execute_write(lambda tx: list(tx.run(query, params)))
+
+    def _prepare_schema(self) -> None:
+        found = self._read("MATCH (m:KgtwinMeta {key: 'kgtwin'}) RETURN m.schema")
+        if found:
+            if found[0][0] != SCHEMA_VERSION:
+                raise StoreError(
+                    f"the Neo4j graph at {self.settings.uri} was written by another kgtwin "
+                    f"(schema {found[0][0]}, this kgtwin reads {SCHEMA_VERSION})"
+                )
+            return
+        with self.driver.session(database=self.database) as session:
+            for statement in SCHEMA:  # schema commands run in their own transactions
+                session.run(statement).consume()
+            session.run("CALL db.awaitIndexes(300)").consume()
+        self._write(
+            "MERGE (m:KgtwinMeta {key: 'kgtwin'}) ON CREATE SET m.schema = $schema, "
+            "m.biolink = $biolink, m.revision = 0, m.next_source = 0, m.next_load = 0",
+            schema=SCHEMA_VERSION,
+            biolink=self.biolink.version,
+        )
+
+    # --- writing ----------------------------------------------------------------------
+    def is_loaded(self, source: SourceInfo) -> bool:
+        return self._source_id(source) is not None
+
+    def _source_id(self, source: SourceInfo, tx: Any = None) -> int | None:
+        query = (
+            "MATCH (s:KgtwinSource {name: $name, version: $version, checksum: $checksum, "
+            "loader: $loader, options: $options}) RETURN s.sid"
+        )
+        params = {
+            "name": source.name,
+            "version": source.version,
+            "checksum": source.checksum,
+            "loader": source.loader,
+            "options": source.options_text,
+        }
+        rows = list(tx.run(query, params)) if tx is not None else self._read(query, **params)
+        return rows[0][0] if rows else None
+
+    def load(self, records: Iterable[Record], source: SourceInfo) -> LoadCounts:
+        """Merge ``records`` in one transaction (see the protocol's rules)."""
+        from neo4j.exceptions import TransientError
+
+        attempts = RETRIES if isinstance(records, Sequence) else 1
+        for attempt in range(1, attempts + 1):
+            try:
+                with (
+                    self.driver.session(database=self.database) as session,
+                    session.begin_transaction() as tx,
+                ):
+                    writer = self._load(tx, records, source)
+                    tx.commit()
+                break
+            except TransientError as error:
+                if attempt == attempts:
+                    raise StoreError(f"Neo4j load failed: {error.message}") from error
+                log.warning("transient Neo4j error (%s); retrying the load", error.code)
+        counts = self.counts()
+        return LoadCounts(
+            nodes=writer.nodes,
+            edges=writer.edges,
+            measurements=writer.measurements,
+            total_nodes=counts.nodes,
+            total_edges=counts.edges,
+        )
+
+    def _load(self, tx: Any, records: Iterable[Record], source: SourceInfo) -> Neo4jBatchWriter:
+        source_id = self._source_id(source, tx)
+        if source_id is None:
+            source_id = tx.run(
+                "MATCH (m:KgtwinMeta {key: 'kgtwin'}) SET m.next_source = m.next_source + 1 "
+                "CREATE (s:KgtwinSource {sid: m.next_source, name: $name, version: $version, "
+                "checksum: $checksum, loader: $loader, path: $path, options: $options, "
+                "first_loaded: $now}) RETURN s.sid",
+                name=source.name,
+                version=source.version,
+                checksum=source.checksum,
+                loader=source.loader,
+                path=source.path,
+                options=source.options_text,
+                now=_now(),
+            ).single()[0]
+        writer = Neo4jBatchWriter(tx, self.biolink, source_id)
+        iterator = iter(records)
+        while batch := list(islice(iterator, self.batch_size)):
+            writer.write(batch)
+        tx.run(
+            "MATCH (m:KgtwinMeta {key: 'kgtwin'}) SET m.next_load = m.next_load + 1, "
+            "m.revision = m.revision + 1, m.checksum = null "
+            "CREATE (:KgtwinLoad {seq: m.next_load, sid: $sid, loaded_at: $now, "
+            "nodes: $nodes, edges: $edges, measurements: $measurements})",
+            sid=source_id,
+            now=_now(),
+            nodes=writer.nodes,
+            edges=writer.edges,
+            measurements=writer.measurements,
+        ).consume()
+        return writer
+
+    def remove_source(self, name: str) -> int:
+        ids = [r[0] for r in self._read("MATCH (s:KgtwinSource {name: $n}) RETURN s.sid", n=name)]
+        if not ids:
+            return 0
+        with self.driver.session(database=self.database) as session:
+            return session.execute_write(lambda tx: self._remove(tx, ids))
+
+    @staticmethod
+    def _remove(tx: Any, ids: list[int]) -> int:
+        drop = "SET x.kgtwin_sources = [s IN x.kgtwin_sources WHERE NOT s IN $ids]"
+        tx.run(f"MATCH ()-[x]->() WHERE any(s IN x.kgtwin_sources WHERE s IN $ids) {drop}",
+               ids=ids).consume()  # fmt: skip
+        for label in ("NamedThing", "KgtwinMeasurement"):
+            tx.run(
+                f"MATCH (x:{label}) WHERE any(s IN x.kgtwin_sources WHERE s IN $ids) {drop}",
+                ids=ids,
+            ).consume()
+        removed = tx.run(
+            "MATCH ()-[r]->() WHERE r.kgtwin_sources = [] DELETE r RETURN count(r)"
+        ).single()[0]
+        tx.run("MATCH (m:KgtwinMeasurement) WHERE m.kgtwin_sources = [] DELETE m").consume()
+        tx.run(
+            "MATCH (n:NamedThing) WHERE n.kgtwin_sources = [] AND NOT (n)--() "
+            "OPTIONAL MATCH (a:KgtwinAlias {node: n.id}) DELETE a, n"
+        ).consume()
+        tx.run(
+            "MATCH (m:KgtwinMeta {key: 'kgtwin'}) "
+            "SET m.revision = m.revision + 1, m.checksum = null"
+        ).consume()
+        return removed
+
+    # --- ledger, checksum -------------------------------------------------------------
+    def ledger(self) -> list[LedgerEntry]:
+        rows = self._read(
+            "MATCH (l:KgtwinLoad) MATCH (s:KgtwinSource {sid: l.sid}) RETURN s, l ORDER BY l.seq"
+        )
+        return [
+            LedgerEntry(
+                source=SourceInfo(
+                    s["name"], s["version"], s["checksum"], s["loader"], s["path"],
+                    json.loads(s["options"]),
+                ),
+                loaded_at=load["loaded_at"],
+                nodes=load["nodes"],
+                edges=load["edges"],
+                measurements=load["measurements"],
+            )
+            for s, load in rows
+        ]  # fmt: skip
+
+    def revision(self) -> int:
+        return self._read("MATCH (m:KgtwinMeta {key: 'kgtwin'}) RETURN m.revision")[0][0]
+
+    def checksum(self) -> str:
+        cached = self._read("MATCH (m:KgtwinMeta {key: 'kgtwin'}) RETURN m.checksum")
+        if cached and cached[0][0]:
+            return cached[0][0]
+        digest = hashlib.sha256()
+        for node in self.nodes():
+            row = (node.id, node.category, node.name or "", properties_text(node.properties))
+            digest.update(("\t".join(row) + "\n").encode())
+        edges = sorted(
+            (e.subject, e.predicate, e.object, _qualifier_text(e), properties_text(e.properties))
+            for e in self.edges()
+        )
+        for row in edges:
+            digest.update(("\t".join(row) + "\n").encode())
+        value = digest.hexdigest()
+        self._write("MATCH (m:KgtwinMeta {key: 'kgtwin'}) SET m.checksum = $v", v=value)
+        return value
+
+    def close(self) -> None:
+        self.driver.close()
+
+    def __enter__(self) -> Neo4jStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- conversion (used by GraphReads) ----------------------------------------------
+    def _provenance(self, ids: Iterable[int]) -> tuple[Provenance, ...]:
+        ids = list(ids or ())
+        missing = [i for i in ids if i not in self._provenance_cache]
+        if missing:
+            for s in self._read(
+                "UNWIND $ids AS sid MATCH (s:KgtwinSource {sid: sid}) RETURN s", ids=missing
+            ):
+                s = s[0]
+                self._provenance_cache[s["sid"]] = Provenance(
+                    s["name"], s["version"], s["checksum"], s["first_loaded"], s["loader"]
+                )
+        return tuple(self._provenance_cache[i] for i in ids if i in self._provenance_cache)
+
+    def _node(self, raw: dict[str, Any]) -> Node:
+        return Node(
+            id=raw["id"],
+            category=raw.get("category") or "biolink:NamedThing",
+            name=raw.get("name"),
+            xrefs=tuple(raw.get("xrefs") or ()),
+            properties=codec.decode(raw),
+            provenance=self._provenance(raw.get("kgtwin_sources")),
+            aligned=bool(raw.get("aligned", True)),
+        )
+
+    def _edge(self, subject: str, raw: dict[str, Any], object_: str) -> Edge:
+        qualifiers = json.loads(raw["kgtwin_qualifiers"]) if raw.get("kgtwin_qualifiers") else {}
+        return Edge(
+            subject=subject,
+            predicate=raw["predicate"],
+            object=object_,
+            qualifiers=qualifiers,
+            properties=codec.decode(raw, set(qualifiers)),
+            provenance=self._provenance(raw.get("kgtwin_sources")),
+            aligned=bool(raw.get("aligned", True)),
+        )
+
+
+def _qualifier_text(edge: Edge) -> str:
+    return qualifier_key(edge.qualifiers)

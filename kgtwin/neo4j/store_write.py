@@ -1,0 +1,444 @@
+"""Merging one load's records into Neo4j, inside the load's one open transaction.
+
+The same rules as the embedded store (:mod:`kgtwin.store.sqlite_merge`), in Cypher:
+new nodes that touch nothing stored go in with one ``UNWIND … CREATE`` per batch; nodes
+that name known ids (their own or an xref) go through the equivalence merge, which folds
+every node the record names into the one its preferred id names; edges go in with one
+``UNWIND … MERGE`` per batch, endpoints resolved through the aliases. Every value is a
+parameter; labels and relationship types are dynamic (``$(…)``) and checked against
+Biolink by :mod:`kgtwin.neo4j.codec` first.
+
+Aliases live in ``:KgtwinAlias {alias, node, name}`` nodes (one per known id), the
+Neo4j twin of the embedded store's alias table; each graph node also carries its
+``xrefs`` list for Cypher users.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from kgtwin.biolink import ROOT_CATEGORY, Biolink
+from kgtwin.model import Edge, Measurement, Node, Record, qualifier_key
+from kgtwin.neo4j import codec
+from kgtwin.store.identity import preferred_id
+
+_CREATE_NODES = """
+UNWIND $rows AS row
+CREATE (n:NamedThing {id: row.id})
+SET n:$(row.labels), n += row.props, n.category = row.category, n.name = row.name,
+    n.aligned = row.aligned, n.xrefs = row.xrefs, n.kgtwin_sources = [$source],
+    n.kgtwin_categories = [row.category], n.kgtwin_json = row.json_keys
+WITH row
+UNWIND row.aliases AS alias
+CREATE (:KgtwinAlias {alias: alias, node: row.id,
+                      name: CASE WHEN alias = row.own THEN row.name END})
+"""
+
+_UPSERT_NODE = """
+MERGE (n:NamedThing {id: $id})
+ON CREATE SET n.aligned = $aligned, n.kgtwin_sources = [], n.kgtwin_categories = [],
+              n.xrefs = []
+WITH n, [l IN labels(n) WHERE NOT l IN $labels] AS stale
+REMOVE n:$(stale)
+SET n:$($labels), n += $props, n.category = $category, n.name = coalesce($name, n.name),
+    n.kgtwin_sources = n.kgtwin_sources + [s IN [$source] WHERE NOT s IN n.kgtwin_sources],
+    n.kgtwin_categories = n.kgtwin_categories
+        + [c IN $categories WHERE NOT c IN n.kgtwin_categories],
+    n.kgtwin_json = [k IN coalesce(n.kgtwin_json, []) WHERE NOT k IN keys($props)]
+        + $json_keys
+"""
+
+_SET_ALIASES = """
+UNWIND $aliases AS alias
+MERGE (a:KgtwinAlias {alias: alias})
+SET a.node = $node
+"""
+
+# Nodes already stored under the id they keep (a re-load, a second source): one batch.
+_UPDATE_NODES = """
+UNWIND $rows AS row
+MATCH (n:NamedThing {id: row.id})
+WITH n, row, [l IN labels(n) WHERE NOT l IN row.labels] AS stale
+REMOVE n:$(stale)
+SET n:$(row.labels), n += row.props, n.category = row.category,
+    n.name = coalesce(row.name, n.name),
+    n.kgtwin_sources = n.kgtwin_sources + [s IN [$source] WHERE NOT s IN n.kgtwin_sources],
+    n.kgtwin_categories = n.kgtwin_categories
+        + [c IN row.categories WHERE NOT c IN n.kgtwin_categories],
+    n.kgtwin_json = [k IN coalesce(n.kgtwin_json, []) WHERE NOT k IN keys(row.props)]
+        + row.json_keys
+WITH row WHERE row.name IS NOT NULL
+MATCH (a:KgtwinAlias {alias: row.own})
+SET a.name = row.name
+"""
+
+# The record that carries the preferred id names the node, whatever the load order;
+# the node's xrefs are its other aliases.
+_REFRESH_NODE = """
+UNWIND $ids AS id
+MATCH (n:NamedThing {id: id})
+OPTIONAL MATCH (a:KgtwinAlias {node: id})
+WITH n, a ORDER BY a.alias
+WITH n, collect(a) AS aliases
+WITH n, aliases, [a IN aliases WHERE a.alias = n.id | a.name][0] AS own
+SET n.xrefs = [a IN aliases WHERE a.alias <> n.id | a.alias],
+    n.name = coalesce(own, n.name)
+"""
+
+# One statement per relationship type, the type written into the text after
+# codec.check_type: a MERGE on a dynamic type $(…) is several times slower in 5.26.
+_MERGE_EDGES = """
+UNWIND $rows AS row
+MATCH (s:NamedThing {id: row.subject})
+MATCH (o:NamedThing {id: row.object})
+MERGE (s)-[r:%s {predicate: row.predicate, kgtwin_qualifiers: row.qualifier_key}]->(o)
+ON CREATE SET r += row.qualifiers, r.aligned = row.aligned, r.kgtwin_sources = []
+SET r += row.props,
+    r.kgtwin_sources = r.kgtwin_sources + [s IN row.sources WHERE NOT s IN r.kgtwin_sources],
+    r.kgtwin_json = [k IN coalesce(r.kgtwin_json, []) WHERE NOT k IN keys(row.props)]
+        + row.json_keys
+"""
+
+_CREATE_STUBS = """
+UNWIND $rows AS row
+MERGE (n:NamedThing {id: row.id})
+ON CREATE SET n.category = $root, n.aligned = row.aligned, n.kgtwin_sources = [$source],
+              n.kgtwin_categories = [$root], n.xrefs = [], n.kgtwin_json = []
+MERGE (a:KgtwinAlias {alias: row.id})
+ON CREATE SET a.node = row.id
+"""
+
+_MERGE_MEASUREMENTS = """
+UNWIND $rows AS row
+MERGE (m:KgtwinMeasurement {entity: row.entity, feature: row.feature, kind: row.kind})
+ON CREATE SET m.kgtwin_sources = []
+SET m.value = row.value, m.zscore = row.zscore,
+    m.kgtwin_sources = m.kgtwin_sources + [s IN [$source] WHERE NOT s IN m.kgtwin_sources]
+"""
+
+
+class Neo4jBatchWriter:
+    """Merges batches of records into the open transaction ``tx`` of one load."""
+
+    def __init__(self, tx: Any, biolink: Biolink, source_id: int):
+        self.tx = tx
+        self.biolink = biolink
+        self.source = source_id
+        self.nodes = self.edges = self.measurements = 0
+        self._aliases: dict[str, str] = {}
+
+    def write(self, batch: list[Record]) -> None:
+        nodes = [r for r in batch if isinstance(r, Node)]
+        edges = [r for r in batch if isinstance(r, Edge)]
+        measurements = [r for r in batch if isinstance(r, Measurement)]
+        if nodes:
+            self._prefetch(i for n in nodes for i in (n.id, *n.xrefs))
+            fresh, merges = self._split_fresh(nodes)
+            self._create(fresh)
+            merges = self._update_in_place(merges)
+            for node in merges:
+                self._merge_node(node)
+            self.nodes += len(nodes)
+        if edges:
+            self._write_edges(edges)
+            self.edges += len(edges)
+        if measurements:
+            self._write_measurements(measurements)
+            self.measurements += len(measurements)
+
+    def _run(self, query: str, **params: Any) -> list:
+        return list(self.tx.run(query, params))
+
+    # --- identity ---------------------------------------------------------------------
+    def _prefetch(self, ids: Iterable[str]) -> None:
+        wanted = [i for i in set(ids) if i not in self._aliases]
+        if wanted:
+            rows = self._run(
+                "UNWIND $ids AS id MATCH (a:KgtwinAlias {alias: id}) RETURN a.alias, a.node",
+                ids=wanted,
+            )
+            self._aliases.update((row[0], row[1]) for row in rows)
+
+    def _split_fresh(self, nodes: list[Node]) -> tuple[list[Node], list[Node]]:
+        """Nodes whose ids (own and xrefs) are all new and named once in the batch go in
+        bulk; the rest through the equivalence merge, one by one."""
+        counts: dict[str, int] = {}
+        for node in nodes:
+            for member in {node.id, *node.xrefs}:
+                counts[member] = counts.get(member, 0) + 1
+        fresh, merges = [], []
+        for node in nodes:
+            members = {node.id, *node.xrefs}
+            simple = all(m not in self._aliases and counts[m] == 1 for m in members)
+            (fresh if simple else merges).append(node)
+        return fresh, merges
+
+    def _create(self, nodes: list[Node]) -> None:
+        if not nodes:
+            return
+        rows = []
+        for node in nodes:
+            category = (
+                self.biolink.resolve_category([node.category]) if node.aligned else ROOT_CATEGORY
+            )
+            members = {node.id, *node.xrefs}
+            target = preferred_id(members, category, self.biolink) if node.aligned else node.id
+            props, json_keys = codec.encode(node.properties)
+            rows.append(
+                {
+                    "id": target,
+                    "own": node.id,
+                    "labels": list(codec.labels(self.biolink, category)),
+                    "category": category,
+                    "name": node.name,
+                    "aligned": node.aligned,
+                    "props": props,
+                    "json_keys": json_keys,
+                    "aliases": sorted(members),
+                    "xrefs": sorted(members - {target}),
+                }
+            )
+            for member in members:
+                self._aliases[member] = target
+        self._run(_CREATE_NODES, rows=rows, source=self.source)
+
+    def _update_in_place(self, nodes: list[Node]) -> list[Node]:
+        """Batch the nodes whose ids all name one stored node that keeps its id; return
+        the others, which need the full equivalence merge."""
+        counts: dict[str, int] = {}
+        for node in nodes:
+            for member in {node.id, *node.xrefs}:
+                counts[member] = counts.get(member, 0) + 1
+        candidates: dict[str, Node] = {}
+        rest: list[Node] = []
+        for node in nodes:
+            members = {node.id, *node.xrefs}
+            targets = {self._aliases.get(m) for m in members}
+            if (len(targets) == 1 and None not in targets and node.aligned
+                    and all(counts[m] == 1 for m in members)):  # fmt: skip
+                candidates[node.id] = node
+            else:
+                rest.append(node)
+        if not candidates:
+            return rest
+        stored = {
+            row[0]: (set(row[1] or ()), set(row[2]))
+            for row in self._run(
+                "UNWIND $ids AS id MATCH (n:NamedThing {id: id}) "
+                "OPTIONAL MATCH (a:KgtwinAlias {node: id}) "
+                "RETURN id, n.kgtwin_categories, collect(a.alias)",
+                ids=sorted({self._aliases[n.id] for n in candidates.values()}),
+            )
+        }
+        rows, touched = [], set()
+        for node in candidates.values():
+            target = self._aliases[node.id]
+            categories, aliases = stored[target]
+            category = self.biolink.resolve_category(categories | {node.category})
+            if target in touched or preferred_id(aliases, category, self.biolink) != target:
+                rest.append(node)
+                continue
+            touched.add(target)
+            props, json_keys = codec.encode(node.properties)
+            rows.append(
+                {
+                    "id": target,
+                    "own": node.id,
+                    "labels": list(codec.labels(self.biolink, category)),
+                    "category": category,
+                    "categories": sorted({node.category, category}),
+                    "name": node.name,
+                    "props": props,
+                    "json_keys": json_keys,
+                }
+            )
+        if rows:
+            self._run(_UPDATE_NODES, rows=rows, source=self.source)
+            self._run(_REFRESH_NODE, ids=[row["id"] for row in rows])
+        return rest
+
+    def _merge_node(self, node: Node) -> None:
+        members = {node.id, *node.xrefs}
+        existing = {self._aliases[m] for m in members if m in self._aliases}
+        categories = {node.category}
+        aliases = set(members)
+        if existing:
+            for row in self._run(
+                "UNWIND $ids AS id MATCH (n:NamedThing {id: id}) "
+                "OPTIONAL MATCH (a:KgtwinAlias {node: id}) "
+                "RETURN n.kgtwin_categories, collect(a.alias)",
+                ids=sorted(existing),
+            ):
+                categories.update(row[0] or ())
+                aliases.update(row[1])
+        category = self.biolink.resolve_category(categories) if node.aligned else ROOT_CATEGORY
+        target = preferred_id(aliases, category, self.biolink) if node.aligned else node.id
+        for other in sorted(existing - {target}):
+            self._rekey(other, target)
+        props, json_keys = codec.encode(node.properties)
+        self._run(
+            _UPSERT_NODE,
+            id=target,
+            aligned=node.aligned,
+            labels=list(codec.labels(self.biolink, category)),
+            props=props,
+            json_keys=json_keys,
+            category=category,
+            name=node.name,
+            source=self.source,
+            categories=sorted({node.category, category}),
+        )
+        self._run(_SET_ALIASES, aliases=sorted(members), node=target)
+        if node.name:
+            self._run(
+                "MATCH (a:KgtwinAlias {alias: $id}) SET a.name = $name", id=node.id, name=node.name
+            )
+        for alias in members:
+            self._aliases[alias] = target
+        self._run(_REFRESH_NODE, ids=[target])
+
+    def _rekey(self, old: str, new: str) -> None:
+        """Folds node ``old`` into ``new``: aliases, categories, provenance, edges move."""
+        (row,) = self._run(
+            "MATCH (o:NamedThing {id: $old}) OPTIONAL MATCH (n:NamedThing {id: $new}) "
+            "RETURN properties(o), properties(n)",
+            old=old,
+            new=new,
+        )
+        moved, kept = row[0], row[1]
+        merged = dict(moved) if kept is None else _fold(moved, kept)
+        merged["id"] = new
+        category = merged.get("category") or ROOT_CATEGORY
+        edges = self._run(
+            "MATCH (o:NamedThing {id: $old})-[r]-(x) "
+            "RETURN startNode(r) = o, endNode(r) = o, x.id, type(r), properties(r) "
+            "ORDER BY elementId(r)",
+            old=old,
+        )
+        self._run("MATCH (o:NamedThing {id: $old}) DETACH DELETE o", old=old)
+        self._run(
+            "MERGE (n:NamedThing {id: $new}) "
+            "WITH n, [l IN labels(n) WHERE NOT l IN $labels] AS stale "
+            "REMOVE n:$(stale) SET n = $props, n:$($labels)",
+            new=new,
+            props=merged,
+            labels=list(codec.labels(self.biolink, category)),
+        )
+        self._run("MATCH (a:KgtwinAlias {node: $old}) SET a.node = $new", old=old, new=new)
+        rows = []
+        for out, inward, other, type_, props in edges:
+            subject = new if out else (new if other == old else other)
+            object_ = new if inward else (new if other == old else other)
+            plain = {k: v for k, v in props.items() if not k.startswith(codec.INTERNAL)}
+            plain.pop("predicate", None)
+            plain.pop("aligned", None)
+            rows.append(
+                {
+                    "subject": subject,
+                    "object": object_,
+                    "type": type_,
+                    "predicate": props["predicate"],
+                    "qualifier_key": props.get("kgtwin_qualifiers", ""),
+                    "qualifiers": {},
+                    "aligned": props.get("aligned", True),
+                    "props": plain,
+                    "json_keys": list(props.get(codec.JSON_KEYS) or []),
+                    "sources": list(props.get("kgtwin_sources") or []),
+                }
+            )
+        self._merge_edges(rows)
+        # Measurements move too; one already stored under the new key is replaced.
+        for column, other in (("entity", "feature"), ("feature", "entity")):
+            self._run(
+                f"MATCH (m:KgtwinMeasurement {{{column}: $old}}) "
+                f"MATCH (c:KgtwinMeasurement {{{column}: $new, {other}: m.{other}, kind: m.kind}}) "
+                "DETACH DELETE c",
+                old=old,
+                new=new,
+            )
+            self._run(
+                f"MATCH (m:KgtwinMeasurement {{{column}: $old}}) SET m.{column} = $new",
+                old=old,
+                new=new,
+            )
+        for alias, target in list(self._aliases.items()):
+            if target == old:
+                self._aliases[alias] = new
+
+    # --- edges and measurements -------------------------------------------------------
+    def _endpoint(self, id_: str, aligned: bool, stubs: dict[str, dict]) -> str:
+        found = self._aliases.get(id_)
+        if found is None:
+            stubs[id_] = {"id": id_, "aligned": aligned}
+            self._aliases[id_] = id_
+            return id_
+        return found
+
+    def _stubs(self, stubs: dict[str, dict]) -> None:
+        """Nodes that edges name before any record describes them (NamedThing until then)."""
+        if stubs:
+            self._run(
+                _CREATE_STUBS, rows=list(stubs.values()), source=self.source, root=ROOT_CATEGORY
+            )
+
+    def _write_edges(self, edges: list[Edge]) -> None:
+        self._prefetch(i for e in edges for i in (e.subject, e.object))
+        stubs: dict[str, dict] = {}
+        rows = []
+        for edge in edges:
+            props, json_keys = codec.encode(edge.properties)
+            mirrored = {k: v for k, v in edge.qualifiers.items() if k not in codec.RESERVED}
+            rows.append(
+                {
+                    "subject": self._endpoint(edge.subject, edge.aligned, stubs),
+                    "object": self._endpoint(edge.object, edge.aligned, stubs),
+                    "type": codec.relationship_type(self.biolink, edge.predicate),
+                    "predicate": edge.predicate,
+                    "qualifier_key": qualifier_key(edge.qualifiers),
+                    "qualifiers": mirrored,
+                    "aligned": edge.aligned,
+                    "props": props,
+                    "json_keys": json_keys,
+                    "sources": [self.source],
+                }
+            )
+        self._stubs(stubs)
+        self._merge_edges(rows)
+
+    def _merge_edges(self, rows: list[dict[str, Any]]) -> None:
+        by_type: dict[str, list[dict[str, Any]]] = {}
+        for row in rows:
+            by_type.setdefault(row["type"], []).append(row)
+        for type_, group in by_type.items():
+            self._run(_MERGE_EDGES % codec.check_type(type_), rows=group)
+
+    def _write_measurements(self, measurements: list[Measurement]) -> None:
+        self._prefetch(i for m in measurements for i in (m.entity, m.feature))
+        stubs: dict[str, dict] = {}
+        rows = [
+            {
+                "entity": self._endpoint(m.entity, True, stubs),
+                "feature": self._endpoint(m.feature, True, stubs),
+                "kind": m.kind,
+                "value": float(m.value),
+                "zscore": None if m.zscore is None else float(m.zscore),
+            }
+            for m in measurements
+        ]
+        self._stubs(stubs)
+        self._run(_MERGE_MEASUREMENTS, rows=rows, source=self.source)
+
+
+def _fold(moved: dict[str, Any], kept: dict[str, Any]) -> dict[str, Any]:
+    """Properties of a node ``moved`` into ``kept``: kept's values win, nothing is lost."""
+    merged = {**moved, **kept}
+    merged["name"] = kept.get("name") or moved.get("name")
+    for key in ("kgtwin_sources", "kgtwin_categories"):
+        merged[key] = sorted(set(kept.get(key) or ()) | set(moved.get(key) or ()))
+    merged[codec.JSON_KEYS] = sorted(
+        {k for k in moved.get(codec.JSON_KEYS) or () if k not in kept}
+        | set(kept.get(codec.JSON_KEYS) or ())
+    )
+    merged = {k: v for k, v in merged.items() if v is not None}
+    return merged

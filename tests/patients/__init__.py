@@ -1,0 +1,1 @@
+"""Tests of the patient and omics loaders, pseudonymisation and the patient CLI."""
