@@ -137,14 +137,19 @@ class HetionetLoader(Loader):
                     name=item.get("name"), properties=properties, aligned=aligned)
 
     def _edge(self, item: dict) -> Edge | None:
-        source, target, kind = item.get("source_id"), item.get("target_id"), item.get("kind")
-        if not (isinstance(source, list) and isinstance(target, list) and len(source) == 2
-                and len(target) == 2 and kind):
+        # The hot loop of a 2.25M-edge load: plain indexing, ids and kinds from caches.
+        try:
+            source_kind, source_id = item["source_id"]
+            target_kind, target_id = item["target_id"]
+            kind = item["kind"]
+            subject, subject_aligned = self._ids.get((source_kind, source_id)) \
+                or self._id(source_kind, source_id)
+            object_, object_aligned = self._ids.get((target_kind, target_id)) \
+                or self._id(target_kind, target_id)
+        except (KeyError, TypeError, ValueError):
             self.reject("edge needs source_id and target_id as [kind, identifier] and a kind")
             return None
-        subject, subject_aligned = self._id(*source)
-        object_, object_aligned = self._id(*target)
-        key = (kind, source[0], target[0])
+        key = (kind, source_kind, target_kind)
         mapped = self._kinds.get(key)
         if mapped is None:
             mapped = self._kinds[key] = edge_kind(GRAPH, *key)
