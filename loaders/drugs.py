@@ -16,7 +16,7 @@ from pathlib import Path
 
 from kgtwin.loaders.base import Loader, read_rows
 from kgtwin.loaders.naming import action_sign, direction, drug_curie, gene_curie, split_list
-from kgtwin.loaders.tables import cell, delimiter_for, resolve_columns
+from kgtwin.loaders.tables import cell, delimiter_for, role_rows
 
 from kgtwin.model import Edge, Node, Record
 
@@ -56,11 +56,9 @@ class DrugTargetLoader(Loader):
     def records(self) -> Iterator[Record]:
         seen: set[str] = set()
         for path in self.paths:
-            columns: dict[str, str] | None = None
-            for row in read_rows(self, path, delimiter=delimiter_for(path, self.delimiter)):
-                if columns is None:
-                    columns = resolve_columns(self, list(row), DRUG_TARGET_COLUMNS,
-                                              ["drug", "target"])
+            rows = role_rows(self, path, DRUG_TARGET_COLUMNS, ["drug", "target"],
+                             delimiter=delimiter_for(path, self.delimiter))
+            for row, columns in rows:
                 yield from self._row(row, columns, seen)
 
     def _row(self, row: dict[str, str], columns: dict[str, str],
@@ -143,14 +141,11 @@ class ChemblActivityLoader(Loader):
     def records(self) -> Iterator[Record]:
         seen: set[str] = set()
         for path in self.paths:
-            columns: dict[str, str] | None = None
             delimiter = self.delimiter or self._sniff(path)
             # ChEMBL's downloads quote every field, tab- or semicolon-separated.
-            rows = read_rows(self, path, delimiter=delimiter_for(path, delimiter), quoted=True)
-            for row in rows:
-                if columns is None:
-                    columns = resolve_columns(self, list(row), CHEMBL_COLUMNS,
-                                              ["molecule", "target", "pchembl"])
+            rows = role_rows(self, path, CHEMBL_COLUMNS, ["molecule", "target", "pchembl"],
+                             delimiter=delimiter_for(path, delimiter), quoted=True)
+            for row, columns in rows:
                 yield from self._row(row, columns, seen)
 
     @staticmethod
@@ -243,11 +238,9 @@ class DrugIndicationLoader(Loader):
     def records(self) -> Iterator[Record]:
         seen: set[str] = set()
         for path in self.paths:
-            columns: dict[str, str] | None = None
-            for row in read_rows(self, path, delimiter=delimiter_for(path, self.delimiter)):
-                if columns is None:
-                    columns = resolve_columns(self, list(row), INDICATION_COLUMNS,
-                                              ["drug", "disease"])
+            rows = role_rows(self, path, INDICATION_COLUMNS, ["drug", "disease"],
+                             delimiter=delimiter_for(path, self.delimiter))
+            for row, columns in rows:
                 yield from self._row(row, columns, seen)
 
     def _row(self, row: dict[str, str], columns: dict[str, str],

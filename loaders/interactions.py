@@ -19,7 +19,7 @@ from pathlib import Path
 
 from kgtwin.loaders.base import Loader, read_rows
 from kgtwin.loaders.naming import direction, gene_curie, split_list
-from kgtwin.loaders.tables import cell, delimiter_for, resolve_columns
+from kgtwin.loaders.tables import cell, delimiter_for, role_rows
 
 from kgtwin.model import Edge, Node, Record
 
@@ -132,15 +132,13 @@ class SignedInteractionLoader(Loader):
     def records(self) -> Iterator[Record]:
         seen: set[str] = set()
         for path in self.paths:
-            columns: dict[str, str] | None = None
-            for row in read_rows(self, path, delimiter=delimiter_for(path, self.delimiter)):
-                if columns is None:
-                    columns = resolve_columns(self, list(row), TABLE_COLUMNS,
-                                              ["source", "target"])
-                    if not {"effect", "stimulation", "inhibition"} & set(columns):
-                        self.reject("no effect column (effect/EFFECT/sign) and no "
-                                    "is_stimulation/is_inhibition columns")
-                        return
+            rows = role_rows(self, path, TABLE_COLUMNS, ["source", "target"],
+                             delimiter=delimiter_for(path, self.delimiter))
+            for row, columns in rows:
+                if not any(r in columns for r in ("effect", "stimulation", "inhibition")):
+                    self.reject("no effect column (effect/EFFECT/sign) and no "
+                                "is_stimulation/is_inhibition columns")
+                    return
                 yield from self._row(row, columns, seen)
 
     def _kind(self, row: dict[str, str], columns: dict[str, str]) -> tuple[str, int] | None:

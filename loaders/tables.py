@@ -9,9 +9,10 @@ the load naming the file and the spellings that would have worked.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
-from kgtwin.loaders.base import Loader
+from kgtwin.loaders.base import Loader, read_rows
 
 from kgtwin.errors import InputError
 
@@ -56,3 +57,20 @@ def cell(row: dict[str, str], columns: dict[str, str], role: str) -> str:
     """The stripped value of a role's column ('' when the role has no column)."""
     column = columns.get(role)
     return row.get(column, "").strip() if column else ""
+
+
+def role_rows(
+    loader: Loader,
+    path: Path,
+    roles: dict[str, list[str]],
+    required: list[str],
+    *,
+    delimiter: str,
+    quoted: bool | None = None,
+) -> Iterator[tuple[dict[str, str], dict[str, str]]]:
+    """Each row of a table with its role -> column map (resolved once, from the header)."""
+    columns: dict[str, str] | None = None
+    for row in read_rows(loader, path, delimiter=delimiter, quoted=quoted):
+        if columns is None:
+            columns = resolve_columns(loader, list(row), roles, required)
+        yield row, columns
