@@ -27,8 +27,8 @@ _CREATE_NODES = """
 UNWIND $rows AS row
 CREATE (n:NamedThing {id: row.id})
 SET n:$(row.labels), n += row.props, n.category = row.category, n.name = row.name,
-    n.aligned = row.aligned, n.xrefs = row.xrefs, n.kgtwin_sources = [$source],
-    n.kgtwin_categories = [row.category], n.kgtwin_json = row.json_keys
+    n.aligned = row.aligned, n.xrefs = nullif_empty(row.xrefs), n.kgtwin_sources = [$source],
+    n.kgtwin_categories = [row.category], n.kgtwin_json = nullif_empty(row.json_keys)
 WITH row
 UNWIND row.aliases AS alias
 CREATE (:KgtwinAlias {alias: alias, node: row.id,
@@ -37,16 +37,15 @@ CREATE (:KgtwinAlias {alias: alias, node: row.id,
 
 _UPSERT_NODE = """
 MERGE (n:NamedThing {id: $id})
-ON CREATE SET n.aligned = $aligned, n.kgtwin_sources = [], n.kgtwin_categories = [],
-              n.xrefs = []
+ON CREATE SET n.aligned = $aligned, n.kgtwin_sources = [], n.kgtwin_categories = []
 WITH n, [l IN labels(n) WHERE NOT l IN $labels] AS stale
 REMOVE n:$(stale)
 SET n:$($labels), n += $props, n.category = $category, n.name = coalesce($name, n.name),
     n.kgtwin_sources = n.kgtwin_sources + [s IN [$source] WHERE NOT s IN n.kgtwin_sources],
     n.kgtwin_categories = n.kgtwin_categories
         + [c IN $categories WHERE NOT c IN n.kgtwin_categories],
-    n.kgtwin_json = [k IN coalesce(n.kgtwin_json, []) WHERE NOT k IN keys($props)]
-        + $json_keys
+    n.kgtwin_json = nullif_empty([k IN coalesce(n.kgtwin_json, []) WHERE NOT k IN keys($props)]
+        + $json_keys)
 """
 
 _SET_ALIASES = """
@@ -66,8 +65,8 @@ SET n:$(row.labels), n += row.props, n.category = row.category,
     n.kgtwin_sources = n.kgtwin_sources + [s IN [$source] WHERE NOT s IN n.kgtwin_sources],
     n.kgtwin_categories = n.kgtwin_categories
         + [c IN row.categories WHERE NOT c IN n.kgtwin_categories],
-    n.kgtwin_json = [k IN coalesce(n.kgtwin_json, []) WHERE NOT k IN keys(row.props)]
-        + row.json_keys
+    n.kgtwin_json = nullif_empty([k IN coalesce(n.kgtwin_json, [])
+                                  WHERE NOT k IN keys(row.props)] + row.json_keys)
 WITH row WHERE row.name IS NOT NULL
 MATCH (a:KgtwinAlias {alias: row.own})
 SET a.name = row.name
@@ -82,7 +81,7 @@ OPTIONAL MATCH (a:KgtwinAlias {node: id})
 WITH n, a ORDER BY a.alias
 WITH n, collect(a) AS aliases
 WITH n, aliases, [a IN aliases WHERE a.alias = n.id | a.name][0] AS own
-SET n.xrefs = [a IN aliases WHERE a.alias <> n.id | a.alias],
+SET n.xrefs = nullif_empty([a IN aliases WHERE a.alias <> n.id | a.alias]),
     n.name = coalesce(own, n.name)
 """
 
@@ -97,15 +96,15 @@ ON CREATE SET r += row.qualifiers, r.aligned = row.aligned, r.kgtwin_sources = [
               r.kgtwin_seq = row.seq
 SET r += row.props,
     r.kgtwin_sources = r.kgtwin_sources + [s IN row.sources WHERE NOT s IN r.kgtwin_sources],
-    r.kgtwin_json = [k IN coalesce(r.kgtwin_json, []) WHERE NOT k IN keys(row.props)]
-        + row.json_keys
+    r.kgtwin_json = nullif_empty([k IN coalesce(r.kgtwin_json, [])
+                                  WHERE NOT k IN keys(row.props)] + row.json_keys)
 """
 
 _CREATE_STUBS = """
 UNWIND $rows AS row
 MERGE (n:NamedThing {id: row.id})
 ON CREATE SET n.category = $root, n.aligned = row.aligned, n.kgtwin_sources = [$source],
-              n.kgtwin_categories = [$root], n.xrefs = [], n.kgtwin_json = []
+              n.kgtwin_categories = [$root]
 MERGE (a:KgtwinAlias {alias: row.id})
 ON CREATE SET a.node = row.id
 """
@@ -119,10 +118,33 @@ SET m.value = row.value, m.zscore = row.zscore,
 """
 
 
+def _nullif_empty(query: str) -> str:
+    """Expands ``nullif_empty(x)`` (empty list -> no property) in a statement's text.
+
+    Empty lists are not stored: ``neo4j-admin import`` cannot write an empty array, and
+    a bulk-loaded graph must read the same as an incrementally loaded one.
+    """
+    out, start = [], 0
+    while (at := query.find("nullif_empty(", start)) >= 0:
+        depth, end = 0, at + len("nullif_empty")
+        for end in range(at + len("nullif_empty"), len(query)):
+            depth += {"(": 1, ")": -1}.get(query[end], 0)
+            if depth == 0:
+                break
+        inner = query[at + len("nullif_empty(") : end]
+        out += [query[start:at], f"CASE WHEN size({inner}) = 0 THEN null ELSE {inner} END"]
+        start = end + 1
+    return "".join(out) + query[start:]
+
+
+_CREATE_NODES, _UPSERT_NODE, _UPDATE_NODES, _REFRESH_NODE, _MERGE_EDGES = map(
+    _nullif_empty, (_CREATE_NODES, _UPSERT_NODE, _UPDATE_NODES, _REFRESH_NODE, _MERGE_EDGES)
+)
+
 _CHUNK = 5_000
 #: Staged edges are flushed at this many, to bound memory; below it (every load the
 #: tests and the demo make) edge order matches the embedded store's exactly.
-_STAGE_LIMIT = 200_000
+STAGE_LIMIT = 200_000
 
 
 class Neo4jBatchWriter:
@@ -419,7 +441,7 @@ class Neo4jBatchWriter:
             )
         self._stubs(stubs)
         self._staged += rows
-        if len(self._staged) >= _STAGE_LIMIT:
+        if len(self._staged) >= STAGE_LIMIT:
             self.flush()
 
     def flush(self) -> None:
@@ -469,5 +491,5 @@ def _fold(moved: dict[str, Any], kept: dict[str, Any]) -> dict[str, Any]:
         {k for k in moved.get(codec.JSON_KEYS) or () if k not in kept}
         | set(kept.get(codec.JSON_KEYS) or ())
     )
-    merged = {k: v for k, v in merged.items() if v is not None}
+    merged = {k: v for k, v in merged.items() if v is not None and v != []}
     return merged
