@@ -110,6 +110,14 @@ class _Files:
             self.multiline = True
         handle.write(line + "\n")
 
+    def write_plain(self, cells: list[str]) -> None:
+        """:meth:`write` for a row without record properties (most edges)."""
+        handle = self.open.get(()) or self._start(())
+        line = ",".join(cells)
+        if "\n" in line or "\r" in line:
+            self.multiline = True
+        handle.write(line + "\n")
+
     def _start(self, signature: tuple) -> IO[str]:
         if len(self.open) >= MAX_FILES:
             raise _too_varied(self.prefix)
@@ -259,47 +267,98 @@ def _write_edges(
     store: GraphStore, plan: _Plan, group: int, batch_size: int, biolink: Biolink, out: _Files
 ) -> int:
     """Pass over the edges of one source, numbering them as the incremental writer does;
-    write those this source creates. Returns how many were written."""
+    write those this source creates. Returns how many were written.
+
+    Hot loop (millions of edges): lookups are cached and inlined on purpose.
+    """
     offset = plan.node_records[group]
     staged: list[tuple] = []
     written = position = 0
+    groups_of: dict[tuple, tuple[int, ...]] = {}
+    settled = {n for n, groups in plan.node_groups.items() if groups[0] <= group}
+    cache = _CellCache(biolink, plan)
     for row in _edge_rows(store):
-        groups = plan.groups(row[7])
+        keys = row[7]
+        groups = groups_of.get(keys)
+        if groups is None:
+            groups = groups_of[keys] = plan.groups(keys)
         if group not in groups:
             continue
-        plan.stub(row[0], group, row[6])
-        plan.stub(row[2], group, row[6])
-        staged.append((row, groups))
+        for end in (row[0], row[2]):
+            if end not in settled:
+                plan.stub(end, group, row[6])
+                settled.add(end)
+        staged.append((*row[:7], groups))
         position += 1
         if (offset + position) % batch_size == 0 and len(staged) >= STAGE_LIMIT:
-            written += _flush(staged, plan, group, biolink, out)
+            written += _flush(staged, plan, group, cache, out)
             staged = []
-    written += _flush(staged, plan, group, biolink, out)
+    written += _flush(staged, plan, group, cache, out)
     plan.edge_records[group] = position
     return written
 
 
-def _flush(staged: list[tuple], plan: _Plan, group: int, biolink: Biolink, out: _Files) -> int:
-    staged.sort(key=lambda item: (item[0][0], item[0][1], item[0][2], item[0][3]))
+class _CellCache:
+    """Quoted cells of values that repeat across edges (ids, predicates, source lists)."""
+
+    def __init__(self, biolink: Biolink, plan: _Plan):
+        self.biolink = biolink
+        self.ids: dict[str, str] = {}
+        self.predicates: dict[str, tuple[str, str]] = {}
+        self.qualifiers: dict[str, str] = {}
+        self.sids: dict[tuple, str] = {}
+
+    def id(self, value: str) -> str:
+        found = self.ids.get(value)
+        if found is None:
+            found = self.ids[value] = quote(value)
+        return found
+
+    def predicate(self, value: str) -> tuple[str, str]:
+        found = self.predicates.get(value)
+        if found is None:
+            type_ = codec.relationship_type(self.biolink, value)
+            found = self.predicates[value] = (type_, quote(value))
+        return found
+
+    def qualifier(self, value: str) -> str:
+        found = self.qualifiers.get(value)
+        if found is None:
+            found = self.qualifiers[value] = quote(value)
+        return found
+
+    def groups(self, value: tuple[int, ...]) -> str:
+        found = self.sids.get(value)
+        if found is None:
+            found = self.sids[value] = _sids(value)
+        return found
+
+
+def _flush(staged: list[tuple], plan: _Plan, group: int, cache: _CellCache, out: _Files) -> int:
+    # Edge keys are unique, so sorting the tuples sorts by (subject, predicate, object,
+    # qualifier key) and never compares the dicts behind them.
+    staged.sort()
     written = 0
-    types: dict[str, str] = {}
-    for (subject, predicate, object_, qkey, quals, props, aligned, _), groups in staged:
-        seq = plan.next_seq
-        plan.next_seq += 1
+    seq = plan.next_seq
+    ids, write = cache.ids, out.write_plain
+    for subject, predicate, object_, qkey, quals, props, aligned, groups in staged:
+        seq += 1
         if groups[0] != group:
             continue  # an earlier source created it; this one only added provenance
-        type_ = types.get(predicate) or types.setdefault(
-            predicate, codec.relationship_type(biolink, predicate)
-        )
-        encoded, json_keys = codec.encode(props) if props else ({}, [])
-        mirrored = {k: v for k, v in quals.items() if k not in codec.RESERVED}
-        extra = {**mirrored, **encoded} if mirrored else encoded
-        out.write(
-            [quote(subject), quote(object_), type_, quote(predicate), quote(qkey),
-             "true" if aligned else "false", _sids(groups), str(seq), cell(json_keys)],
-            extra,
-        )  # fmt: skip
+        type_, predicate_cell = cache.predicate(predicate)
+        cells = [ids.get(subject) or cache.id(subject), ids.get(object_) or cache.id(object_),
+                 type_, predicate_cell, cache.qualifier(qkey), "true" if aligned else "false",
+                 cache.groups(groups), str(seq - 1)]  # fmt: skip
+        if not props and not quals:
+            cells.append("")
+            write(cells)
+        else:
+            encoded, json_keys = codec.encode(props) if props else ({}, [])
+            mirrored = {k: v for k, v in quals.items() if k not in codec.RESERVED}
+            cells.append(cell(json_keys))
+            out.write(cells, {**mirrored, **encoded} if mirrored else encoded)
         written += 1
+    plan.next_seq = seq
     return written
 
 
