@@ -229,10 +229,14 @@ class Neo4jStore(GraphReads):
 
     def clear(self) -> None:
         """Empty the database (every node, kgtwin's or not) and start a fresh kgtwin graph."""
+        # Relationships first, in batches: a hub node's DETACH DELETE alone can exceed
+        # the server's transaction memory.
         with self.driver.session(database=self.database) as session:
-            session.run(
-                "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
-            ).consume()
+            for statement in (
+                "MATCH ()-[r]->() CALL (r) { DELETE r } IN TRANSACTIONS OF 20000 ROWS",
+                "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 20000 ROWS",
+            ):
+                session.run(statement).consume()
         self._provenance_cache.clear()
         self._prepare_schema()
 
