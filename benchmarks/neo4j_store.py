@@ -66,9 +66,7 @@ class Clock:
 
     def _cpu(self) -> tuple[float, float, float]:
         children = resource.getrusage(resource.RUSAGE_CHILDREN)
-        return time.process_time(), children.ru_utime + children.ru_stime, _pid_cpu(
-            self.server_pid
-        )
+        return time.process_time(), children.ru_utime + children.ru_stime, _pid_cpu(self.server_pid)
 
     def stop(self) -> tuple[float, str]:
         wall = time.perf_counter() - self.wall
@@ -127,14 +125,17 @@ def time_queries(settings: Neo4jSettings) -> None:
     everything = resources.files("kgtwin.neo4j").joinpath(
         "browser/2-patient-everything.cypher").read_text()  # fmt: skip
     with settings.driver() as driver:
-        for title, query in (("patient subgraph (altered genes + partners)", PATIENT_SUBGRAPH),
-                             ("everything about a patient (Browser example)", everything)):
+        for title, query in (
+            ("patient subgraph (altered genes + partners)", PATIENT_SUBGRAPH),
+            ("everything about a patient (Browser example)", everything),
+        ):
             timings, rows = [], []
             for round_ in range(2):  # the first round warms the page cache and query plans
                 for i in range(1, PATIENTS + 1):
                     start = time.perf_counter()
                     records, _, _ = driver.execute_query(
-                        query, patient_id=f"KGTWIN.PATIENT:B{i:03d}", database_=settings.database)
+                        query, patient_id=f"KGTWIN.PATIENT:B{i:03d}", database_=settings.database
+                    )
                     if round_:
                         timings.append((time.perf_counter() - start) * 1000)
                         rows.append(len(records))
@@ -159,18 +160,24 @@ def main() -> None:
     counts = store.counts()
     config = ServerConfig.load(args.home)
     settings = Neo4jSettings.resolve(config.bolt_uri, home=config.home)
-    print(f"graph: {counts.nodes:,} nodes, {counts.edges:,} edges (scale {args.scale}); "
-          f"server {config.bolt_uri}, heap {config.heap}, page cache {config.pagecache}")
+    print(
+        f"graph: {counts.nodes:,} nodes, {counts.edges:,} edges (scale {args.scale}); "
+        f"server {config.bolt_uri}, heap {config.heap}, page cache {config.pagecache}"
+    )
 
     clock = Clock()
     report = bulk_push(store, settings, replace=True)
     wall, cpu = clock.stop()
     import_only = report.edges / report.import_s
-    print(f"bulk push:        {wall:6.1f} s  {report.edges / wall:>9,.0f} edges/s end to end "
-          f"(target >= 100,000); {load_average()}")
-    print(f"  import files {report.write_s:.1f} s, server stop {report.stop_s:.1f} s, "
-          f"neo4j-admin import {report.import_s:.1f} s ({import_only:,.0f} edges/s), "
-          f"server start {report.start_s:.1f} s, constraints/indexes {report.schema_s:.1f} s")
+    print(
+        f"bulk push:        {wall:6.1f} s  {report.edges / wall:>9,.0f} edges/s end to end "
+        f"(target >= 100,000); {load_average()}"
+    )
+    print(
+        f"  import files {report.write_s:.1f} s, server stop {report.stop_s:.1f} s, "
+        f"neo4j-admin import {report.import_s:.1f} s ({import_only:,.0f} edges/s), "
+        f"server start {report.start_s:.1f} s, constraints/indexes {report.schema_s:.1f} s"
+    )
     print(f"  {cpu}")
 
     server_pid = _server_pid(config)
@@ -179,8 +186,10 @@ def main() -> None:
         patients = patient_records(store)
         neo4j.load(patients, SourceInfo("bench-patients", "1", "synthetic", "bench@1"))
         wall, cpu = clock.stop()
-        print(f"patients loaded incrementally into the full graph: {len(patients)} records "
-              f"in {wall:.2f} s")
+        print(
+            f"patients loaded incrementally into the full graph: {len(patients)} records "
+            f"in {wall:.2f} s"
+        )
     time_queries(settings)
 
     with Neo4jStore(settings) as neo4j:
@@ -190,9 +199,11 @@ def main() -> None:
         clock = Clock(server_pid)
         neo4j.load(nodes + edges, SourceInfo("bench-subset", "1", "synthetic", "bench@1"))
         wall, cpu = clock.stop()
-    print(f"incremental load: {wall:6.1f} s  {len(edges) / wall:>9,.0f} edges/s "
-          f"({len(nodes):,} nodes and the first {len(edges):,} edges, one transaction; "
-          f"target >= 20,000); {load_average()}")
+    print(
+        f"incremental load: {wall:6.1f} s  {len(edges) / wall:>9,.0f} edges/s "
+        f"({len(nodes):,} nodes and the first {len(edges):,} edges, one transaction; "
+        f"target >= 20,000); {load_average()}"
+    )
     print(f"  {cpu}")
 
 

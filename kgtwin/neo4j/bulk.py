@@ -7,10 +7,10 @@ stopped server's own disk, and it replaces the database. So a bulk push:
 1. needs the local server that ``kgtwin neo4j start`` manages (a remote URI is refused:
    its files are out of reach) and a database that is empty, unless ``replace``;
 2. writes the import files (:mod:`kgtwin.neo4j.import_files`) into the server home's
-   ``import/`` folder while the server still runs;
-3. stops the server, imports into ``neo4j`` with ``--overwrite-destination`` (always
-   needed: the default database exists from the first start), starts it again even if
-   the import failed, and creates kgtwin's constraints and indexes;
+   ``import/`` folder, stopping the server meanwhile;
+3. imports into ``neo4j`` with ``--overwrite-destination`` (always needed: the default
+   database exists from the first start), starts the server again even if the import
+   failed, and creates kgtwin's constraints and indexes;
 4. removes the import files.
 
 The choice between bulk and incremental (:func:`choose_method`) is the CLI's ``push
@@ -22,6 +22,7 @@ from __future__ import annotations
 import logging
 import shutil
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Literal
 
@@ -42,7 +43,11 @@ DATABASE = "neo4j"
 
 @dataclass(frozen=True)
 class BulkReport:
-    """What a bulk push did, with the time of each step (seconds, wall clock)."""
+    """What a bulk push did, with the time of each step (seconds, wall clock).
+
+    ``stop_s`` is the wait for the server to stop after the files were written (it
+    stops while they are written).
+    """
 
     nodes: int
     edges: int
@@ -119,9 +124,18 @@ def bulk_push(
     folder = server.home / "import" / f"kgtwin-bulk-{time.time_ns()}"
     try:
         clock = time.perf_counter()
-        files = write_import_files(store, folder, compress=compress)
-        write_s, clock = _lap(clock)
-        server.stop()
+        # The server is not needed while the files are written: it stops meanwhile
+        # (its checkpoint and shutdown take seconds), and starts again if writing fails.
+        with ThreadPoolExecutor(1, thread_name_prefix="kgtwin-neo4j-stop") as pool:
+            stopping = pool.submit(server.stop)
+            try:
+                files = write_import_files(store, folder, compress=compress)
+            except BaseException:
+                stopping.result()
+                server.start()
+                raise
+            write_s, clock = _lap(clock)
+            stopping.result()
         stop_s, clock = _lap(clock)
         try:
             server.import_database(files.admin_arguments(), database=DATABASE)

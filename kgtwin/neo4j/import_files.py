@@ -18,7 +18,7 @@ incremental push's bookkeeping instead of copying its Cypher:
 
 Memory stays bounded by the node count plus one staging run of edges; the edges of a
 graph are read once per source. An :class:`~kgtwin.store.EmbeddedStore` is read from
-its tables directly (five times faster than building ``Edge`` objects); any other
+its tables directly (about twice as fast as building ``Edge`` objects); any other
 store through the protocol.
 """
 

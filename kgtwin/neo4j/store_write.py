@@ -482,8 +482,10 @@ class Neo4jBatchWriter:
             row["seq"] = self.next_seq
             self.next_seq += 1
             key = hash((row["subject"], row["predicate"], row["object"], row["qualifier_key"]))
-            new = may_create and key not in self._new_edges and (
-                row["subject"] in self._created or row["object"] in self._created
+            new = (
+                may_create
+                and key not in self._new_edges
+                and (row["subject"] in self._created or row["object"] in self._created)
             )
             if new:
                 self._new_edges.add(key)
