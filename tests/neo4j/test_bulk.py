@@ -18,7 +18,7 @@ from kgtwin.neo4j.transfer import copy_graph
 from kgtwin.store import EmbeddedStore
 from tests.store.records import RECORDS, aligned, source
 
-pytestmark = pytest.mark.neo4j
+pytestmark = [pytest.mark.neo4j, pytest.mark.slow]
 
 TIMES = {"first_loaded", "loaded_at"}
 

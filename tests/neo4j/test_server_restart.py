@@ -18,7 +18,7 @@ from kgtwin.model import DIRECTION, UP, Edge, Node, Record
 from kgtwin.neo4j.store import Neo4jStore
 from tests.store.records import RECORDS, aligned, source
 
-pytestmark = pytest.mark.neo4j
+pytestmark = [pytest.mark.neo4j, pytest.mark.slow]
 
 GENES = 6_000
 BIG = source("big", checksum="b16")
