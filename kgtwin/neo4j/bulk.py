@@ -63,11 +63,17 @@ class BulkReport:
 
 
 def managed_server(settings: Neo4jSettings) -> LocalServer | None:
-    """The local server kgtwin manages at ``settings.uri``, or None (a remote server)."""
+    """The running local server kgtwin manages at ``settings.uri``, or None.
+
+    None for a remote URI, and also for a local port that some other Neo4j (Desktop,
+    Docker) answers on while kgtwin's own server there is stopped: only a server whose
+    home kgtwin knows and whose process it sees may be bulk loaded.
+    """
     config = ServerConfig.load(settings.home)
     if settings.uri not in local_uris(config) or not (config.home / "lib").is_dir():
         return None
-    return LocalServer(config)
+    server = LocalServer(config)
+    return server if server.pid() is not None else None
 
 
 def is_empty(settings: Neo4jSettings) -> bool:
@@ -87,8 +93,9 @@ def choose_method(
     if method == "bulk":
         if server is None:
             raise BulkImportError(
-                f"{settings.uri} is not the local server kgtwin manages, so it cannot be "
-                "bulk loaded (neo4j-admin needs the server's disk); use --method incremental"
+                f"{settings.uri} is not a running local server kgtwin manages, so it cannot "
+                "be bulk loaded (neo4j-admin needs the server's disk; `kgtwin neo4j start` "
+                "starts one, --neo4j-home names its home); use --method incremental"
             )
         return "bulk", "asked for"
     if method == "incremental":
@@ -110,12 +117,9 @@ def bulk_push(
     """Replace the local server's ``neo4j`` database by the graph in ``store``."""
     server = managed_server(settings)
     if server is None:
-        raise BulkImportError(f"{settings.uri} is not a local server kgtwin manages")
+        raise BulkImportError(f"{settings.uri} is not a running local server kgtwin manages")
     if settings.database not in (None, DATABASE):
         raise BulkImportError(f"bulk import writes the {DATABASE!r} database only")
-    if server.pid() is None:
-        raise BulkImportError(f"start the local server first: kgtwin neo4j start --home "
-                              f"{server.home}")  # fmt: skip
     if not replace and not is_empty(settings):
         raise BulkImportError(
             f"Neo4j at {settings.uri} already holds data and a bulk import replaces the "

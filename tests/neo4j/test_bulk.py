@@ -147,7 +147,7 @@ def test_bulk_push_refuses_a_database_with_data(embedded, own_settings):
 
 def test_remote_servers_are_never_bulk_loaded(own_settings):
     remote = Neo4jSettings("neo4j://db.example.org:7687", password="unused-password")
-    with pytest.raises(BulkImportError, match="not the local server"):
+    with pytest.raises(BulkImportError, match="not a running local server"):
         choose_method("bulk", remote, 10**7, replace=True)
     assert choose_method("auto", remote, 10**7, replace=True)[0] == "incremental"
     assert choose_method("auto", own_settings, 10, replace=False)[0] == "incremental"
