@@ -77,10 +77,12 @@ def managed_server(settings: Neo4jSettings) -> LocalServer | None:
 
 
 def is_empty(settings: Neo4jSettings) -> bool:
-    """Whether the database holds no node at all (kgtwin's or anyone's)."""
+    """Whether the database holds no node (kgtwin's or anyone's) but kgtwin's meta node,
+    which opening a :class:`~kgtwin.neo4j.store.Neo4jStore` on it creates."""
     with settings.driver() as driver:
         records, _, _ = driver.execute_query(
-            "MATCH (n) RETURN count(n) > 0 AS any", database_=settings.database
+            "MATCH (n) WHERE NOT n:KgtwinMeta RETURN count(n) > 0 AS any",
+            database_=settings.database,
         )
     return not records[0]["any"]
 

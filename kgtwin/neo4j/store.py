@@ -170,6 +170,14 @@ class Neo4jStore(GraphReads):
                     "nothing of this load was kept: load it again once the server is back"
                 ) from None
             except TransientError as error:
+                if "MemoryPoolOutOfMemoryError" in (error.code or ""):  # retrying cannot help
+                    raise StoreError(
+                        f"the load of {label} needs more transaction memory than Neo4j at "
+                        f"{self.settings.uri} allows (dbms.memory.transaction.total.max); "
+                        "nothing of it was kept. Load it in parts, give the server more heap "
+                        "(kgtwin neo4j start --heap 4g), or push a whole graph with "
+                        "`kgtwin push --method bulk --replace`"
+                    ) from None
                 if attempt == attempts:
                     raise StoreError(f"Neo4j load failed: {error.message}") from error
                 log.warning("transient Neo4j error (%s); retrying the load", error.code)

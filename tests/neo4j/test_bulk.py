@@ -150,6 +150,7 @@ def test_remote_servers_are_never_bulk_loaded(own_settings):
     with pytest.raises(BulkImportError, match="not a running local server"):
         choose_method("bulk", remote, 10**7, replace=True)
     assert choose_method("auto", remote, 10**7, replace=True)[0] == "incremental"
+    Neo4jStore(own_settings).close()  # a kgtwin graph with nothing in it is empty
     assert choose_method("auto", own_settings, 10, replace=False)[0] == "incremental"
     assert choose_method("auto", own_settings, 10**6, replace=False)[0] == "bulk"
 
