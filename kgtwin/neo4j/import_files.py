@@ -276,7 +276,7 @@ def _write_edges(
     written = position = 0
     groups_of: dict[tuple, tuple[int, ...]] = {}
     settled = {n for n, groups in plan.node_groups.items() if groups[0] <= group}
-    cache = _CellCache(biolink, plan)
+    cache = _CellCache(biolink)
     for row in _edge_rows(store):
         keys = row[7]
         groups = groups_of.get(keys)
@@ -301,7 +301,7 @@ def _write_edges(
 class _CellCache:
     """Quoted cells of values that repeat across edges (ids, predicates, source lists)."""
 
-    def __init__(self, biolink: Biolink, plan: _Plan):
+    def __init__(self, biolink: Biolink):
         self.biolink = biolink
         self.ids: dict[str, str] = {}
         self.predicates: dict[str, tuple[str, str]] = {}
@@ -376,8 +376,8 @@ def _write_nodes(
         written += 1
     for node_id, (group, aligned) in plan.stubs.items():
         if node_id not in plan.node_groups:  # named by an edge only: stays a stub
-            _write_row(out, aliases, node_id, ROOT_CATEGORY, None, aligned, (), (group,),
-                       [ROOT_CATEGORY], {}, [])  # fmt: skip
+            _write_row(out, aliases, biolink, node_id, ROOT_CATEGORY, None, aligned, (),
+                       (group,), [ROOT_CATEGORY], {}, [])  # fmt: skip
             written += 1
     return written
 
@@ -398,13 +398,14 @@ def _write_node(node: Node, plan: _Plan, biolink: Biolink, out: _Files, aliases:
         categories += [c for c in sorted({node.category, category}) if c not in categories]
     props, json_keys = codec.encode(node.properties)
     xrefs = sorted(set(node.xrefs) - {node.id})
-    _write_row(out, aliases, node.id, category, node.name, aligned, xrefs, groups, categories,
-               props, json_keys, biolink)  # fmt: skip
+    _write_row(out, aliases, biolink, node.id, category, node.name, aligned, xrefs, groups,
+               categories, props, json_keys)  # fmt: skip
 
 
 def _write_row(
     out: _Files,
     aliases: _Files,
+    biolink: Biolink,
     node_id: str,
     category: str,
     name: str | None,
@@ -414,9 +415,8 @@ def _write_row(
     categories: list[str],
     props: dict[str, Any],
     json_keys: list[str],
-    biolink: Biolink | None = None,
 ) -> None:
-    labels = codec.labels(biolink or default_biolink(), category)
+    labels = codec.labels(biolink, category)
     out.write(
         [quote(node_id), quote(ARRAY_DELIMITER.join(labels)), quote(category), cell(name),
          "true" if aligned else "false", cell(list(xrefs)), _sids(groups), cell(categories),

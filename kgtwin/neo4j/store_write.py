@@ -21,135 +21,18 @@ from typing import Any
 from kgtwin.biolink import ROOT_CATEGORY, Biolink
 from kgtwin.model import Edge, Measurement, Node, Record, qualifier_key
 from kgtwin.neo4j import codec
-from kgtwin.store.identity import preferred_id
-
-_CREATE_NODES = """
-UNWIND $rows AS row
-CREATE (n:NamedThing {id: row.id})
-SET n:$(row.labels), n += row.props, n.category = row.category, n.name = row.name,
-    n.aligned = row.aligned, n.xrefs = nullif_empty(row.xrefs), n.kgtwin_sources = [$source],
-    n.kgtwin_categories = [row.category], n.kgtwin_json = nullif_empty(row.json_keys)
-WITH row
-UNWIND row.aliases AS alias
-CREATE (:KgtwinAlias {alias: alias, node: row.id,
-                      name: CASE WHEN alias = row.own THEN row.name END})
-"""
-
-_UPSERT_NODE = """
-MERGE (n:NamedThing {id: $id})
-ON CREATE SET n.aligned = $aligned, n.kgtwin_sources = [], n.kgtwin_categories = []
-WITH n, [l IN labels(n) WHERE NOT l IN $labels] AS stale
-REMOVE n:$(stale)
-SET n:$($labels), n += $props, n.category = $category, n.name = coalesce($name, n.name),
-    n.kgtwin_sources = n.kgtwin_sources + [s IN [$source] WHERE NOT s IN n.kgtwin_sources],
-    n.kgtwin_categories = n.kgtwin_categories
-        + [c IN $categories WHERE NOT c IN n.kgtwin_categories],
-    n.kgtwin_json = nullif_empty([k IN coalesce(n.kgtwin_json, []) WHERE NOT k IN keys($props)]
-        + $json_keys)
-"""
-
-_SET_ALIASES = """
-UNWIND $aliases AS alias
-MERGE (a:KgtwinAlias {alias: alias})
-SET a.node = $node
-"""
-
-# Nodes already stored under the id they keep (a re-load, a second source): one batch.
-_UPDATE_NODES = """
-UNWIND $rows AS row
-MATCH (n:NamedThing {id: row.id})
-WITH n, row, [l IN labels(n) WHERE NOT l IN row.labels] AS stale
-REMOVE n:$(stale)
-SET n:$(row.labels), n += row.props, n.category = row.category,
-    n.name = coalesce(row.name, n.name),
-    n.kgtwin_sources = n.kgtwin_sources + [s IN [$source] WHERE NOT s IN n.kgtwin_sources],
-    n.kgtwin_categories = n.kgtwin_categories
-        + [c IN row.categories WHERE NOT c IN n.kgtwin_categories],
-    n.kgtwin_json = nullif_empty([k IN coalesce(n.kgtwin_json, [])
-                                  WHERE NOT k IN keys(row.props)] + row.json_keys)
-WITH row WHERE row.name IS NOT NULL
-MATCH (a:KgtwinAlias {alias: row.own})
-SET a.name = row.name
-"""
-
-# The record that carries the preferred id names the node, whatever the load order;
-# the node's xrefs are its other aliases.
-_REFRESH_NODE = """
-UNWIND $ids AS id
-MATCH (n:NamedThing {id: id})
-OPTIONAL MATCH (a:KgtwinAlias {node: id})
-WITH n, a ORDER BY a.alias
-WITH n, collect(a) AS aliases
-WITH n, aliases, [a IN aliases WHERE a.alias = n.id | a.name][0] AS own
-SET n.xrefs = nullif_empty([a IN aliases WHERE a.alias <> n.id | a.alias]),
-    n.name = coalesce(own, n.name)
-"""
-
-# One statement per relationship type, the type written into the text after
-# codec.check_type: a MERGE on a dynamic type $(…) is several times slower in 5.26.
-_MERGE_EDGES = """
-UNWIND $rows AS row
-MATCH (s:NamedThing {id: row.subject})
-MATCH (o:NamedThing {id: row.object})
-MERGE (s)-[r:%s {predicate: row.predicate, kgtwin_qualifiers: row.qualifier_key}]->(o)
-ON CREATE SET r += row.qualifiers, r.aligned = row.aligned, r.kgtwin_sources = [],
-              r.kgtwin_seq = row.seq
-SET r += row.props,
-    r.kgtwin_sources = r.kgtwin_sources + [s IN row.sources WHERE NOT s IN r.kgtwin_sources],
-    r.kgtwin_json = nullif_empty([k IN coalesce(r.kgtwin_json, [])
-                                  WHERE NOT k IN keys(row.props)] + row.json_keys)
-"""
-
-# Edges known to be new (an endpoint was created in this load, the key not yet written):
-# CREATE with the whole property map built client-side, several times faster than MERGE.
-_CREATE_EDGES = """
-UNWIND $rows AS row
-MATCH (s:NamedThing {id: row.subject})
-MATCH (o:NamedThing {id: row.object})
-CREATE (s)-[r:%s]->(o)
-SET r = row.props
-"""
-
-_CREATE_STUBS = """
-UNWIND $rows AS row
-MERGE (n:NamedThing {id: row.id})
-ON CREATE SET n.category = $root, n.aligned = row.aligned, n.kgtwin_sources = [$source],
-              n.kgtwin_categories = [$root]
-MERGE (a:KgtwinAlias {alias: row.id})
-ON CREATE SET a.node = row.id
-"""
-
-_MERGE_MEASUREMENTS = """
-UNWIND $rows AS row
-MERGE (m:KgtwinMeasurement {entity: row.entity, feature: row.feature, kind: row.kind})
-ON CREATE SET m.kgtwin_sources = []
-SET m.value = row.value, m.zscore = row.zscore,
-    m.kgtwin_sources = m.kgtwin_sources + [s IN [$source] WHERE NOT s IN m.kgtwin_sources]
-"""
-
-
-def _nullif_empty(query: str) -> str:
-    """Expands ``nullif_empty(x)`` (empty list -> no property) in a statement's text.
-
-    Empty lists are not stored: ``neo4j-admin import`` cannot write an empty array, and
-    a bulk-loaded graph must read the same as an incrementally loaded one.
-    """
-    out, start = [], 0
-    while (at := query.find("nullif_empty(", start)) >= 0:
-        depth, end = 0, at + len("nullif_empty")
-        for end in range(at + len("nullif_empty"), len(query)):
-            depth += {"(": 1, ")": -1}.get(query[end], 0)
-            if depth == 0:
-                break
-        inner = query[at + len("nullif_empty(") : end]
-        out += [query[start:at], f"CASE WHEN size({inner}) = 0 THEN null ELSE {inner} END"]
-        start = end + 1
-    return "".join(out) + query[start:]
-
-
-_CREATE_NODES, _UPSERT_NODE, _UPDATE_NODES, _REFRESH_NODE, _MERGE_EDGES = map(
-    _nullif_empty, (_CREATE_NODES, _UPSERT_NODE, _UPDATE_NODES, _REFRESH_NODE, _MERGE_EDGES)
+from kgtwin.neo4j.store_cypher import (
+    CREATE_EDGES,
+    CREATE_NODES,
+    CREATE_STUBS,
+    MERGE_EDGES,
+    MERGE_MEASUREMENTS,
+    REFRESH_NODE,
+    SET_ALIASES,
+    UPDATE_NODES,
+    UPSERT_NODE,
 )
+from kgtwin.store.identity import preferred_id
 
 _CHUNK = 10_000
 #: Staged edges are flushed at this many, to bound memory; below it (every load the
@@ -248,7 +131,7 @@ class Neo4jBatchWriter:
             )
             for member in members:
                 self._aliases[member] = target
-        self._run(_CREATE_NODES, rows=rows, source=self.source)
+        self._run(CREATE_NODES, rows=rows, source=self.source)
         self._created.update(row["id"] for row in rows)
 
     def _update_in_place(self, nodes: list[Node]) -> list[Node]:
@@ -302,8 +185,8 @@ class Neo4jBatchWriter:
                 }
             )
         if rows:
-            self._run(_UPDATE_NODES, rows=rows, source=self.source)
-            self._run(_REFRESH_NODE, ids=[row["id"] for row in rows])
+            self._run(UPDATE_NODES, rows=rows, source=self.source)
+            self._run(REFRESH_NODE, ids=[row["id"] for row in rows])
         return rest
 
     def _merge_node(self, node: Node) -> None:
@@ -326,7 +209,7 @@ class Neo4jBatchWriter:
             self._rekey(other, target)
         props, json_keys = codec.encode(node.properties)
         self._run(
-            _UPSERT_NODE,
+            UPSERT_NODE,
             id=target,
             aligned=node.aligned,
             labels=list(codec.labels(self.biolink, category)),
@@ -337,14 +220,14 @@ class Neo4jBatchWriter:
             source=self.source,
             categories=sorted({node.category, category}),
         )
-        self._run(_SET_ALIASES, aliases=sorted(members), node=target)
+        self._run(SET_ALIASES, aliases=sorted(members), node=target)
         if node.name:
             self._run(
                 "MATCH (a:KgtwinAlias {alias: $id}) SET a.name = $name", id=node.id, name=node.name
             )
         for alias in members:
             self._aliases[alias] = target
-        self._run(_REFRESH_NODE, ids=[target])
+        self._run(REFRESH_NODE, ids=[target])
 
     def _rekey(self, old: str, new: str) -> None:
         """Folds node ``old`` into ``new``: aliases, categories, provenance, edges move."""
@@ -432,7 +315,7 @@ class Neo4jBatchWriter:
         """Nodes that edges name before any record describes them (NamedThing until then)."""
         if stubs:
             self._run(
-                _CREATE_STUBS, rows=list(stubs.values()), source=self.source, root=ROOT_CATEGORY
+                CREATE_STUBS, rows=list(stubs.values()), source=self.source, root=ROOT_CATEGORY
             )
             self._created.update(stubs)
 
@@ -493,9 +376,9 @@ class Neo4jBatchWriter:
             else:
                 merged.setdefault(row["type"], []).append(row)
         for type_, group in created.items():
-            self._run(_CREATE_EDGES % codec.check_type(type_), rows=group)
+            self._run(CREATE_EDGES % codec.check_type(type_), rows=group)
         for type_, group in merged.items():
-            self._run(_MERGE_EDGES % codec.check_type(type_), rows=group)
+            self._run(MERGE_EDGES % codec.check_type(type_), rows=group)
 
     def _write_measurements(self, measurements: list[Measurement]) -> None:
         self._prefetch(i for m in measurements for i in (m.entity, m.feature))
@@ -511,11 +394,11 @@ class Neo4jBatchWriter:
             for m in measurements
         ]
         self._stubs(stubs)
-        self._run(_MERGE_MEASUREMENTS, rows=rows, source=self.source)
+        self._run(MERGE_MEASUREMENTS, rows=rows, source=self.source)
 
 
 def _created_edge(row: dict[str, Any]) -> dict[str, Any]:
-    """The row of a new edge for ``_CREATE_EDGES``: every property _MERGE_EDGES would set."""
+    """The row of a new edge for ``CREATE_EDGES``: every property MERGE_EDGES would set."""
     props = {
         **row["qualifiers"],
         "predicate": row["predicate"],
