@@ -23,32 +23,6 @@ from kgtwin.store.sqlite_sql import (
 )
 
 
-class _Memo:
-    """Canonical JSON of qualifier or property maps, remembered for the load.
-
-    A large load repeats a few thousand distinct maps millions of times, and encoding
-    was the costliest step of writing an edge. Keys carry each value's type, since
-    ``True == 1 == 1.0`` would otherwise share one text.
-    """
-
-    def __init__(self, encode, limit: int = 200_000):
-        self._encode = encode
-        self._limit = limit
-        self._texts: dict[tuple, str] = {}
-
-    def __call__(self, mapping) -> str:
-        try:
-            key = tuple((k, type(v), v) for k, v in mapping.items())
-            text = self._texts.get(key)
-        except TypeError:  # a list among the values: not hashable, encode each time
-            return self._encode(mapping)
-        if text is None:
-            text = self._encode(mapping)
-            if len(self._texts) < self._limit:
-                self._texts[key] = text
-        return text
-
-
 class BatchWriter:
     """Merges batches of records into the open transaction of one load."""
 
@@ -59,8 +33,6 @@ class BatchWriter:
         self.nodes = self.edges = self.measurements = 0
         self._aliases: dict[str, str] = {}
         self._staged = 0
-        self._qualifiers = _Memo(qualifier_key)
-        self._properties = _Memo(properties_text)
         self.db.execute(STAGE_EDGES)
         self.db.execute("DELETE FROM temp.staged_edges")
 
@@ -255,7 +227,7 @@ class BatchWriter:
         self._prefetch(i for e in edges for i in (e.subject, e.object))
         stubs: dict[str, tuple] = {}
         rows = []
-        source, qualifiers, properties = self.source_id, self._qualifiers, self._properties
+        source = self.source_id
         for edge in edges:
             subject = self._endpoint(edge.subject, edge.aligned, stubs)
             object_ = self._endpoint(edge.object, edge.aligned, stubs)
@@ -264,8 +236,8 @@ class BatchWriter:
                     subject,
                     edge.predicate,
                     object_,
-                    qualifiers(edge.qualifiers),
-                    properties(edge.properties),
+                    qualifier_key(edge.qualifiers),
+                    properties_text(edge.properties),
                     int(edge.aligned),
                     source,
                 )
