@@ -11,6 +11,8 @@ source ahead (:mod:`kgtwin.store.prefetch`).
 
 A statement stated by a second source gains that source's id instead of a second row
 (see :mod:`kgtwin.store.sqlite_sql`); merging is :mod:`kgtwin.store.sqlite_merge`.
+Per-sample measurements are not rows but per-entity vectors over a feature panel
+(:mod:`kgtwin.store.sqlite_measures`): a 20,000 x 500 matrix loads in seconds.
 """
 
 from __future__ import annotations
