@@ -400,14 +400,17 @@ def frame(
     pieces = list(_pieces(db, entity, feature, kind))
     if not pieces:
         return pd.DataFrame(columns=COLUMNS)
-    result = pd.concat(pieces, ignore_index=True)
-    result = result.sort_values(["entity", "feature", "kind"], kind="stable", ignore_index=True)
+    columns = [np.concatenate(column) for column in zip(*pieces, strict=True)]
+    result = pd.DataFrame(dict(zip(COLUMNS, columns, strict=True)))
+    keys = [k for k in ("entity", "feature", "kind") if result[k].nunique() > 1]
+    if keys:
+        result = result.sort_values(keys, kind="stable", ignore_index=True)
     if result["zscore"].isna().all():
         result["zscore"] = pd.Series([None] * len(result), dtype=object)
     return result
 
 
-def _pieces(db, entity, feature, kind) -> Iterator[pd.DataFrame]:
+def _pieces(db, entity, feature, kind) -> Iterator[tuple[np.ndarray, ...]]:
     names = _Names(db)
     if feature is None:
         where, params = [], []
@@ -436,20 +439,20 @@ def _pieces(db, entity, feature, kind) -> Iterator[pd.DataFrame]:
             yield _piece(row, names, offset)
 
 
-def _piece(row: tuple, names: _Names, offset: int | None) -> pd.DataFrame:
+def _piece(row: tuple, names: _Names, offset: int | None) -> tuple[np.ndarray, ...]:
+    """One stored row as columns (entity, feature, kind, value, zscore)."""
     _, entity, kind, chunk, *blobs = row
     cells = Cells.decode(*blobs)
     if offset is not None:
         cells = cells.take(cells.offsets == offset)
-    features = names.of(kind)[cells.offsets + chunk * CHUNK]
-    count_ = len(cells.offsets)
-    return pd.DataFrame({
-        "entity": np.full(count_, entity, dtype=object),
-        "feature": features,
-        "kind": np.full(count_, kind, dtype=object),
-        "value": cells.values,
-        "zscore": cells.zscores,
-    })
+    size = len(cells.offsets)
+    return (
+        np.full(size, entity, dtype=object),
+        names.of(kind)[cells.offsets + chunk * CHUNK],
+        np.full(size, kind, dtype=object),
+        cells.values,
+        cells.zscores,
+    )
 
 
 class _Names:
