@@ -60,14 +60,18 @@ class MafLoader(PatientLoader):
                 index = {name: i for i, name in enumerate(header) if name in USED}
                 at = tuple(index.get(name, -1) for name in _COLUMNS)
             row.append("")  # what a missing column (index -1) reads
-            yield from self._row([row[i].strip() for i in at], seen, genes)
+            found = self._row([row[i].strip() for i in at], seen, genes)
+            if found:
+                yield from found
 
-    def _row(self, cells: list[str], seen: set[int], genes: dict) -> Iterator[Record]:
+    def _row(self, cells: list[str], seen: set[int], genes: dict) -> list[Record] | None:
+        """The records of one row (a list, not a generator: a million rows)."""
         (barcode, symbol, entrez, ensembl, short, long_, chromosome, start, reference,
          allele1, allele2, variant_class, t_af, tumor_f, alt, ref, depth, *classes) = cells
+        classification = classes[0] or classes[1] or classes[2] or None  # CLASSIFICATION_COLUMNS
         if not barcode:
             self.reject("empty Tumor_Sample_Barcode")
-            return
+            return None
         gene = genes.get((symbol, entrez, ensembl), False)
         if gene is False:
             gene = self.genes.resolve(symbol, entrez=entrez or None)
@@ -79,39 +83,42 @@ class MafLoader(PatientLoader):
                 f"unknown gene {symbol!r}: not in the symbol table and no Entrez or Ensembl "
                 "id (pass --option genes=hgnc_complete_set.txt for more symbols)"
             )
-            return
+            return None
         protein = protein_change(short or long_)
         genomic = (f"{chromosome}:g.{start}{reference}>{allele2 or allele1}"
                    if chromosome and start else None)
         change = protein or genomic
         if change is None:
             self.reject("no protein change (HGVSp_Short/HGVSp) and no genomic position")
-            return
+            return None
         fraction = _allele_fraction(t_af, tumor_f, alt, ref, depth)
         if isinstance(fraction, str):
             self.reject(fraction)
-            return
+            return None
         sample = self.sample_id(barcode)
         key = hash((sample, gene, change))
         if key in seen:
             self.reject(f"duplicate variant {change} of {gene} in sample {sample}")
-            return
+            return None
         seen.add(key)
+        found: list[Record] = []
         if self.first_time(sample):
-            yield sample_node(sample)
-        yield from self.gene_node(gene)
-        yield variant_edge(
+            found.append(sample_node(sample))
+        if gene not in self._emitted:
+            found.extend(self.gene_node(gene))
+        found.append(variant_edge(
             sample,
             gene,
             change,
             variant_class=variant_class or None,
             properties={
                 "protein_change": protein,
-                "classification": next((c for c in classes if c), None),
+                "classification": classification,
                 "allele_fraction": fraction,
                 "genomic_change": genomic,
             },
-        )
+        ))
+        return found
 
 
 #: The columns a row is read into, in :meth:`MafLoader._row`'s order.
