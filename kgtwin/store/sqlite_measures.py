@@ -379,8 +379,17 @@ def remove_source(db: sqlite3.Connection, source_id: int) -> None:
         f"SELECT {_ROW} FROM measure_vectors WHERE instr(',' || sources || ',', ?)", (pattern,)
     ).fetchall():
         cells = Cells.decode(*row[4:])
-        cells.sets = np.array([renamed.get(s, s) for s in cells.sets.tolist()], dtype=np.int64)
+        cells.sets = _rename(cells.sets, renamed)
         write_row(db, sets, (row[1], row[2], row[3]), cells.take(cells.sets != 0), row[0])
+
+
+def _rename(ids: np.ndarray, renamed: dict[int, int]) -> np.ndarray:
+    """``ids`` with each key of ``renamed`` replaced by its value (vectorised)."""
+    keys = np.fromiter(renamed.keys(), dtype=np.int64, count=len(renamed))
+    order = np.argsort(keys)
+    keys, targets = keys[order], np.fromiter(renamed.values(), np.int64, len(renamed))[order]
+    index = np.clip(np.searchsorted(keys, ids), 0, len(keys) - 1)
+    return np.where(keys[index] == ids, targets[index], ids)
 
 
 def count(db: sqlite3.Connection) -> int:
