@@ -29,8 +29,13 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from kgtwin.loaders.base import open_text
-from kgtwin.loaders.patient_base import PatientLoader, delimiter_for
+from kgtwin.loaders.base import text_lines
+from kgtwin.loaders.patient_base import (
+    PatientLoader,
+    checked_header,
+    delimiter_for,
+    split_line,
+)
 
 from kgtwin.errors import InputError
 from kgtwin.model import MeasurementBlock, Record
@@ -107,56 +112,25 @@ class ExpressionLoader(PatientLoader):
         self, path: Path, delimiter: str
     ) -> Iterator[tuple[list[str], list[tuple[int, str]]]]:
         """(header, [(line number, line), ...]) chunks; leading ``#`` lines are comments."""
-        self.path = path
         header: list[str] | None = None
         rows = 1
         chunk: list[tuple[int, str]] = []
-        with open_text(path) as handle:
-            number = 0
-            while True:
-                number += 1
-                self.position = number
-                try:
-                    text = handle.readline()
-                except UnicodeDecodeError as error:
-                    self.reject(f"not valid UTF-8 ({error.reason})")
-                    break
-                if not text:
-                    break
-                if not text.strip() or (header is None and text.startswith("#")):
-                    continue
-                if header is None:
-                    header = self._header(path, number, text, delimiter)
-                    rows = max(1, BLOCK_CELLS // max(1, len(header) - 1))
-                    continue
-                chunk.append((number, text))
-                if len(chunk) >= rows:
-                    yield header, chunk
-                    chunk = []
+        for text in text_lines(self, path):
+            if not text.strip() or (header is None and text.startswith("#")):
+                continue
+            if header is None:
+                row = split_line(self, text, delimiter)
+                if row is None:
+                    raise InputError(path, self.position, "malformed header")
+                header = checked_header(self, row)
+                rows = max(1, BLOCK_CELLS // max(1, len(header) - 1))
+                continue
+            chunk.append((self.position, text))
+            if len(chunk) >= rows:
+                yield header, chunk
+                chunk = []
         if chunk and header is not None:
             yield header, chunk
-
-    def _header(self, path: Path, number: int, text: str, delimiter: str) -> list[str]:
-        row = self._split(text, delimiter)
-        if row is None:
-            raise InputError(path, number, "malformed header")
-        header = [c.strip() for c in row]
-        # Positions, not names: column names may be raw sample identifiers.
-        seen: dict[str, int] = {}
-        duplicates = [i + 1 for i, c in enumerate(header) if seen.setdefault(c, i) != i]
-        if duplicates:
-            raise InputError(path, number, f"duplicate column names at column(s) {duplicates}")
-        return header
-
-    def _split(self, text: str, delimiter: str) -> list[str] | None:
-        """One line's fields (CSV quoting only where the line has a quote); None if bad."""
-        if '"' not in text:
-            return text.rstrip("\r\n").split(delimiter)
-        try:
-            return next(csv.reader([text], delimiter=delimiter, strict=True))
-        except (csv.Error, StopIteration) as error:
-            self.reject(f"malformed row: {error}")
-            return None
 
     def _layout(self, path: Path, header: list[str], delimiter: str) -> _Layout:
         gene_index = 0
@@ -185,7 +159,7 @@ class ExpressionLoader(PatientLoader):
         for index, (number, text) in enumerate(lines):
             self.position = number
             if parsed is None:
-                row = self._split(text, layout.delimiter)
+                row = split_line(self, text, layout.delimiter)
                 if row is None:
                     continue
                 if len(row) != layout.width:
@@ -204,7 +178,7 @@ class ExpressionLoader(PatientLoader):
                 self.reject(f"duplicate row for gene {gene}")
                 continue
             if values is None or not np.isfinite(values[~np.isnan(values)]).all():
-                values = self._values_with_gaps(row or self._split(text, layout.delimiter),
+                values = self._values_with_gaps(row or split_line(self, text, layout.delimiter),
                                                 layout)
                 if values is None:
                     continue

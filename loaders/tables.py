@@ -47,13 +47,14 @@ def resolve_columns(
 
 
 def delimiter_for(path: Path, given: str | None = None) -> str:
-    """The field separator: as given (``tab``/``comma``/``semicolon`` or a character), else
-    by extension (``.csv`` comma, anything else tab)."""
-    names = {"tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";"}
+    """The field separator: as given (``tab``/``comma``/``semicolon``/``csv``/``tsv`` or a
+    character), else by extension (``.csv``, also ``.csv.gz``: comma; anything else tab)."""
+    names = {"tab": "\t", "\\t": "\t", "tsv": "\t", "comma": ",", "csv": ",",
+             "semicolon": ";"}
     if given:
         return names.get(given, given)
-    name = path.name.lower().removesuffix(".gz")
-    return "," if name.endswith(".csv") else "\t"
+    suffixes = [s.lower() for s in path.suffixes]
+    return "," if ".csv" in suffixes else "\t"
 
 
 def cell(row: dict[str, str], columns: dict[str, str], role: str) -> str:
