@@ -30,7 +30,7 @@ import pandas as pd
 from kgtwin.biolink import Biolink, default_biolink
 from kgtwin.errors import StoreError
 from kgtwin.model import Edge, Node, Provenance, Record
-from kgtwin.store import frames, queries, sqlite_measures
+from kgtwin.store import frames, queries, sqlite_measures, sqlite_upgrade
 from kgtwin.store.base import (
     Direction,
     GraphCounts,
@@ -75,10 +75,8 @@ class EmbeddedStore:
         if found:
             row = self.db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
             if row and row[0] != SCHEMA_VERSION:
-                raise StoreError(
-                    f"{self.path} was written by another kgtwin (schema {row[0]}, "
-                    f"this kgtwin reads {SCHEMA_VERSION})"
-                )
+                with self._transaction():
+                    sqlite_upgrade.upgrade(self.db, row[0], SCHEMA_VERSION, str(self.path))
             return
         with self._transaction():
             for statement in SCHEMA.split(";"):

@@ -484,3 +484,39 @@ class _Names:
             self._names[kind] = found
         return found
 
+
+
+def import_rows(db: sqlite3.Connection,
+                rows: Iterable[tuple[str, str, str, float, float | None, str]]) -> int:
+    """Cells that carry their own source lists (``"1,4"``), written as vectors.
+
+    For stores of schema 1, which kept one row per value; ``rows`` must come grouped by
+    entity, so one entity's cells are in memory at a time.
+    """
+    sets, panels = SourceSets(db), Panels(db)
+    pending: dict[tuple[str, str, int], list[tuple[int, float, float, int]]] = {}
+    current: str | None = None
+    count = 0
+    for entity, feature, kind, value, zscore, sources in rows:
+        if entity != current:
+            _put_pending(db, sets, pending)
+            current = entity
+        position = int(panels.positions(kind, [feature])[0])
+        members = sets.id(_source_text(int(s) for s in sources.split(",") if s))
+        pending.setdefault((entity, kind, position // CHUNK), []).append(
+            (position % CHUNK, value, np.nan if zscore is None else zscore, members)
+        )
+        count += 1
+    _put_pending(db, sets, pending)
+    return count
+
+
+def _put_pending(db: sqlite3.Connection, sets: SourceSets,
+                 pending: dict[tuple[str, str, int], list[tuple[int, float, float, int]]]) -> None:
+    for key, cells in pending.items():
+        offsets, values, scores, members = (np.asarray(c) for c in zip(*cells, strict=True))
+        order = np.argsort(offsets)
+        put_cells(db, sets, key, Cells(offsets[order].astype(np.int64),
+                                       values[order].astype(float), scores[order].astype(float),
+                                       members[order].astype(np.int64)))
+    pending.clear()

@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import math
-import sqlite3
 import tempfile
 from pathlib import Path
 
 import numpy as np
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kgtwin.errors import StoreError
 from kgtwin.model import MeasurementBlock, Node, measurement_rows
 from kgtwin.store import EmbeddedStore
 
@@ -149,12 +146,3 @@ def test_blocks_and_rows_give_the_same_table(loads, removed):
         assert table(as_blocks) == table(as_rows) == kept
         as_blocks.close()
         as_rows.close()
-
-
-def test_a_store_of_the_row_table_layout_is_refused_clearly(tmp_path):
-    """Schema 2 keeps measurements as vectors; a schema-1 store says so instead of failing."""
-    EmbeddedStore(tmp_path / "old").close()
-    with sqlite3.connect(tmp_path / "old" / "graph.sqlite") as db:
-        db.execute("UPDATE meta SET value = '1' WHERE key = 'schema'")
-    with pytest.raises(StoreError, match=r"schema 1, this kgtwin reads 2"):
-        EmbeddedStore(tmp_path / "old")
