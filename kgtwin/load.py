@@ -21,6 +21,7 @@ from kgtwin.loaders import get_loader
 from kgtwin.loaders.base import Loader
 from kgtwin.model import Record
 from kgtwin.store.base import GraphStore, LoadCounts, SourceInfo
+from kgtwin.store.prefetch import weight
 
 UNVERSIONED = "unversioned"
 
@@ -85,7 +86,7 @@ def load_files(
     aligner = Aligner()
     records = aligned_records(loader, aligner)
     if progress:
-        records = tqdm(records, desc=f"loading {info.path}", unit=" records", mininterval=0.5)
+        records = _with_progress(records, f"loading {info.path}")
     with _collector_paused():
         counts = store.load(records, info)
     return LoadReport(
@@ -96,6 +97,14 @@ def load_files(
         bad_examples=tuple(loader.bad.examples),
         dropped_xrefs=aligner.dropped_xrefs,
     )
+
+
+def _with_progress(records: Iterator[Record], description: str) -> Iterator[Record]:
+    """The records, counted on a progress bar (a measurement block counts its values)."""
+    with tqdm(desc=description, unit=" records", mininterval=0.5) as bar:
+        for record in records:
+            bar.update(weight(record))
+            yield record
 
 
 @contextmanager
