@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from kgtwin.biolink import Biolink, default_biolink
 from kgtwin.errors import InvalidIdentifierError
 from kgtwin.ids import IdNormaliser, default_normaliser
-from kgtwin.model import Edge, Measurement, Node, Record
+from kgtwin.model import Edge, Measurement, MeasurementBlock, Node, Record
 
 
 @dataclass
@@ -31,6 +31,8 @@ class Aligner:
             return self.node(record)
         if isinstance(record, Edge):
             return self.edge(record)
+        if isinstance(record, MeasurementBlock):
+            return self.block(record)
         return self.measurement(record)
 
     def node(self, node: Node) -> Node:
@@ -67,3 +69,11 @@ class Aligner:
         if entity == measurement.entity and feature == measurement.feature:
             return measurement  # already canonical: matrices are millions of these
         return replace(measurement, entity=entity, feature=feature)
+
+    def block(self, block: MeasurementBlock) -> MeasurementBlock:
+        """Each of a block's ids normalised once (its values are left as they are)."""
+        entities = tuple(self.ids.normalize(e) for e in block.entities)
+        features = tuple(self.ids.normalize(f) for f in block.features)
+        if entities == block.entities and features == block.features:
+            return block
+        return replace(block, entities=entities, features=features)

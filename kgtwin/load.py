@@ -6,8 +6,10 @@ same ledger, checksum no-op, bad-record handling and progress bar.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,6 +21,7 @@ from kgtwin.loaders import get_loader
 from kgtwin.loaders.base import Loader
 from kgtwin.model import Record
 from kgtwin.store.base import GraphStore, LoadCounts, SourceInfo
+from kgtwin.store.prefetch import weight
 
 UNVERSIONED = "unversioned"
 
@@ -83,8 +86,9 @@ def load_files(
     aligner = Aligner()
     records = aligned_records(loader, aligner)
     if progress:
-        records = tqdm(records, desc=f"loading {info.path}", unit=" records", mininterval=0.5)
-    counts = store.load(records, info)
+        records = _with_progress(records, f"loading {info.path}")
+    with _collector_paused():
+        counts = store.load(records, info)
     return LoadReport(
         source=info,
         skipped=False,
@@ -93,6 +97,34 @@ def load_files(
         bad_examples=tuple(loader.bad.examples),
         dropped_xrefs=aligner.dropped_xrefs,
     )
+
+
+def _with_progress(records: Iterator[Record], description: str) -> Iterator[Record]:
+    """The records, counted on a progress bar (a measurement block counts its values)."""
+    with tqdm(desc=description, unit=" records", mininterval=0.5) as bar:
+        for record in records:
+            bar.update(weight(record))
+            yield record
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cycle collector off while a load runs.
+
+    A large load allocates millions of short-lived, acyclic records; each full
+    collection walks every live object (caches included), which cost about a fifth of a
+    2M-edge load. Reference counting still frees the records; one collection at the end
+    reclaims any cycle.
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+        gc.collect()
 
 
 def aligned_records(loader: Loader, aligner: Aligner) -> Iterator[Record]:

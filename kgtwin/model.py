@@ -7,10 +7,13 @@ vocabulary into canonical form, and stores keep them. Identity is the CURIE.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 from types import MappingProxyType
 from typing import Any
+
+import numpy as np
+import orjson
 
 #: Qualifier that carries the sign of a regulation edge (Biolink's direction qualifier).
 DIRECTION = "object_direction_qualifier"
@@ -131,24 +134,104 @@ class Measurement:
     provenance: tuple[Provenance, ...] = ()
 
 
-Record = Node | Edge | Measurement
+@dataclass(frozen=True, slots=True, eq=False)
+class MeasurementBlock:
+    """Many measurements of one kind at once: a features x entities matrix of values.
+
+    The columnar form of :class:`Measurement` for matrices (20,000 genes x 500 samples
+    are ten million values): ``values[i, j]`` is feature ``features[i]`` of entity
+    ``entities[j]``, NaN where the value is missing (no measurement); ``zscores`` has
+    the same shape, NaN where a value has no z-score. A block means exactly the
+    measurements :meth:`rows` lists, so a store may keep it in any layout, or expand it.
+    """
+
+    kind: str
+    features: tuple[str, ...]
+    entities: tuple[str, ...]
+    values: np.ndarray
+    zscores: np.ndarray | None = None
+    provenance: tuple[Provenance, ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "features", tuple(self.features))
+        object.__setattr__(self, "entities", tuple(self.entities))
+        shape = (len(self.features), len(self.entities))
+        values = np.asarray(self.values, dtype=np.float64).reshape(shape)
+        object.__setattr__(self, "values", values)
+        if self.zscores is not None:
+            zscores = np.asarray(self.zscores, dtype=np.float64).reshape(shape)
+            object.__setattr__(self, "zscores", zscores)
+
+    @property
+    def size(self) -> int:
+        """Cells, present or not: what a block weighs in a batch."""
+        return int(self.values.size)
+
+    def present(self) -> np.ndarray:
+        """Boolean mask of the cells that hold a measurement."""
+        return ~np.isnan(self.values)
+
+    def __len__(self) -> int:
+        """The number of measurements (present values)."""
+        return int(np.count_nonzero(self.present()))
+
+    def rows(self) -> Iterator[Measurement]:
+        """The block as single measurements, entity by entity (a store that keeps rows)."""
+        zscores = self.zscores
+        for j, entity in enumerate(self.entities):
+            column = self.values[:, j]
+            for i in np.flatnonzero(~np.isnan(column)).tolist():
+                score = None if zscores is None else float(zscores[i, j])
+                yield Measurement(
+                    entity, self.features[i], self.kind, float(column[i]),
+                    None if score is None or score != score else score,
+                    self.provenance,
+                )
 
 
-# One encoder each, built once: json.dumps with options builds a new encoder per call,
-# which was the largest single cost of writing edges in bulk (same output).
+def measurement_rows(records: Iterable[Record]) -> list[Measurement]:
+    """The measurements among ``records``, blocks expanded into single rows."""
+    found: list[Measurement] = []
+    for record in records:
+        if isinstance(record, Measurement):
+            found.append(record)
+        elif isinstance(record, MeasurementBlock):
+            found.extend(record.rows())
+    return found
+
+
+Record = Node | Edge | Measurement | MeasurementBlock
+
+
+# One encoder each, built once: json.dumps with options builds a new encoder per call.
 _QUALIFIER_ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"))
 _PROPERTY_ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), default=str)
+
+
+def _canonical_json(mapping: Mapping[str, Any], fallback: json.JSONEncoder) -> str:
+    """Sorted, compact JSON; orjson (eight times faster) when it writes what ``json`` would.
+
+    orjson refuses what it cannot write alike (non-str keys, numpy scalars, big ints,
+    other types: those go to ``json``), and non-ASCII text is escaped as ``json`` does,
+    so qualifier keys stay identical across versions. orjson writes NaN and infinity as
+    null, which JSON requires anyway.
+    """
+    try:
+        text = orjson.dumps(dict(mapping), option=orjson.OPT_SORT_KEYS).decode()
+    except TypeError:
+        return fallback.encode(dict(mapping))
+    return text if text.isascii() else fallback.encode(dict(mapping))
 
 
 def qualifier_key(qualifiers: Mapping[str, str]) -> str:
     """Canonical text of a qualifier set ('' when empty), used as part of an edge's identity."""
     if not qualifiers:
         return ""
-    return _QUALIFIER_ENCODER.encode(dict(qualifiers))
+    return _canonical_json(qualifiers, _QUALIFIER_ENCODER)
 
 
 def properties_text(properties: Mapping[str, Any]) -> str:
     """Canonical JSON text of properties, as stores keep them."""
     if not properties:
         return "{}"
-    return _PROPERTY_ENCODER.encode(dict(properties))
+    return _canonical_json(properties, _PROPERTY_ENCODER)

@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from functools import lru_cache
+from types import MappingProxyType
 from typing import Any
 
 from kgtwin.model import Edge, Node
@@ -136,16 +137,20 @@ def variant_edge(
     variant_class: str | None = None,
     properties: Mapping[str, Any] | None = None,
 ) -> Edge:
-    """A variant of ``gene`` carried by a sample (or patient); ``change`` is its identity."""
-    props = {k: v for k, v in (properties or {}).items() if v not in (None, "")}
+    """A variant of ``gene`` carried by a sample (or patient); ``change`` is its identity.
+
+    The maps are handed over read-only, so the edge keeps them without a copy (a MAF
+    makes a million of these).
+    """
+    props = {k: v for k, v in (properties or {}).items() if v is not None and v != ""}
     if variant_class:
         props["variant_classification"] = variant_class
     return Edge(
         subject=carrier,
         predicate=variant_predicate(variant_class),
         object=gene,
-        qualifiers={VARIANT_QUALIFIER: change},
-        properties=props,
+        qualifiers=MappingProxyType({VARIANT_QUALIFIER: change}),
+        properties=MappingProxyType(props),
     )
 
 

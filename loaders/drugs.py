@@ -14,9 +14,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from kgtwin.loaders.base import Loader, read_rows
+from kgtwin.loaders.base import read_rows
 from kgtwin.loaders.naming import action_sign, direction, drug_curie, gene_curie, split_list
-from kgtwin.loaders.tables import cell, delimiter_for, role_rows
+from kgtwin.loaders.tables import RoleTableLoader, cell
 
 from kgtwin.model import Edge, Node, Record
 
@@ -40,29 +40,22 @@ def _name(value: str) -> str | None:
     return value or None
 
 
-class DrugTargetLoader(Loader):
+class DrugTargetLoader(RoleTableLoader):
     """Drug–target CSV/TSV (DrugBank style): drug id, name, target, action."""
 
     name = "drug-targets"
     description = ("drug-target table (DrugBank style CSV/TSV: drug id, name, target, "
                    "action) -> signed biolink:affects edges")
+    roles = DRUG_TARGET_COLUMNS
+    required = ("drug", "target")
 
     def __init__(self, paths: list[Path], *, skip_bad: bool = False,
                  delimiter: str | None = None, drug_category: str = "biolink:Drug"):
-        super().__init__(paths, skip_bad=skip_bad)
-        self.delimiter = delimiter
+        super().__init__(paths, skip_bad=skip_bad, delimiter=delimiter)
         self.drug_category = drug_category
 
-    def records(self) -> Iterator[Record]:
-        seen: set[str] = set()
-        for path in self.paths:
-            rows = role_rows(self, path, DRUG_TARGET_COLUMNS, ["drug", "target"],
-                             delimiter=delimiter_for(path, self.delimiter))
-            for row, columns in rows:
-                yield from self._row(row, columns, seen)
-
-    def _row(self, row: dict[str, str], columns: dict[str, str],
-             seen: set[str]) -> Iterator[Record]:
+    def row(self, row: dict[str, str], columns: dict[str, str],
+            seen: set[str]) -> Iterator[Record]:
         drug, target = cell(row, columns, "drug"), cell(row, columns, "target")
         if not drug or not target:
             self.reject("row without a drug or a target")
@@ -103,7 +96,7 @@ CHEMBL_COLUMNS = {
 }
 
 
-class ChemblActivityLoader(Loader):
+class ChemblActivityLoader(RoleTableLoader):
     """ChEMBL activity export (TSV or ';'-CSV): compound -> target above a pChEMBL threshold.
 
     Rows without a pChEMBL value or below ``pchembl_min`` are not statements and are
@@ -118,14 +111,16 @@ class ChemblActivityLoader(Loader):
     path_options = ("target_map",)
     description = ("ChEMBL activity TSV (--option pchembl_min=6 organism='Homo sapiens' "
                    "target_map=chembl_uniprot_mapping.txt)")
+    roles = CHEMBL_COLUMNS
+    required = ("molecule", "target", "pchembl")
+    quoted = True  # ChEMBL's downloads quote every field, tab- or semicolon-separated
 
     def __init__(self, paths: list[Path], *, skip_bad: bool = False,
                  pchembl_min: float | str = 6.0, organism: str | None = "Homo sapiens",
                  target_map: str | Path | None = None, delimiter: str | None = None):
-        super().__init__(paths, skip_bad=skip_bad)
+        super().__init__(paths, skip_bad=skip_bad, delimiter=delimiter)
         self.pchembl_min = float(pchembl_min)
         self.organism = organism or None
-        self.delimiter = delimiter
         self.target_map = self._read_target_map(Path(target_map)) if target_map else {}
 
     def _read_target_map(self, path: Path) -> dict[str, list[str]]:
@@ -138,18 +133,7 @@ class ChemblActivityLoader(Loader):
                 found.setdefault(row[1].strip(), []).append(row[0].strip())
         return found
 
-    def records(self) -> Iterator[Record]:
-        seen: set[str] = set()
-        for path in self.paths:
-            delimiter = self.delimiter or self._sniff(path)
-            # ChEMBL's downloads quote every field, tab- or semicolon-separated.
-            rows = role_rows(self, path, CHEMBL_COLUMNS, ["molecule", "target", "pchembl"],
-                             delimiter=delimiter_for(path, delimiter), quoted=True)
-            for row, columns in rows:
-                yield from self._row(row, columns, seen)
-
-    @staticmethod
-    def _sniff(path: Path) -> str:
+    def sniff_delimiter(self, path: Path) -> str:
         from kgtwin.loaders.base import open_text
 
         try:
@@ -159,8 +143,8 @@ class ChemblActivityLoader(Loader):
             return "\t"  # read_rows names the undecodable line
         return "\t" if first.count("\t") >= first.count(";") else ";"
 
-    def _row(self, row: dict[str, str], columns: dict[str, str],
-             seen: set[str]) -> Iterator[Record]:
+    def row(self, row: dict[str, str], columns: dict[str, str],
+            seen: set[str]) -> Iterator[Record]:
         text = cell(row, columns, "pchembl")
         if not text:
             return
@@ -223,28 +207,17 @@ def disease_curie(value: str) -> str:
     return text
 
 
-class DrugIndicationLoader(Loader):
+class DrugIndicationLoader(RoleTableLoader):
     """Drug–indication table: drug, disease, phase/status -> treats / in clinical trials for."""
 
     name = "drug-indications"
     description = ("drug-indication table (drug, disease, phase/status) -> biolink:treats "
                    "(approved) or biolink:in_clinical_trials_for")
+    roles = INDICATION_COLUMNS
+    required = ("drug", "disease")
 
-    def __init__(self, paths: list[Path], *, skip_bad: bool = False,
-                 delimiter: str | None = None):
-        super().__init__(paths, skip_bad=skip_bad)
-        self.delimiter = delimiter
-
-    def records(self) -> Iterator[Record]:
-        seen: set[str] = set()
-        for path in self.paths:
-            rows = role_rows(self, path, INDICATION_COLUMNS, ["drug", "disease"],
-                             delimiter=delimiter_for(path, self.delimiter))
-            for row, columns in rows:
-                yield from self._row(row, columns, seen)
-
-    def _row(self, row: dict[str, str], columns: dict[str, str],
-             seen: set[str]) -> Iterator[Record]:
+    def row(self, row: dict[str, str], columns: dict[str, str],
+            seen: set[str]) -> Iterator[Record]:
         drug, disease = cell(row, columns, "drug"), cell(row, columns, "disease")
         if not drug or not disease:
             self.reject("row without a drug or a disease")

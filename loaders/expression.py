@@ -3,10 +3,16 @@
 The first column names the gene (symbol, Ensembl id or CURIE; ``gene_column=NAME``
 picks another); cBioPortal's ``Entrez_Gene_Id`` column is a fallback id, and the
 annotation columns in :data:`ANNOTATION` are skipped. Every other column is a sample,
-its header pseudonymised. A row gives one :class:`~kgtwin.model.Measurement` per sample
-with a z-score of that gene against the cohort in the file (mean and sample standard
-deviation over the row's values; None when the row has no spread). Empty, ``NA`` and
-``NaN`` cells are missing values, not records. The file streams: a row is one gene.
+its header pseudonymised. Each gene's values get a z-score against the cohort in the
+file (mean and sample standard deviation over the row's values; none when the row has
+no spread). Empty, ``NA`` and ``NaN`` cells are missing values, not records.
+
+The file streams in chunks of rows (about :data:`BLOCK_CELLS` values each): a chunk is
+parsed by pandas' C parser into one array and becomes one
+:class:`~kgtwin.model.MeasurementBlock` (ten million values as Python records cost
+minutes; as blocks, seconds). A chunk the fast parse refuses (a quote, a wrong number
+of fields, a cell that is not a number) is read again row by row, so a bad record is
+still named by file, line and reason, and ``--skip-bad`` skips only that row.
 
 Copy number (cBioPortal ``data_CNA.txt``: GISTIC calls -2..2) is the same matrix; with
 ``scale=gistic`` (the default) a deep deletion (-2) or amplification (2) also becomes a
@@ -15,36 +21,56 @@ variant edge from the sample to the gene, so twins see the gene as altered.
 
 from __future__ import annotations
 
+import csv
+import io
 import math
 from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
-from kgtwin.loaders.patient_base import PatientLoader, delimiter_for, read_table
+import pandas as pd
+from kgtwin.loaders.base import text_lines
+from kgtwin.loaders.patient_base import (
+    PatientLoader,
+    checked_header,
+    delimiter_for,
+    split_line,
+)
 
 from kgtwin.errors import InputError
-from kgtwin.model import Measurement, Record
+from kgtwin.model import MeasurementBlock, Record
 from kgtwin.patient_schema import COPY_NUMBER, EXPRESSION, sample_node, variant_edge
 
 ANNOTATION = {"Entrez_Gene_Id", "Description", "Cytoband", "Locus ID"}
 MISSING = {"", "NA", "NaN", "nan", "N/A", "null", "."}
 GISTIC_CALLS = {2.0: "amplification", -2.0: "deep deletion"}
+#: Values per chunk of rows (and per block): bounds memory whatever the file's size.
+BLOCK_CELLS = 500_000
 
 
 def zscores(values: list[float]) -> list[float | None]:
     """Per-value z-scores against the others (sample sd); None without spread."""
-    n = len(values)
-    if n < 2:
-        return [None] * n
-    array = np.asarray(values, dtype=np.float64)
-    sd = array.std(ddof=1)
-    if not sd > 0.0 or not math.isfinite(sd):
-        return [None] * n
-    return np.round((array - array.mean()) / sd, 6).tolist()
+    scores = row_zscores(np.asarray([values], dtype=np.float64))[0]
+    return [None if math.isnan(s) else s for s in scores.tolist()]
+
+
+def row_zscores(values: np.ndarray) -> np.ndarray:
+    """Each row's z-scores against its own present (non-NaN) values, rounded to 6
+    decimals; NaN where a value is missing or its row has fewer than two values or
+    no spread."""
+    present = ~np.isnan(values)
+    count = present.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = np.where(present, values, 0.0).sum(axis=1) / count
+        deviation = np.where(present, values - mean[:, None], 0.0)
+        sd = np.sqrt((deviation**2).sum(axis=1) / (count - 1))
+        usable = (count >= 2) & (sd > 0.0) & np.isfinite(sd)
+        scores = (values - mean[:, None]) / np.where(usable, sd, np.nan)[:, None]
+    return np.round(scores, 6)
 
 
 class ExpressionLoader(PatientLoader):
-    """Genes x samples matrices -> measurements with cohort z-scores (see module docs)."""
+    """Genes x samples matrices -> measurement blocks with cohort z-scores (module docs)."""
 
     name = "expression"
     description = "Expression matrix (genes x samples, TSV/CSV) -> per-sample measurements"
@@ -70,28 +96,43 @@ class ExpressionLoader(PatientLoader):
             yield from self._file(path)
 
     def _file(self, path: Path) -> Iterator[Record]:
+        delimiter = delimiter_for(path, self.delimiter)
         layout: _Layout | None = None
         seen_genes: set[str] = set()
-        for header, row in read_table(self, path, delimiter=delimiter_for(path, self.delimiter)):
+        for header, lines in self._chunks(path, delimiter):
             if layout is None:
-                layout = self._layout(path, header)
+                layout = self._layout(path, header, delimiter)
                 for sample in layout.samples:
                     if self.first_time(sample):
                         yield sample_node(sample)
-            gene = self._gene(row, layout)
-            if gene is None:
-                continue
-            if gene in seen_genes:
-                self.reject(f"duplicate row for gene {gene}")
-                continue
-            values = self._values(row, layout)
-            if values is None:
-                continue
-            seen_genes.add(gene)
-            yield from self.gene_node(gene)
-            yield from self._measurements(gene, layout, values)
+            yield from self._chunk(lines, layout, seen_genes)
 
-    def _layout(self, path: Path, header: list[str]) -> _Layout:
+    # --- reading ----------------------------------------------------------------------
+    def _chunks(
+        self, path: Path, delimiter: str
+    ) -> Iterator[tuple[list[str], list[tuple[int, str]]]]:
+        """(header, [(line number, line), ...]) chunks; leading ``#`` lines are comments."""
+        header: list[str] | None = None
+        rows = 1
+        chunk: list[tuple[int, str]] = []
+        for text in text_lines(self, path):
+            if not text.strip() or (header is None and text.startswith("#")):
+                continue
+            if header is None:
+                row = split_line(self, text, delimiter)
+                if row is None:
+                    raise InputError(path, self.position, "malformed header")
+                header = checked_header(self, row)
+                rows = max(1, BLOCK_CELLS // max(1, len(header) - 1))
+                continue
+            chunk.append((self.position, text))
+            if len(chunk) >= rows:
+                yield header, chunk
+                chunk = []
+        if chunk and header is not None:
+            yield header, chunk
+
+    def _layout(self, path: Path, header: list[str], delimiter: str) -> _Layout:
         gene_index = 0
         if self.gene_column:
             if self.gene_column not in header:
@@ -106,11 +147,55 @@ class ExpressionLoader(PatientLoader):
         if any(not header[i] for i in columns):
             raise InputError(path, self.position, "a sample column has an empty name")
         samples = [self.sample_id(header[i]) for i in columns]
-        return _Layout(gene_index, entrez, columns, samples)
+        return _Layout(gene_index, entrez, columns, samples, len(header), delimiter)
 
-    def _gene(self, row: list[str], layout: _Layout) -> str | None:
-        value = row[layout.gene].strip()
-        entrez = row[layout.entrez] if layout.entrez is not None else None
+    # --- one chunk of rows ------------------------------------------------------------
+    def _chunk(
+        self, lines: list[tuple[int, str]], layout: _Layout, seen_genes: set[str]
+    ) -> Iterator[Record]:
+        parsed = _parse_fast(lines, layout)
+        genes: list[str] = []
+        kept: list[np.ndarray] = []
+        for index, (number, text) in enumerate(lines):
+            self.position = number
+            if parsed is None:
+                row = split_line(self, text, layout.delimiter)
+                if row is None:
+                    continue
+                if len(row) != layout.width:
+                    self.reject(f"expected {layout.width} fields, found {len(row)}")
+                    continue
+                name, entrez = row[layout.gene], _cell(row, layout.entrez)
+                values = None
+            else:
+                name, entrez = parsed.names[index], parsed.entrez[index]
+                row = None
+                values = parsed.values[index]
+            gene = self._gene(name, entrez)
+            if gene is None:
+                continue
+            if gene in seen_genes:
+                self.reject(f"duplicate row for gene {gene}")
+                continue
+            if values is None or not np.isfinite(values[~np.isnan(values)]).all():
+                values = self._values_with_gaps(row or split_line(self, text, layout.delimiter),
+                                                layout)
+                if values is None:
+                    continue
+            seen_genes.add(gene)
+            genes.append(gene)
+            kept.append(values)
+        if not genes:
+            return
+        for gene in genes:
+            yield from self.gene_node(gene)
+        matrix = np.vstack(kept)
+        yield MeasurementBlock(self.kind, genes, layout.samples, matrix, row_zscores(matrix))
+        if self.implies_edges:
+            yield from self.call_edges(genes, layout.samples, matrix)
+
+    def _gene(self, value: str, entrez: str | None) -> str | None:
+        value = value.strip()
         gene = self.genes.resolve(value, entrez=entrez)
         if gene is None:
             self.reject(
@@ -119,21 +204,13 @@ class ExpressionLoader(PatientLoader):
             )
         return gene
 
-    def _values(self, row: list[str], layout: _Layout) -> list[float | None] | None:
-        try:  # the common case: every cell a finite number
-            values = [float(row[i]) for i in layout.columns]
-            if all(map(math.isfinite, values)):
-                return values
-        except ValueError:
-            pass
-        return self._values_with_gaps(row, layout)
-
-    def _values_with_gaps(self, row: list[str], layout: _Layout) -> list[float | None] | None:
-        values: list[float | None] = []
+    def _values_with_gaps(self, row: list[str], layout: _Layout) -> np.ndarray | None:
+        """A row's values checked cell by cell (the slow path; names the bad column)."""
+        values: list[float] = []
         for i in layout.columns:
             text = row[i].strip()
             if text in MISSING:
-                values.append(None)
+                values.append(math.nan)
                 continue
             try:
                 value = float(text)
@@ -145,35 +222,74 @@ class ExpressionLoader(PatientLoader):
                 self.reject(f"column {i + 1}: value is not finite")
                 return None
             values.append(value)
-        return values
-
-    def _measurements(
-        self, gene: str, layout: _Layout, values: list[float | None]
-    ) -> Iterator[Record]:
-        present = [(s, v) for s, v in zip(layout.samples, values, strict=True) if v is not None]
-        scores = zscores([v for _, v in present])
-        kind = self.kind
-        for (sample, value), score in zip(present, scores, strict=True):
-            yield Measurement(sample, gene, kind, value, score)
-        if self.implies_edges:
-            for sample, value in present:
-                yield from self.call_edge(sample, gene, value)
+        return np.asarray(values, dtype=np.float64)
 
     #: Whether values imply edges (copy-number calls do, expression does not).
     implies_edges = False
 
-    def call_edge(self, sample: str, gene: str, value: float) -> Iterator[Record]:
-        """Edges implied by a value (none for expression)."""
+    def call_edges(
+        self, genes: list[str], samples: list[str], values: np.ndarray
+    ) -> Iterator[Record]:
+        """Edges implied by a block's values (none for expression)."""
         return iter(())
+
+
+def _cell(row: list[str], index: int | None) -> str | None:
+    return row[index] if index is not None else None
+
+
+class _Parsed:
+    """A chunk parsed in one go: gene names, Entrez ids and the values matrix."""
+
+    __slots__ = ("entrez", "names", "values")
+
+    def __init__(self, names: list[str], entrez: list[str | None], values: np.ndarray):
+        self.names, self.entrez, self.values = names, entrez, values
+
+
+def _parse_fast(lines: list[tuple[int, str]], layout: _Layout) -> _Parsed | None:
+    """The chunk through pandas' C parser, or None when any line needs the row-by-row
+    checks (a quote, a wrong field count, a cell that is not a number)."""
+    separators = layout.width - 1
+    delimiter = layout.delimiter
+    if any('"' in text or text.count(delimiter) != separators for _, text in lines):
+        return None
+    text_columns = {layout.gene} | ({layout.entrez} if layout.entrez is not None else set())
+    try:
+        frame = pd.read_csv(
+            io.StringIO("".join(text for _, text in lines)),
+            sep=delimiter,
+            header=None,
+            names=list(range(layout.width)),
+            usecols=[layout.gene, *([layout.entrez] if layout.entrez is not None else []),
+                     *layout.columns],
+            dtype={i: (str if i in text_columns else np.float64)
+                   for i in (layout.gene, *layout.columns)} | (
+                       {layout.entrez: str} if layout.entrez is not None else {}),
+            na_values={i: sorted(MISSING) for i in layout.columns},
+            keep_default_na=False,
+            quoting=csv.QUOTE_NONE,
+            engine="c",
+        )
+    except (ValueError, pd.errors.ParserError):
+        return None
+    if len(frame) != len(lines):
+        return None
+    values = frame[layout.columns].to_numpy(dtype=np.float64)
+    names = frame[layout.gene].tolist()
+    entrez = frame[layout.entrez].tolist() if layout.entrez is not None else [None] * len(lines)
+    return _Parsed(names, entrez, values)
 
 
 class _Layout:
     """Which columns hold the gene, the Entrez fallback and the samples of a matrix."""
 
-    __slots__ = ("columns", "entrez", "gene", "samples")
+    __slots__ = ("columns", "delimiter", "entrez", "gene", "samples", "width")
 
-    def __init__(self, gene: int, entrez: int | None, columns: list[int], samples: list[str]):
+    def __init__(self, gene: int, entrez: int | None, columns: list[int], samples: list[str],
+                 width: int, delimiter: str):
         self.gene, self.entrez, self.columns, self.samples = gene, entrez, columns, samples
+        self.width, self.delimiter = width, delimiter
 
 
 class CopyNumberLoader(ExpressionLoader):
@@ -190,10 +306,15 @@ class CopyNumberLoader(ExpressionLoader):
             raise InputError(None, None, f"scale must be gistic or log2, not {scale!r}")
         self.scale = scale
 
-    def call_edge(self, sample: str, gene: str, value: float) -> Iterator[Record]:
-        call = GISTIC_CALLS.get(value) if self.scale == "gistic" else None
-        if call:
+    def call_edges(
+        self, genes: list[str], samples: list[str], values: np.ndarray
+    ) -> Iterator[Record]:
+        if self.scale != "gistic":
+            return
+        for i, j in np.argwhere(np.isin(values, list(GISTIC_CALLS))).tolist():
+            value = float(values[i, j])
             yield variant_edge(
-                sample, gene, call, variant_class="copy_number_alteration",
+                samples[j], genes[i], GISTIC_CALLS[value],
+                variant_class="copy_number_alteration",
                 properties={"copy_number_call": value},
             )

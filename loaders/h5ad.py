@@ -4,7 +4,8 @@
 ``var`` column ``gene_column=NAME``, as symbols, Ensembl ids or CURIEs); values come from
 ``X`` or the layer ``layer=NAME``. The file is opened backed (on disk) and read in
 blocks of ``chunk`` samples twice: once for each gene's mean and standard deviation
-over the cohort, once to emit values with their z-scores, so memory stays at one block.
+over the cohort, once to emit values with their z-scores, so memory stays at one block;
+each block of samples becomes one :class:`~kgtwin.model.MeasurementBlock`.
 Dense and sparse matrices both work; NaN values are missing, not records. A gene that
 cannot be resolved, or that two columns resolve to, is a bad record (position
 ``var N``); duplicate sample names stop the load.
@@ -19,7 +20,7 @@ import numpy as np
 from kgtwin.loaders.patient_base import PatientLoader
 
 from kgtwin.errors import InputError
-from kgtwin.model import Measurement, Record
+from kgtwin.model import MeasurementBlock, Record
 from kgtwin.patient_schema import EXPRESSION, sample_node
 
 
@@ -131,16 +132,15 @@ class H5adLoader(PatientLoader):
             variance = (squares - counts * mean**2) / (counts - 1)
             sd = np.sqrt(np.where(variance > 1e-12, variance, np.nan))
         columns = np.flatnonzero(keep)
+        features = [genes[j] for j in columns.tolist()]
+        if not features:
+            return
         for start, block in self._blocks(matrix, len(samples)):
-            scores = (block - mean) / sd
-            for offset, row in enumerate(block):
-                sample = samples[start + offset]
-                self.position = f"obs {start + offset + 1}"
-                for j in columns:
-                    value = row[j]
-                    if np.isfinite(value):
-                        score = scores[offset, j]
-                        yield Measurement(
-                            sample, genes[j], self.kind, float(value),
-                            round(float(score), 6) if np.isfinite(score) else None,
-                        )
+            self.position = f"obs {start + 1}"
+            values = block[:, columns]
+            values = np.where(np.isfinite(values), values, np.nan)
+            scores = np.round((values - mean[columns]) / sd[columns], 6)
+            yield MeasurementBlock(
+                self.kind, features, samples[start : start + len(block)], values.T,
+                np.where(np.isfinite(scores), scores, np.nan).T,
+            )

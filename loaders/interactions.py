@@ -15,12 +15,12 @@ Tables are read by their header: OmniPath (``source``, ``target``, ``is_stimulat
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 from kgtwin.loaders.base import Loader, read_rows
 from kgtwin.loaders.naming import direction, gene_curie, split_list
-from kgtwin.loaders.tables import cell, delimiter_for, role_rows
+from kgtwin.loaders.tables import RoleTableLoader, cell
 
+from kgtwin.errors import InputError
 from kgtwin.model import Edge, Node, Record
 
 REGULATES = "biolink:regulates"
@@ -117,29 +117,22 @@ def _flag(value: str) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "t"}
 
 
-class SignedInteractionLoader(Loader):
+class SignedInteractionLoader(RoleTableLoader):
     """SIGNOR / OmniPath / plain signed interaction tables (TSV or CSV)."""
 
     name = "signed-interactions"
     description = ("SIGNOR or OmniPath-style TSV with an effect column (or is_stimulation/"
                    "is_inhibition) -> signed regulates edges")
+    roles = TABLE_COLUMNS
+    required = ("source", "target")
 
-    def __init__(self, paths: list[Path], *, skip_bad: bool = False,
-                 delimiter: str | None = None):
-        super().__init__(paths, skip_bad=skip_bad)
-        self.delimiter = delimiter
-
-    def records(self) -> Iterator[Record]:
-        seen: set[str] = set()
-        for path in self.paths:
-            rows = role_rows(self, path, TABLE_COLUMNS, ["source", "target"],
-                             delimiter=delimiter_for(path, self.delimiter))
-            for row, columns in rows:
-                if not any(r in columns for r in ("effect", "stimulation", "inhibition")):
-                    self.reject("no effect column (effect/EFFECT/sign) and no "
-                                "is_stimulation/is_inhibition columns")
-                    return
-                yield from self._row(row, columns, seen)
+    def row(self, row: dict[str, str], columns: dict[str, str],
+            seen: set[str]) -> Iterator[Record]:
+        if not any(r in columns for r in ("effect", "stimulation", "inhibition")):
+            # A file without a sign says nothing this loader can read: not a bad row.
+            raise InputError(self.path, self.position, "no effect column (effect/EFFECT/sign) "
+                             "and no is_stimulation/is_inhibition columns")
+        yield from self._row(row, columns, seen)
 
     def _kind(self, row: dict[str, str], columns: dict[str, str]) -> tuple[str, int] | None:
         if "effect" in columns:

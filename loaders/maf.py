@@ -34,7 +34,12 @@ USED = {
 
 
 class MafLoader(PatientLoader):
-    """MAF files: one variant per row, sample pseudonymised (options: key_file, genes)."""
+    """MAF files: one variant per row, sample pseudonymised (options: key_file, genes).
+
+    A MAF may have millions of rows, so a row is read by column index (no dict per row;
+    a column the file lacks reads as ''), genes are resolved once per (symbol, Entrez,
+    Ensembl) and pseudonyms once per barcode.
+    """
 
     name = "maf"
     description = "MAF mutations -> sample-to-gene variant edges (pseudonymised samples)"
@@ -45,87 +50,100 @@ class MafLoader(PatientLoader):
 
     def _file(self, path: Path) -> Iterator[Record]:
         seen: set[int] = set()
-        columns: list[tuple[str, int]] | None = None
+        genes: dict[tuple[str, str, str], str | None] = {}
+        at: tuple[int, ...] | None = None
         for header, row in read_table(self, path):
-            if columns is None:
+            if at is None:
                 missing = missing_columns(header, REQUIRED)
                 if missing:
                     raise InputError(path, self.position, f"missing column(s): {missing}")
-                columns = [(name, i) for i, name in enumerate(header) if name in USED]
-            values = {name: row[i].strip() for name, i in columns}
-            yield from self._row(values, seen)
+                index = {name: i for i, name in enumerate(header) if name in USED}
+                at = tuple(index.get(name, -1) for name in _COLUMNS)
+            row.append("")  # what a missing column (index -1) reads
+            found = self._row([row[i].strip() for i in at], seen, genes)
+            if found:
+                yield from found
 
-    def _row(self, row: dict[str, str], seen: set[int]) -> Iterator[Record]:
-        get = row.get
-        barcode = get("Tumor_Sample_Barcode")
+    def _row(self, cells: list[str], seen: set[int], genes: dict) -> list[Record] | None:
+        """The records of one row (a list, not a generator: a million rows)."""
+        (barcode, symbol, entrez, ensembl, short, long_, chromosome, start, reference,
+         allele1, allele2, variant_class, t_af, tumor_f, alt, ref, depth, *classes) = cells
+        classification = classes[0] or classes[1] or classes[2] or None  # CLASSIFICATION_COLUMNS
         if not barcode:
             self.reject("empty Tumor_Sample_Barcode")
-            return
-        symbol = get("Hugo_Symbol", "")
-        gene = self.genes.resolve(symbol, entrez=get("Entrez_Gene_Id"))
-        if gene is None and get("Gene"):
-            gene = self.genes.resolve(get("Gene", ""))
+            return None
+        gene = genes.get((symbol, entrez, ensembl), False)
+        if gene is False:
+            gene = self.genes.resolve(symbol, entrez=entrez or None)
+            if gene is None and ensembl:
+                gene = self.genes.resolve(ensembl)
+            genes[(symbol, entrez, ensembl)] = gene
         if gene is None:
             self.reject(
                 f"unknown gene {symbol!r}: not in the symbol table and no Entrez or Ensembl "
                 "id (pass --option genes=hgnc_complete_set.txt for more symbols)"
             )
-            return
-        protein = protein_change(get("HGVSp_Short") or get("HGVSp"))
-        genomic = _genomic(get)
+            return None
+        protein = protein_change(short or long_)
+        genomic = (f"{chromosome}:g.{start}{reference}>{allele2 or allele1}"
+                   if chromosome and start else None)
         change = protein or genomic
         if change is None:
             self.reject("no protein change (HGVSp_Short/HGVSp) and no genomic position")
-            return
-        fraction = _allele_fraction(get)
+            return None
+        fraction = _allele_fraction(t_af, tumor_f, alt, ref, depth)
         if isinstance(fraction, str):
             self.reject(fraction)
-            return
+            return None
         sample = self.sample_id(barcode)
         key = hash((sample, gene, change))
         if key in seen:
             self.reject(f"duplicate variant {change} of {gene} in sample {sample}")
-            return
+            return None
         seen.add(key)
+        found: list[Record] = []
         if self.first_time(sample):
-            yield sample_node(sample)
-        yield from self.gene_node(gene)
-        classification = next((get(c) for c in CLASSIFICATION_COLUMNS if get(c)), None)
-        yield variant_edge(
+            found.append(sample_node(sample))
+        if gene not in self._emitted:
+            found.extend(self.gene_node(gene))
+        found.append(variant_edge(
             sample,
             gene,
             change,
-            variant_class=get("Variant_Classification") or None,
+            variant_class=variant_class or None,
             properties={
                 "protein_change": protein,
                 "classification": classification,
                 "allele_fraction": fraction,
                 "genomic_change": genomic,
             },
-        )
+        ))
+        return found
 
 
-def _genomic(get) -> str | None:
-    chromosome, start = get("Chromosome"), get("Start_Position")
-    if not (chromosome and start):
-        return None
-    alt = get("Tumor_Seq_Allele2") or get("Tumor_Seq_Allele1") or ""
-    return f"{chromosome}:g.{start}{get('Reference_Allele', '')}>{alt}"
+#: The columns a row is read into, in :meth:`MafLoader._row`'s order.
+_COLUMNS = (
+    "Tumor_Sample_Barcode", "Hugo_Symbol", "Entrez_Gene_Id", "Gene", "HGVSp_Short", "HGVSp",
+    "Chromosome", "Start_Position", "Reference_Allele", "Tumor_Seq_Allele1",
+    "Tumor_Seq_Allele2", "Variant_Classification", "t_AF", "tumor_f", "t_alt_count",
+    "t_ref_count", "t_depth", *CLASSIFICATION_COLUMNS,
+)
 
 
-def _allele_fraction(get) -> float | str | None:
+def _allele_fraction(
+    t_af: str, tumor_f: str, alt: str, ref: str, depth: str
+) -> float | str | None:
     """The tumour allele fraction, None when the counts are absent, a reason if bad."""
-    for column in ("t_AF", "tumor_f"):
-        if get(column):
-            return _fraction_value(column, get(column))
-    alt = get("t_alt_count")
+    if t_af:
+        return _fraction_value("t_AF", t_af)
+    if tumor_f:
+        return _fraction_value("tumor_f", tumor_f)
     if not alt or alt == "NA":
         return None
-    depth = get("t_depth")
     try:
         alt_count = float(alt)
-        total = float(depth) if depth and depth != "NA" else alt_count + float(get("t_ref_count"))
-    except (ValueError, TypeError):
+        total = float(depth) if depth and depth != "NA" else alt_count + float(ref)
+    except ValueError:
         return "t_alt_count, t_ref_count and t_depth must be numbers"
     if alt_count < 0 or total <= 0 or alt_count > total:
         return f"allele counts out of range (alt {alt_count:g} of {total:g})"

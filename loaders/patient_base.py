@@ -13,8 +13,9 @@ import csv
 from collections.abc import Iterator
 from pathlib import Path
 
-from kgtwin.loaders.base import Loader, open_text
+from kgtwin.loaders.base import Loader, text_lines
 from kgtwin.loaders.mappings import GeneResolver
+from kgtwin.loaders.tables import delimiter_for
 
 from kgtwin.errors import InputError
 from kgtwin.model import Node
@@ -83,64 +84,58 @@ class PatientLoader(Loader):
             yield Node(id=gene, category=GENE, name=self.genes.symbol(gene))
 
 
-def delimiter_for(path: Path, given: str | None) -> str:
-    """The option if given (``tab``/``comma`` or a character), else by file suffix."""
-    if given:
-        return {"tab": "\t", "\\t": "\t", "comma": ",", "csv": ",", "tsv": "\t"}.get(given, given)
-    suffixes = [s.lower() for s in path.suffixes]
-    return "," if ".csv" in suffixes else "\t"
-
-
 def read_table(
     loader: Loader, path: Path, *, delimiter: str = "\t", comment: str = "#"
 ) -> Iterator[tuple[list[str], list[str]]]:
     """(header, row) pairs of a delimited file whose leading ``#`` lines are comments.
 
     Like :func:`kgtwin.loaders.base.read_rows` (positions kept, malformed rows and
-    undecodable bytes rejected), but rows stay lists: wide matrices are read faster.
+    undecodable lines rejected), but rows stay lists: wide matrices are read faster.
     """
-    loader.path = path
-    with open_text(path) as handle:
-        header: list[str] | None = None
-        number = 0
-        while True:
-            number += 1
-            loader.position = number
-            try:
-                text = handle.readline()
-            except UnicodeDecodeError as error:
-                loader.reject(f"not valid UTF-8 ({error.reason})")
-                return
-            if not text:
-                return
-            if not text.strip() or (header is None and text.startswith(comment)):
-                continue
-            if '"' not in text:
-                row = text.rstrip("\r\n").split(delimiter)
-            else:
-                try:
-                    row = next(csv.reader([text], delimiter=delimiter, strict=True))
-                except (csv.Error, StopIteration) as error:
-                    loader.reject(f"malformed row: {error}")
-                    continue
-            if header is None:
-                header = [c.strip() for c in row]
-                # Positions, not names: column names may be raw sample identifiers.
-                seen: dict[str, int] = {}
-                duplicates = [i + 1 for i, c in enumerate(header) if seen.setdefault(c, i) != i]
-                if duplicates:
-                    raise InputError(
-                        path, number, f"duplicate column names at column(s) {duplicates}"
-                    )
-                continue
-            if len(row) != len(header):
-                loader.reject(f"expected {len(header)} fields, found {len(row)}")
-                continue
-            yield header, row
+    header: list[str] | None = None
+    for text in text_lines(loader, path):
+        if not text.strip() or (header is None and text.startswith(comment)):
+            continue
+        row = split_line(loader, text, delimiter)
+        if row is None:
+            continue
+        if header is None:
+            header = checked_header(loader, row)
+            continue
+        if len(row) != len(header):
+            loader.reject(f"expected {len(header)} fields, found {len(row)}")
+            continue
+        yield header, row
+
+
+def split_line(loader: Loader, text: str, delimiter: str) -> list[str] | None:
+    """One line's fields (CSV quoting only where the line has a quote); None if bad."""
+    if '"' not in text:
+        return text.rstrip("\r\n").split(delimiter)
+    try:
+        return next(csv.reader([text], delimiter=delimiter, strict=True))
+    except (csv.Error, StopIteration) as error:
+        loader.reject(f"malformed row: {error}")
+        return None
+
+
+def checked_header(loader: Loader, row: list[str]) -> list[str]:
+    """Column names, stripped; duplicates stop the load, named by position (names may
+    be raw sample identifiers)."""
+    header = [c.strip() for c in row]
+    seen: dict[str, int] = {}
+    duplicates = [i + 1 for i, c in enumerate(header) if seen.setdefault(c, i) != i]
+    if duplicates:
+        raise InputError(loader.path, loader.position,
+                         f"duplicate column names at column(s) {duplicates}")
+    return header
 
 
 def missing_columns(header: list[str], wanted: list[str]) -> list[str]:
     return [c for c in wanted if c not in header]
 
 
-__all__ = ["PatientLoader", "delimiter_for", "missing_columns", "read_table"]
+__all__ = [
+    "PatientLoader", "checked_header", "delimiter_for", "missing_columns", "read_table",
+    "split_line",
+]

@@ -21,7 +21,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from kgtwin.loaders.base import open_text
+from kgtwin.loaders.base import text_lines
 from kgtwin.loaders.patient_base import PatientLoader
 
 from kgtwin.errors import InputError
@@ -48,33 +48,21 @@ class VcfLoader(PatientLoader):
             yield from self._file(path)
 
     def _file(self, path: Path) -> Iterator[Record]:
-        self.path = path
         csq: list[str] | None = None
         samples: list[str] | None = None
-        with open_text(path) as handle:
-            number = 0
-            while True:
-                number += 1
-                self.position = number
-                try:
-                    line = handle.readline()
-                except UnicodeDecodeError as error:
-                    self.reject(f"not valid UTF-8 ({error.reason})")
-                    return
-                if not line:
-                    break
-                line = line.rstrip("\r\n")
-                if line.startswith("##"):
-                    found = CSQ_FORMAT.search(line)
-                    if found:
-                        csq = [f.strip().lower() for f in found.group(1).split("|")]
-                elif line.startswith("#"):
-                    samples = self._header(line)
-                    yield from (sample_node(s) for s in samples if self.first_time(s))
-                elif line.strip():
-                    if samples is None:
-                        raise InputError(path, number, "a record before the #CHROM header")
-                    yield from self._record(line.split("\t"), samples, csq)
+        for line in text_lines(self, path):
+            line = line.rstrip("\r\n")
+            if line.startswith("##"):
+                found = CSQ_FORMAT.search(line)
+                if found:
+                    csq = [f.strip().lower() for f in found.group(1).split("|")]
+            elif line.startswith("#"):
+                samples = self._header(line)
+                yield from (sample_node(s) for s in samples if self.first_time(s))
+            elif line.strip():
+                if samples is None:
+                    raise InputError(path, self.position, "a record before the #CHROM header")
+                yield from self._record(line.split("\t"), samples, csq)
 
     def _header(self, line: str) -> list[str]:
         columns = line.split("\t")

@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from kgtwin.biolink import ROOT_CATEGORY, Biolink
-from kgtwin.model import Edge, Measurement, Node, Record, qualifier_key
+from kgtwin.model import Edge, Measurement, Node, Record, measurement_rows, qualifier_key
 from kgtwin.neo4j import codec
 from kgtwin.neo4j.store_cypher import (
     CREATE_EDGES,
@@ -61,7 +61,7 @@ class Neo4jBatchWriter:
     def write(self, batch: list[Record]) -> None:
         nodes = [r for r in batch if isinstance(r, Node)]
         edges = [r for r in batch if isinstance(r, Edge)]
-        measurements = [r for r in batch if isinstance(r, Measurement)]
+        measurements = measurement_rows(batch)  # blocks expanded into rows
         if nodes:
             self._prefetch(i for n in nodes for i in (n.id, *n.xrefs))
             fresh, merges = self._split_fresh(nodes)

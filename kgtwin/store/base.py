@@ -96,7 +96,12 @@ class GraphStore(Protocol):
 
     # --- writing ---------------------------------------------------------------------
     def load(self, records: Iterable[Record], source: SourceInfo) -> LoadCounts:
-        """Merge ``records`` from ``source`` atomically and record it in the ledger."""
+        """Merge ``records`` from ``source`` atomically and record it in the ledger.
+
+        A :class:`~kgtwin.model.MeasurementBlock` means exactly its rows
+        (:meth:`~kgtwin.model.MeasurementBlock.rows`); ``LoadCounts.measurements``
+        counts values, not blocks.
+        """
         ...
 
     def is_loaded(self, source: SourceInfo) -> bool:

@@ -11,6 +11,8 @@ source ahead (:mod:`kgtwin.store.prefetch`).
 
 A statement stated by a second source gains that source's id instead of a second row
 (see :mod:`kgtwin.store.sqlite_sql`); merging is :mod:`kgtwin.store.sqlite_merge`.
+Per-sample measurements are not rows but per-entity vectors over a feature panel
+(:mod:`kgtwin.store.sqlite_measures`): a 20,000 x 500 matrix loads in seconds.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ import pandas as pd
 from kgtwin.biolink import Biolink, default_biolink
 from kgtwin.errors import StoreError
 from kgtwin.model import Edge, Node, Provenance, Record
-from kgtwin.store import frames, queries
+from kgtwin.store import frames, queries, sqlite_measures, sqlite_upgrade
 from kgtwin.store.base import (
     Direction,
     GraphCounts,
@@ -73,10 +75,8 @@ class EmbeddedStore:
         if found:
             row = self.db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
             if row and row[0] != SCHEMA_VERSION:
-                raise StoreError(
-                    f"{self.path} was written by another kgtwin (schema {row[0]}, "
-                    f"this kgtwin reads {SCHEMA_VERSION})"
-                )
+                with self._transaction():
+                    sqlite_upgrade.upgrade(self.db, row[0], SCHEMA_VERSION, str(self.path))
             return
         with self._transaction():
             for statement in SCHEMA.split(";"):
@@ -126,6 +126,7 @@ class EmbeddedStore:
             for batch in read_ahead(batched(records, BATCH)):
                 writer.write(batch)
             writer.flush()
+            writer.measures.flush()
             self.db.execute(
                 "INSERT INTO loads (source, loaded_at, nodes, edges, measurements) "
                 "VALUES (?, ?, ?, ?, ?)",
@@ -147,14 +148,14 @@ class EmbeddedStore:
         removed = 0
         with self._transaction():
             for source_id in ids:
-                for table in ("edges", "nodes", "measurements"):
+                for table in ("edges", "nodes"):
                     self.db.execute(
                         f"UPDATE {table} SET sources = trim(replace(',' || sources || ',', "
                         f"',{source_id},', ','), ',') WHERE instr(',' || sources || ',', "
                         f"',{source_id},')"
                     )
                 removed += self.db.execute("DELETE FROM edges WHERE sources = ''").rowcount
-                self.db.execute("DELETE FROM measurements WHERE sources = ''")
+                sqlite_measures.remove_source(self.db, int(source_id))
                 self._delete_orphan_nodes()
             self._bump_revision()
         return removed
@@ -263,7 +264,7 @@ class EmbeddedStore:
             edges_by_predicate=by_predicate,
             unaligned_nodes=self._count("nodes", "aligned = 0"),
             unaligned_edges=self._count("edges", "aligned = 0"),
-            measurements=self._count("measurements"),
+            measurements=sqlite_measures.count(self.db),
         )
 
     def nodes_frame(self, *, category: str | None = None) -> pd.DataFrame:
@@ -275,17 +276,12 @@ class EmbeddedStore:
     def measurements(
         self, *, entity: str | None = None, feature: str | None = None, kind: str | None = None
     ) -> pd.DataFrame:
-        where, params = [], []
-        for column, value in (("entity", entity), ("feature", feature)):
-            if value:
-                where.append(f"{column} = ?")
-                params.append(self.resolve(value) or value)
-        if kind:
-            where.append("kind = ?")
-            params.append(kind)
-        sql = "SELECT entity, feature, kind, value, zscore FROM measurements"
-        sql += (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY entity, feature"
-        return pd.read_sql_query(sql, self.db, params=params)
+        return sqlite_measures.frame(
+            self.db,
+            entity=(self.resolve(entity) or entity) if entity else None,
+            feature=(self.resolve(feature) or feature) if feature else None,
+            kind=kind or None,
+        )
 
     def revision(self) -> int:
         return int(self.db.execute("SELECT value FROM meta WHERE key='revision'").fetchone()[0])

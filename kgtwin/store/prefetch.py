@@ -2,7 +2,8 @@
 
 Parsing and aligning are Python work; SQLite releases Python's lock while it writes, so
 the two overlap. The reader stays at most ``depth`` batches ahead (memory stays
-bounded), its errors are raised in the writer's thread exactly as they were raised, and
+bounded: a batch is ``size`` records, a measurement block weighing one per cell), its
+errors are raised in the writer's thread exactly as they were raised, and
 a writer that stops early tells the reader to stop.
 """
 
@@ -11,8 +12,9 @@ from __future__ import annotations
 import queue
 import threading
 from collections.abc import Iterable, Iterator
-from itertools import islice
 from typing import TypeVar
+
+from kgtwin.model import MeasurementBlock
 
 T = TypeVar("T")
 _DONE = object()
@@ -23,9 +25,23 @@ class _Failed:
         self.error = error
 
 
+def weight(item: object) -> int:
+    """What a record weighs in a batch: a measurement block its cells, others one."""
+    return item.size if isinstance(item, MeasurementBlock) else 1
+
+
 def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
-    iterator = iter(items)
-    while batch := list(islice(iterator, size)):
+    """Lists of items weighing at most ``size`` in all (an item heavier alone is a batch)."""
+    batch: list[T] = []
+    total = 0
+    for item in items:
+        heavy = item.size if type(item) is MeasurementBlock else 1  # weight(), inlined
+        if batch and total + heavy > size:
+            yield batch
+            batch, total = [], 0
+        batch.append(item)
+        total += heavy
+    if batch:
         yield batch
 
 

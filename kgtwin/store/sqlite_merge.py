@@ -12,14 +12,22 @@ import sqlite3
 from collections.abc import Iterable
 
 from kgtwin.biolink import ROOT_CATEGORY, Biolink
-from kgtwin.model import Edge, Measurement, Node, Record, properties_text, qualifier_key
+from kgtwin.model import (
+    Edge,
+    Measurement,
+    MeasurementBlock,
+    Node,
+    Record,
+    properties_text,
+    qualifier_key,
+)
 from kgtwin.store.identity import preferred_id
+from kgtwin.store.sqlite_measures import MeasureWriter
 from kgtwin.store.sqlite_sql import (
     ADD_SOURCE,
     BULK_EDGES,
     MERGE_STAGED_EDGES,
     STAGE_EDGES,
-    UPSERT_MEASUREMENT,
 )
 
 
@@ -33,6 +41,8 @@ class BatchWriter:
         self.nodes = self.edges = self.measurements = 0
         self._aliases: dict[str, str] = {}
         self._staged = 0
+        #: Measurements are kept apart, as vectors (flushed at the end of the load).
+        self.measures = MeasureWriter(db, source_id)
         self.db.execute(STAGE_EDGES)
         self.db.execute("DELETE FROM temp.staged_edges")
 
@@ -40,6 +50,7 @@ class BatchWriter:
         nodes = [r for r in batch if isinstance(r, Node)]
         edges = [r for r in batch if isinstance(r, Edge)]
         measurements = [r for r in batch if isinstance(r, Measurement)]
+        blocks = [r for r in batch if isinstance(r, MeasurementBlock)]
         if nodes:
             self._prefetch(i for n in nodes for i in (n.id, *n.xrefs))
             fresh, merges = self._split_fresh(nodes)
@@ -53,6 +64,8 @@ class BatchWriter:
         if measurements:
             self._write_measurements(measurements)
             self.measurements += len(measurements)
+        for block in blocks:
+            self.measurements += self._write_block(block)
 
     # --- identity ---------------------------------------------------------------------
     def _prefetch(self, ids: Iterable[str]) -> None:
@@ -190,9 +203,7 @@ class BatchWriter:
                 (new, old),
             )
             db.execute(f"DELETE FROM edges WHERE {column} = ?", (old,))
-        for column in ("entity", "feature"):
-            db.execute(f"UPDATE OR REPLACE measurements SET {column} = ? WHERE {column} = ?",
-                       (new, old))
+        self.measures.rekey(old, new)
         self._dedupe_sources(new)
         self._dedupe_edge_sources(new)
         for alias, target in list(self._aliases.items()):
@@ -272,14 +283,24 @@ class BatchWriter:
                 self._endpoint(m.entity, True, stubs),
                 self._endpoint(m.feature, True, stubs),
                 m.kind,
-                float(m.value),
-                None if m.zscore is None else float(m.zscore),
-                self.source_id,
+                m.value,
+                m.zscore,
             )
             for m in measurements
         ]
         self._insert_stubs(stubs)
-        self.db.executemany(UPSERT_MEASUREMENT, rows)
+        self.measures.add_rows(rows)
+
+    def _write_block(self, block: MeasurementBlock) -> int:
+        """A block's ids resolved once each; its values go on as arrays."""
+        self._prefetch((*block.entities, *block.features))
+        stubs: dict[str, tuple] = {}
+        entities = [self._endpoint(e, True, stubs) for e in block.entities]
+        features = [self._endpoint(f, True, stubs) for f in block.features]
+        self._insert_stubs(stubs)
+        return self.measures.add_block(
+            block.kind, features, entities, block.values, block.zscores
+        )
 
     def _insert_stubs(self, stubs: dict[str, tuple]) -> None:
         """Nodes that edges name before any record describes them (NamedThing until then)."""

@@ -7,7 +7,11 @@ to such a list unless it is there already.
 
 from __future__ import annotations
 
-SCHEMA_VERSION = "1"
+from kgtwin.store.sqlite_measures import SCHEMA as MEASURE_SCHEMA
+
+#: 2: measurements kept as per-entity vectors (:mod:`kgtwin.store.sqlite_measures`);
+#: a store of schema 1 is refused with a clear message (reload its sources).
+SCHEMA_VERSION = "2"
 DATABASE = "graph.sqlite"
 BATCH = 20_000
 #: A load staging at least this many edges (and more than the graph holds) is a bulk load.
@@ -41,12 +45,7 @@ CREATE TABLE IF NOT EXISTS edges (
     aligned INTEGER NOT NULL, sources TEXT NOT NULL,
     UNIQUE (subject, predicate, object, qualifiers));
 CREATE INDEX IF NOT EXISTS edges_object ON edges (object, predicate);
-CREATE TABLE IF NOT EXISTS measurements (
-    entity TEXT NOT NULL, feature TEXT NOT NULL, kind TEXT NOT NULL,
-    value REAL NOT NULL, zscore REAL, sources TEXT NOT NULL,
-    PRIMARY KEY (entity, feature, kind)) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS measurements_feature ON measurements (feature, kind);
-"""
+""" + MEASURE_SCHEMA
 
 # Adds a source id to a comma-separated list unless it is there already.
 ADD_SOURCE = (
@@ -68,12 +67,4 @@ ON CONFLICT (subject, predicate, object, qualifiers) DO UPDATE SET
     properties = CASE WHEN excluded.properties = '{{}}' THEN edges.properties
                       ELSE json_patch(edges.properties, excluded.properties) END,
     sources = {ADD_SOURCE.format(table="edges")}
-"""
-
-UPSERT_MEASUREMENT = f"""
-INSERT INTO measurements (entity, feature, kind, value, zscore, sources)
-VALUES (?, ?, ?, ?, ?, ?)
-ON CONFLICT (entity, feature, kind) DO UPDATE SET
-    value = excluded.value, zscore = excluded.zscore,
-    sources = {ADD_SOURCE.format(table="measurements")}
 """

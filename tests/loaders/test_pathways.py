@@ -85,3 +85,6 @@ def test_interaction_table_without_effect_is_bad(tmp_path, load):
     bad.write_text("source\ttarget\nBRAF\tMAP2K1\n")
     with pytest.raises(InputError, match="no effect column"):
         load("signed-interactions", bad)
+    # A missing column is the file's fault, not one row's: skipping bad rows cannot help.
+    with pytest.raises(InputError, match="no effect column"):
+        load("signed-interactions", bad, skip_bad=True)

@@ -7,7 +7,7 @@ from kgtwin.loaders import get_loader
 
 from kgtwin.errors import InputError
 from kgtwin.load import load_files
-from kgtwin.model import Edge, Measurement
+from kgtwin.model import Edge, measurement_rows
 from kgtwin.privacy import pseudonymiser
 
 
@@ -19,8 +19,8 @@ def records(format, path, **options):
 def test_h5ad_matches_the_tsv_matrix(data):
     from_h5ad, _ = records("h5ad", data / "expression.h5ad")
     from_tsv, _ = records("expression", data / "expression.tsv")
-    h5ad = {(m.entity, m.feature): m for m in from_h5ad if isinstance(m, Measurement)}
-    tsv = {(m.entity, m.feature): m for m in from_tsv if isinstance(m, Measurement)}
+    h5ad = {(m.entity, m.feature): m for m in measurement_rows(from_h5ad)}
+    tsv = {(m.entity, m.feature): m for m in measurement_rows(from_tsv)}
     assert len(h5ad) == 19  # 4 x 5, one NaN
     for key, measurement in h5ad.items():
         assert measurement.value == pytest.approx(tsv[key].value, abs=1e-5)
@@ -30,7 +30,7 @@ def test_h5ad_matches_the_tsv_matrix(data):
 def test_h5ad_gene_column_layer_and_small_chunks(data):
     found, _ = records("h5ad", data / "expression.h5ad", gene_column="gene_ids",
                        layer="counts", chunk="1")
-    values = [m for m in found if isinstance(m, Measurement)]
+    values = measurement_rows(found)
     assert {m.feature for m in values} == {"HGNC:1097", "HGNC:3072", "HGNC:3236",
                                            "HGNC:3467", "HGNC:7107"}
     braf = sorted(m.value for m in values if m.feature == "HGNC:1097")

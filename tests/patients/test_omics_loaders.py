@@ -7,7 +7,7 @@ from kgtwin.loaders import get_loader
 
 from kgtwin.errors import InputError
 from kgtwin.load import load_files
-from kgtwin.model import Edge, Measurement, Node
+from kgtwin.model import Edge, Node, measurement_rows
 from kgtwin.privacy import pseudonymiser
 
 
@@ -55,7 +55,7 @@ def test_maf_duplicate_and_missing_column(tmp_path, data):
 
 def test_expression_zscores_against_the_cohort(data):
     found = records("expression", data / "expression.tsv")
-    values = [r for r in found if isinstance(r, Measurement)]
+    values = measurement_rows(found)
     assert len(values) == 23  # 6 genes x 4 samples, one NA
     braf = {m.entity: m for m in values if m.feature == "HGNC:1097"}
     raw = [12.5, 8.1, 7.9, 8.4]
@@ -72,7 +72,7 @@ def test_expression_bad_cells_and_duplicate_genes(tmp_path):
     with pytest.raises(InputError, match=r"m\.csv:3: column 2: not a number"):
         records("expression", path)
     loader = get_loader("expression")([path], skip_bad=True)
-    kept = [r for r in loader.records() if isinstance(r, Measurement)]
+    kept = measurement_rows(loader.records())
     assert {m.feature for m in kept} == {"HGNC:1097"} and loader.bad.count == 3
 
 
@@ -90,7 +90,7 @@ def test_copy_number_gistic_calls_become_variants(data):
              if isinstance(e, Edge)}
     assert calls == {("HGNC:1787", "deep deletion"), ("HGNC:7553", "amplification"),
                      ("HGNC:3430", "amplification")}
-    kinds = {m.kind for m in found if isinstance(m, Measurement)}
+    kinds = {m.kind for m in measurement_rows(found)}
     assert kinds == {"copy_number"}
 
 

@@ -113,6 +113,20 @@ def test_wrong_encoding_is_a_bad_record(format, name):
         run(format, text.encode("latin-1"), name=name)
 
 
+@pytest.mark.parametrize("format,name", [
+    ("maf", "mutations.maf"), ("expression", "expression.tsv"), ("vcf", "variants.vcf"),
+])
+def test_skip_bad_skips_only_the_undecodable_line(format, name):
+    lines = (DATA / name).read_bytes().splitlines(keepends=True)
+    bad = len(lines) - 2  # a data line with another after it
+    broken = b"".join([*lines[:bad], lines[bad].replace(b"\t", b"\xff\t", 1), *lines[bad + 1:]])
+    before, _ = run(format, b"".join(lines[:bad]), name=name)
+    kept, loader = run(format, broken, name=name, skip_bad=True)
+    assert loader.bad.count == 1 and "not valid UTF-8" in loader.bad.examples[0]
+    assert f":{bad + 1}:" in loader.bad.examples[0]  # the line is named
+    assert len(kept) > len(before)  # the lines after it were read
+
+
 @SETTINGS
 @given(drop=st.integers(min_value=0, max_value=25))
 def test_maf_missing_columns(drop):

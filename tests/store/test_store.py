@@ -55,6 +55,16 @@ def test_conflicting_properties_latest_source_wins_key_by_key(store):
     assert dict(edge.properties) == {"score": 0.8, "evidence": "PMID:1"}
 
 
+def test_property_values_keep_their_type_within_one_load(store):
+    # Equal under ==, different in meaning: true, 1 and 1.0 must not share one text.
+    values = [True, 1, 1.0, "1"]
+    store.load([Edge("HGNC:1097", "biolink:related_to", f"HGNC:{6840 + i}", {},
+                     {"flag": value}) for i, value in enumerate(values)], source())
+    stored = {e.object: e.properties["flag"] for e in store.edges()}
+    assert [stored[f"HGNC:{6840 + i}"] for i in range(4)] == values
+    assert [type(stored[f"HGNC:{6840 + i}"]) for i in range(4)] == [bool, int, float, str]
+
+
 def test_qualifiers_are_part_of_edge_identity(store):
     up = Edge("HGNC:1097", "biolink:regulates", "HGNC:6840", {DIRECTION: UP})
     down = Edge("HGNC:1097", "biolink:regulates", "HGNC:6840", {DIRECTION: "decreased"})

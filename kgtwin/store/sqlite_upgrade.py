@@ -1,0 +1,53 @@
+"""Upgrading an embedded store written by an older kgtwin, in place, in one transaction.
+
+A store holds loads its user may not be able to repeat (files gone, sources changed
+since), so a newer kgtwin carries the data forward rather than refusing it. Each step
+takes the store from one schema version to the next; if any step fails, the
+transaction rolls back and the store stays as it was, readable by the older kgtwin.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Callable
+
+from kgtwin.errors import StoreError
+from kgtwin.store import sqlite_measures
+
+log = logging.getLogger(__name__)
+
+
+def _measurements_as_vectors(db: sqlite3.Connection) -> None:
+    """1 -> 2: one row per value became per-entity vectors over a feature panel."""
+    for statement in sqlite_measures.SCHEMA.split(";"):
+        if statement.strip():
+            db.execute(statement)
+    rows = db.execute(
+        "SELECT entity, feature, kind, value, zscore, sources FROM measurements "
+        "ORDER BY entity, kind"
+    )
+    moved = sqlite_measures.import_rows(db, rows)
+    db.execute("DROP TABLE measurements")
+    log.info("moved %d measurements into per-sample vectors", moved)
+
+
+#: Schema version -> (the step that upgrades it, the version it produces).
+STEPS: dict[str, tuple[Callable[[sqlite3.Connection], None], str]] = {
+    "1": (_measurements_as_vectors, "2"),
+}
+
+
+def upgrade(db: sqlite3.Connection, found: str, wanted: str, where: str) -> None:
+    """Runs the steps from ``found`` to ``wanted`` inside the caller's open transaction."""
+    version = found
+    while version != wanted:
+        if version not in STEPS:
+            raise StoreError(
+                f"{where} was written by another kgtwin (schema {found}, this kgtwin reads "
+                f"{wanted} and upgrades from {', '.join(sorted(STEPS))})"
+            )
+        step, version = STEPS[version]
+        log.info("upgrading the store at %s to schema %s", where, version)
+        step(db)
+    db.execute("UPDATE meta SET value = ? WHERE key = 'schema'", (wanted,))
