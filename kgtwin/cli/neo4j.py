@@ -203,7 +203,10 @@ def _echo_transfer(report: Any, where: str) -> None:
     "and a graph of 100,000 edges or more.",
 )
 @click.option(
-    "--replace", is_flag=True, help="Allow a bulk push to replace a database that holds data."
+    "--replace",
+    is_flag=True,
+    help="Replace everything the database holds (bulk: import over it; incremental: "
+    "empty it first). Without it a bulk push needs an empty database.",
 )
 @click.option("--gzip", "compress", is_flag=True, help="Compress the bulk import files.")
 @neo4j_options
