@@ -183,6 +183,9 @@ def test_push_cli_says_which_method_it_chose(embedded, own_settings, tmp_path):
     small = runner.invoke(cli, base)
     assert small.exit_code == 0, small.output
     assert "method: incremental" in small.output and "skipped  first 1" in small.output
+    replaced = runner.invoke(cli, [*base, "--method", "incremental", "--replace"])
+    assert replaced.exit_code == 0, replaced.output
+    assert "copied   first 1" in replaced.output  # emptied first, so copied again
     remote = runner.invoke(cli, [*base[:3], "--neo4j-uri", "bolt://127.0.0.1:1",
                                  "--neo4j-password", "x" * 8, "--method", "bulk"])  # fmt: skip
     assert remote.exit_code == 1 and "cannot be bulk loaded" in remote.output
