@@ -189,3 +189,19 @@ def test_push_cli_says_which_method_it_chose(embedded, own_settings, tmp_path):
     remote = runner.invoke(cli, [*base[:3], "--neo4j-uri", "bolt://127.0.0.1:1",
                                  "--neo4j-password", "x" * 8, "--method", "bulk"])  # fmt: skip
     assert remote.exit_code == 1 and "cannot be bulk loaded" in remote.output
+
+
+def test_a_graph_the_importer_cannot_take_leaves_the_server_as_it_was(own_server, own_settings,
+                                                                      tmp_path):  # fmt: skip
+    odd = EmbeddedStore(tmp_path / "odd")
+    odd.load([Node("HGNC:1097", "biolink:Gene", "BRAF", properties={"tags": ["a", ""]})],
+             source("odd", checksum="odd"))  # fmt: skip
+    with Neo4jStore(own_settings) as target:
+        target.load(aligned(RECORDS), source())
+        before = target.checksum()
+    with pytest.raises(BulkImportError, match="--method incremental"):
+        bulk_push(odd, own_settings, replace=True)
+    odd.close()
+    assert own_server.pid() is not None  # stopped while the files were written, started again
+    with Neo4jStore(own_settings) as target:
+        assert target.checksum() == before
