@@ -193,24 +193,60 @@ def _echo_transfer(report: Any, where: str) -> None:
 
 
 @click.command("push")
+@click.option(
+    "--method",
+    type=click.Choice(["auto", "bulk", "incremental"]),
+    default="auto",
+    show_default=True,
+    help="bulk: neo4j-admin import into the local kgtwin server (replaces its database); "
+    "incremental: batched transactions, merging; auto: bulk for an empty local server "
+    "and a graph of 100,000 edges or more.",
+)
+@click.option(
+    "--replace",
+    is_flag=True,
+    help="Replace everything the database holds (bulk: import over it; incremental: "
+    "empty it first). Without it a bulk push needs an empty database.",
+)
+@click.option("--gzip", "compress", is_flag=True, help="Compress the bulk import files.")
 @neo4j_options
 @click.pass_context
-def push(ctx: click.Context, settings: Any) -> None:
+def push(ctx: click.Context, method: str, replace: bool, compress: bool, settings: Any) -> None:
     """Copy the embedded store (--store) into Neo4j, source by source, with provenance.
 
-    Sources Neo4j already holds are skipped, so pushing again changes nothing.
+    Incremental pushes merge: sources Neo4j already holds are skipped, so pushing again
+    changes nothing. A bulk push writes neo4j-admin import files, stops the local
+    server, imports, and starts it again; it needs an empty database or --replace.
+    The command says which method it chose and why.
 
     \b
     Example:
       kgtwin --store kgtwin-store push                  # to the local server
+      kgtwin --store kgtwin-store push --method bulk --replace
       kgtwin push --neo4j-uri neo4j://db.example.org:7687 --neo4j-user kg
     """
     from kgtwin.cli.common import open_cli_store
+    from kgtwin.neo4j.bulk import bulk_push, choose_method
     from kgtwin.neo4j.store import Neo4jStore
     from kgtwin.neo4j.transfer import copy_graph
 
-    with open_cli_store(ctx, create=False) as embedded, Neo4jStore(settings) as neo4j:
-        report = copy_graph(embedded, neo4j)
+    with open_cli_store(ctx, create=False) as embedded:
+        edges = embedded.counts().edges
+        chosen, why = choose_method(method, settings, edges, replace=replace)
+        click.echo(f"method: {chosen} ({why})")
+        if chosen == "bulk":
+            report = bulk_push(embedded, settings, replace=replace, compress=compress)
+            restart = report.stop_s + report.start_s
+            click.echo(
+                f"bulk import: {report.nodes} nodes and {report.edges} edges in "
+                f"{report.total_s:.1f} s (files {report.write_s:.1f} s, import "
+                f"{report.import_s:.1f} s, server stop/start {restart:.1f} s)"
+            )
+            return
+        with Neo4jStore(settings) as neo4j:
+            if replace:
+                neo4j.clear()
+            report = copy_graph(embedded, neo4j)
     _echo_transfer(report, f"Neo4j at {settings.uri}")
 
 

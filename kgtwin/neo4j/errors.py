@@ -20,3 +20,7 @@ class QueryError(KgTwinError, ValueError):
 
 class WriteRefusedError(QueryError):
     """A query that writes was run without asking for a write transaction."""
+
+
+class BulkImportError(KgTwinError, RuntimeError):
+    """A bulk load (``neo4j-admin database import``) cannot run or failed."""

@@ -327,9 +327,37 @@ class LocalServer:
             return "(no logs/neo4j.log)"
         return "\n".join(log_file.read_text(errors="replace").splitlines()[-lines:])
 
-    def _java(self, main: str, *args: str, timeout: float = 180.0) -> str:
+    def import_database(
+        self,
+        arguments: list[str],
+        *,
+        database: str = "neo4j",
+        heap: str = "1g",
+        timeout: float = 3600.0,
+    ) -> str:
+        """``neo4j-admin database import full <database> --overwrite-destination …``.
+
+        The server must be stopped. The options go through a picocli @argfile, so any
+        number of files fits. Callers decide whether overwriting is allowed.
+        """
+        if self.pid() is not None:
+            raise Neo4jServerError("stop the server before a bulk import")
+        argfile = self.home / "run" / "import.args"
+        argfile.parent.mkdir(parents=True, exist_ok=True)
+        argfile.write_text("".join(_argfile_line(a) for a in arguments))
+        report = self.home / "logs" / "import.report"
+        try:
+            return self._java(
+                "org.neo4j.cli.AdminTool", "database", "import", "full", database,
+                "--overwrite-destination=true", f"--report-file={report}", f"@{argfile}",
+                timeout=timeout, heap=heap,
+            )  # fmt: skip
+        finally:
+            argfile.unlink(missing_ok=True)
+
+    def _java(self, main: str, *args: str, timeout: float = 180.0, heap: str = "256m") -> str:
         env = dict(os.environ, NEO4J_HOME=str(self.home), NEO4J_CONF=str(self.home / "conf"))
-        command = [_java_binary(), "-Xmx256m", "-cp", str(self.home / "lib" / "*"), main, *args]
+        command = [_java_binary(), f"-Xmx{heap}", "-cp", str(self.home / "lib" / "*"), main, *args]
         try:
             done = subprocess.run(
                 command, env=env, capture_output=True, text=True, timeout=timeout, check=False
@@ -363,6 +391,11 @@ def _java_binary() -> str:
     if found is None:
         raise Neo4jServerError("Java 17 or 21 is needed to run Neo4j; install a JDK")
     return found
+
+
+def _argfile_line(argument: str) -> str:
+    """One argument in a picocli @argfile (quoted, backslashes and quotes escaped)."""
+    return '"' + argument.replace("\\", "\\\\").replace('"', '\\"') + '"\n'
 
 
 def _write_private(path: Path, text: str) -> None:

@@ -37,6 +37,8 @@ class Neo4jSettings:
     user: str = USER
     password: str | None = field(default=None, repr=False)
     database: str | None = None
+    #: The local server home these settings were resolved against (``--neo4j-home``).
+    home: Path | None = None
 
     @classmethod
     def resolve(
@@ -56,10 +58,10 @@ class Neo4jSettings:
         user = user or env.get(ENV_USER) or USER
         password = password or env.get(ENV_PASSWORD)
         # The local password only ever goes to the local server, never to another URI.
-        if password is None and uri in _local_uris(local) and local.password_file.is_file():
+        if password is None and uri in local_uris(local) and local.password_file.is_file():
             password = local.password_file.read_text().rstrip("\n")
         database = database or env.get(ENV_DATABASE)
-        return cls(uri=uri, user=user, password=password, database=database)
+        return cls(uri=uri, user=user, password=password, database=database, home=home)
 
     def driver(self) -> Driver:
         """An open, verified driver; the caller closes it (``with settings.driver() as d``)."""
@@ -91,7 +93,8 @@ class Neo4jSettings:
         return driver
 
 
-def _local_uris(local: ServerConfig) -> set[str]:
+def local_uris(local: ServerConfig) -> set[str]:
+    """The URIs that name the local server of ``local`` (bolt/neo4j, 127.0.0.1/localhost)."""
     port = local.bolt_port
     return {
         f"{scheme}://{host}:{port}"

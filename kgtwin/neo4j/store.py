@@ -57,6 +57,14 @@ SCHEMA = (
 )
 
 
+def create_schema(driver: Any, database: str | None = None) -> None:
+    """The constraints and indexes kgtwin reads with (idempotent; waits until online)."""
+    with driver.session(database=database) as session:
+        for statement in SCHEMA:  # schema commands run in their own transactions
+            session.run(statement).consume()
+        session.run("CALL db.awaitIndexes(300)").consume()
+
+
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
@@ -103,10 +111,7 @@ class Neo4jStore(GraphReads):
                     f"(schema {found[0][0]}, this kgtwin reads {SCHEMA_VERSION})"
                 )
             return
-        with self.driver.session(database=self.database) as session:
-            for statement in SCHEMA:  # schema commands run in their own transactions
-                session.run(statement).consume()
-            session.run("CALL db.awaitIndexes(300)").consume()
+        create_schema(self.driver, self.database)
         self._write(
             "MERGE (m:KgtwinMeta {key: 'kgtwin'}) ON CREATE SET m.schema = $schema, "
             "m.biolink = $biolink, m.revision = 0, m.next_source = 0, m.next_load = 0",
@@ -135,9 +140,15 @@ class Neo4jStore(GraphReads):
 
     def load(self, records: Iterable[Record], source: SourceInfo) -> LoadCounts:
         """Merge ``records`` in one transaction (see the protocol's rules)."""
-        from neo4j.exceptions import TransientError
+        from neo4j.exceptions import (
+            IncompleteCommit,
+            ServiceUnavailable,
+            SessionExpired,
+            TransientError,
+        )
 
         attempts = RETRIES if isinstance(records, Sequence) else 1
+        label = f"{source.name} {source.version}"
         for attempt in range(1, attempts + 1):
             try:
                 with (
@@ -147,17 +158,40 @@ class Neo4jStore(GraphReads):
                     writer = self._load(tx, records, source)
                     tx.commit()
                 break
+            except IncompleteCommit:
+                raise StoreError(
+                    f"Neo4j at {self.settings.uri} went away while committing the load of "
+                    f"{label}; it may or may not be in (see the ledger); loading it again "
+                    "is safe"
+                ) from None
+            except (ServiceUnavailable, SessionExpired):
+                raise StoreError(
+                    f"Neo4j at {self.settings.uri} went away during the load of {label}; "
+                    "nothing of this load was kept: load it again once the server is back"
+                ) from None
             except TransientError as error:
+                if "MemoryPoolOutOfMemoryError" in (error.code or ""):  # retrying cannot help
+                    raise StoreError(
+                        f"the load of {label} needs more transaction memory than Neo4j at "
+                        f"{self.settings.uri} allows (dbms.memory.transaction.total.max); "
+                        "nothing of it was kept. Load it in parts, give the server more heap "
+                        "(kgtwin neo4j start --heap 4g), or push a whole graph with "
+                        "`kgtwin push --method bulk --replace`"
+                    ) from None
                 if attempt == attempts:
                     raise StoreError(f"Neo4j load failed: {error.message}") from error
                 log.warning("transient Neo4j error (%s); retrying the load", error.code)
-        counts = self.counts()
+        # Totals from Neo4j's count store (constant time; counts() reads every edge).
+        (row,) = self._read(
+            "CALL () { MATCH (n:NamedThing) RETURN count(n) AS nodes } "
+            "CALL () { MATCH ()-[r]->() RETURN count(r) AS edges } RETURN nodes, edges"
+        )
         return LoadCounts(
             nodes=writer.nodes,
             edges=writer.edges,
             measurements=writer.measurements,
-            total_nodes=counts.nodes,
-            total_edges=counts.edges,
+            total_nodes=row[0],
+            total_edges=row[1],
         )
 
     def _load(self, tx: Any, records: Iterable[Record], source: SourceInfo) -> Neo4jBatchWriter:
@@ -200,6 +234,19 @@ class Neo4jStore(GraphReads):
             measurements=writer.measurements,
         ).consume()
         return writer
+
+    def clear(self) -> None:
+        """Empty the database (every node, kgtwin's or not) and start a fresh kgtwin graph."""
+        # Relationships first, in batches: a hub node's DETACH DELETE alone can exceed
+        # the server's transaction memory.
+        with self.driver.session(database=self.database) as session:
+            for statement in (
+                "MATCH ()-[r]->() CALL (r) { DELETE r } IN TRANSACTIONS OF 20000 ROWS",
+                "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 20000 ROWS",
+            ):
+                session.run(statement).consume()
+        self._provenance_cache.clear()
+        self._prepare_schema()
 
     def remove_source(self, name: str) -> int:
         ids = [r[0] for r in self._read("MATCH (s:KgtwinSource {name: $n}) RETURN s.sid", n=name)]

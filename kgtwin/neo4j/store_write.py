@@ -21,108 +21,23 @@ from typing import Any
 from kgtwin.biolink import ROOT_CATEGORY, Biolink
 from kgtwin.model import Edge, Measurement, Node, Record, measurement_rows, qualifier_key
 from kgtwin.neo4j import codec
+from kgtwin.neo4j.store_cypher import (
+    CREATE_EDGES,
+    CREATE_NODES,
+    CREATE_STUBS,
+    MERGE_EDGES,
+    MERGE_MEASUREMENTS,
+    REFRESH_NODE,
+    SET_ALIASES,
+    UPDATE_NODES,
+    UPSERT_NODE,
+)
 from kgtwin.store.identity import preferred_id
 
-_CREATE_NODES = """
-UNWIND $rows AS row
-CREATE (n:NamedThing {id: row.id})
-SET n:$(row.labels), n += row.props, n.category = row.category, n.name = row.name,
-    n.aligned = row.aligned, n.xrefs = row.xrefs, n.kgtwin_sources = [$source],
-    n.kgtwin_categories = [row.category], n.kgtwin_json = row.json_keys
-WITH row
-UNWIND row.aliases AS alias
-CREATE (:KgtwinAlias {alias: alias, node: row.id,
-                      name: CASE WHEN alias = row.own THEN row.name END})
-"""
-
-_UPSERT_NODE = """
-MERGE (n:NamedThing {id: $id})
-ON CREATE SET n.aligned = $aligned, n.kgtwin_sources = [], n.kgtwin_categories = [],
-              n.xrefs = []
-WITH n, [l IN labels(n) WHERE NOT l IN $labels] AS stale
-REMOVE n:$(stale)
-SET n:$($labels), n += $props, n.category = $category, n.name = coalesce($name, n.name),
-    n.kgtwin_sources = n.kgtwin_sources + [s IN [$source] WHERE NOT s IN n.kgtwin_sources],
-    n.kgtwin_categories = n.kgtwin_categories
-        + [c IN $categories WHERE NOT c IN n.kgtwin_categories],
-    n.kgtwin_json = [k IN coalesce(n.kgtwin_json, []) WHERE NOT k IN keys($props)]
-        + $json_keys
-"""
-
-_SET_ALIASES = """
-UNWIND $aliases AS alias
-MERGE (a:KgtwinAlias {alias: alias})
-SET a.node = $node
-"""
-
-# Nodes already stored under the id they keep (a re-load, a second source): one batch.
-_UPDATE_NODES = """
-UNWIND $rows AS row
-MATCH (n:NamedThing {id: row.id})
-WITH n, row, [l IN labels(n) WHERE NOT l IN row.labels] AS stale
-REMOVE n:$(stale)
-SET n:$(row.labels), n += row.props, n.category = row.category,
-    n.name = coalesce(row.name, n.name),
-    n.kgtwin_sources = n.kgtwin_sources + [s IN [$source] WHERE NOT s IN n.kgtwin_sources],
-    n.kgtwin_categories = n.kgtwin_categories
-        + [c IN row.categories WHERE NOT c IN n.kgtwin_categories],
-    n.kgtwin_json = [k IN coalesce(n.kgtwin_json, []) WHERE NOT k IN keys(row.props)]
-        + row.json_keys
-WITH row WHERE row.name IS NOT NULL
-MATCH (a:KgtwinAlias {alias: row.own})
-SET a.name = row.name
-"""
-
-# The record that carries the preferred id names the node, whatever the load order;
-# the node's xrefs are its other aliases.
-_REFRESH_NODE = """
-UNWIND $ids AS id
-MATCH (n:NamedThing {id: id})
-OPTIONAL MATCH (a:KgtwinAlias {node: id})
-WITH n, a ORDER BY a.alias
-WITH n, collect(a) AS aliases
-WITH n, aliases, [a IN aliases WHERE a.alias = n.id | a.name][0] AS own
-SET n.xrefs = [a IN aliases WHERE a.alias <> n.id | a.alias],
-    n.name = coalesce(own, n.name)
-"""
-
-# One statement per relationship type, the type written into the text after
-# codec.check_type: a MERGE on a dynamic type $(…) is several times slower in 5.26.
-_MERGE_EDGES = """
-UNWIND $rows AS row
-MATCH (s:NamedThing {id: row.subject})
-MATCH (o:NamedThing {id: row.object})
-MERGE (s)-[r:%s {predicate: row.predicate, kgtwin_qualifiers: row.qualifier_key}]->(o)
-ON CREATE SET r += row.qualifiers, r.aligned = row.aligned, r.kgtwin_sources = [],
-              r.kgtwin_seq = row.seq
-SET r += row.props,
-    r.kgtwin_sources = r.kgtwin_sources + [s IN row.sources WHERE NOT s IN r.kgtwin_sources],
-    r.kgtwin_json = [k IN coalesce(r.kgtwin_json, []) WHERE NOT k IN keys(row.props)]
-        + row.json_keys
-"""
-
-_CREATE_STUBS = """
-UNWIND $rows AS row
-MERGE (n:NamedThing {id: row.id})
-ON CREATE SET n.category = $root, n.aligned = row.aligned, n.kgtwin_sources = [$source],
-              n.kgtwin_categories = [$root], n.xrefs = [], n.kgtwin_json = []
-MERGE (a:KgtwinAlias {alias: row.id})
-ON CREATE SET a.node = row.id
-"""
-
-_MERGE_MEASUREMENTS = """
-UNWIND $rows AS row
-MERGE (m:KgtwinMeasurement {entity: row.entity, feature: row.feature, kind: row.kind})
-ON CREATE SET m.kgtwin_sources = []
-SET m.value = row.value, m.zscore = row.zscore,
-    m.kgtwin_sources = m.kgtwin_sources + [s IN [$source] WHERE NOT s IN m.kgtwin_sources]
-"""
-
-
-_CHUNK = 5_000
+_CHUNK = 10_000
 #: Staged edges are flushed at this many, to bound memory; below it (every load the
 #: tests and the demo make) edge order matches the embedded store's exactly.
-_STAGE_LIMIT = 200_000
+STAGE_LIMIT = 200_000
 
 
 class Neo4jBatchWriter:
@@ -137,6 +52,11 @@ class Neo4jBatchWriter:
         self._staged: list[dict[str, Any]] = []
         self.nodes = self.edges = self.measurements = 0
         self._aliases: dict[str, str] = {}
+        #: Nodes this load created: edges touching them cannot exist yet (unless this
+        #: load wrote them: ``_new_edges`` holds hashes of those keys; a hash collision
+        #: only sends an edge down the always-correct MERGE path).
+        self._created: set[str] = set()
+        self._new_edges: set[int] = set()
 
     def write(self, batch: list[Record]) -> None:
         nodes = [r for r in batch if isinstance(r, Node)]
@@ -211,7 +131,8 @@ class Neo4jBatchWriter:
             )
             for member in members:
                 self._aliases[member] = target
-        self._run(_CREATE_NODES, rows=rows, source=self.source)
+        self._run(CREATE_NODES, rows=rows, source=self.source)
+        self._created.update(row["id"] for row in rows)
 
     def _update_in_place(self, nodes: list[Node]) -> list[Node]:
         """Batch the nodes whose ids all name one stored node that keeps its id; return
@@ -264,8 +185,8 @@ class Neo4jBatchWriter:
                 }
             )
         if rows:
-            self._run(_UPDATE_NODES, rows=rows, source=self.source)
-            self._run(_REFRESH_NODE, ids=[row["id"] for row in rows])
+            self._run(UPDATE_NODES, rows=rows, source=self.source)
+            self._run(REFRESH_NODE, ids=[row["id"] for row in rows])
         return rest
 
     def _merge_node(self, node: Node) -> None:
@@ -288,7 +209,7 @@ class Neo4jBatchWriter:
             self._rekey(other, target)
         props, json_keys = codec.encode(node.properties)
         self._run(
-            _UPSERT_NODE,
+            UPSERT_NODE,
             id=target,
             aligned=node.aligned,
             labels=list(codec.labels(self.biolink, category)),
@@ -299,18 +220,19 @@ class Neo4jBatchWriter:
             source=self.source,
             categories=sorted({node.category, category}),
         )
-        self._run(_SET_ALIASES, aliases=sorted(members), node=target)
+        self._run(SET_ALIASES, aliases=sorted(members), node=target)
         if node.name:
             self._run(
                 "MATCH (a:KgtwinAlias {alias: $id}) SET a.name = $name", id=node.id, name=node.name
             )
         for alias in members:
             self._aliases[alias] = target
-        self._run(_REFRESH_NODE, ids=[target])
+        self._run(REFRESH_NODE, ids=[target])
 
     def _rekey(self, old: str, new: str) -> None:
         """Folds node ``old`` into ``new``: aliases, categories, provenance, edges move."""
         self.flush()  # staged edges may name ``old``
+        self._created.difference_update((old, new))  # edges will move onto ``new``
         (row,) = self._run(
             "MATCH (o:NamedThing {id: $old}) OPTIONAL MATCH (n:NamedThing {id: $new}) "
             "RETURN properties(o), properties(n)",
@@ -361,7 +283,7 @@ class Neo4jBatchWriter:
                     "sources": list(props.get("kgtwin_sources") or []),
                 }
             )
-        self._merge_edges(rows)
+        self._merge_edges(rows, may_create=False)
         # Measurements move too; one already stored under the new key is replaced.
         for column, other in (("entity", "feature"), ("feature", "entity")):
             self._run(
@@ -393,8 +315,9 @@ class Neo4jBatchWriter:
         """Nodes that edges name before any record describes them (NamedThing until then)."""
         if stubs:
             self._run(
-                _CREATE_STUBS, rows=list(stubs.values()), source=self.source, root=ROOT_CATEGORY
+                CREATE_STUBS, rows=list(stubs.values()), source=self.source, root=ROOT_CATEGORY
             )
+            self._created.update(stubs)
 
     def _write_edges(self, edges: list[Edge]) -> None:
         self._prefetch(i for e in edges for i in (e.subject, e.object))
@@ -419,7 +342,7 @@ class Neo4jBatchWriter:
             )
         self._stubs(stubs)
         self._staged += rows
-        if len(self._staged) >= _STAGE_LIMIT:
+        if len(self._staged) >= STAGE_LIMIT:
             self.flush()
 
     def flush(self) -> None:
@@ -433,14 +356,29 @@ class Neo4jBatchWriter:
         for start in range(0, len(staged), _CHUNK):
             self._merge_edges(staged[start : start + _CHUNK])
 
-    def _merge_edges(self, rows: list[dict[str, Any]]) -> None:
-        by_type: dict[str, list[dict[str, Any]]] = {}
+    def _merge_edges(self, rows: list[dict[str, Any]], *, may_create: bool = True) -> None:
+        """One statement per relationship type: CREATE for edges known to be new, then
+        MERGE for the others (a repeated key merges into the edge just created)."""
+        created: dict[str, list[dict[str, Any]]] = {}
+        merged: dict[str, list[dict[str, Any]]] = {}
         for row in rows:
             row["seq"] = self.next_seq
             self.next_seq += 1
-            by_type.setdefault(row["type"], []).append(row)
-        for type_, group in by_type.items():
-            self._run(_MERGE_EDGES % codec.check_type(type_), rows=group)
+            key = hash((row["subject"], row["predicate"], row["object"], row["qualifier_key"]))
+            new = (
+                may_create
+                and key not in self._new_edges
+                and (row["subject"] in self._created or row["object"] in self._created)
+            )
+            if new:
+                self._new_edges.add(key)
+                created.setdefault(row["type"], []).append(_created_edge(row))
+            else:
+                merged.setdefault(row["type"], []).append(row)
+        for type_, group in created.items():
+            self._run(CREATE_EDGES % codec.check_type(type_), rows=group)
+        for type_, group in merged.items():
+            self._run(MERGE_EDGES % codec.check_type(type_), rows=group)
 
     def _write_measurements(self, measurements: list[Measurement]) -> None:
         self._prefetch(i for m in measurements for i in (m.entity, m.feature))
@@ -456,7 +394,23 @@ class Neo4jBatchWriter:
             for m in measurements
         ]
         self._stubs(stubs)
-        self._run(_MERGE_MEASUREMENTS, rows=rows, source=self.source)
+        self._run(MERGE_MEASUREMENTS, rows=rows, source=self.source)
+
+
+def _created_edge(row: dict[str, Any]) -> dict[str, Any]:
+    """The row of a new edge for ``CREATE_EDGES``: every property MERGE_EDGES would set."""
+    props = {
+        **row["qualifiers"],
+        "predicate": row["predicate"],
+        "kgtwin_qualifiers": row["qualifier_key"],
+        "aligned": row["aligned"],
+        "kgtwin_sources": list(dict.fromkeys(row["sources"])),
+        "kgtwin_seq": row["seq"],
+        **row["props"],
+    }
+    if row["json_keys"]:
+        props[codec.JSON_KEYS] = row["json_keys"]
+    return {"subject": row["subject"], "object": row["object"], "props": props}
 
 
 def _fold(moved: dict[str, Any], kept: dict[str, Any]) -> dict[str, Any]:
@@ -469,5 +423,5 @@ def _fold(moved: dict[str, Any], kept: dict[str, Any]) -> dict[str, Any]:
         {k for k in moved.get(codec.JSON_KEYS) or () if k not in kept}
         | set(kept.get(codec.JSON_KEYS) or ())
     )
-    merged = {k: v for k, v in merged.items() if v is not None}
+    merged = {k: v for k, v in merged.items() if v is not None and v != []}
     return merged

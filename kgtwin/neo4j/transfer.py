@@ -33,21 +33,31 @@ class TransferReport:
     edges: int = 0
 
 
-def _key(item: SourceInfo | Provenance) -> tuple[str, str, str, str]:
+def source_key(item: SourceInfo | Provenance) -> tuple[str, str, str, str]:
     if isinstance(item, SourceInfo):
         return (item.name, item.version, item.checksum, item.loader)
     return (item.source, item.version, item.checksum, item.loader)
 
 
+def ledger_sources(store: GraphStore) -> tuple[dict[tuple, SourceInfo], set[tuple]]:
+    """The sources a copy loads, in ledger order, and those whose loads had measurements.
+
+    The bulk path (:mod:`kgtwin.neo4j.import_files`) plans with the same answer, so a
+    bulk push and an incremental push give the same graph.
+    """
+    sources: dict[tuple, SourceInfo] = {}
+    with_measurements: set[tuple] = set()
+    for entry in store.ledger():
+        sources.setdefault(source_key(entry.source), entry.source)
+        if entry.measurements:
+            with_measurements.add(source_key(entry.source))
+    return sources, with_measurements
+
+
 def copy_graph(source: GraphStore, target: GraphStore) -> TransferReport:
     """Load every source of ``source``'s ledger into ``target`` (see module docs)."""
     report = TransferReport()
-    sources: dict[tuple, SourceInfo] = {}
-    with_measurements: set[tuple] = set()
-    for entry in source.ledger():
-        sources.setdefault(_key(entry.source), entry.source)
-        if entry.measurements:
-            with_measurements.add(_key(entry.source))
+    sources, with_measurements = ledger_sources(source)
     grouped: dict[tuple, list[Record]] = {key: [] for key in sources}
     orphans: list[Record] = []
     for node in source.nodes():
@@ -90,7 +100,7 @@ def _group(
     grouped: dict[tuple, list[Record]],
     orphans: list[Record],
 ) -> None:
-    keys = [_key(p) for p in provenance if _key(p) in grouped]
+    keys = [source_key(p) for p in provenance if source_key(p) in grouped]
     if not keys:
         orphans.append(record)
     for key in keys:

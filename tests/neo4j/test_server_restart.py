@@ -1,0 +1,86 @@
+"""The server stops in the middle of an incremental load, then comes back.
+
+A load is one Neo4j transaction, written batch by batch: the stop ends it uncommitted,
+so the load fails with one clear line, nothing of it (not even a batch) remains, and
+loading it again gives the graph an uninterrupted load gives. The server is this
+test's own (tests/neo4j/conftest.py), never the shared one.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+
+import pytest
+
+from kgtwin.errors import StoreError
+from kgtwin.model import DIRECTION, UP, Edge, Node, Record
+from kgtwin.neo4j.store import Neo4jStore
+from tests.store.records import RECORDS, aligned, source
+
+pytestmark = [pytest.mark.neo4j, pytest.mark.slow]
+
+GENES = 6_000
+BIG = source("big", checksum="b16")
+
+
+def _big(halfway: threading.Event | None = None, resume: threading.Event | None = None
+         ) -> Iterator[Record]:  # fmt: skip
+    """Genes and a regulatory chain between them; pauses after some batches went in."""
+    for i in range(GENES):
+        yield Node(f"HGNC:{20_000 + i}", "biolink:Gene", f"G{i}", xrefs=(f"NCBIGene:{90_000 + i}",))
+        if i == GENES // 2 and halfway is not None and resume is not None:
+            halfway.set()  # three batches of 1,000 nodes are in the open transaction
+            resume.wait(300)
+    for i in range(GENES - 1):
+        yield Edge(f"HGNC:{20_000 + i}", "biolink:regulates", f"HGNC:{20_001 + i}",
+                   {DIRECTION: UP}, {"score": i / GENES})  # fmt: skip
+
+
+def _state(store: Neo4jStore) -> tuple:
+    ledger = [(e.source, e.nodes, e.edges, e.measurements) for e in store.ledger()]
+    return store.counts(), store.checksum(), ledger
+
+
+def test_server_stopped_mid_load_then_load_again(own_server, own_settings):
+    with Neo4jStore(own_settings, batch_size=1_000) as store:
+        store.load(aligned(RECORDS), source())
+        before = _state(store)
+
+    halfway, resume = threading.Event(), threading.Event()
+    failure: list[BaseException] = []
+
+    def load() -> None:
+        try:
+            with Neo4jStore(own_settings, batch_size=1_000) as store:
+                store.load(_big(halfway, resume), BIG)
+        except BaseException as error:  # handed to the test's thread
+            failure.append(error)
+
+    loader = threading.Thread(target=load)
+    loader.start()
+    try:
+        assert halfway.wait(120), "the load never reached halfway"
+        own_server.stop()
+    finally:
+        resume.set()
+        loader.join(300)
+        own_server.start()
+    assert not loader.is_alive()
+    (error,) = failure
+    assert isinstance(error, StoreError)
+    message = str(error)
+    assert "went away during the load of big 1" in message and "\n" not in message
+
+    with Neo4jStore(own_settings) as store:
+        assert _state(store) == before  # not one batch of the stopped load is there
+        assert store.node("HGNC:20000") is None and store.resolve("NCBIGene:90000") is None
+        store.load(_big(), BIG)  # the same load again completes
+        resumed = _state(store)
+        assert resumed[0].nodes == before[0].nodes + GENES
+
+    with Neo4jStore(own_settings) as store:  # the same loads, never interrupted
+        store.clear()
+        store.load(aligned(RECORDS), source())
+        store.load(_big(), BIG)
+        assert _state(store) == resumed
