@@ -74,7 +74,10 @@ class Neo4jSettings:
                 "or start a local server with `kgtwin neo4j start`"
             )
         try:
-            driver = GraphDatabase.driver(self.uri, auth=(self.user, self.password))
+            # Server notifications off: kgtwin's own queries name properties a sparse graph
+            # may not have yet, and each would be logged as a screen-wide warning.
+            driver = GraphDatabase.driver(self.uri, auth=(self.user, self.password),
+                                          notifications_min_severity="OFF")
         except (ConfigurationError, ValueError) as error:
             raise Neo4jConnectionError(f"bad Neo4j URI {self.uri!r}: {error}") from None
         try:

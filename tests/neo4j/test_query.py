@@ -150,3 +150,15 @@ def test_cypher_error_is_one_line(neo4j_settings, demo_graph):
     result = invoke(neo4j_settings, "MATCH (n RETURN n")
     assert result.exit_code == 1
     assert result.output.startswith("Error: Neo.ClientError.Statement.SyntaxError")
+
+
+def test_a_property_the_graph_lacks_gives_rows_not_warnings(neo4j_settings, demo_graph,
+                                                              caplog):
+    # Server notifications ("property key does not exist") would be logged as a
+    # screen-wide warning for every query naming a property a sparse graph lacks.
+    with caplog.at_level("INFO", logger="neo4j"):
+        result = invoke(neo4j_settings, "MATCH (g:Gene) RETURN g.no_such_property AS x "
+                        "LIMIT 1", "--format", "json")
+    assert result.exit_code == 0
+    assert json.loads(result.output) == [{"x": None}]
+    assert not [r for r in caplog.records if r.name.startswith("neo4j.notifications")]
