@@ -211,16 +211,17 @@ _PROPERTY_ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), defa
 def _canonical_json(mapping: Mapping[str, Any], fallback: json.JSONEncoder) -> str:
     """Sorted, compact JSON; orjson (eight times faster) when it writes what ``json`` would.
 
-    orjson refuses what it cannot write alike (non-str keys, numpy scalars, big ints,
-    other types: those go to ``json``), and non-ASCII text is escaped as ``json`` does,
-    so qualifier keys stay identical across versions. orjson writes NaN and infinity as
+    What orjson refuses (non-str keys, big ints, types it does not know) goes to
+    ``json``, and so does text orjson would leave non-ASCII (``json`` escapes it), so
+    qualifier keys stay identical across versions. orjson writes NaN and infinity as
     null, which JSON requires anyway.
     """
+    plain = dict(mapping)
     try:
-        text = orjson.dumps(dict(mapping), option=orjson.OPT_SORT_KEYS).decode()
+        text = orjson.dumps(plain, option=orjson.OPT_SORT_KEYS).decode()
     except TypeError:
-        return fallback.encode(dict(mapping))
-    return text if text.isascii() else fallback.encode(dict(mapping))
+        return fallback.encode(plain)
+    return text if text.isascii() else fallback.encode(plain)
 
 
 def qualifier_key(qualifiers: Mapping[str, str]) -> str:
