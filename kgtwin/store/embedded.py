@@ -41,7 +41,7 @@ from kgtwin.store.base import (
 )
 from kgtwin.store.prefetch import batched, read_ahead
 from kgtwin.store.sqlite_merge import BatchWriter
-from kgtwin.store.sqlite_sql import BATCH, DATABASE, SCHEMA, SCHEMA_VERSION
+from kgtwin.store.sqlite_sql import BATCH, DATABASE, SCHEMA, SCHEMA_VERSION, run_script
 
 
 def _now() -> str:
@@ -79,9 +79,7 @@ class EmbeddedStore:
                     sqlite_upgrade.upgrade(self.db, row[0], SCHEMA_VERSION, str(self.path))
             return
         with self._transaction():
-            for statement in SCHEMA.split(";"):
-                if statement.strip():
-                    self.db.execute(statement)
+            run_script(self.db, SCHEMA)
             self.db.execute(
                 "INSERT OR REPLACE INTO meta VALUES "
                 "('schema', ?), ('biolink', ?), ('revision', '0')",

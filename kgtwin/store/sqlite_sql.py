@@ -7,6 +7,8 @@ to such a list unless it is there already.
 
 from __future__ import annotations
 
+import sqlite3
+
 from kgtwin.store.sqlite_measures import SCHEMA as MEASURE_SCHEMA
 
 #: 2: measurements kept as per-entity vectors (:mod:`kgtwin.store.sqlite_measures`);
@@ -46,6 +48,15 @@ CREATE TABLE IF NOT EXISTS edges (
     UNIQUE (subject, predicate, object, qualifiers));
 CREATE INDEX IF NOT EXISTS edges_object ON edges (object, predicate);
 """ + MEASURE_SCHEMA
+
+
+def run_script(db: sqlite3.Connection, script: str) -> None:
+    """Runs ``;``-separated statements inside the open transaction (``executescript``
+    would commit it first)."""
+    for statement in script.split(";"):
+        if statement.strip():
+            db.execute(statement)
+
 
 # Adds a source id to a comma-separated list unless it is there already.
 ADD_SOURCE = (

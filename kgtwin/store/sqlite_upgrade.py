@@ -14,15 +14,14 @@ from collections.abc import Callable
 
 from kgtwin.errors import StoreError
 from kgtwin.store import sqlite_measures
+from kgtwin.store.sqlite_sql import run_script
 
 log = logging.getLogger(__name__)
 
 
 def _measurements_as_vectors(db: sqlite3.Connection) -> None:
     """1 -> 2: one row per value became per-entity vectors over a feature panel."""
-    for statement in sqlite_measures.SCHEMA.split(";"):
-        if statement.strip():
-            db.execute(statement)
+    run_script(db, sqlite_measures.SCHEMA)
     rows = db.execute(
         "SELECT entity, feature, kind, value, zscore, sources FROM measurements "
         "ORDER BY entity, kind"
