@@ -144,7 +144,9 @@ def bulk_push(
             stopping.result()
         stop_s, clock = _lap(clock)
         try:
-            server.import_database(files.admin_arguments(), database=DATABASE)
+            server.import_database(
+                files.admin_arguments(), database=DATABASE, heap=server.config.heap
+            )
         except Neo4jServerError as error:
             raise BulkImportError(_import_failure(str(error), server)) from None
         finally:

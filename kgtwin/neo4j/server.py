@@ -4,8 +4,10 @@ Why this exists: our machines (and many lab machines) reach package registries b
 the Neo4j download site, and have no container engine. The official tarball is a set of
 jars from Maven Central plus a launcher and config files, so we rebuild it: Maven copies
 the jars of ``org.neo4j:neo4j`` and ``org.neo4j.client:neo4j-browser`` into ``lib/``,
-kgtwin writes ``conf/``, and Neo4j's own bootloader (``Neo4jCommand start``) runs the
-server as a daemon and writes ``run/neo4j.pid``.
+kgtwin writes ``conf/`` and runs the server's JVM itself, in the background, with the
+command line Neo4j's bootloader (``neo4j start``) would build, and writes
+``run/neo4j.pid``. Skipping the bootloader's own JVM saves about two seconds on each
+start and each stop, which every bulk push pays.
 
 Layout of the home folder::
 
@@ -19,12 +21,14 @@ Layout of the home folder::
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
 import re
 import secrets
 import shutil
+import signal
 import socket
 import subprocess
 import time
@@ -48,11 +52,12 @@ STATE_FILE = "kgtwin-neo4j.json"
 PASSWORD_FILE = "password"
 _STAMP = ".kgtwin-resolved"
 _ENTRY_POINT = "org.neo4j.server.CommunityEntryPoint"
+PID_FILE = Path("run") / "neo4j.pid"
 _SUPPORTED_JAVA = (17, 21)
 
-# The flags the 5.26 distribution puts in server.jvm.additional (Netty and the page cache
-# need the opens; the rest is the tarball's defaults minus AlwaysPreTouch, which would
-# touch the whole heap at start on small machines).
+# The server JVM's flags: those the 5.26 distribution puts in server.jvm.additional
+# (Netty and the page cache need the opens; the rest is the tarball's defaults minus
+# AlwaysPreTouch, which would touch the whole heap at start on small machines).
 JVM_FLAGS = (
     "-XX:+UseG1GC",
     "-XX:-OmitStackTraceInFastThrow",
@@ -211,8 +216,11 @@ class LocalServer:
             f"server.memory.heap.max_size={c.heap}",
             f"server.memory.pagecache.size={c.pagecache}",
             "db.tx_log.rotation.retention_policy=2 days 2G",
+            # Bolt's network threads wait 5 s of quiet, twice, before a stop completes;
+            # the databases are already closed by then (a stop took 12 s, now 2).
+            "internal.dbms.bolt.netty_server_shutdown_quiet_period=0",
+            "internal.dbms.bolt.netty_server_shutdown_timeout=1",
         ]
-        lines += [f"server.jvm.additional={flag}" for flag in JVM_FLAGS]
         return "\n".join(lines) + "\n"
 
     def ensure_password(self, password: str | None) -> None:
@@ -258,20 +266,47 @@ class LocalServer:
         _check_port_free(self.config.http_port)
         state = {k: v for k, v in asdict(self.config).items() if k != "home"}
         (self.home / STATE_FILE).write_text(json.dumps(state, indent=2) + "\n")
-        self._java("org.neo4j.server.startup.Neo4jCommand", "start")
-        self._wait_for_bolt(timeout)
+        self._wait_for_bolt(self._launch(), timeout)
         return self.status()
 
+    def _launch(self) -> int:
+        """Run the server JVM in its own session (it outlives kgtwin), output to the log;
+        its process id."""
+        home, heap = self.home, self.config.heap
+        command = [
+            _java_binary(), "-cp", f"{home / 'conf'}/*{os.pathsep}{home / 'lib'}/*",
+            *JVM_FLAGS, f"-Xms{heap}", f"-Xmx{heap}",
+            _ENTRY_POINT, f"--home-dir={home}", f"--config-dir={home / 'conf'}",
+        ]  # fmt: skip
+        env = dict(os.environ, NEO4J_HOME=str(home), NEO4J_CONF=str(home / "conf"))
+        with open(home / "logs" / "neo4j.log", "ab") as output:
+            process = subprocess.Popen(
+                command, cwd=home, env=env, stdin=subprocess.DEVNULL, stdout=output,
+                stderr=subprocess.STDOUT, start_new_session=True,
+            )  # fmt: skip
+        (home / PID_FILE).write_text(f"{process.pid}\n")
+        return process.pid
+
     def stop(self, timeout: float = 120.0) -> bool:
-        """Stop the server if it runs; True if it was running."""
-        if self.pid() is None:
+        """Stop the server if it runs (SIGTERM: it checkpoints and closes cleanly); True if
+        it was running."""
+        pid = self.pid()
+        if pid is None:
             return False
-        self._java("org.neo4j.server.startup.Neo4jCommand", "stop", timeout=timeout)
+        os.kill(pid, signal.SIGTERM)
+        deadline = time.monotonic() + timeout
+        while _alive(pid):
+            if time.monotonic() > deadline:
+                raise Neo4jServerError(
+                    f"Neo4j (pid {pid}) did not stop within {timeout:.0f}s:\n" + self._log_tail()
+                )
+            time.sleep(0.1)
+        (self.home / PID_FILE).unlink(missing_ok=True)
         return True
 
     def pid(self) -> int | None:
         """The server's process id, if the pid file names a live Neo4j of this home."""
-        pid_file = self.home / "run" / "neo4j.pid"
+        pid_file = self.home / PID_FILE
         try:
             pid = int(pid_file.read_text().strip())
             cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
@@ -294,7 +329,7 @@ class LocalServer:
             neo4j_version=c.neo4j_version,
         )
 
-    def _wait_for_bolt(self, timeout: float) -> None:
+    def _wait_for_bolt(self, pid: int, timeout: float) -> None:
         from neo4j import GraphDatabase
         from neo4j.exceptions import AuthError, ServiceUnavailable
 
@@ -302,7 +337,7 @@ class LocalServer:
         uri = self.config.bolt_uri
         deadline = time.monotonic() + timeout
         while True:
-            if self.pid() is None:
+            if not _alive(pid):
                 raise Neo4jServerError("Neo4j stopped while starting:\n" + self._log_tail())
             try:
                 with GraphDatabase.driver(uri, auth=(USER, password)) as driver:
@@ -319,7 +354,7 @@ class LocalServer:
                     raise Neo4jServerError(
                         f"Bolt did not answer within {timeout:.0f}s:\n" + self._log_tail()
                     ) from None
-                time.sleep(0.5)
+                time.sleep(0.2)
 
     def _log_tail(self, lines: int = 20) -> str:
         log_file = self.home / "logs" / "neo4j.log"
@@ -350,14 +385,23 @@ class LocalServer:
             return self._java(
                 "org.neo4j.cli.AdminTool", "database", "import", "full", database,
                 "--overwrite-destination=true", f"--report-file={report}", f"@{argfile}",
-                timeout=timeout, heap=heap,
+                timeout=timeout, heap=heap, flags=("-XX:+UseParallelGC",),
             )  # fmt: skip
         finally:
             argfile.unlink(missing_ok=True)
 
-    def _java(self, main: str, *args: str, timeout: float = 180.0, heap: str = "256m") -> str:
+    def _java(
+        self,
+        main: str,
+        *args: str,
+        timeout: float = 180.0,
+        heap: str = "256m",
+        flags: tuple[str, ...] = (),
+    ) -> str:
+        """Run a Neo4j tool's ``main`` to completion; its output, or an error with it."""
         env = dict(os.environ, NEO4J_HOME=str(self.home), NEO4J_CONF=str(self.home / "conf"))
-        command = [_java_binary(), f"-Xmx{heap}", "-cp", str(self.home / "lib" / "*"), main, *args]
+        command = [_java_binary(), f"-Xmx{heap}", *flags, "-cp", str(self.home / "lib" / "*"),
+                   main, *args]  # fmt: skip
         try:
             done = subprocess.run(
                 command, env=env, capture_output=True, text=True, timeout=timeout, check=False
@@ -381,6 +425,19 @@ class LocalServer:
                 f"Neo4j {self.config.neo4j_version} runs on Java 17 or 21; found "
                 f"{major or 'no java'} (set JAVA_HOME)"
             )
+
+
+def _alive(pid: int) -> bool:
+    """Whether any thread of process ``pid`` still runs (a JVM's main thread exits first
+    and shows as a zombie while the others shut the server down)."""
+    with contextlib.suppress(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)  # reap it if kgtwin started it in this process
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+    fields = dict(line.split(":\t", 1) for line in status.splitlines() if ":\t" in line)
+    return not fields.get("State", "").startswith(("Z", "X")) or fields.get("Threads") != "1"
 
 
 def _java_binary() -> str:
