@@ -3,11 +3,22 @@
 Same merge rules and the same answers as the embedded store (the shared suite in
 ``tests/store`` runs on both). What differs, and why:
 
-* A load is one Neo4j transaction (the protocol wants a load to land whole or not at
-  all), made of batched ``UNWIND … MERGE`` statements of :data:`BATCH` records. A load
-  of a list is retried on transient errors (deadlock, leader switch); a load of a
-  one-shot iterator cannot be replayed and fails with the error instead. Very large
-  graphs belong in ``neo4j-admin database import`` (bulk CSV), not here.
+* Loads are batched ``UNWIND … MERGE``/``CREATE`` statements of :data:`BATCH` records,
+  committed one of two ways (``commit``):
+
+  - ``"load"`` (the default): the whole load is one transaction, so it lands whole or
+    not at all, as the protocol asks and the embedded store does. A load of a list is
+    retried on transient errors (deadlock, leader switch); a one-shot iterator cannot
+    be replayed and fails with the error. A source too big for the server's
+    transaction memory fails at once, with nothing kept.
+  - ``"batch"``: one transaction per batch, retried on its own on transient errors,
+    with the ledger entry written last. Memory on the server stays bounded by a batch,
+    so any size loads (``kgtwin push`` uses it: its records are already validated).
+    A load stopped half-way (the server went away, the source failed) keeps its
+    committed batches, none half-written, and the ledger does not list it; loading it
+    again completes it, because merges are idempotent.
+
+  Whole graphs load fastest through ``neo4j-admin database import`` (:mod:`.bulk`).
 * The schema is made on first use: a uniqueness constraint on ``:NamedThing(id)`` (every
   node has the root label), on ``:KgtwinAlias(alias)`` and on measurements' keys, and
   indexes on ``name``, ``xrefs`` and ``category``.
@@ -22,9 +33,9 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Literal
 
 from kgtwin.biolink import Biolink, default_biolink
 from kgtwin.errors import StoreError
@@ -32,7 +43,7 @@ from kgtwin.model import Edge, Node, Provenance, Record, properties_text, qualif
 from kgtwin.neo4j import codec
 from kgtwin.neo4j.settings import Neo4jSettings
 from kgtwin.neo4j.store_read import GraphReads
-from kgtwin.neo4j.store_write import Neo4jBatchWriter
+from kgtwin.neo4j.store_write import STAGE_LIMIT, Neo4jBatchWriter
 from kgtwin.store.base import LedgerEntry, LoadCounts, SourceInfo
 from kgtwin.store.prefetch import batched, read_ahead
 
@@ -78,7 +89,11 @@ class Neo4jStore(GraphReads):
         *,
         biolink: Biolink | None = None,
         batch_size: int = BATCH,
+        commit: Literal["load", "batch"] = "load",
     ):
+        if commit not in ("load", "batch"):
+            raise ValueError(f"commit must be 'load' or 'batch', not {commit!r}")
+        self.commit = commit
         self.settings = settings
         self.database = settings.database
         self.biolink = biolink or default_biolink()
@@ -121,7 +136,10 @@ class Neo4jStore(GraphReads):
 
     # --- writing ----------------------------------------------------------------------
     def is_loaded(self, source: SourceInfo) -> bool:
-        return self._source_id(source) is not None
+        """Whether the ledger lists the source (a load stopped half-way is not loaded)."""
+        sid = self._source_id(source)
+        return sid is not None and bool(self._read("MATCH (l:KgtwinLoad {sid: $sid}) "
+                                                   "RETURN l LIMIT 1", sid=sid))  # fmt: skip
 
     def _source_id(self, source: SourceInfo, tx: Any = None) -> int | None:
         query = (
@@ -139,7 +157,7 @@ class Neo4jStore(GraphReads):
         return rows[0][0] if rows else None
 
     def load(self, records: Iterable[Record], source: SourceInfo) -> LoadCounts:
-        """Merge ``records`` in one transaction (see the protocol's rules)."""
+        """Merge ``records``: in one transaction, or batch by batch (see the class)."""
         from neo4j.exceptions import (
             IncompleteCommit,
             ServiceUnavailable,
@@ -147,16 +165,19 @@ class Neo4jStore(GraphReads):
             TransientError,
         )
 
-        attempts = RETRIES if isinstance(records, Sequence) else 1
         label = f"{source.name} {source.version}"
+        if self.commit == "batch":
+            kept = "the batches committed before stay, and the ledger does not list the load"
+            again = "load it again to complete it"
+        else:
+            kept, again = "nothing of this load was kept", "load it again"
+        attempts = RETRIES if self.commit == "load" and isinstance(records, Sequence) else 1
         for attempt in range(1, attempts + 1):
             try:
-                with (
-                    self.driver.session(database=self.database) as session,
-                    session.begin_transaction() as tx,
-                ):
-                    writer = self._load(tx, records, source)
-                    tx.commit()
+                if self.commit == "batch":
+                    writer = self._load_in_batches(records, source)
+                else:
+                    writer = self._load_whole(records, source)
                 break
             except IncompleteCommit:
                 raise StoreError(
@@ -167,19 +188,25 @@ class Neo4jStore(GraphReads):
             except (ServiceUnavailable, SessionExpired):
                 raise StoreError(
                     f"Neo4j at {self.settings.uri} went away during the load of {label}; "
-                    "nothing of this load was kept: load it again once the server is back"
+                    f"{kept}: {again} once the server is back"
                 ) from None
             except TransientError as error:
-                if "MemoryPoolOutOfMemoryError" in (error.code or ""):  # retrying cannot help
+                code = error.code or ""
+                if code.endswith("DatabaseUnavailable"):  # the server is shutting down
+                    raise StoreError(
+                        f"Neo4j at {self.settings.uri} went away during the load of {label}; "
+                        f"{kept}: {again} once the server is back"
+                    ) from None
+                if "MemoryPoolOutOfMemoryError" in code:  # retrying cannot help
                     raise StoreError(
                         f"the load of {label} needs more transaction memory than Neo4j at "
                         f"{self.settings.uri} allows (dbms.memory.transaction.total.max); "
-                        "nothing of it was kept. Load it in parts, give the server more heap "
-                        "(kgtwin neo4j start --heap 4g), or push a whole graph with "
-                        "`kgtwin push --method bulk --replace`"
+                        f"{kept}. Load it batch by batch (--commit batch), give the server "
+                        "more heap (kgtwin neo4j start --heap 4g), or push a whole graph "
+                        "with `kgtwin push --method bulk --replace`"
                     ) from None
                 if attempt == attempts:
-                    raise StoreError(f"Neo4j load failed: {error.message}") from error
+                    raise StoreError(f"Neo4j load failed: {error.message}; {kept}") from error
                 log.warning("transient Neo4j error (%s); retrying the load", error.code)
         # Totals from Neo4j's count store (constant time; counts() reads every edge).
         (row,) = self._read(
@@ -194,7 +221,94 @@ class Neo4jStore(GraphReads):
             total_edges=row[1],
         )
 
-    def _load(self, tx: Any, records: Iterable[Record], source: SourceInfo) -> Neo4jBatchWriter:
+    def _load_whole(self, records: Iterable[Record], source: SourceInfo) -> Neo4jBatchWriter:
+        """The load in one transaction, which also holds the meta node's lock."""
+        with (
+            self.driver.session(database=self.database) as session,
+            session.begin_transaction() as tx,
+        ):
+            source_id = self._open_source(tx, source)
+            writer = Neo4jBatchWriter(tx, self.biolink, source_id, self._next_seq(tx))
+            self._feed(writer, records, lambda work: work())
+            self._record_load(tx, writer)
+            tx.commit()
+        return writer
+
+    def _load_in_batches(
+        self, records: Iterable[Record], source: SourceInfo
+    ) -> Neo4jBatchWriter:
+        """The load as one transaction per batch of records or of staged edges.
+
+        A transaction of its own (``lock``) holds the meta node's write lock from start to
+        end, so loads still run one at a time, and writes the ledger entry last; if the
+        load stops, its batches stay (none half-written) and no ledger entry claims it.
+        The source node commits first: its id is in every batch's provenance. Its
+        ``next_edge`` records the edge numbers batches used, so a load after an
+        interrupted one never reuses them.
+        """
+        from neo4j.exceptions import TransientError
+
+        with self.driver.session(database=self.database) as session:
+            # The graph changes from the first batch on: readers' caches must know now.
+            source_id = session.execute_write(lambda tx: _bump(tx, self._open_source(tx, source)))
+            with (
+                self.driver.session(database=self.database) as lock_session,
+                lock_session.begin_transaction() as lock,
+            ):
+                writer = Neo4jBatchWriter(None, self.biolink, source_id, self._next_seq(lock))
+
+                def step(work: Callable[[], object]) -> None:
+                    for attempt in range(1, RETRIES + 1):
+                        saved = writer.save()
+                        try:
+                            with session.begin_transaction() as tx:
+                                writer.tx = tx
+                                work()
+                                tx.run(
+                                    "MATCH (s:KgtwinSource {sid: $sid}) SET s.next_edge = $n",
+                                    sid=source_id,
+                                    n=writer.next_seq,
+                                ).consume()
+                                tx.commit()
+                            return
+                        except TransientError as error:
+                            writer.restore(saved)
+                            if attempt == RETRIES or (error.code or "").endswith(
+                                ("DatabaseUnavailable", "MemoryPoolOutOfMemoryError")
+                            ):
+                                raise
+                            log.warning("transient Neo4j error (%s); retrying the batch",
+                                        error.code)  # fmt: skip
+
+                self._feed(writer, records, step)
+                lock.run(
+                    "MATCH (s:KgtwinSource {sid: $sid}) REMOVE s.next_edge", sid=source_id
+                ).consume()
+                self._record_load(lock, writer)
+                lock.commit()
+        return writer
+
+    def _feed(
+        self,
+        writer: Neo4jBatchWriter,
+        records: Iterable[Record],
+        step: Callable[[Callable[[], object]], None],
+    ) -> None:
+        """Feed the records to the writer, each batch and each chunk of staged edges as
+        one ``step`` (a transaction of its own, or part of the load's one)."""
+        # The source is parsed in a second thread while Neo4j writes (network I/O
+        # releases Python's lock), as in the embedded store.
+        for batch in read_ahead(batched(records, self.batch_size)):
+            step(lambda batch=batch: writer.write(batch))
+            if writer.staged >= STAGE_LIMIT:
+                for chunk in writer.take_staged():
+                    step(lambda chunk=chunk: writer.merge_staged(chunk))
+        for chunk in writer.take_staged():
+            step(lambda chunk=chunk: writer.merge_staged(chunk))
+
+    def _open_source(self, tx: Any, source: SourceInfo) -> int:
+        """The id of ``source``'s node, created if new (a re-load or a resumed load finds
+        it)."""
         source_id = self._source_id(source, tx)
         if source_id is None:
             source_id = tx.run(
@@ -210,30 +324,32 @@ class Neo4jStore(GraphReads):
                 options=source.options_text,
                 now=_now(),
             ).single()[0]
-        # Taking the meta node's write lock also serialises concurrent loads.
-        next_seq = tx.run(
+        return source_id
+
+    @staticmethod
+    def _next_seq(tx: Any) -> int:
+        """The next edge number. Taking the meta node's write lock serialises loads."""
+        return tx.run(
             "MATCH (m:KgtwinMeta {key: 'kgtwin'}) SET m.next_edge = coalesce(m.next_edge, 0) "
-            "RETURN m.next_edge"
+            "WITH m OPTIONAL MATCH (s:KgtwinSource) WHERE s.next_edge > m.next_edge "
+            "RETURN coalesce(max(s.next_edge), max(m.next_edge))"
         ).single()[0]
-        writer = Neo4jBatchWriter(tx, self.biolink, source_id, next_seq)
-        # The source is parsed in a second thread while Neo4j writes (network I/O
-        # releases Python's lock), as in the embedded store.
-        for batch in read_ahead(batched(records, self.batch_size)):
-            writer.write(batch)
-        writer.flush()
+
+    @staticmethod
+    def _record_load(tx: Any, writer: Neo4jBatchWriter) -> None:
+        """The ledger entry, written last: a load the ledger lists is whole."""
         tx.run(
             "MATCH (m:KgtwinMeta {key: 'kgtwin'}) SET m.next_load = m.next_load + 1, "
             "m.revision = m.revision + 1, m.checksum = null, m.next_edge = $next_seq "
             "CREATE (:KgtwinLoad {seq: m.next_load, sid: $sid, loaded_at: $now, "
             "nodes: $nodes, edges: $edges, measurements: $measurements})",
-            sid=source_id,
+            sid=writer.source,
             next_seq=writer.next_seq,
             now=_now(),
             nodes=writer.nodes,
             edges=writer.edges,
             measurements=writer.measurements,
         ).consume()
-        return writer
 
     def clear(self) -> None:
         """Empty the database (every node, kgtwin's or not) and start a fresh kgtwin graph."""
@@ -364,6 +480,13 @@ class Neo4jStore(GraphReads):
             provenance=self._provenance(raw.get("kgtwin_sources")),
             aligned=bool(raw.get("aligned", True)),
         )
+
+
+def _bump(tx: Any, value: int) -> int:
+    tx.run(
+        "MATCH (m:KgtwinMeta {key: 'kgtwin'}) SET m.revision = m.revision + 1, m.checksum = null"
+    ).consume()
+    return value
 
 
 def _qualifier_text(edge: Edge) -> str:

@@ -1,4 +1,4 @@
-"""Merging one load's records into Neo4j, inside the load's one open transaction.
+"""Merging one load's records into Neo4j, in the transaction the store hands it (``tx``).
 
 The same rules as the embedded store (:mod:`kgtwin.store.sqlite_merge`), in Cypher:
 new nodes that touch nothing stored go in with one ``UNWIND … CREATE`` per batch; nodes
@@ -41,7 +41,13 @@ STAGE_LIMIT = 200_000
 
 
 class Neo4jBatchWriter:
-    """Merges batches of records into the open transaction ``tx`` of one load."""
+    """Merges batches of records into the open transaction ``tx`` (the store may swap in
+    a new one between batches).
+
+    Statements whose results nobody reads are sent without waiting for them: the server
+    runs one while Python builds the next (the driver collects the answers before the
+    next read and at commit).
+    """
 
     def __init__(self, tx: Any, biolink: Biolink, source_id: int, next_seq: int = 0):
         self.tx = tx
@@ -79,6 +85,22 @@ class Neo4jBatchWriter:
 
     def _run(self, query: str, **params: Any) -> list:
         return list(self.tx.run(query, params))
+
+    def _send(self, query: str, **params: Any) -> None:
+        self.tx.run(query, params)
+
+    # --- transactions: what a retried batch must forget -------------------------------
+    def save(self) -> tuple:
+        """The counters a batch advances, to :meth:`restore` if its transaction fails."""
+        return self.next_seq, self.nodes, self.edges, self.measurements, list(self._staged)
+
+    def restore(self, saved: tuple) -> None:
+        """Back to ``saved`` after a rolled-back transaction. What the caches learnt from it
+        may not be in the graph: they are dropped (the MERGE paths never need them)."""
+        self.next_seq, self.nodes, self.edges, self.measurements, self._staged = saved
+        self._aliases.clear()
+        self._created.clear()
+        self._new_edges.clear()
 
     # --- identity ---------------------------------------------------------------------
     def _prefetch(self, ids: Iterable[str]) -> None:
@@ -131,7 +153,7 @@ class Neo4jBatchWriter:
             )
             for member in members:
                 self._aliases[member] = target
-        self._run(CREATE_NODES, rows=rows, source=self.source)
+        self._send(CREATE_NODES, rows=rows, source=self.source)
         self._created.update(row["id"] for row in rows)
 
     def _update_in_place(self, nodes: list[Node]) -> list[Node]:
@@ -185,8 +207,8 @@ class Neo4jBatchWriter:
                 }
             )
         if rows:
-            self._run(UPDATE_NODES, rows=rows, source=self.source)
-            self._run(REFRESH_NODE, ids=[row["id"] for row in rows])
+            self._send(UPDATE_NODES, rows=rows, source=self.source)
+            self._send(REFRESH_NODE, ids=[row["id"] for row in rows])
         return rest
 
     def _merge_node(self, node: Node) -> None:
@@ -220,14 +242,14 @@ class Neo4jBatchWriter:
             source=self.source,
             categories=sorted({node.category, category}),
         )
-        self._run(SET_ALIASES, aliases=sorted(members), node=target)
+        self._send(SET_ALIASES, aliases=sorted(members), node=target)
         if node.name:
             self._run(
                 "MATCH (a:KgtwinAlias {alias: $id}) SET a.name = $name", id=node.id, name=node.name
             )
         for alias in members:
             self._aliases[alias] = target
-        self._run(REFRESH_NODE, ids=[target])
+        self._send(REFRESH_NODE, ids=[target])
 
     def _rekey(self, old: str, new: str) -> None:
         """Folds node ``old`` into ``new``: aliases, categories, provenance, edges move."""
@@ -314,7 +336,7 @@ class Neo4jBatchWriter:
     def _stubs(self, stubs: dict[str, dict]) -> None:
         """Nodes that edges name before any record describes them (NamedThing until then)."""
         if stubs:
-            self._run(
+            self._send(
                 CREATE_STUBS, rows=list(stubs.values()), source=self.source, root=ROOT_CATEGORY
             )
             self._created.update(stubs)
@@ -342,19 +364,29 @@ class Neo4jBatchWriter:
             )
         self._stubs(stubs)
         self._staged += rows
-        if len(self._staged) >= STAGE_LIMIT:
-            self.flush()
 
-    def flush(self) -> None:
-        """Merge the staged edges (at the end of a load, before a re-key).
+    @property
+    def staged(self) -> int:
+        """How many edges wait for :meth:`take_staged` (the store flushes at STAGE_LIMIT)."""
+        return len(self._staged)
 
-        Staged and merged in key order, like the embedded store, so new edges get their
-        ``kgtwin_seq`` in the same order as the embedded store's row ids.
+    def take_staged(self) -> list[list[dict[str, Any]]]:
+        """The staged edges in key order, in chunks for :meth:`merge_staged`.
+
+        Sorted like the embedded store's merge, so new edges get their ``kgtwin_seq`` in
+        the order of the embedded store's row ids.
         """
         staged, self._staged = self._staged, []
         staged.sort(key=lambda r: (r["subject"], r["predicate"], r["object"], r["qualifier_key"]))
-        for start in range(0, len(staged), _CHUNK):
-            self._merge_edges(staged[start : start + _CHUNK])
+        return [staged[start : start + _CHUNK] for start in range(0, len(staged), _CHUNK)]
+
+    def merge_staged(self, chunk: list[dict[str, Any]]) -> None:
+        self._merge_edges(chunk)
+
+    def flush(self) -> None:
+        """Merge the staged edges now, in the current transaction (before a re-key)."""
+        for chunk in self.take_staged():
+            self._merge_edges(chunk)
 
     def _merge_edges(self, rows: list[dict[str, Any]], *, may_create: bool = True) -> None:
         """One statement per relationship type: CREATE for edges known to be new, then
@@ -376,9 +408,9 @@ class Neo4jBatchWriter:
             else:
                 merged.setdefault(row["type"], []).append(row)
         for type_, group in created.items():
-            self._run(CREATE_EDGES % codec.check_type(type_), rows=group)
+            self._send(CREATE_EDGES % codec.check_type(type_), rows=group)
         for type_, group in merged.items():
-            self._run(MERGE_EDGES % codec.check_type(type_), rows=group)
+            self._send(MERGE_EDGES % codec.check_type(type_), rows=group)
 
     def _write_measurements(self, measurements: list[Measurement]) -> None:
         self._prefetch(i for m in measurements for i in (m.entity, m.feature))
@@ -394,7 +426,7 @@ class Neo4jBatchWriter:
             for m in measurements
         ]
         self._stubs(stubs)
-        self._run(MERGE_MEASUREMENTS, rows=rows, source=self.source)
+        self._send(MERGE_MEASUREMENTS, rows=rows, source=self.source)
 
 
 def _created_edge(row: dict[str, Any]) -> dict[str, Any]:

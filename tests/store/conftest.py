@@ -9,7 +9,15 @@ import pytest
 from kgtwin.store import EmbeddedStore
 from kgtwin.store.base import GraphStore
 
-BACKENDS = ["embedded", pytest.param("neo4j", marks=pytest.mark.neo4j)]
+#: "neo4j-batch" is the Neo4j store committing each batch (of two records, so every
+#: test spans many transactions): same answers, a weaker guarantee on failure.
+BACKENDS = [
+    "embedded",
+    pytest.param("neo4j", marks=pytest.mark.neo4j),
+    pytest.param("neo4j-batch", marks=pytest.mark.neo4j),
+]
+#: Back ends whose loads land whole or not at all.
+WHOLE_LOADS = BACKENDS[:2]
 
 
 @pytest.fixture(params=BACKENDS)
@@ -20,14 +28,17 @@ def make_store(request, tmp_path) -> Iterator[Callable[[], GraphStore]]:
     def make() -> GraphStore:
         if request.param == "embedded":
             store = EmbeddedStore(tmp_path / f"store{len(opened)}")
-        elif request.param == "neo4j":
+        elif request.param in ("neo4j", "neo4j-batch"):
             from kgtwin.neo4j.store import Neo4jStore
 
             # Community Neo4j has one user database: a fresh store is an emptied one.
             settings = request.getfixturevalue("neo4j_settings")
             with settings.driver() as driver:
                 driver.execute_query("MATCH (n) DETACH DELETE n")
-            store = Neo4jStore(settings)
+            if request.param == "neo4j":
+                store = Neo4jStore(settings)
+            else:
+                store = Neo4jStore(settings, commit="batch", batch_size=2)
         else:  # pragma: no cover - other back ends register themselves here
             raise ValueError(request.param)
         opened.append(store)

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from kgtwin.errors import NotFoundError
 from kgtwin.model import DIRECTION, UP, Edge, Node
+from tests.store.conftest import WHOLE_LOADS
 from tests.store.records import (
     BRAF,
     MAP2K1,
@@ -185,6 +186,7 @@ def test_remove_source_withdraws_only_its_statements(store):
     assert [p.source for p in edge.provenance] == ["curated"]
 
 
+@pytest.mark.parametrize("make_store", WHOLE_LOADS, indirect=True)
 def test_a_failed_load_leaves_the_store_as_it_was(store):
     store.load(aligned(RECORDS), source())
     before = (snapshot(store), store.checksum(), len(store.ledger()))
@@ -198,6 +200,37 @@ def test_a_failed_load_leaves_the_store_as_it_was(store):
         store.load(broken(), source("broken", checksum="b"))
     assert (snapshot(store), store.checksum(), len(store.ledger())) == before
     assert store.node("HGNC:6407") is None
+
+
+@pytest.mark.parametrize("make_store", ["neo4j-batch"], indirect=True)
+@pytest.mark.neo4j
+def test_a_load_committed_by_batch_that_failed_is_completed_by_loading_again(make_store):
+    """Committed batches stay, the ledger does not list the load, and loading the source
+    again gives the graph an uninterrupted load gives."""
+    store = make_store()
+    store.load(aligned(RECORDS), source())
+    before = (len(store.ledger()), store.revision())
+    more = [Node("HGNC:6407", "biolink:Gene", "KRAS"), Node("HGNC:1097", "biolink:Gene", "BRAF"),
+            Edge("HGNC:6407", "biolink:regulates", "HGNC:1097", {DIRECTION: UP})]  # fmt: skip
+    extra = source("extra", checksum="x")
+
+    def broken():
+        yield from more
+        raise RuntimeError("disk on fire")
+
+    with pytest.raises(RuntimeError):
+        store.load(broken(), extra)
+    assert len(store.ledger()) == before[0] and not store.is_loaded(extra)
+    assert store.node("HGNC:6407") is not None  # its batch was committed
+    assert store.revision() > before[1]  # caches see that the graph changed
+    store.load(more, extra)
+    assert store.is_loaded(extra)
+    completed = (snapshot(store), store.checksum())
+
+    uninterrupted = make_store()  # on Neo4j: the same database, emptied
+    uninterrupted.load(aligned(RECORDS), source())
+    uninterrupted.load(more, extra)
+    assert (snapshot(uninterrupted), uninterrupted.checksum()) == completed
 
 
 def test_ledger_and_checksum_track_loads(store):
