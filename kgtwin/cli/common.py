@@ -11,9 +11,9 @@ from kgtwin.store import open_store
 from kgtwin.store.base import GraphStore
 
 
-def open_cli_store(ctx: click.Context, *, create: bool = True) -> GraphStore:
+def open_cli_store(ctx: click.Context, *, create: bool = True, commit: str = "load") -> GraphStore:
     """The store named by ``--store``/``KGTWIN_STORE`` (use as a context manager)."""
-    return open_store(ctx.obj["store_path"], create=create)
+    return open_store(ctx.obj["store_path"], create=create, commit=commit)
 
 
 def parse_pairs(pairs: Iterable[str], option: str) -> dict[str, str]:

@@ -27,6 +27,11 @@ from kgtwin.loaders import loader_registry
 @click.option("--config", "config", type=click.Path(path_type=Path, dir_okay=False),
               help="Load every source a sources.yaml declares, in order (unchanged ones are "
                    "skipped).")
+@click.option("--commit", type=click.Choice(["load", "batch"]), default="load",
+              show_default=True,
+              help="Neo4j stores: one transaction for the whole load (all or nothing), or "
+                   "one per batch (any size; a load that stopped is completed by loading "
+                   "it again).")
 @click.pass_context
 def load(
     ctx: click.Context,
@@ -40,6 +45,7 @@ def load(
     skip_bad: bool,
     force: bool,
     config: Path | None,
+    commit: str,
 ) -> None:
     """Load FILES in FORMAT into the store (a merge; unchanged files are skipped).
 
@@ -49,6 +55,7 @@ def load(
       kgtwin load kgx nodes.tsv edges.tsv --source hetionet --version 1.0
       kgtwin load triples train.tsv --namespace umls
       kgtwin load --config sources.yaml
+      kgtwin --store bolt://127.0.0.1:7687 load kgx nodes.tsv edges.tsv --commit batch
     """
     if list_formats:
         for cls in sorted(loader_registry(), key=lambda c: c.name):
@@ -57,7 +64,7 @@ def load(
     if config is not None:
         from kgtwin.sources import load_sources
 
-        with open_cli_store(ctx) as store:
+        with open_cli_store(ctx, commit=commit) as store:
             for each in load_sources(store, config, skip_bad=skip_bad, force=force,
                                      progress=True):
                 _echo_report(each)
@@ -67,7 +74,7 @@ def load(
     loader_options: dict[str, object] = parse_pairs(options, "--option")
     if namespace:
         loader_options["namespace"] = namespace
-    with open_cli_store(ctx) as store:
+    with open_cli_store(ctx, commit=commit) as store:
         report = load_files(
             store,
             format,

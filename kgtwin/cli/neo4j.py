@@ -214,9 +214,11 @@ def _echo_transfer(report: Any, where: str) -> None:
 def push(ctx: click.Context, method: str, replace: bool, compress: bool, settings: Any) -> None:
     """Copy the embedded store (--store) into Neo4j, source by source, with provenance.
 
-    Incremental pushes merge: sources Neo4j already holds are skipped, so pushing again
-    changes nothing. A bulk push writes neo4j-admin import files, stops the local
-    server, imports, and starts it again; it needs an empty database or --replace.
+    Incremental pushes merge, one transaction per batch: sources Neo4j already holds are
+    skipped, so pushing again changes nothing, and a push that stopped half-way (the
+    server went away) is completed by pushing again. A bulk push writes neo4j-admin
+    import files, stops the local server, imports, and starts it again; it needs an
+    empty database or --replace.
     The command says which method it chose and why.
 
     \b
@@ -243,7 +245,9 @@ def push(ctx: click.Context, method: str, replace: bool, compress: bool, setting
                 f"{report.import_s:.1f} s, server stop/start {restart:.1f} s)"
             )
             return
-        with Neo4jStore(settings) as neo4j:
+        # Batch by batch: the records come from a store (already checked), and a source
+        # of any size fits the server's transaction memory; a stopped push resumes.
+        with Neo4jStore(settings, commit="batch") as neo4j:
             if replace:
                 neo4j.clear()
             report = copy_graph(embedded, neo4j)

@@ -284,7 +284,7 @@ class Neo4jStore(GraphReads):
                 lock.run(
                     "MATCH (s:KgtwinSource {sid: $sid}) REMOVE s.next_edge", sid=source_id
                 ).consume()
-                self._record_load(lock, writer)
+                self._record_load(lock, writer, bump=False)
                 lock.commit()
         return writer
 
@@ -336,11 +336,13 @@ class Neo4jStore(GraphReads):
         ).single()[0]
 
     @staticmethod
-    def _record_load(tx: Any, writer: Neo4jBatchWriter) -> None:
-        """The ledger entry, written last: a load the ledger lists is whole."""
+    def _record_load(tx: Any, writer: Neo4jBatchWriter, *, bump: bool = True) -> None:
+        """The ledger entry, written last: a load the ledger lists is whole. ``bump``: the
+        revision changes here (unless the load bumped it when it began)."""
+        revision = "m.revision + 1" if bump else "m.revision"
         tx.run(
             "MATCH (m:KgtwinMeta {key: 'kgtwin'}) SET m.next_load = m.next_load + 1, "
-            "m.revision = m.revision + 1, m.checksum = null, m.next_edge = $next_seq "
+            f"m.revision = {revision}, m.checksum = null, m.next_edge = $next_seq "
             "CREATE (:KgtwinLoad {seq: m.next_load, sid: $sid, loaded_at: $now, "
             "nodes: $nodes, edges: $edges, measurements: $measurements})",
             sid=writer.source,

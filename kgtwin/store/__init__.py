@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from kgtwin.errors import StoreError
 from kgtwin.store.base import GraphStore, LoadCounts, SourceInfo
 from kgtwin.store.embedded import EmbeddedStore
 
@@ -21,17 +22,26 @@ def neo4j_uri(location: str | Path) -> str | None:
     return f"{match.group(1)}{match.group(2) or ''}://{text[match.end() :]}"
 
 
-def open_store(location: str | Path, *, create: bool = True) -> GraphStore:
+def open_store(location: str | Path, *, create: bool = True, commit: str = "load") -> GraphStore:
     """The store at ``location``: a folder for the embedded store, or a Neo4j URI
     (``bolt://host:7687``, ``neo4j://…``) with credentials from ``NEO4J_USERNAME`` /
-    ``NEO4J_PASSWORD`` or the local server's password file."""
+    ``NEO4J_PASSWORD`` or the local server's password file.
+
+    ``commit="batch"`` makes a Neo4j store commit loads batch by batch
+    (:class:`~kgtwin.neo4j.store.Neo4jStore`); the embedded store always loads whole.
+    """
     uri = neo4j_uri(location)
     if uri is not None:
         # Imported here: the embedded store must work without the driver loaded.
         from kgtwin.neo4j.settings import Neo4jSettings
         from kgtwin.neo4j.store import Neo4jStore
 
-        return Neo4jStore(Neo4jSettings.resolve(uri))
+        return Neo4jStore(Neo4jSettings.resolve(uri), commit=commit)  # type: ignore[arg-type]
+    if commit != "load":
+        raise StoreError(
+            f"committing batch by batch is for Neo4j stores; {location} is an embedded store, "
+            "whose loads are always one transaction"
+        )
     return EmbeddedStore(location, create=create)
 
 

@@ -118,8 +118,9 @@ def _read_back(settings: Neo4jSettings) -> tuple:
                 store.measurements().fillna(-999.0).to_dict("list"), store.revision())  # fmt: skip
 
 
-def test_bulk_push_reads_back_as_incremental_push(embedded, own_settings):
-    with Neo4jStore(own_settings) as target:
+@pytest.mark.parametrize("commit", ["batch", "load"])  # what `push` does, and the other
+def test_bulk_push_reads_back_as_incremental_push(embedded, own_settings, commit):
+    with Neo4jStore(own_settings, commit=commit, batch_size=3) as target:
         copy_graph(embedded, target)
     incremental = (_raw(own_settings), _read_back(own_settings))
 
