@@ -27,14 +27,14 @@ from __future__ import annotations
 import gzip
 import json
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
 from kgtwin.biolink import ROOT_CATEGORY, Biolink, default_biolink
-from kgtwin.model import Node, qualifier_key
+from kgtwin.model import Node, properties_text, qualifier_key
 from kgtwin.neo4j import codec
 from kgtwin.neo4j.import_csv import ARRAY_DELIMITER, cell, header_cell, quote, value_type
 from kgtwin.neo4j.store import BATCH, SCHEMA_VERSION
@@ -110,13 +110,11 @@ class _Files:
             self.multiline = True
         handle.write(line + "\n")
 
-    def write_plain(self, cells: list[str]) -> None:
-        """:meth:`write` for a row without record properties (most edges)."""
+    def write_lines(self, lines: list[str]) -> None:
+        """Rows without record properties (most edges), joined already; whoever made them
+        checked them for line breaks."""
         handle = self.open.get(()) or self._start(())
-        line = ",".join(cells)
-        if "\n" in line or "\r" in line:
-            self.multiline = True
-        handle.write(line + "\n")
+        handle.write("\n".join(lines) + "\n")
 
     def _start(self, signature: tuple) -> IO[str]:
         if len(self.open) >= MAX_FILES:
@@ -229,38 +227,24 @@ def write_import_files(
 
 
 # --- edges ------------------------------------------------------------------------------
-def _edge_rows(store: GraphStore) -> Iterator[tuple]:
-    """``(subject, predicate, object, qualifier_key, qualifiers, properties, aligned,
-    provenance keys)`` for every edge, in the store's order."""
+def _edge_rows(store: GraphStore) -> tuple[Iterator[tuple], Callable[[Any], tuple]]:
+    """Every edge as ``(subject, predicate, object, qualifier key, properties text,
+    aligned, sources)`` in the store's order (texts as the embedded store keeps them),
+    and the function from ``sources`` to the edge's provenance keys."""
     from kgtwin.store import EmbeddedStore
 
-    if isinstance(store, EmbeddedStore):
-        yield from _embedded_edge_rows(store)
-        return
-    for edge in store.edges():
-        qualifiers = dict(edge.qualifiers or {})
-        yield (edge.subject, edge.predicate, edge.object, qualifier_key(qualifiers), qualifiers,
-               dict(edge.properties or {}), edge.aligned,
-               tuple(source_key(p) for p in edge.provenance))  # fmt: skip
-
-
-def _embedded_edge_rows(store: Any) -> Iterator[tuple]:
-    """The embedded store's edge table as it is (read only; JSON parsed once per text)."""
-    provenance: dict[str, tuple] = {}
-    parsed: dict[str, dict] = {"": {}, "{}": {}}
-    query = ("SELECT subject, predicate, object, qualifiers, properties, aligned, sources "
-             "FROM edges ORDER BY id")  # fmt: skip
-    for subject, predicate, object_, qualifiers, properties, aligned, sources in store.db.execute(
-        query
-    ):
-        keys = provenance.get(sources)
-        if keys is None:
-            keys = provenance[sources] = tuple(source_key(p) for p in store._provenance(sources))
-        quals = parsed.get(qualifiers)
-        if quals is None:
-            quals = parsed[qualifiers] = json.loads(qualifiers)
-        props = parsed[properties] if properties in parsed else json.loads(properties)
-        yield subject, predicate, object_, qualifiers, quals, props, bool(aligned), keys
+    if isinstance(store, EmbeddedStore):  # its edge table as it is: twice as fast
+        rows = store.db.execute(
+            "SELECT subject, predicate, object, qualifiers, properties, aligned, sources "
+            "FROM edges ORDER BY id"
+        )
+        return rows, lambda sources: tuple(source_key(p) for p in store._provenance(sources))
+    rows = (
+        (e.subject, e.predicate, e.object, qualifier_key(e.qualifiers),
+         properties_text(e.properties), e.aligned, tuple(source_key(p) for p in e.provenance))
+        for e in store.edges()
+    )  # fmt: skip
+    return rows, lambda sources: sources
 
 
 def _write_edges(
@@ -269,95 +253,121 @@ def _write_edges(
     """Pass over the edges of one source, numbering them as the incremental writer does;
     write those this source creates. Returns how many were written.
 
-    Hot loop (millions of edges): lookups are cached and inlined on purpose.
+    Hot loop (millions of edges): rows are staged as the store returns them, lookups are
+    cached and inlined on purpose.
     """
     offset = plan.node_records[group]
     staged: list[tuple] = []
     written = position = 0
-    groups_of: dict[tuple, tuple[int, ...]] = {}
+    rows, provenance_of = _edge_rows(store)
+    cache = _CellCache(biolink, plan, provenance_of)
+    groups_of = cache.groups_of
     settled = {n for n, groups in plan.node_groups.items() if groups[0] <= group}
-    cache = _CellCache(biolink)
-    for row in _edge_rows(store):
-        keys = row[7]
-        groups = groups_of.get(keys)
-        if groups is None:
-            groups = groups_of[keys] = plan.groups(keys)
+    for row in rows:
+        sources = row[6]
+        groups = groups_of.get(sources) or cache.groups(sources)
         if group not in groups:
             continue
-        for end in (row[0], row[2]):
-            if end not in settled:
-                plan.stub(end, group, row[6])
-                settled.add(end)
-        staged.append((*row[:7], groups))
+        subject, object_ = row[0], row[2]
+        if subject not in settled:
+            plan.stub(subject, group, bool(row[5]))
+            settled.add(subject)
+        if object_ not in settled:
+            plan.stub(object_, group, bool(row[5]))
+            settled.add(object_)
+        staged.append(row)
         position += 1
         if (offset + position) % batch_size == 0 and len(staged) >= STAGE_LIMIT:
             written += _flush(staged, plan, group, cache, out)
             staged = []
     written += _flush(staged, plan, group, cache, out)
     plan.edge_records[group] = position
+    out.multiline |= cache.multiline
     return written
 
 
-class _CellCache:
-    """Quoted cells of values that repeat across edges (ids, predicates, source lists)."""
+_NO_PROPERTIES = ("{}", "")
 
-    def __init__(self, biolink: Biolink):
-        self.biolink = biolink
+
+class _CellCache:
+    """Cells of values that repeat across edges (ids, predicates, qualifier keys, source
+    lists), each quoted once; notes any line break in them for ``--multiline-fields``."""
+
+    def __init__(self, biolink: Biolink, plan: _Plan, provenance_of: Callable[[Any], tuple]):
+        self.biolink, self.plan, self.provenance_of = biolink, plan, provenance_of
         self.ids: dict[str, str] = {}
-        self.predicates: dict[str, tuple[str, str]] = {}
+        self.predicates: dict[str, str] = {}
         self.qualifiers: dict[str, str] = {}
-        self.sids: dict[tuple, str] = {}
+        self.groups_of: dict[Any, tuple[int, ...]] = {}
+        self.sids: dict[Any, str] = {}
+        self.parsed: dict[str, dict] = {"": {}, "{}": {}}
+        self.multiline = False
 
     def id(self, value: str) -> str:
-        found = self.ids.get(value)
-        if found is None:
-            found = self.ids[value] = quote(value)
+        found = self.ids[value] = self._quote(value)
         return found
 
-    def predicate(self, value: str) -> tuple[str, str]:
-        found = self.predicates.get(value)
-        if found is None:
-            type_ = codec.relationship_type(self.biolink, value)
-            found = self.predicates[value] = (type_, quote(value))
+    def predicate(self, value: str) -> str:
+        """``TYPE,"predicate"``: the type and the predicate cells."""
+        found = self.predicates[value] = (
+            f"{codec.relationship_type(self.biolink, value)},{self._quote(value)}"
+        )
         return found
 
     def qualifier(self, value: str) -> str:
-        found = self.qualifiers.get(value)
-        if found is None:
-            found = self.qualifiers[value] = quote(value)
+        found = self.qualifiers[value] = self._quote(value)
         return found
 
-    def groups(self, value: tuple[int, ...]) -> str:
-        found = self.sids.get(value)
-        if found is None:
-            found = self.sids[value] = _sids(value)
+    def groups(self, sources: Any) -> tuple[int, ...]:
+        found = self.groups_of[sources] = self.plan.groups(self.provenance_of(sources))
         return found
+
+    def sid_cell(self, sources: Any) -> str:
+        found = self.sids[sources] = _sids(self.groups_of[sources])
+        return found
+
+    def json(self, text: str) -> dict:
+        found = self.parsed.get(text)
+        if found is None:
+            found = json.loads(text)
+        return found
+
+    def _quote(self, value: str) -> str:
+        if "\n" in value or "\r" in value:
+            self.multiline = True
+        return quote(value)
 
 
 def _flush(staged: list[tuple], plan: _Plan, group: int, cache: _CellCache, out: _Files) -> int:
-    # Edge keys are unique, so sorting the tuples sorts by (subject, predicate, object,
-    # qualifier key) and never compares the dicts behind them.
+    # Edge keys are unique, so sorting the rows sorts by (subject, predicate, object,
+    # qualifier key) and never compares further.
     staged.sort()
     written = 0
     seq = plan.next_seq
-    ids, write = cache.ids, out.write_plain
-    for subject, predicate, object_, qkey, quals, props, aligned, groups in staged:
+    ids, predicates, qualifiers = cache.ids, cache.predicates, cache.qualifiers
+    groups_of, sids = cache.groups_of, cache.sids
+    lines: list[str] = []
+    for subject, predicate, object_, qkey, props, aligned, sources in staged:
         seq += 1
+        groups = groups_of[sources]
         if groups[0] != group:
             continue  # an earlier source created it; this one only added provenance
-        type_, predicate_cell = cache.predicate(predicate)
-        cells = [ids.get(subject) or cache.id(subject), ids.get(object_) or cache.id(object_),
-                 type_, predicate_cell, cache.qualifier(qkey), "true" if aligned else "false",
-                 cache.groups(groups), str(seq - 1)]  # fmt: skip
-        if not props and not quals:
-            cells.append("")
-            write(cells)
-        else:
-            encoded, json_keys = codec.encode(props) if props else ({}, [])
-            mirrored = {k: v for k, v in quals.items() if k not in codec.RESERVED}
-            cells.append(cell(json_keys))
-            out.write(cells, {**mirrored, **encoded} if mirrored else encoded)
+        cells = (
+            f"{ids.get(subject) or cache.id(subject)},{ids.get(object_) or cache.id(object_)},"
+            f"{predicates.get(predicate) or cache.predicate(predicate)},"
+            f"{qualifiers.get(qkey) or cache.qualifier(qkey)},{'true' if aligned else 'false'},"
+            f"{sids.get(sources) or cache.sid_cell(sources)},{seq - 1},"
+        )
         written += 1
+        quals = cache.json(qkey) if qkey else {}
+        if props in _NO_PROPERTIES and not quals:
+            lines.append(cells)
+            continue
+        encoded, json_keys = codec.encode(cache.json(props))
+        mirrored = {k: v for k, v in quals.items() if k not in codec.RESERVED}
+        out.write([cells + cell(json_keys)], {**mirrored, **encoded} if mirrored else encoded)
+    if lines:
+        out.write_lines(lines)
     plan.next_seq = seq
     return written
 
