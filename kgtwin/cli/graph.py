@@ -120,8 +120,10 @@ def status(ctx: click.Context, as_json: bool) -> None:
     with open_cli_store(ctx, create=False) as store:
         counts = store.counts()
         ledger = store.ledger()
+        incomplete = store.incomplete_loads()
     if as_json:
-        echo_json({"counts": asdict(counts), "ledger": [asdict(e) for e in ledger]})
+        echo_json({"counts": asdict(counts), "ledger": [asdict(e) for e in ledger],
+                   "incomplete": [asdict(s) for s in incomplete]})  # fmt: skip
         return
     click.echo(f"{counts.nodes} nodes, {counts.edges} edges, {counts.measurements} measurements")
     if counts.unaligned_nodes or counts.unaligned_edges:
@@ -143,6 +145,9 @@ def status(ctx: click.Context, as_json: bool) -> None:
             f"{source.path}  nodes={entry.nodes} edges={entry.edges} "
             f"sha256={source.checksum[:12]}"
         )
+    for source in incomplete:
+        click.echo(f"  incomplete: {source.name} {source.version} ({source.loader}) "
+                   f"{source.path}: the load stopped; load it again to complete it")  # fmt: skip
 
 
 @click.command()

@@ -404,10 +404,7 @@ class Neo4jStore(GraphReads):
         )
         return [
             LedgerEntry(
-                source=SourceInfo(
-                    s["name"], s["version"], s["checksum"], s["loader"], s["path"],
-                    json.loads(s["options"]),
-                ),
+                source=_source_info(s),
                 loaded_at=load["loaded_at"],
                 nodes=load["nodes"],
                 edges=load["edges"],
@@ -415,6 +412,13 @@ class Neo4jStore(GraphReads):
             )
             for s, load in rows
         ]  # fmt: skip
+
+    def incomplete_loads(self) -> list[SourceInfo]:
+        rows = self._read(
+            "MATCH (s:KgtwinSource) WHERE NOT EXISTS { MATCH (:KgtwinLoad {sid: s.sid}) } "
+            "RETURN s ORDER BY s.sid"
+        )
+        return [_source_info(row[0]) for row in rows]
 
     def revision(self) -> int:
         return self._read("MATCH (m:KgtwinMeta {key: 'kgtwin'}) RETURN m.revision")[0][0]
@@ -482,6 +486,11 @@ class Neo4jStore(GraphReads):
             provenance=self._provenance(raw.get("kgtwin_sources")),
             aligned=bool(raw.get("aligned", True)),
         )
+
+
+def _source_info(node: Any) -> SourceInfo:
+    return SourceInfo(node["name"], node["version"], node["checksum"], node["loader"],
+                      node["path"], json.loads(node["options"]))  # fmt: skip
 
 
 def _bump(tx: Any, value: int) -> int:

@@ -118,6 +118,12 @@ class GraphStore(Protocol):
     # --- reading ---------------------------------------------------------------------
     def ledger(self) -> list[LedgerEntry]: ...
 
+    def incomplete_loads(self) -> list[SourceInfo]:
+        """Sources whose load began but is not in the ledger: a load committed batch by
+        batch that stopped (loading the source again completes it). Always empty where
+        loads land whole."""
+        ...
+
     def resolve(self, id: str) -> str | None:
         """The id of the node that ``id`` (any known equivalent, any spelling) names."""
         ...

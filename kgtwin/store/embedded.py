@@ -189,6 +189,9 @@ class EmbeddedStore:
             for r in rows
         ]
 
+    def incomplete_loads(self) -> list[SourceInfo]:
+        return []  # a load is one SQLite transaction
+
     def resolve(self, id: str) -> str | None:
         return queries.resolve(self, id)
 

@@ -101,6 +101,7 @@ def test_server_stopped_mid_load_then_load_again(own_server, own_settings, commi
             assert "load it again to complete it" in message
             assert before[0].nodes < counts.nodes <= before[0].nodes + GENES
             assert store.resolve("NCBIGene:90000") == "HGNC:20000"
+            assert [s.name for s in store.incomplete_loads()] == ["big"]
         store.load(_big(), BIG)  # the same load again completes
         resumed = _state(store)
         assert resumed[0].nodes == before[0].nodes + GENES

@@ -170,13 +170,19 @@ def test_moved_edges_keep_every_property(neo4j_store, tmp_path):
 def test_every_graph_command_works_on_neo4j_through_store_uri(
     neo4j_settings, empty_graph, tmp_path, data
 ):
-    """`--store bolt://…` puts the same commands on Neo4j, with the same answers."""
+    """`--store bolt://…` puts the same commands on Neo4j, with the same answers (loaded
+    batch by batch there: `--commit batch`, which the embedded store refuses)."""
     env = {"NEO4J_USERNAME": neo4j_settings.user, "NEO4J_PASSWORD": neo4j_settings.password}
     files = [str(data / "core" / "nodes.tsv"), str(data / "core" / "edges.tsv")]
     runner = CliRunner()
+    refused = runner.invoke(cli, ["--store", str(tmp_path / "embedded"), "load", "kgx", *files,
+                                  "--commit", "batch"], env=env)  # fmt: skip
+    assert refused.exit_code != 0 and "for Neo4j stores" in refused.output
     answers = []
-    for where in (str(tmp_path / "embedded"), neo4j_settings.uri):
-        loaded = runner.invoke(cli, ["--store", where, "load", "kgx", *files], env=env)
+    for where, commit in ((str(tmp_path / "embedded"), "load"), (neo4j_settings.uri, "batch")):
+        loaded = runner.invoke(
+            cli, ["--store", where, "load", "kgx", *files, "--commit", commit], env=env
+        )
         assert loaded.exit_code == 0, loaded.output
         status = runner.invoke(cli, ["--store", where, "status", "--json"], env=env)
         node = runner.invoke(cli, ["--store", where, "node", "ncbigene:673", "--json"], env=env)

@@ -199,7 +199,7 @@ def test_a_failed_load_leaves_the_store_as_it_was(store):
     with pytest.raises(RuntimeError):
         store.load(broken(), source("broken", checksum="b"))
     assert (snapshot(store), store.checksum(), len(store.ledger())) == before
-    assert store.node("HGNC:6407") is None
+    assert store.node("HGNC:6407") is None and store.incomplete_loads() == []
 
 
 @pytest.mark.parametrize("make_store", ["neo4j-batch"], indirect=True)
@@ -221,10 +221,11 @@ def test_a_load_committed_by_batch_that_failed_is_completed_by_loading_again(mak
     with pytest.raises(RuntimeError):
         store.load(broken(), extra)
     assert len(store.ledger()) == before[0] and not store.is_loaded(extra)
+    assert [s.name for s in store.incomplete_loads()] == ["extra"]
     assert store.node("HGNC:6407") is not None  # its batch was committed
     assert store.revision() > before[1]  # caches see that the graph changed
     store.load(more, extra)
-    assert store.is_loaded(extra)
+    assert store.is_loaded(extra) and store.incomplete_loads() == []
     completed = (snapshot(store), store.checksum())
 
     uninterrupted = make_store()  # on Neo4j: the same database, emptied
