@@ -6,16 +6,15 @@ same ledger, checksum no-op, bad-record handling and progress bar.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from tqdm.auto import tqdm
 
 from kgtwin.align import Aligner
+from kgtwin.collector import collector_paused
 from kgtwin.errors import KgTwinError
 from kgtwin.loaders import get_loader
 from kgtwin.loaders.base import Loader
@@ -87,7 +86,7 @@ def load_files(
     records = aligned_records(loader, aligner)
     if progress:
         records = _with_progress(records, f"loading {info.path}")
-    with _collector_paused():
+    with collector_paused():
         counts = store.load(records, info)
     return LoadReport(
         source=info,
@@ -105,26 +104,6 @@ def _with_progress(records: Iterator[Record], description: str) -> Iterator[Reco
         for record in records:
             bar.update(weight(record))
             yield record
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Python's cycle collector off while a load runs.
-
-    A large load allocates millions of short-lived, acyclic records; each full
-    collection walks every live object (caches included), which cost about a fifth of a
-    2M-edge load. Reference counting still frees the records; one collection at the end
-    reclaims any cycle.
-    """
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
-        gc.collect()
 
 
 def aligned_records(loader: Loader, aligner: Aligner) -> Iterator[Record]:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
+from kgtwin.collector import collector_paused
 from kgtwin.model import Edge, Measurement, Node, Provenance, Record
 from kgtwin.store.base import GraphStore, SourceInfo
 
@@ -56,6 +57,11 @@ def ledger_sources(store: GraphStore) -> tuple[dict[tuple, SourceInfo], set[tupl
 
 def copy_graph(source: GraphStore, target: GraphStore) -> TransferReport:
     """Load every source of ``source``'s ledger into ``target`` (see module docs)."""
+    with collector_paused():  # millions of records stay alive during the copy
+        return _copy(source, target)
+
+
+def _copy(source: GraphStore, target: GraphStore) -> TransferReport:
     report = TransferReport()
     sources, with_measurements = ledger_sources(source)
     grouped: dict[tuple, list[Record]] = {key: [] for key in sources}

@@ -1,0 +1,27 @@
+"""Python's cycle collector, paused while millions of records go by."""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cycle collector off while a load or a copy runs.
+
+    A large load allocates millions of short-lived, acyclic records; each full
+    collection walks every live object (caches included), which cost about a fifth of a
+    2M-edge load. Reference counting still frees the records; one collection at the end
+    reclaims any cycle.
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+        gc.collect()
