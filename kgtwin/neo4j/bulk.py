@@ -145,7 +145,7 @@ def bulk_push(
         stop_s, clock = _lap(clock)
         try:
             server.import_database(
-                files.admin_arguments(), database=DATABASE, heap=server.config.heap
+                files.admin_arguments(), database=DATABASE, heap=_import_heap(server.config.heap)
             )
         except Neo4jServerError as error:
             raise BulkImportError(_import_failure(str(error), server)) from None
@@ -161,6 +161,14 @@ def bulk_push(
     log.info("bulk import of %d nodes and %d edges done", files.node_count, files.edge_count)
     return BulkReport(files.node_count, files.edge_count, write_s, stop_s, import_s, start_s,
                       schema_s)  # fmt: skip
+
+
+def _import_heap(server_heap: str) -> str:
+    """The import tool's heap: the server's (it is stopped meanwhile), at least 1 GB."""
+    units = {"k": 2**10, "m": 2**20, "g": 2**30}
+    text = server_heap.strip().lower()
+    size = int(text[:-1]) * units[text[-1]] if text[-1:] in units else int(text)
+    return server_heap if size >= 2**30 else "1g"
 
 
 def _lap(since: float) -> tuple[float, float]:
