@@ -30,6 +30,7 @@ The mapping of records to labels, types and properties is :mod:`kgtwin.neo4j.cod
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -42,6 +43,7 @@ from kgtwin.errors import StoreError
 from kgtwin.model import Edge, Node, Provenance, Record, properties_text, qualifier_key
 from kgtwin.neo4j import codec
 from kgtwin.neo4j.settings import Neo4jSettings
+from kgtwin.neo4j.store_batches import RETRIES, BatchCommits
 from kgtwin.neo4j.store_read import GraphReads
 from kgtwin.neo4j.store_write import STAGE_LIMIT, Neo4jBatchWriter
 from kgtwin.store.base import LedgerEntry, LoadCounts, SourceInfo
@@ -51,7 +53,6 @@ log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = "1"
 BATCH = 5_000
-RETRIES = 3
 
 SCHEMA = (
     "CREATE CONSTRAINT kgtwin_node_id IF NOT EXISTS FOR (n:NamedThing) REQUIRE n.id IS UNIQUE",
@@ -227,7 +228,7 @@ class Neo4jStore(GraphReads):
             self.driver.session(database=self.database) as session,
             session.begin_transaction() as tx,
         ):
-            source_id = self._open_source(tx, source)
+            source_id, _ = self._open_source(tx, source)
             writer = Neo4jBatchWriter(tx, self.biolink, source_id, self._next_seq(tx))
             self._feed(writer, records, lambda work: work())
             self._record_load(tx, writer)
@@ -244,48 +245,33 @@ class Neo4jStore(GraphReads):
         load stops, its batches stay (none half-written) and no ledger entry claims it.
         The source node commits first: its id is in every batch's provenance. Its
         ``next_edge`` records the edge numbers batches used, so a load after an
-        interrupted one never reuses them.
+        interrupted one never reuses them. A new source's node goes again if the load
+        stops before its first batch commits.
         """
-        from neo4j.exceptions import TransientError
-
         with self.driver.session(database=self.database) as session:
             # The graph changes from the first batch on: readers' caches must know now.
-            source_id = session.execute_write(lambda tx: _bump(tx, self._open_source(tx, source)))
-            with (
-                self.driver.session(database=self.database) as lock_session,
-                lock_session.begin_transaction() as lock,
-            ):
-                writer = Neo4jBatchWriter(None, self.biolink, source_id, self._next_seq(lock))
-
-                def step(work: Callable[[], object]) -> None:
-                    for attempt in range(1, RETRIES + 1):
-                        saved = writer.save()
-                        try:
-                            with session.begin_transaction() as tx:
-                                writer.tx = tx
-                                work()
-                                tx.run(
-                                    "MATCH (s:KgtwinSource {sid: $sid}) SET s.next_edge = $n",
-                                    sid=source_id,
-                                    n=writer.next_seq,
-                                ).consume()
-                                tx.commit()
-                            return
-                        except TransientError as error:
-                            writer.restore(saved)
-                            if attempt == RETRIES or (error.code or "").endswith(
-                                ("DatabaseUnavailable", "MemoryPoolOutOfMemoryError")
-                            ):
-                                raise
-                            log.warning("transient Neo4j error (%s); retrying the batch",
-                                        error.code)  # fmt: skip
-
-                self._feed(writer, records, step)
-                lock.run(
-                    "MATCH (s:KgtwinSource {sid: $sid}) REMOVE s.next_edge", sid=source_id
-                ).consume()
-                self._record_load(lock, writer, bump=False)
-                lock.commit()
+            source_id, created = session.execute_write(
+                lambda tx: _bump(tx, self._open_source(tx, source))
+            )
+            step: BatchCommits | None = None
+            try:
+                with (
+                    self.driver.session(database=self.database) as lock_session,
+                    lock_session.begin_transaction() as lock,
+                ):
+                    writer = Neo4jBatchWriter(None, self.biolink, source_id, self._next_seq(lock))
+                    step = BatchCommits(session, writer)
+                    self._feed(writer, records, step)
+                    lock.run(
+                        "MATCH (s:KgtwinSource {sid: $sid}) REMOVE s.next_edge", sid=source_id
+                    ).consume()
+                    self._record_load(lock, writer, bump=False)
+                    lock.commit()
+            except BaseException:
+                if created and (step is None or not step.committed):
+                    with contextlib.suppress(Exception):  # the server may be gone
+                        session.execute_write(lambda tx: _forget_source(tx, source_id))
+                raise
         return writer
 
     def _feed(
@@ -306,25 +292,26 @@ class Neo4jStore(GraphReads):
         for chunk in writer.take_staged():
             step(lambda chunk=chunk: writer.merge_staged(chunk))
 
-    def _open_source(self, tx: Any, source: SourceInfo) -> int:
+    def _open_source(self, tx: Any, source: SourceInfo) -> tuple[int, bool]:
         """The id of ``source``'s node, created if new (a re-load or a resumed load finds
-        it)."""
+        it), and whether it was created now."""
         source_id = self._source_id(source, tx)
-        if source_id is None:
-            source_id = tx.run(
-                "MATCH (m:KgtwinMeta {key: 'kgtwin'}) SET m.next_source = m.next_source + 1 "
-                "CREATE (s:KgtwinSource {sid: m.next_source, name: $name, version: $version, "
-                "checksum: $checksum, loader: $loader, path: $path, options: $options, "
-                "first_loaded: $now}) RETURN s.sid",
-                name=source.name,
-                version=source.version,
-                checksum=source.checksum,
-                loader=source.loader,
-                path=source.path,
-                options=source.options_text,
-                now=_now(),
-            ).single()[0]
-        return source_id
+        if source_id is not None:
+            return source_id, False
+        source_id = tx.run(
+            "MATCH (m:KgtwinMeta {key: 'kgtwin'}) SET m.next_source = m.next_source + 1 "
+            "CREATE (s:KgtwinSource {sid: m.next_source, name: $name, version: $version, "
+            "checksum: $checksum, loader: $loader, path: $path, options: $options, "
+            "first_loaded: $now}) RETURN s.sid",
+            name=source.name,
+            version=source.version,
+            checksum=source.checksum,
+            loader=source.loader,
+            path=source.path,
+            options=source.options_text,
+            now=_now(),
+        ).single()[0]
+        return source_id, True
 
     @staticmethod
     def _next_seq(tx: Any) -> int:
@@ -387,6 +374,12 @@ class Neo4jStore(GraphReads):
             "MATCH ()-[r]->() WHERE r.kgtwin_sources = [] DELETE r RETURN count(r)"
         ).single()[0]
         tx.run("MATCH (m:KgtwinMeasurement) WHERE m.kgtwin_sources = [] DELETE m").consume()
+        # A load that stopped (batch mode) has no ledger entry to keep: nothing of it is left.
+        tx.run(
+            "MATCH (s:KgtwinSource) WHERE s.sid IN $ids "
+            "AND NOT EXISTS { MATCH (:KgtwinLoad {sid: s.sid}) } DELETE s",
+            ids=ids,
+        ).consume()
         tx.run(
             "MATCH (n:NamedThing) WHERE n.kgtwin_sources = [] AND NOT (n)--() "
             "OPTIONAL MATCH (a:KgtwinAlias {node: n.id}) DELETE a, n"
@@ -493,7 +486,11 @@ def _source_info(node: Any) -> SourceInfo:
                       node["path"], json.loads(node["options"]))  # fmt: skip
 
 
-def _bump(tx: Any, value: int) -> int:
+def _forget_source(tx: Any, sid: int) -> None:
+    tx.run("MATCH (s:KgtwinSource {sid: $sid}) DETACH DELETE s", sid=sid).consume()
+
+
+def _bump(tx: Any, value: tuple[int, bool]) -> tuple[int, bool]:
     tx.run(
         "MATCH (m:KgtwinMeta {key: 'kgtwin'}) SET m.revision = m.revision + 1, m.checksum = null"
     ).consume()

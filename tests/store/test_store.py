@@ -234,6 +234,33 @@ def test_a_load_committed_by_batch_that_failed_is_completed_by_loading_again(mak
     assert (snapshot(uninterrupted), uninterrupted.checksum()) == completed
 
 
+@pytest.mark.parametrize("make_store", ["neo4j-batch"], indirect=True)
+@pytest.mark.neo4j
+def test_a_stopped_batch_load_leaves_no_trace_before_its_first_batch_or_once_removed(store):
+    store.load(aligned(RECORDS), source())
+    before = snapshot(store)
+
+    def at_once():
+        raise RuntimeError("unreadable file")
+        yield  # pragma: no cover
+
+    with pytest.raises(RuntimeError):
+        store.load(at_once(), source("empty", checksum="e"))
+    assert store.incomplete_loads() == []
+
+    def halfway():
+        yield Node("HGNC:6407", "biolink:Gene", "KRAS")
+        yield Node("HGNC:6840", "biolink:Gene", "MAP2K1")
+        yield Edge("HGNC:6407", "biolink:regulates", "HGNC:1097", {DIRECTION: UP})
+        raise RuntimeError("bad line")
+
+    with pytest.raises(RuntimeError):
+        store.load(halfway(), source("half", checksum="h"))
+    assert [s.name for s in store.incomplete_loads()] == ["half"]
+    store.remove_source("half")  # takes its committed batches out again
+    assert store.incomplete_loads() == [] and snapshot(store) == before
+
+
 def test_ledger_and_checksum_track_loads(store):
     empty = store.checksum()
     store.load(aligned(RECORDS), source())
