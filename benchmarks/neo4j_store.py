@@ -198,12 +198,8 @@ def main() -> None:
         )
     time_queries(settings)
 
-    # A fresh empty database (a bulk push of an empty store) rather than clear():
-    # deleting 1.85 M edges leaves the server busy with the deleted records for minutes.
     empty_folder = Path(tempfile.mkdtemp(prefix="kgtwin-empty-"))
-    with EmbeddedStore(empty_folder / "store") as empty:
-        bulk_push(empty, settings, replace=True)
-    server_pid = _server_pid(config)
+    server_pid = _empty_database(settings, config, empty_folder)
     if not args.skip_full:  # what `kgtwin push --method incremental` does
         clock = Clock(server_pid)
         with Neo4jStore(settings, commit="batch") as neo4j:
@@ -215,21 +211,15 @@ def main() -> None:
             f"{copied.edges:,} edges, commit=batch; target >= 20,000); {load_average()}"
         )
         print(f"  {cpu}")
-        with EmbeddedStore(empty_folder / "store") as empty:
-            bulk_push(empty, settings, replace=True)
-        server_pid = _server_pid(config)
+        server_pid = _empty_database(settings, config, empty_folder)
     nodes = list(store.nodes())
     edges = list(islice(store.edges(), args.incremental_edges))
     # First right after the restart (the server's JIT still cold), then into the emptied
     # database (warm), as loads into a running server usually are; both ways to commit.
     runs = [("load", "cold server"), ("load", "warm server"), ("batch", "warm server")]
     for commit, state in runs:
-        with Neo4jStore(settings, commit=commit) as neo4j:
-            if state == "warm server":
-                neo4j.clear()
-            clock = Clock(server_pid)
-            neo4j.load(nodes + edges, SourceInfo("bench-subset", "1", "synthetic", "bench@1"))
-            wall, cpu = clock.stop()
+        wall, cpu = _timed_load(settings, commit, server_pid, nodes + edges,
+                                clear=state == "warm server")  # fmt: skip
         print(
             f"incremental load: {wall:6.1f} s  {len(edges) / wall:>9,.0f} edges/s "
             f"({len(nodes):,} nodes and the first {len(edges):,} edges in one load, "
@@ -239,17 +229,34 @@ def main() -> None:
     # New edges between nodes already stored: a second source linking known genes,
     # drugs and diseases (each edge goes through MERGE, as nothing says it is new).
     for commit in ("load", "batch"):
-        with Neo4jStore(settings, commit=commit) as neo4j:
-            neo4j.clear()
-            neo4j.load(nodes, SourceInfo("bench-nodes", "1", "synthetic", "bench@1"))
-            clock = Clock(server_pid)
-            neo4j.load(edges, SourceInfo("bench-edges", "1", "synthetic", "bench@1"))
-            wall, cpu = clock.stop()
+        wall, cpu = _timed_load(settings, commit, server_pid, edges, clear=True, first=nodes)
         print(
             f"edges into stored nodes: {wall:6.1f} s  {len(edges) / wall:>9,.0f} edges/s "
             f"(the first {len(edges):,} edges, commit={commit}); {load_average()}"
         )
         print(f"  {cpu}")
+
+
+def _empty_database(settings: Neo4jSettings, config: ServerConfig, folder: Path) -> int | None:
+    """Replace the database by an empty one (a bulk push of an empty store) rather than
+    clear(): deleting 1.85 M edges leaves the server busy for minutes. The new server's
+    process id."""
+    with EmbeddedStore(folder / "store") as empty:
+        bulk_push(empty, settings, replace=True)
+    return _server_pid(config)
+
+
+def _timed_load(settings: Neo4jSettings, commit: str, server_pid: int | None, records: list,
+                *, clear: bool, first: list | None = None) -> tuple[float, str]:  # fmt: skip
+    """Wall time and CPU of loading ``records`` (after ``first``, untimed)."""
+    with Neo4jStore(settings, commit=commit) as neo4j:  # type: ignore[arg-type]
+        if clear:
+            neo4j.clear()
+        if first is not None:
+            neo4j.load(first, SourceInfo("bench-nodes", "1", "synthetic", "bench@1"))
+        clock = Clock(server_pid)
+        neo4j.load(records, SourceInfo("bench-subset", "1", "synthetic", "bench@1"))
+        return clock.stop()
 
 
 def _server_pid(config: ServerConfig) -> int | None:
