@@ -7,7 +7,7 @@ same ledger, checksum no-op, bad-record handling and progress bar.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -85,7 +85,7 @@ def load_files(
     aligner = Aligner()
     records = aligned_records(loader, aligner)
     if progress:
-        records = _with_progress(records, f"loading {info.path}")
+        records = with_progress(records, f"loading {info.path}")
     with collector_paused():
         counts = store.load(records, info)
     return LoadReport(
@@ -98,7 +98,7 @@ def load_files(
     )
 
 
-def _with_progress(records: Iterator[Record], description: str) -> Iterator[Record]:
+def with_progress(records: Iterable[Record], description: str) -> Iterator[Record]:
     """The records, counted on a progress bar (a measurement block counts its values)."""
     with tqdm(desc=description, unit=" records", mininterval=0.5) as bar:
         for record in records:

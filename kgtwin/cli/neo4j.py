@@ -250,7 +250,7 @@ def push(ctx: click.Context, method: str, replace: bool, compress: bool, setting
         with Neo4jStore(settings, commit="batch") as neo4j:
             if replace:
                 neo4j.clear()
-            report = copy_graph(embedded, neo4j)
+            report = copy_graph(embedded, neo4j, progress=True)
     _echo_transfer(report, f"Neo4j at {settings.uri}")
 
 
@@ -269,7 +269,7 @@ def pull(ctx: click.Context, settings: Any) -> None:
     from kgtwin.neo4j.transfer import copy_graph
 
     with Neo4jStore(settings) as neo4j, open_cli_store(ctx) as embedded:
-        report = copy_graph(neo4j, embedded)
+        report = copy_graph(neo4j, embedded, progress=True)
     _echo_transfer(report, f"the store at {ctx.obj['store_path']}")
 
 

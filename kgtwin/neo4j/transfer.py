@@ -18,6 +18,7 @@ import logging
 from dataclasses import dataclass, field
 
 from kgtwin.collector import collector_paused
+from kgtwin.load import with_progress
 from kgtwin.model import Edge, Measurement, Node, Provenance, Record
 from kgtwin.store.base import GraphStore, SourceInfo
 
@@ -55,13 +56,14 @@ def ledger_sources(store: GraphStore) -> tuple[dict[tuple, SourceInfo], set[tupl
     return sources, with_measurements
 
 
-def copy_graph(source: GraphStore, target: GraphStore) -> TransferReport:
-    """Load every source of ``source``'s ledger into ``target`` (see module docs)."""
+def copy_graph(source: GraphStore, target: GraphStore, *, progress: bool = False) -> TransferReport:
+    """Load every source of ``source``'s ledger into ``target`` (see module docs);
+    ``progress`` shows a bar per source."""
     with collector_paused():  # millions of records stay alive during the copy
-        return _copy(source, target)
+        return _copy(source, target, progress)
 
 
-def _copy(source: GraphStore, target: GraphStore) -> TransferReport:
+def _copy(source: GraphStore, target: GraphStore, progress: bool) -> TransferReport:
     report = TransferReport()
     sources, with_measurements = ledger_sources(source)
     grouped: dict[tuple, list[Record]] = {key: [] for key in sources}
@@ -93,7 +95,7 @@ def _copy(source: GraphStore, target: GraphStore) -> TransferReport:
         if key in with_measurements:
             records += measurements
         log.info("copying %s: %d records", label, len(records))
-        target.load(records, info)
+        target.load(with_progress(records, f"copying {label}") if progress else records, info)
         report.loaded.append(label)
     counts = target.counts()
     report.nodes, report.edges = counts.nodes, counts.edges
