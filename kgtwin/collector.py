@@ -9,7 +9,8 @@ from contextlib import contextmanager
 
 @contextmanager
 def collector_paused() -> Iterator[None]:
-    """Python's cycle collector off while a load or a copy runs.
+    """Python's cycle collector off while a load or a copy runs (both stores' ``load``
+    and :func:`~kgtwin.neo4j.transfer.copy_graph` use it; nesting is harmless).
 
     A large load allocates millions of short-lived, acyclic records; each full
     collection walks every live object (caches included), which cost about a fifth of a

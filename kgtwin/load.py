@@ -14,7 +14,6 @@ from pathlib import Path
 from tqdm.auto import tqdm
 
 from kgtwin.align import Aligner
-from kgtwin.collector import collector_paused
 from kgtwin.errors import KgTwinError
 from kgtwin.loaders import get_loader
 from kgtwin.loaders.base import Loader
@@ -86,8 +85,7 @@ def load_files(
     records = aligned_records(loader, aligner)
     if progress:
         records = with_progress(records, f"loading {info.path}")
-    with collector_paused():
-        counts = store.load(records, info)
+    counts = store.load(records, info)  # the store pauses the cycle collector meanwhile
     return LoadReport(
         source=info,
         skipped=False,

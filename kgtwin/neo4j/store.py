@@ -39,6 +39,7 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 from kgtwin.biolink import Biolink, default_biolink
+from kgtwin.collector import collector_paused
 from kgtwin.errors import StoreError
 from kgtwin.model import Edge, Node, Provenance, Record, properties_text, qualifier_key
 from kgtwin.neo4j import codec
@@ -175,10 +176,11 @@ class Neo4jStore(GraphReads):
         attempts = RETRIES if self.commit == "load" and isinstance(records, Sequence) else 1
         for attempt in range(1, attempts + 1):
             try:
-                if self.commit == "batch":
-                    writer = self._load_in_batches(records, source)
-                else:
-                    writer = self._load_whole(records, source)
+                with collector_paused():
+                    if self.commit == "batch":
+                        writer = self._load_in_batches(records, source)
+                    else:
+                        writer = self._load_whole(records, source)
                 break
             except IncompleteCommit:
                 raise StoreError(

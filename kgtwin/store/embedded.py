@@ -28,6 +28,7 @@ import networkx as nx
 import pandas as pd
 
 from kgtwin.biolink import Biolink, default_biolink
+from kgtwin.collector import collector_paused
 from kgtwin.errors import StoreError
 from kgtwin.model import Edge, Node, Provenance, Record
 from kgtwin.store import frames, queries, sqlite_measures, sqlite_upgrade
@@ -104,7 +105,7 @@ class EmbeddedStore:
 
     def load(self, records: Iterable[Record], source: SourceInfo) -> LoadCounts:
         """Merges records from one source in one transaction (see the protocol's rules)."""
-        with self._transaction():
+        with collector_paused(), self._transaction():
             source_id = self._source_id(source)
             if source_id is None:
                 source_id = self.db.execute(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -259,6 +261,23 @@ def test_a_stopped_batch_load_leaves_no_trace_before_its_first_batch_or_once_rem
     assert [s.name for s in store.incomplete_loads()] == ["half"]
     store.remove_source("half")  # takes its committed batches out again
     assert store.incomplete_loads() == [] and snapshot(store) == before
+
+
+def test_a_load_pauses_the_cycle_collector_and_restores_it(store):
+    """Millions of records go by in a big load: full collections would walk them all."""
+    seen = []
+
+    def watched(fail: bool):
+        seen.append(gc.isenabled())
+        yield from aligned(RECORDS)
+        if fail:
+            raise RuntimeError("bad record")
+
+    assert gc.isenabled()
+    store.load(watched(False), source())
+    with pytest.raises(RuntimeError):
+        store.load(watched(True), source("other", checksum="o"))
+    assert seen == [False, False] and gc.isenabled()
 
 
 def test_ledger_and_checksum_track_loads(store):
