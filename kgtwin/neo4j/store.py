@@ -159,7 +159,7 @@ class Neo4jStore(GraphReads):
         return rows[0][0] if rows else None
 
     def load(self, records: Iterable[Record], source: SourceInfo) -> LoadCounts:
-        """Merge ``records``: in one transaction, or batch by batch (see the class)."""
+        """Merge ``records``: in one transaction, or batch by batch (see the module)."""
         from neo4j.exceptions import (
             IncompleteCommit,
             ServiceUnavailable,
@@ -167,12 +167,16 @@ class Neo4jStore(GraphReads):
             TransientError,
         )
 
-        label = f"{source.name} {source.version}"
+        label, uri = f"{source.name} {source.version}", self.settings.uri
         if self.commit == "batch":
             kept = "the batches committed before stay, and the ledger does not list the load"
-            again = "load it again to complete it"
+            gone = f"{kept}: load it again to complete it once the server is back"
+            way_out = "Give the server more heap"
         else:
-            kept, again = "nothing of this load was kept", "load it again"
+            kept = "nothing of this load was kept"
+            gone = f"{kept}: load it again once the server is back"
+            way_out = "Load it batch by batch (--commit batch), give the server more heap"
+        gone = f"Neo4j at {uri} went away during the load of {label}; {gone}"
         attempts = RETRIES if self.commit == "load" and isinstance(records, Sequence) else 1
         for attempt in range(1, attempts + 1):
             try:
@@ -183,29 +187,23 @@ class Neo4jStore(GraphReads):
                         writer = self._load_whole(records, source)
                 break
             except IncompleteCommit:
+                if self.commit == "batch":  # a batch may be in; the load is incomplete
+                    raise StoreError(gone) from None
                 raise StoreError(
-                    f"Neo4j at {self.settings.uri} went away while committing the load of "
-                    f"{label}; it may or may not be in (see the ledger); loading it again "
-                    "is safe"
+                    f"Neo4j at {uri} went away while committing the load of {label}; it may "
+                    "or may not be in (see the ledger); loading it again is safe"
                 ) from None
             except (ServiceUnavailable, SessionExpired):
-                raise StoreError(
-                    f"Neo4j at {self.settings.uri} went away during the load of {label}; "
-                    f"{kept}: {again} once the server is back"
-                ) from None
+                raise StoreError(gone) from None
             except TransientError as error:
                 code = error.code or ""
                 if code.endswith("DatabaseUnavailable"):  # the server is shutting down
-                    raise StoreError(
-                        f"Neo4j at {self.settings.uri} went away during the load of {label}; "
-                        f"{kept}: {again} once the server is back"
-                    ) from None
+                    raise StoreError(gone) from None
                 if "MemoryPoolOutOfMemoryError" in code:  # retrying cannot help
                     raise StoreError(
                         f"the load of {label} needs more transaction memory than Neo4j at "
-                        f"{self.settings.uri} allows (dbms.memory.transaction.total.max); "
-                        f"{kept}. Load it batch by batch (--commit batch), give the server "
-                        "more heap (kgtwin neo4j start --heap 4g), or push a whole graph "
+                        f"{uri} allows (dbms.memory.transaction.total.max); {kept}. "
+                        f"{way_out} (kgtwin neo4j start --heap 4g), or push a whole graph "
                         "with `kgtwin push --method bulk --replace`"
                     ) from None
                 if attempt == attempts:
