@@ -45,7 +45,7 @@ from kgtwin.neo4j.settings import Neo4jSettings
 from kgtwin.neo4j.store import Neo4jStore
 from kgtwin.neo4j.transfer import copy_graph
 from kgtwin.store import EmbeddedStore
-from kgtwin.store.base import SourceInfo
+from kgtwin.store.base import COMMITS, Commit, SourceInfo
 
 HERE = Path(__file__).parent
 PATIENTS = 20
@@ -228,7 +228,7 @@ def main() -> None:
         print(f"  {cpu}")
     # New edges between nodes already stored: a second source linking known genes,
     # drugs and diseases (each edge goes through MERGE, as nothing says it is new).
-    for commit in ("load", "batch"):
+    for commit in COMMITS:
         wall, cpu = _timed_load(settings, commit, server_pid, edges, clear=True, first=nodes)
         print(
             f"edges into stored nodes: {wall:6.1f} s  {len(edges) / wall:>9,.0f} edges/s "
@@ -246,10 +246,10 @@ def _empty_database(settings: Neo4jSettings, config: ServerConfig, folder: Path)
     return _server_pid(config)
 
 
-def _timed_load(settings: Neo4jSettings, commit: str, server_pid: int | None, records: list,
+def _timed_load(settings: Neo4jSettings, commit: Commit, server_pid: int | None, records: list,
                 *, clear: bool, first: list | None = None) -> tuple[float, str]:  # fmt: skip
     """Wall time and CPU of loading ``records`` (after ``first``, untimed)."""
-    with Neo4jStore(settings, commit=commit) as neo4j:  # type: ignore[arg-type]
+    with Neo4jStore(settings, commit=commit) as neo4j:
         if clear:
             neo4j.clear()
         if first is not None:

@@ -8,10 +8,12 @@ from collections.abc import Iterable
 import click
 
 from kgtwin.store import open_store
-from kgtwin.store.base import GraphStore
+from kgtwin.store.base import Commit, GraphStore
 
 
-def open_cli_store(ctx: click.Context, *, create: bool = True, commit: str = "load") -> GraphStore:
+def open_cli_store(
+    ctx: click.Context, *, create: bool = True, commit: Commit = "load"
+) -> GraphStore:
     """The store named by ``--store``/``KGTWIN_STORE`` (use as a context manager)."""
     return open_store(ctx.obj["store_path"], create=create, commit=commit)
 

@@ -11,6 +11,7 @@ from kgtwin.cli.common import echo_json, open_cli_store, parse_pairs
 from kgtwin.errors import KgTwinError
 from kgtwin.load import LoadReport, load_files
 from kgtwin.loaders import loader_registry
+from kgtwin.store.base import COMMITS, Commit
 
 
 @click.command()
@@ -27,7 +28,7 @@ from kgtwin.loaders import loader_registry
 @click.option("--config", "config", type=click.Path(path_type=Path, dir_okay=False),
               help="Load every source a sources.yaml declares, in order (unchanged ones are "
                    "skipped).")
-@click.option("--commit", type=click.Choice(["load", "batch"]), default="load",
+@click.option("--commit", type=click.Choice(COMMITS), default="load",
               show_default=True,
               help="Neo4j stores: one transaction for the whole load (all or nothing), or "
                    "one per batch (any size; a load that stopped is completed by loading "
@@ -45,7 +46,7 @@ def load(
     skip_bad: bool,
     force: bool,
     config: Path | None,
-    commit: str,
+    commit: Commit,
 ) -> None:
     """Load FILES in FORMAT into the store (a merge; unchanged files are skipped).
 

@@ -36,7 +36,7 @@ import json
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Any
 
 from kgtwin.biolink import Biolink, default_biolink
 from kgtwin.collector import collector_paused
@@ -47,7 +47,7 @@ from kgtwin.neo4j.settings import Neo4jSettings
 from kgtwin.neo4j.store_batches import RETRIES, BatchCommits
 from kgtwin.neo4j.store_read import GraphReads
 from kgtwin.neo4j.store_write import STAGE_LIMIT, Neo4jBatchWriter
-from kgtwin.store.base import LedgerEntry, LoadCounts, SourceInfo
+from kgtwin.store.base import COMMITS, Commit, LedgerEntry, LoadCounts, SourceInfo
 from kgtwin.store.prefetch import batched, read_ahead
 
 log = logging.getLogger(__name__)
@@ -91,10 +91,10 @@ class Neo4jStore(GraphReads):
         *,
         biolink: Biolink | None = None,
         batch_size: int = BATCH,
-        commit: Literal["load", "batch"] = "load",
+        commit: Commit = "load",
     ):
-        if commit not in ("load", "batch"):
-            raise ValueError(f"commit must be 'load' or 'batch', not {commit!r}")
+        if commit not in COMMITS:
+            raise ValueError(f"commit must be one of {COMMITS}, not {commit!r}")
         self.commit = commit
         self.settings = settings
         self.database = settings.database

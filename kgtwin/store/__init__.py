@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from kgtwin.errors import StoreError
-from kgtwin.store.base import GraphStore, LoadCounts, SourceInfo
+from kgtwin.store.base import Commit, GraphStore, LoadCounts, SourceInfo
 from kgtwin.store.embedded import EmbeddedStore
 
 # A Neo4j URI, also after a Path collapsed its '//' (click's --store is a Path).
@@ -22,7 +22,9 @@ def neo4j_uri(location: str | Path) -> str | None:
     return f"{match.group(1)}{match.group(2) or ''}://{text[match.end() :]}"
 
 
-def open_store(location: str | Path, *, create: bool = True, commit: str = "load") -> GraphStore:
+def open_store(
+    location: str | Path, *, create: bool = True, commit: Commit = "load"
+) -> GraphStore:
     """The store at ``location``: a folder for the embedded store, or a Neo4j URI
     (``bolt://host:7687``, ``neo4j://…``) with credentials from ``NEO4J_USERNAME`` /
     ``NEO4J_PASSWORD`` or the local server's password file.
@@ -36,7 +38,7 @@ def open_store(location: str | Path, *, create: bool = True, commit: str = "load
         from kgtwin.neo4j.settings import Neo4jSettings
         from kgtwin.neo4j.store import Neo4jStore
 
-        return Neo4jStore(Neo4jSettings.resolve(uri), commit=commit)  # type: ignore[arg-type]
+        return Neo4jStore(Neo4jSettings.resolve(uri), commit=commit)
     if commit != "load":
         raise StoreError(
             f"committing batch by batch is for Neo4j stores; {location} is an embedded store, "

@@ -30,6 +30,12 @@ from kgtwin.model import Edge, Node, Record
 Direction = Literal["out", "in", "both"]
 
 
+#: How a load is committed: whole, in one transaction (every store), or batch by batch
+#: (the Neo4j store only; see :class:`~kgtwin.neo4j.store.Neo4jStore`).
+Commit = Literal["load", "batch"]
+COMMITS: tuple[Commit, ...] = ("load", "batch")
+
+
 @dataclass(frozen=True, slots=True)
 class SourceInfo:
     """A source file as the ledger knows it. Same fields = same source = no-op re-load."""
