@@ -156,14 +156,21 @@ def status(ctx: click.Context, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_context
 def node(ctx: click.Context, id: str, as_json: bool) -> None:
-    """Show the node that ID (or any equivalent id, in any spelling) names.
+    """Show the node that ID (any equivalent id in any spelling, or a name) names.
+
+    A name, symbol or synonym works when exactly one node carries it; otherwise the
+    error lists the closest matches (`kgtwin search` ranks them all).
 
     \b
-    Example:
+    Examples:
       kgtwin node ncbigene:673      # finds HGNC:1097 (BRAF)
+      kgtwin node vemurafenib       # by name: CHEBI:63637
     """
+    from kgtwin.store.search import resolve_term
+
     with open_cli_store(ctx, create=False) as store:
-        found = store.node(id)
+        resolved = resolve_term(store, id)
+        found = store.node(resolved)
     if found is None:
         raise KgTwinError(f"no node answers to {id!r}")
     if as_json:
@@ -194,14 +201,16 @@ def neighbors(
     direction: str,
     as_json: bool,
 ) -> None:
-    """List the neighbours of ID with the edges that connect them.
+    """List the neighbours of ID (an id or a name) with the edges that connect them.
 
     \b
     Example:
       kgtwin neighbors HGNC:1097 --category ChemicalEntity --direction in
     """
+    from kgtwin.store.search import resolve_term
+
     with open_cli_store(ctx, create=False) as store:
-        found = store.neighbors(id, predicate=predicate, category=category,
+        found = store.neighbors(resolve_term(store, id), predicate=predicate, category=category,
                                 direction=direction)  # type: ignore[arg-type]
     if as_json:
         echo_json([

@@ -72,3 +72,24 @@ def test_every_command_has_help_with_an_example():
     for path, _command in walk(cli, []):
         help_text = CliRunner().invoke(cli, [*path, "--help"]).output
         assert "Example" in help_text, f"`kgtwin {' '.join(path)}` has no example"
+
+
+def test_search_node_and_paths_by_name(data, tmp_path):
+    store = tmp_path / "kg"
+    files = [str(data / "core" / "nodes.tsv"), str(data / "core" / "edges.tsv")]
+    run("load", "kgx", *files, store=store)
+    found = json.loads(run("search", "MAP", "--category", "Gene", "--json", store=store).output)
+    assert [m["id"] for m in found] == ["HGNC:6871", "HGNC:6840"]  # shorter name first
+    assert "HGNC:1097" in run("search", "braf", store=store).output.splitlines()[0]
+    node = json.loads(run("node", "vemurafenib", "--json", store=store).output)
+    assert node["id"] == "CHEBI:63637"
+    result = CliRunner().invoke(cli, ["--store", str(store), "node", "MAPK"])
+    assert result.exit_code == 1
+    assert "did you mean: HGNC:6871 (MAPK1)" in result.output
+    out = run("paths", "vemurafenib", "trametinib", "--max-length", "2", store=store).output
+    assert "vemurafenib -[treats]-> melanoma <-[treats]- trametinib" in out
+    assert "1 path from CHEBI:63637" in out
+    paths = json.loads(run("paths", "KRAS", "MAPK1", "--json", store=store).output)
+    assert paths[0]["nodes"] == ["HGNC:6407", "HGNC:1097", "HGNC:6840", "HGNC:6871"]
+    assert run("paths", "KRAS", "MAPK1", "--max-length", "2", store=store).output.startswith(
+        "0 paths")
