@@ -157,6 +157,10 @@ def examples_command(export_dir: Path | None) -> None:
             click.echo(f"wrote {path}", err=True)
 
 
+#: Rows ``kgtwin query`` prints unless told otherwise.
+DEFAULT_ROW_LIMIT = 1000
+
+
 @click.command("query")
 @click.argument("cypher")
 @click.option("--param", "-p", "params", multiple=True, help="name=value (JSON or plain text).")
@@ -168,20 +172,45 @@ def examples_command(export_dir: Path | None) -> None:
     show_default=True,
 )
 @click.option("--write", is_flag=True, help="Allow the query to write (a write transaction).")
+@click.option(
+    "--limit",
+    type=click.IntRange(min=0),
+    default=DEFAULT_ROW_LIMIT,
+    show_default=True,
+    help="Print at most this many rows (0: all); rows stream, so any number fits in memory.",
+)
 @neo4j_options
-def query(cypher: str, params: tuple[str, ...], fmt: str, write: bool, settings: Any) -> None:
+def query(
+    cypher: str, params: tuple[str, ...], fmt: str, write: bool, limit: int, settings: Any
+) -> None:
     """Run CYPHER on Neo4j (read-only unless --write); values go in with --param.
+
+    Without --write the server must plan the query as a read (no writes, LOAD CSV,
+    state-changing procedures or administration commands), and it runs in a read-only
+    transaction.
 
     \b
     Example:
       kgtwin query "MATCH (g:Gene {id: \\$id}) RETURN g.name" --param id=HGNC:1097
     """
-    from kgtwin.neo4j.query import format_frame, parse_params, run_query
+    from itertools import islice
+
+    from kgtwin.neo4j.query import open_query, parse_params, stream_text
 
     values = parse_params(params)
-    with settings.driver() as driver:
-        frame = run_query(driver, cypher, values, write=write, database=settings.database)
-    click.echo(format_frame(frame, fmt))
+    with (
+        settings.driver() as driver,
+        open_query(driver, cypher, values, write=write, database=settings.database) as q,
+    ):
+        rows = q.rows if limit == 0 else islice(q.rows, limit)
+        for text in stream_text(q.keys, rows, fmt):
+            click.echo(text)
+        cut = limit > 0 and next(q.rows, None) is not None
+    if cut:
+        click.echo(
+            f"(showing the first {limit} rows; --limit N for more, --limit 0 for all)",
+            err=True,
+        )
 
 
 def _echo_transfer(report: Any, where: str) -> None:
