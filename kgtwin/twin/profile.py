@@ -10,13 +10,24 @@ Mapping, documented so a result can be traced:
   (``hotspots.tsv``: gain of function), else loss of function for truncating variants
   (``*``, ``fs``, ``del`` at the end, ``splice``, ``deletion``); anything else is
   recorded as ignored rather than guessed;
-- loss of function holds the gene's node(s) off; gain holds them on (``gain_mode="fix"``,
+- a mutation names a gene or a model node. A node name holds that node only, as PROFILE
+  does (``MEK_b1`` gain holds ``MEK_b1``; ``MEK_b2`` stays free to follow its rule); a
+  gene symbol, or the base name of a multi-level node (``MEK``), holds every level of
+  the gene's node(s), the whole protein being constitutively on (or off);
+- loss of function holds the node(s) off; gain holds them on (``gain_mode="fix"``,
   PROFILE's choice) or multiplies ``rate_up`` and divides ``rate_down`` by
   ``gain_rate_factor`` (``"rate"``: the node is favoured but can still be switched off);
-- an expression z-score z of a node's genes (their mean) becomes a level
-  v = 1 / (1 + e^-z) in (0, 1); the node's ``initial_on`` becomes v and its rates become
-  ``rate_up * A^(2v - 1)`` and ``rate_down * A^(1 - 2v)`` with PROFILE's amplification
-  factor A = 100 (``expression_mode`` chooses initial, rates, both or none);
+- expression comes either as z-scores (``expression``) or as PROFILE's normalised
+  levels in [0, 1] (``levels``; 0 and 1 are fine). A z-score z of a node's genes (their
+  mean) becomes a level v = 1 / (1 + e^-z); a level is used as it is. The node's
+  ``initial_on`` becomes v and its rates ``rate_up * A^(2v - 1)`` and
+  ``rate_down * A^(1 - 2v)``, PROFILE's ``-rb`` rates with amplification factor A = 100
+  (``expression_mode`` chooses initial, rates, both or none). Keys are gene symbols or
+  node names: a node-name key sets that node only (PROFILE's node-level tables carry
+  ``ERK_b1`` but not ``ERK_b2``) and wins over the node's genes; a gene sets every node
+  that lists it (upper levels without genes share level 1's). For one node a level beats
+  a z-score. Keys that set nothing (no such gene or node, a node held by a mutation, a
+  gene shadowed by a node-name key) are listed in ``Twin.ignored``;
 - ``node_states`` holds nodes known to be on or off (environment inputs such as growth
   factors, or lineage factors such as SOX10), as an experimenter would set them.
 """
@@ -43,6 +54,7 @@ __all__ = [
     "Twin",
     "all_levels",
     "hotspot_effect",
+    "mutated_nodes",
     "personalise",
     "profile_from_dict",
 ]
@@ -72,13 +84,23 @@ class Mutation:
 class PatientProfile:
     """A patient's or cell line's data, keyed by gene symbol (or model node name).
 
-    ``id`` is free text (a CURIE of the patient record where one exists).
+    ``id`` is free text (a CURIE of the patient record where one exists);
+    ``expression`` holds z-scores, ``levels`` PROFILE's normalised levels in [0, 1].
     """
 
     id: str
     mutations: tuple[Mutation, ...] = ()
     expression: Mapping[str, float] = field(default_factory=dict)
+    levels: Mapping[str, float] = field(default_factory=dict)
     node_states: Mapping[str, bool] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for key, value in self.levels.items():
+            if not 0.0 <= value <= 1.0:
+                raise ModelError(f"profile {self.id}: level of {key} is {value}, not in [0, 1]")
+        for key, value in self.expression.items():
+            if not math.isfinite(value):
+                raise ModelError(f"profile {self.id}: z-score of {key} is {value}, not finite")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -163,11 +185,19 @@ def all_levels(model: LogicalModel, nodes: tuple[str, ...]) -> list[str]:
     return result
 
 
+def mutated_nodes(model: LogicalModel, name: str) -> list[str]:
+    """The nodes a mutation of ``name`` holds: a node name that is no gene's symbol is
+    that node only (``MEK_b1``); a gene or a multi-level base name is every level."""
+    if name in model and not any(name in node.genes for node in model.nodes):
+        return [name]
+    return all_levels(model, model.nodes_for_gene(name))
+
+
 def _apply_mutations(model, profile, settings, fixed, applied, ignored) -> LogicalModel:
     for mutation in profile.mutations:
         label = f"{mutation.gene} {mutation.variant}".strip()
         effect = _effect(mutation)
-        nodes = all_levels(model, model.nodes_for_gene(mutation.gene))
+        nodes = mutated_nodes(model, mutation.gene)
         if effect is None:
             ignored.append(f"{label}: effect unknown (give Mutation.effect)")
         elif not nodes:
@@ -199,19 +229,77 @@ def _node_genes(model: LogicalModel, name: str) -> tuple[str, ...]:
     return (name,)
 
 
-def _apply_expression(model, profile, settings, fixed, applied) -> LogicalModel:
-    if settings.expression_mode == "none" or not profile.expression:
+def _logistic(z: float) -> float:
+    return 0.5 * (1.0 + math.tanh(z / 2.0))  # 1 / (1 + e^-z), without overflow
+
+
+def _node_level(model, name, profile, used) -> float | None:
+    """The node's level v in [0, 1] from the profile, or None; records the keys used."""
+    match = _LEVEL.match(name)
+    for key in (name, match.group("base") if match else None):  # the node, or its base
+        if key in profile.levels:
+            used.add(key)
+            return float(profile.levels[key])
+        if key in profile.expression:
+            used.add(key)
+            return _logistic(float(profile.expression[key]))
+    genes = _node_genes(model, name)
+    levels = [g for g in genes if g in profile.levels]
+    if levels:
+        used.update(levels)
+        return sum(float(profile.levels[g]) for g in levels) / len(levels)
+    scores = [g for g in genes if g in profile.expression]
+    if scores:
+        used.update(scores)
+        return _logistic(sum(float(profile.expression[g]) for g in scores) / len(scores))
+    return None
+
+
+def _unused_keys(model, profile, fixed, used) -> list[str]:
+    """Why each expression or level key that set nothing was left out."""
+    genes = {gene: node.name for node in model.nodes for gene in _node_genes(model, node.name)}
+    reasons: dict[str, list[str]] = {}
+    for key in sorted(set(profile.expression) | set(profile.levels)):
+        if key in used:
+            continue
+        node = key if key in model else genes.get(key)
+        if node is None and any(_LEVEL.match(n) and _LEVEL.match(n).group("base") == key
+                                for n in model.names):
+            node = level_nodes(model, key)[0]
+        if node is None:
+            reason = "no model node or gene of that name"
+        elif node in fixed:
+            reason = "node held (mutation or known state)"
+        else:
+            reason = "node given by a node-name key or a level"
+        reasons.setdefault(reason, []).append(key)
+    lines = []
+    for reason, keys in reasons.items():
+        more = f" (+{len(keys) - _SHOWN} more)" if len(keys) > _SHOWN else ""
+        shown = ", ".join(keys[:_SHOWN]) + more
+        lines.append(f"expression of {len(keys)} key(s) not used ({reason}): {shown}")
+    return lines
+
+
+#: Keys named in one ``ignored`` line; a whole transcriptome lists only the count beyond.
+_SHOWN = 20
+
+
+def _apply_expression(model, profile, settings, fixed, applied, ignored) -> LogicalModel:
+    if not (profile.expression or profile.levels):
+        return model
+    if settings.expression_mode == "none":
+        count = len(profile.expression) + len(profile.levels)
+        ignored.append(f"{count} expression value(s) not used (expression_mode 'none')")
         return model
     changed = []
+    used: set[str] = set()
     for node in model.nodes:
         if node.name in fixed:
             continue
-        scores = [
-            profile.expression[g] for g in _node_genes(model, node.name) if g in profile.expression
-        ]
-        if not scores:
+        level = _node_level(model, node.name, profile, used)
+        if level is None:
             continue
-        level = 1.0 / (1.0 + math.exp(-sum(scores) / len(scores)))
         changes: dict[str, float] = {}
         if settings.expression_mode in ("initial", "both"):
             changes["initial_on"] = level
@@ -221,6 +309,7 @@ def _apply_expression(model, profile, settings, fixed, applied) -> LogicalModel:
         changed.append(replace(node, **changes))
     if changed:
         applied.append(f"expression -> {len(changed)} node(s) ({settings.expression_mode})")
+    ignored += _unused_keys(model, profile, fixed, used)
     return model.replace_nodes(changed)
 
 
@@ -239,7 +328,7 @@ def personalise(
         for level in level_nodes(model, name):
             fixed[level] = int(bool(value))
         applied.append(f"{name} held {int(bool(value))} (known state)")
-    model = _apply_expression(model, profile, settings, fixed, applied)
+    model = _apply_expression(model, profile, settings, fixed, applied, ignored)
     return Twin(
         profile_id=profile.id,
         model=model,
@@ -251,13 +340,13 @@ def personalise(
 
 def profile_from_dict(data: object, *, source: str | None = None) -> PatientProfile:
     """A profile from parsed JSON/YAML: ``{"id", "mutations": [{"gene", "variant",
-    "effect"}], "expression": {gene: z}, "node_states": {node: 0|1}}``; bad fields raise
-    InputError naming the field."""
+    "effect"}], "expression": {gene: z}, "levels": {gene or node: v in [0, 1]},
+    "node_states": {node: 0|1}}``; bad fields raise InputError naming the field."""
     from kgtwin.errors import InputError
 
     if not isinstance(data, dict) or "id" not in data:
         raise InputError(source, "profile", "expected an object with an 'id'")
-    unknown = set(data) - {"id", "mutations", "expression", "node_states"}
+    unknown = set(data) - {"id", "mutations", "expression", "levels", "node_states"}
     if unknown:
         raise InputError(source, "profile", f"unknown field(s) {sorted(unknown)}")
     mutations = []
@@ -275,9 +364,10 @@ def profile_from_dict(data: object, *, source: str | None = None) -> PatientProf
             raise InputError(source, f"mutations[{k}]", f"bad mutation: {error!r}") from None
     try:
         expression = {str(g): float(z) for g, z in data.get("expression", {}).items()}
+        levels = {str(g): float(v) for g, v in data.get("levels", {}).items()}
         states = {str(n): bool(int(v)) for n, v in data.get("node_states", {}).items()}
+        return PatientProfile(id=str(data["id"]), mutations=tuple(mutations),
+                              expression=expression, levels=levels, node_states=states)
     except (ValueError, AttributeError, TypeError) as error:
-        raise InputError(source, "profile", f"bad expression or node_states: {error}") from None
-    return PatientProfile(
-        id=str(data["id"]), mutations=tuple(mutations), expression=expression, node_states=states
-    )
+        raise InputError(
+            source, "profile", f"bad expression, levels or node_states: {error}") from None

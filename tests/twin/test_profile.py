@@ -118,3 +118,52 @@ def test_twin_record(braf: LogicalModel) -> None:
     same = personalise(braf, profile).to_dict()["model_sha256"]
     other = personalise(braf, PatientProfile(id="p")).to_dict()["model_sha256"]
     assert record["model_sha256"] == same != other
+
+
+def test_named_node_mutation_holds_that_node_only(braf: LogicalModel) -> None:
+    gain = Mutation(gene="MEK_b1", variant="profile", effect=Effect.GAIN)
+    assert personalise(braf, PatientProfile(id="p", mutations=(gain,))).fixed == {"MEK_b1": 1}
+    base = Mutation(gene="MEK", effect=Effect.GAIN)  # the base name is the whole node
+    assert personalise(braf, PatientProfile(id="p", mutations=(base,))).fixed == {
+        "MEK_b1": 1, "MEK_b2": 1}
+
+
+def test_levels_are_used_as_given_and_zero_one_are_finite(braf: LogicalModel) -> None:
+    profile = PatientProfile(id="p", levels={"ERK_b1": 0.0, "EGFR": 1.0, "PTEN": 0.25})
+    twin = personalise(braf, profile)
+    erk = twin.model.node("ERK_b1")
+    assert (erk.initial_on, erk.rate_up, erk.rate_down) == pytest.approx((0.0, 0.01, 100.0))
+    assert twin.model.node("ERK_b2") == braf.node("ERK_b2")  # a node key sets that node only
+    egfr = twin.model.node("EGFR")
+    assert (egfr.initial_on, egfr.rate_up, egfr.rate_down) == pytest.approx((1.0, 100.0, 0.01))
+    assert twin.model.node("PTEN").rate_up == pytest.approx(100 ** -0.5)
+    assert twin.ignored == ()
+    with pytest.raises(ModelError, match="not in \\[0, 1\\]"):
+        PatientProfile(id="p", levels={"EGFR": 1.5})
+
+
+def test_every_unused_expression_key_is_listed(braf: LogicalModel) -> None:
+    profile = PatientProfile(
+        id="p",
+        mutations=(Mutation(gene="BRAF", variant="V600E"),),
+        expression={"SOS1": 1.0, "SOS": -1.0, "BRAF": 2.0, "NOTAGENE": 0.5},
+        levels={"EGFR": 0.9},
+    )
+    twin = personalise(braf, profile)
+    assert twin.model.node("SOS").initial_on == pytest.approx(1 / (1 + math.e))
+    ignored = "\n".join(twin.ignored)
+    assert "no model node or gene of that name): NOTAGENE" in ignored
+    assert "node held (mutation or known state)): BRAF" in ignored
+    assert "given by a node-name key or a level): SOS1" in ignored
+    none = personalise(braf, profile, PersonalisationSettings(expression_mode="none"))
+    assert any("expression value(s) not used" in line for line in none.ignored)
+
+
+def test_profile_from_dict_reads_levels() -> None:
+    from kgtwin.errors import InputError
+    from kgtwin.twin.profile import profile_from_dict
+
+    profile = profile_from_dict({"id": "p", "levels": {"EGFR": 0, "ERK_b1": 1}})
+    assert profile.levels == {"EGFR": 0.0, "ERK_b1": 1.0}
+    with pytest.raises(InputError, match="levels"):
+        profile_from_dict({"id": "p", "levels": {"EGFR": 2}})
