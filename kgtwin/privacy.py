@@ -121,15 +121,17 @@ def pseudonymiser(key_file: str | Path | None = None) -> Pseudonymiser:
     return Pseudonymiser(read_key(key_file))
 
 
-def write_key(path: str | Path) -> Path:
-    """Writes a fresh random key (readable by its owner only); refuses to overwrite one."""
+def write_key(path: str | Path, text: str | None = None) -> Path:
+    """Writes a fresh random key (readable by its owner only); refuses to overwrite one.
+
+    ``text`` is only for the demo's public key (:mod:`kgtwin.demo.patients`)."""
     path = Path(path).expanduser()
     if path.exists():
         raise PrivacyError(f"{path} exists; kgtwin never overwrites a pseudonymisation key")
     path.parent.mkdir(parents=True, exist_ok=True)
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(descriptor, "w") as handle:
-        handle.write(secrets.token_hex(32) + "\n")
+        handle.write((text or secrets.token_hex(32)) + "\n")
     return path
 
 

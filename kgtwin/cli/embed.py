@@ -110,8 +110,11 @@ def train(ctx: click.Context, out: Path, model: str, predicates: tuple[str, ...]
     if as_json:
         echo_json({"model_dir": str(out), **report})
         return
-    click.echo(f"trained {trained.model_id} ({config.model}, {trained.info['epochs_run']} epochs) "
-               f"-> {out}")
+    run = trained.info["epochs_run"]
+    stopped = (f"{run} of {config.epochs} epochs: early stopping ended it when validation "
+               "hits@10 stopped improving; --no-early-stopping trains them all"
+               if run < config.epochs else f"{run} epochs")
+    click.echo(f"trained {trained.model_id} ({config.model}, {stopped}) -> {out}")
     _print_report(report)
 
 

@@ -22,14 +22,13 @@ def _settings(hops: int, curated: bool, trajectories: int, seed: int, strength: 
               calibration: Path | None = None, gain: str = "fix", expression: str = "both"):
     from kgtwin.twin.build import BuildSettings
     from kgtwin.twin.calibrate import load_calibration
-    from kgtwin.twin.patient_twin import TwinSettings
+    from kgtwin.twin.patient_twin import TwinSettings, default_simulation
     from kgtwin.twin.profile import PersonalisationSettings
-    from kgtwin.twin.simulate import SimulationSettings
 
     return TwinSettings(
         build=BuildSettings(hops=hops, use_curated=curated),
         personalisation=PersonalisationSettings(gain_mode=gain, expression_mode=expression),
-        simulation=SimulationSettings(trajectories=trajectories, max_time=50.0, seed=seed),
+        simulation=default_simulation(trajectories, seed),
         strength=strength,
         calibration=load_calibration(calibration) if calibration else None,
     )
@@ -48,6 +47,8 @@ def build_options(function):
         click.option("--curated/--derived-only", "curated", default=True, show_default=True,
                      help="Use a curated logical model of the graph where one covers the "
                           "seeds, or derive every rule from signed edges."),
+        # The same numbers as kgtwin.twin.patient_twin.DEFAULT_* (a test checks): the
+        # module is not imported here, to keep `kgtwin --help` light.
         click.option("--trajectories", type=click.IntRange(min=10), default=2000,
                      show_default=True, help="Simulated cells per treatment."),
         click.option("--seed", type=click.IntRange(0, 2**32 - 1), default=0, show_default=True,
@@ -328,7 +329,8 @@ def cohort_command(ctx, patients, drugs, hops, curated, trajectories, seed, stre
         click.echo(f"  {row.label}  {row.diagnosis[:28]:<28} {row.variants[:30]:<30} "
                    f"best: {row.drug} {row.score:+.3f}")
     if not result.associations.empty:
-        click.echo("variants that go with response (twins; p, BH q):")
+        click.echo("variants whose carriers' twins score higher (+) or lower (-) than the "
+                   "others' (difference of means; p, BH q):")
         for row in result.associations.head(5).itertuples():
             click.echo(f"  {row.variant:<16} {row.drug:<14} {row.difference:+.3f} "
                        f"(p {row.p:.3g}, q {row.q:.3g})")
@@ -337,6 +339,8 @@ def cohort_command(ctx, patients, drugs, hops, curated, trajectories, seed, stre
         click.echo(f"calibration on {c.n} observed responses: P(response) = "
                    f"1/(1+exp(-({c.intercept:.2f} + {c.slope:.2f} x score))), AUC "
                    + ("n/a" if c.auc is None else f"{c.auc:.2f}"))
+        for problem in c.problems():
+            click.echo(f"  warning: {problem}; `--calibration` will refuse this fit")
 
 
 COMMANDS: list = []  # the commands live on the engine's ``twin`` group

@@ -68,11 +68,14 @@ def _composition_plot(nodes: dict[str, int], edges: dict[str, int], out: Path) -
     import matplotlib.pyplot as plt
 
     figure, axes = plt.subplots(1, 2, figsize=(11, 4))
-    for axis, counts, title in ((axes[0], nodes, "nodes by category"),
-                                (axes[1], edges, "edges by predicate")):
+    for axis, counts, title, unit in ((axes[0], nodes, "nodes by category", "nodes"),
+                                      (axes[1], edges, "edges by predicate", "edges")):
         labels = [name.removeprefix("biolink:") for name in counts]
-        axis.barh(labels, list(counts.values()), color="#4C72B0")
+        bars = axis.barh(labels, list(counts.values()), color="#4C72B0")
+        axis.bar_label(bars, padding=3, fontsize=9)  # a count of 1 is a bar too thin to see
         axis.set_title(title)
+        axis.set_xlabel(f"number of {unit}")
+        axis.margins(x=0.12)
         axis.invert_yaxis()
     figure.tight_layout()
     path = out / "graph-composition.png"
@@ -163,7 +166,8 @@ def twin_step(store: GraphStore, out: Path) -> Section:
     from kgtwin.twin.versions import twin_history, update_twin
 
     section = Section("Patient twins")
-    settings = TwinSettings(simulation=SimulationSettings(trajectories=1000, max_time=50, seed=0))
+    # The CLI's settings: `kgtwin twin update` after the demo finds the twin current.
+    settings = TwinSettings()
     crc = find_patients(store, "colorectal cancer", {"BRAF": "p.V600E"})
     if not crc:
         section.lines.append("No BRAF V600E colorectal patient in the store; twins skipped.")
@@ -192,7 +196,8 @@ def twin_step(store: GraphStore, out: Path) -> Section:
     section.lines += ["", f"Stored in the graph as `{result.version.id}` "
                       f"({'new' if result.created else 'unchanged since last run'}; "
                       f"{len(history)} version(s); `kgtwin twin history` lists them)."]
-    section.lines += ["", "**Scientific checks** (twins of the demo patients, 1000 cells):", ""]
+    section.lines += ["", f"**Scientific checks** (twins of the demo patients, "
+                      f"{settings.simulation.trajectories} cells):", ""]
     for check in scientific_checks(store, settings):
         verdict = {True: "holds", False: "**does not hold**", None: "not checked"}[check.holds]
         section.lines.append(f"- {check.name}: {verdict}. {check.detail}.")
@@ -200,21 +205,39 @@ def twin_step(store: GraphStore, out: Path) -> Section:
         simulation=SimulationSettings(trajectories=200, max_time=50, seed=0)))
     paths = write_cohort(cohort, out / "cohort")
     section.figures.append(paths["png"])
-    top = cohort.associations.head(3)
     section.lines += ["", f"**Cohort**: {cohort.table['patient'].nunique()} twins x "
                       f"{cohort.table['drug'].nunique()} drugs on one shared "
                       f"{len(cohort.model.model)}-node wiring (table, heatmap and HTML in "
-                      "`cohort/`). Variants that go with response (mean score of carriers "
-                      "minus others): " + "; ".join(
-                          f"{r.variant} with {r.drug} ({r.difference:+.2f}, p {r.p:.2g})"
-                          for r in top.itertuples()) + "."]
+                      "`cohort/`)." + association_sentences(cohort.associations)]
     if cohort.calibration is not None:
         c = cohort.calibration
         auc = "n/a" if c.auc is None else f"{c.auc:.2f}"
+        problems = c.problems()
         section.lines.append(
-            f"Calibration against {c.n} observed responses: AUC {auc} (a demo-sized "
-            "illustration of the method, not evidence).")
+            f"Calibration against {c.n} observed responses: AUC {auc}, slope {c.slope:+.2f} "
+            + (f"— not usable: {'; '.join(problems)}." if problems else
+               "(a demo-sized illustration of the method, not evidence)."))
     return section
+
+
+def association_sentences(associations, top: int = 3) -> str:
+    """The strongest variant-score associations in words whose direction matches their
+    sign; drugs with the same numbers (one shared simulation) are named together."""
+    if associations.empty:
+        return ""
+    rows = associations.head(top * 4)
+    groups: dict[tuple, list[str]] = {}
+    for r in rows.itertuples():
+        groups.setdefault((r.variant, round(r.difference, 3), round(r.p, 4)), []).append(r.drug)
+    chosen = list(groups.items())[:top]
+    text = []
+    for positive, words in ((True, "score higher with"), (False, "score lower with")):
+        parts = [f"{variant} carriers {words} {', '.join(drugs)} "
+                 f"({difference:+.2f}, p {p:.2g})"
+                 for (variant, difference, p), drugs in chosen if (difference > 0) == positive]
+        text += parts
+    return (" Strongest variant associations (mean twin score of carriers minus others): "
+            + "; ".join(text) + ".")
 
 
 STEPS: list[Step] = [load_knowledge, load_patients, predict_links, twin_step]

@@ -148,19 +148,23 @@ def plot_metrics(report: dict, path: Path) -> Path:
         for side, entry in sides.items():
             asked = "subjects" if side == "head" else "objects"
             groups.append((f"{relation.removeprefix('biolink:')}\n{asked}", entry))
-    figure, axes = plt.subplots(figsize=(2.2 + 1.8 * len(groups), 3.6))
+    figure, axes = plt.subplots(figsize=(3.4 + 1.8 * len(groups), 4.0))
     width = 0.8 / len(SCORERS)
     for offset, scorer in enumerate(SCORERS):
         values = [entry.get(scorer, {}).get("mrr", 0.0) for _, entry in groups]
         positions = [i + offset * width for i in range(len(groups))]
         axes.bar(positions, values, width, label=scorer.replace("_", "-"))
     axes.set_xticks([i + 0.4 - width / 2 for i in range(len(groups))])
-    axes.set_xticklabels([name for name, _ in groups], fontsize=8)
-    axes.set_ylabel("filtered MRR (held-out)")
-    axes.set_title(f"{report.get('model')} {report.get('model_id')}", fontsize=9)
-    axes.legend(fontsize=8)
+    axes.set_xticklabels([name for name, _ in groups], fontsize=9)
+    axes.set_xlabel("held-out edges: all, and per predicate the side being ranked")
+    axes.set_ylabel("filtered MRR (higher is better)")
+    axes.set_title(f"{report.get('model')} ({report.get('model_id')}) next to the baselines",
+                   fontsize=10)
+    # Outside the axes: a legend inside covered a bar.
+    axes.legend(title="scorer", fontsize=9, loc="upper left", bbox_to_anchor=(1.01, 1.0),
+                frameon=False)
     figure.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
-    figure.savefig(path, dpi=120)
+    figure.savefig(path, dpi=120, bbox_inches="tight")
     plt.close(figure)
     return path

@@ -16,6 +16,13 @@ writes it as ``calibration.json``; ``kgtwin twin rank-drugs/update --calibration
 P(response) to each prediction (stored on the prediction edges as ``p_response``).
 With a demo-sized cohort it is an illustration, not evidence: the AUC's uncertainty at
 n ~ 15 spans most of [0, 1].
+
+:meth:`Calibration.problems` says when a fit should not be trusted: fewer than
+:data:`MIN_RESPONSES` observed responses, only one kind of outcome, or a slope that is
+not positive (a higher twin score would mean a lower chance of response, the opposite
+of what the score means). The cohort report prints them; applying such a calibration
+to predictions (``--calibration``) is refused, since it would rank a weaker score above
+a stronger one.
 """
 
 from __future__ import annotations
@@ -27,9 +34,17 @@ from pathlib import Path
 
 import numpy as np
 
-from kgtwin.errors import InputError
+from kgtwin.errors import InputError, KgTwinError
 
-__all__ = ["RESPONDER", "Calibration", "fit_calibration", "load_calibration", "responder"]
+__all__ = ["MIN_RESPONSES", "RESPONDER", "Calibration", "CalibrationError", "fit_calibration",
+           "load_calibration", "responder"]
+
+#: Fewer observed responses than this and a calibration is not applied to predictions.
+MIN_RESPONSES = 10
+
+
+class CalibrationError(KgTwinError, ValueError):
+    """A calibration that would mislead if applied (too few responses, wrong-sign slope)."""
 
 RESPONDER = {"complete_response": 1, "partial_response": 1, "stable_disease": 0,
              "progressive_disease": 0}
@@ -54,8 +69,29 @@ class Calibration:
     def probability(self, score: float) -> float:
         return 1.0 / (1.0 + math.exp(-(self.intercept + self.slope * score)))
 
+    def problems(self) -> list[str]:
+        """Why this fit should not be trusted, in words (empty when it may be used)."""
+        found = []
+        if self.n < MIN_RESPONSES:
+            found.append(f"only {self.n} observed responses (at least {MIN_RESPONSES} needed)")
+        if self.responders in (0, self.n):
+            found.append("every observed response has the same outcome")
+        if self.slope <= 0:
+            found.append(f"the slope is {self.slope:.2f}, not positive: a higher twin score "
+                         "would mean a lower chance of response")
+        return found
+
+    def require_usable(self, where: str = "the calibration") -> Calibration:
+        """This calibration, or a :class:`CalibrationError` naming its problems."""
+        problems = self.problems()
+        if problems:
+            raise CalibrationError(f"{where} cannot be applied: " + "; ".join(problems))
+        return self
+
     def to_dict(self) -> dict:
-        return {k: (round(v, 6) if isinstance(v, float) else v) for k, v in asdict(self).items()}
+        data = {k: (round(v, 6) if isinstance(v, float) else v) for k, v in asdict(self).items()}
+        data["problems"] = self.problems()
+        return data
 
     @classmethod
     def from_dict(cls, data: dict) -> Calibration:
@@ -79,7 +115,7 @@ def load_calibration(path: str | Path) -> Calibration:
         raise InputError(path, None, f"cannot read a calibration: {error}") from None
     if not isinstance(data, dict):
         raise InputError(path, None, "a calibration is a JSON object")
-    return Calibration.from_dict(data)
+    return Calibration.from_dict(data).require_usable(str(path))
 
 
 def _auc(scores: np.ndarray, outcomes: np.ndarray) -> float | None:

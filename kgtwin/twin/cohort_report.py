@@ -37,15 +37,20 @@ def heatmap_png(table: pd.DataFrame, path: Path) -> Path:
     matrix = _matrix(table)
     values = matrix.to_numpy(dtype=float)
     limit = float(np.nanmax(np.abs(values))) if np.isfinite(values).any() else 1.0
-    height = 1.5 + 0.32 * len(matrix)
-    figure, axis = plt.subplots(figsize=(3.5 + 0.32 * matrix.shape[1], height))
+    # At least 4 in tall and ~0.4 in per drug, so a 3-drug, 2-patient map keeps its
+    # colour bar and drug names readable.
+    height = max(4.0, 1.8 + 0.32 * len(matrix))
+    figure, axis = plt.subplots(figsize=(5.0 + 0.4 * matrix.shape[1], height))
     colours = matplotlib.colormaps["RdBu_r"].with_extremes(bad="#dddddd")
     image = axis.imshow(np.ma.masked_invalid(values), cmap=colours, vmin=-limit, vmax=limit,
                         aspect="auto")
-    axis.set_xticks(range(matrix.shape[1]), matrix.columns, rotation=90, fontsize=7)
-    axis.set_yticks(range(len(matrix)), matrix.index, fontsize=7, family="monospace")
-    figure.colorbar(image, ax=axis, label="response score (-Δprolif + Δapop)", shrink=0.6)
-    axis.set_title("Twin response score, patient x drug (grey: no target)", fontsize=9)
+    axis.set_xticks(range(matrix.shape[1]), matrix.columns, rotation=90, fontsize=8)
+    axis.set_yticks(range(len(matrix)), matrix.index, fontsize=8, family="monospace")
+    axis.set_xlabel("drug")
+    axis.set_ylabel("patient (pseudonym, diagnosis, variants)")
+    figure.colorbar(image, ax=axis, label="response score (-Δprolif + Δapop)",
+                    shrink=min(1.0, 4.0 / height), aspect=15)
+    axis.set_title("Twin response score, patient x drug (grey: no target)", fontsize=10)
     figure.tight_layout()
     figure.savefig(path, dpi=110, bbox_inches="tight")
     plt.close(figure)

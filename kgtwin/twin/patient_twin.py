@@ -32,7 +32,21 @@ from kgtwin.twin.profile import PatientProfile, PersonalisationSettings, Twin, p
 from kgtwin.twin.response import Drug, TreatmentResponse, rank_treatments
 from kgtwin.twin.simulate import SimulationSettings
 
-__all__ = ["PatientTwin", "TwinSettings", "build_patient_twin", "rank_patient_drugs"]
+__all__ = ["DEFAULT_TRAJECTORIES", "PatientTwin", "TwinSettings", "build_patient_twin",
+           "default_simulation", "rank_patient_drugs"]
+
+
+#: The simulation every twin command uses unless told otherwise: the CLI's defaults and
+#: the demo's, so a twin the demo stored is current for `kgtwin twin update`.
+DEFAULT_TRAJECTORIES = 2000
+DEFAULT_MAX_TIME = 50.0
+DEFAULT_SEED = 0
+
+
+def default_simulation(trajectories: int = DEFAULT_TRAJECTORIES,
+                       seed: int = DEFAULT_SEED) -> SimulationSettings:
+    """The twins' simulation settings (cells per treatment and seed may be changed)."""
+    return SimulationSettings(trajectories=trajectories, max_time=DEFAULT_MAX_TIME, seed=seed)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -41,8 +55,7 @@ class TwinSettings:
 
     build: BuildSettings = field(default_factory=BuildSettings)
     personalisation: PersonalisationSettings = field(default_factory=PersonalisationSettings)
-    simulation: SimulationSettings = field(
-        default_factory=lambda: SimulationSettings(trajectories=2000, max_time=50, seed=0))
+    simulation: SimulationSettings = field(default_factory=default_simulation)
     strength: float = 1.0
     calibration: Calibration | None = None
 

@@ -118,12 +118,14 @@ def test_calibration_round_trip_and_use_in_rank_drugs(demo_store, tmp_path) -> N
     from kgtwin.errors import InputError
     from kgtwin.twin.calibrate import Calibration, load_calibration
 
-    calibration = fit_calibration([0.0, 0.2, 0.4, 0.6], [0, 0, 1, 1])
+    calibration = fit_calibration([0.0, 0.1, 0.2, 0.25, 0.3, 0.4, 0.45, 0.5, 0.6, 0.7],
+                                  [0, 0, 0, 1, 0, 1, 0, 1, 1, 1])
+    assert calibration.problems() == []
     path = tmp_path / "calibration.json"
     path.write_text(json.dumps(calibration.to_dict()))
     loaded = load_calibration(path)
     assert loaded.probability(0.5) == pytest.approx(calibration.probability(0.5), abs=1e-4)
-    assert Calibration.from_dict(calibration.to_dict()).n == 4
+    assert Calibration.from_dict(calibration.to_dict()).n == 10
     (tmp_path / "bad.json").write_text("[1, 2]")
     with pytest.raises(InputError):
         load_calibration(tmp_path / "bad.json")
@@ -134,6 +136,20 @@ def test_calibration_round_trip_and_use_in_rank_drugs(demo_store, tmp_path) -> N
     assert result.exit_code == 0, result.output
     (row,) = json.loads(result.output)["ranking"]
     assert row["p_response"] == pytest.approx(loaded.probability(row["score"]), abs=1e-3)
+
+
+def test_a_calibration_that_would_mislead_is_refused(tmp_path) -> None:
+    from kgtwin.twin.calibrate import CalibrationError, load_calibration
+
+    few = fit_calibration([0.0, 0.2, 0.4, 0.6], [0, 0, 1, 1])
+    backwards = fit_calibration([0.1 * i for i in range(12)], [1] * 6 + [0] * 6)
+    assert few.slope > 0 and "only 4 observed responses" in few.problems()[0]
+    assert backwards.slope < 0 and "not positive" in backwards.problems()[0]
+    for fit in (few, backwards):
+        path = tmp_path / "calibration.json"
+        path.write_text(json.dumps(fit.to_dict()))
+        with pytest.raises(CalibrationError, match="cannot be applied"):
+            load_calibration(path)
 
 
 def test_drugs_holding_the_same_nodes_share_one_simulation(demo_store) -> None:

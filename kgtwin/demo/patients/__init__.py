@@ -4,7 +4,11 @@ Written by ``scripts/make_demo_patients.py`` (profiles from public knowledge: BR
 melanoma and colorectal cancer, KRAS G12C and EGFR L858R non-small cell lung cancer,
 BCR::ABL1 chronic myeloid leukaemia, PIK3CA H1047R breast cancer, wild-type controls).
 The demo pseudonymises like any load; as the one exception to "no default key", it
-creates a random key file inside the demo store folder (:func:`demo_key_file`).
+writes a fixed, public key (:data:`DEMO_KEY_TEXT`) into the demo store folder
+(:func:`demo_key_file`), so every fresh demo store gets the same pseudonyms and the
+README's twin commands paste as written. The key is public on purpose: the demo
+patients are synthetic, and pseudonyms made with it protect nothing. Never load real
+patients with it (``kgtwin patient keygen`` makes a key of your own).
 """
 
 from __future__ import annotations
@@ -15,6 +19,8 @@ from pathlib import Path
 from kgtwin.privacy import write_key
 
 DEMO_KEY = "demo-pseudonym.key"
+#: The demo's public pseudonymisation key (64 hex digits, like ``kgtwin patient keygen``).
+DEMO_KEY_TEXT = "6b677477696e2d64656d6f2d7075626c69632d6b65792d73796e746865746963"
 
 
 def _folder() -> Path:
@@ -32,10 +38,11 @@ def patient_files() -> list[tuple[str, list[Path]]]:
 
 
 def demo_key_file(store_folder: str | Path) -> Path:
-    """The demo store's own random pseudonymisation key, created on first use."""
+    """The demo store's pseudonymisation key file: the public demo key, written on first
+    use (a store whose demo ran before keeps the key it has)."""
     path = Path(store_folder) / DEMO_KEY
     if not path.exists():
-        write_key(path)
+        write_key(path, DEMO_KEY_TEXT)
     return path
 
 
