@@ -59,9 +59,19 @@ def cli(ctx: click.Context, store: str, debug: bool) -> None:
 
 def _register_commands() -> None:
     """Each area of kgtwin adds its commands from its own module of this package."""
-    from kgtwin.cli import demo, embed, find, graph, neo4j, patient, twin, twin_graph
+    from kgtwin.cli import (
+        demo,
+        embed,
+        find,
+        graph,
+        neo4j,
+        patient,
+        twin,
+        twin_graph,
+        twin_screen,
+    )
 
-    for module in (graph, find, patient, embed, twin, twin_graph, neo4j, demo):
+    for module in (graph, find, patient, embed, twin, twin_graph, twin_screen, neo4j, demo):
         for command in module.COMMANDS:
             cli.add_command(command)
 

@@ -42,6 +42,7 @@ from kgtwin.model import KNOWLEDGE_LEVEL, PREDICTED
 from kgtwin.store.base import GraphStore
 from kgtwin.twin.expr import parse_expr
 from kgtwin.twin.model import LogicalModel, Node
+from kgtwin.twin.personal import TUMOUR_SUPPRESSORS
 
 __all__ = [
     "CURATED",
@@ -81,6 +82,11 @@ class BuildSettings:
     path_length: int = 6
     use_curated: bool = True
     readouts: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_READOUTS))
+    #: A derived gene with inhibitors but no activator in the twin is an input (its state
+    #: comes from the sample's data or prior) instead of "on when no inhibitor is on":
+    #: without it a receptor read only with its negative feedback (ERK -| EGFR) is on in
+    #: every cell. Tumour suppressors keep the inhibitor-only rule (present unless lost).
+    signal_needs_activator: bool = False
 
     def __post_init__(self) -> None:
         if self.hops < 0 or self.path_length < 1:
@@ -89,7 +95,8 @@ class BuildSettings:
     def to_dict(self) -> dict:
         """JSON-ready, for the twin's stored parameters."""
         return {"hops": self.hops, "path_length": self.path_length,
-                "use_curated": self.use_curated, "readouts": dict(self.readouts)}
+                "use_curated": self.use_curated, "readouts": dict(self.readouts),
+                "signal_needs_activator": self.signal_needs_activator}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -354,7 +361,8 @@ def build_model(
             model_id = max(sorted(covering), key=lambda m: len(covering[m]))
             curated, mapping = _load_curated(store, model_id)
             signed.sources |= provenance_keys(store.node(model_id))
-    return _assemble(store, signed, seeds, genes, readout_ids, curated, mapping, model_id, name)
+    return _assemble(store, signed, seeds, genes, readout_ids, curated, mapping, model_id, name,
+                     settings.signal_needs_activator)
 
 
 def _curated_part(curated, mapping, model_id, readout_ids):
@@ -415,7 +423,8 @@ def _alive(curated, regulators, readout_nodes) -> set[str]:
     return _reaches(wiring, readout_nodes)
 
 
-def _assemble(store, signed, seeds, genes, readout_ids, curated, mapping, model_id, name):
+def _assemble(store, signed, seeds, genes, readout_ids, curated, mapping, model_id, name,
+              needs_activator=False):
     origins, entity_nodes, readouts = _curated_part(curated, mapping, model_id, readout_ids)
     taken = set(curated.names) if curated else set()
     derived = _derived_names(store, genes, readout_ids, entity_nodes, readouts, taken)
@@ -434,6 +443,9 @@ def _assemble(store, signed, seeds, genes, readout_ids, curated, mapping, model_
     for entity, node in sorted(keep.items(), key=lambda item: item[1]):
         regs = {n: s for n, s in regulators[node].items() if n in alive}
         symbol = store.node(entity).name if entity not in readout_ids else None
+        if needs_activator and symbol and not any(s > 0 for s in regs.values()) \
+                and symbol.upper() not in TUMOUR_SUPPRESSORS:
+            regs = {}
         nodes.append(Node(name=node, rule=parse_expr(default_rule(regs) or node),
                           genes=(symbol,) if symbol else ()))
         origins[node] = NodeOrigin(
