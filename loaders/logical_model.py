@@ -33,6 +33,7 @@ from kgtwin.loaders.logical_rules import (
     sbml_qual_rules,
 )
 from kgtwin.loaders.naming import SYMBOL, direction, split_list
+from kgtwin.loaders.safe_documents import check_xml
 
 from kgtwin.errors import InputError
 from kgtwin.model import Edge, Node, Record
@@ -127,6 +128,7 @@ class LogicalModelLoader(Loader):
         signs: dict[str, dict[str, int]] = {}
         try:
             if format_ == "sbml-qual":
+                check_xml(path, text.encode("utf-8"))  # no external or nested entities
                 for number, node, inputs in sbml_qual_rules(text):
                     self.position = f"transition {number}"
                     signs.setdefault(node, {}).update(inputs)

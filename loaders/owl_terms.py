@@ -13,6 +13,7 @@ from pathlib import Path
 
 from kgtwin.loaders.base import Loader
 from kgtwin.loaders.ontology import Term
+from kgtwin.loaders.safe_documents import check_jsonld, check_xml
 
 from kgtwin.errors import InvalidIdentifierError
 
@@ -29,14 +30,15 @@ def owl_terms(loader: Loader, path: Path) -> Iterator[Term]:
     oio = Namespace(OBO_IN_OWL)
     graph = Graph()
     suffix = path.suffix if path.suffix != ".gz" else Path(path.stem).suffix
+    syntax = FORMATS.get(suffix, "xml")
+    data = _read(path)
+    # Checked before rdflib sees it: no remote contexts, external or nested entities.
+    if syntax == "json-ld":
+        check_jsonld(path, data)
+    elif syntax == "xml" or data.lstrip()[:1] == b"<":
+        check_xml(path, data)
     try:
-        if path.suffix == ".gz":
-            import gzip
-
-            with gzip.open(path, "rb") as handle:
-                graph.parse(source=handle, format=FORMATS.get(suffix, "xml"))
-        else:
-            graph.parse(str(path), format=FORMATS.get(suffix, "xml"))
+        graph.parse(data=data, format=syntax, publicID="urn:kgtwin:load")
     except Exception as error:  # rdflib raises many parser-specific errors
         loader.reject(f"cannot parse as RDF: {error}")
         return
@@ -72,6 +74,16 @@ def owl_terms(loader: Loader, path: Path) -> Iterator[Term]:
                     term.relations.append((_obo_curie(str(relation)), str(target)))
         term.parents.sort()
         yield term
+
+
+def _read(path: Path) -> bytes:
+    """The file's bytes (gunzipped); rdflib holds the whole graph in memory anyway."""
+    if path.suffix == ".gz":
+        import gzip
+
+        with gzip.open(path, "rb") as handle:
+            return handle.read()
+    return path.read_bytes()
 
 
 def _xref_annotations(graph, oio) -> dict[tuple[str, str], dict[str, list[str]]]:
