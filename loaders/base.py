@@ -15,7 +15,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import ClassVar
+from typing import IO, ClassVar
 
 from kgtwin.errors import InputError
 from kgtwin.model import Record
@@ -50,6 +50,10 @@ class Loader(ABC):
     description: ClassVar[str]
     #: The version of the loader's mapping; part of provenance and of the ledger key.
     version: ClassVar[str] = "1"
+    #: What a folder argument contributes (``.json``; empty: every file in it).
+    suffixes: ClassVar[tuple[str, ...]] = ()
+    #: Whether a folder is one unit of this format (a cBioPortal study), given whole.
+    reads_folders: ClassVar[bool] = False
 
     def __init__(self, paths: list[Path], *, skip_bad: bool = False):
         if not paths:
@@ -58,6 +62,9 @@ class Loader(ABC):
         for path in self.paths:
             if not path.exists():
                 raise InputError(path, None, "file not found")
+            if path.is_dir() and not self.reads_folders:
+                raise InputError(path, None, "a folder: name its files, or load it with "
+                                 "`kgtwin load` (which expands folders and patterns)")
         self.skip_bad = skip_bad
         self.bad = BadRecords()
         self.path: Path = self.paths[0]
@@ -79,34 +86,59 @@ class Loader(ABC):
         self.bad.add(error)
 
 
-def open_text(path: Path) -> io.TextIOWrapper:
-    """Opens a whole-document text source (JSON, OBO) as UTF-8; gzip by extension."""
-    if path.suffix == ".gz":
+def open_binary(path: Path) -> IO[bytes]:
+    """A file's bytes, decompressed by extension (``.gz``, ``.bz2``, ``.xz``): the
+    field ships its big files compressed (Hetionet as ``.json.xz`` or ``.json.bz2``)."""
+    suffix = path.suffix.lower()
+    if suffix == ".gz":
         import gzip
 
-        return io.TextIOWrapper(gzip.open(path, "rb"), encoding="utf-8-sig", newline="")
-    return open(path, encoding="utf-8-sig", newline="")
+        return gzip.open(path, "rb")
+    if suffix == ".bz2":
+        import bz2
+
+        return bz2.open(path, "rb")
+    if suffix == ".xz":
+        import lzma
+
+        return lzma.open(path, "rb")
+    return open(path, "rb")
+
+
+def open_text(path: Path) -> io.TextIOWrapper:
+    """Opens a whole-document text source (JSON, OBO) as UTF-8; compressed by extension."""
+    return io.TextIOWrapper(open_binary(path), encoding="utf-8-sig", newline="")
+
+
+def _split_cr(raw: bytes) -> list[bytes]:
+    """A line read up to ``\n`` split at lone carriage returns (old Mac files end lines
+    with ``\r`` only; Excel exports mix them), each piece ending in ``\n``."""
+    pieces = raw.replace(b"\r\n", b"\n").split(b"\r")
+    out = [piece + b"\n" for piece in pieces[:-1]]
+    return [*out, pieces[-1]] if pieces[-1] else out
 
 
 def text_lines(loader: Loader, path: Path) -> Iterator[str]:
     """Lines of a text file decoded one by one, so a bad byte names its own line.
 
     Keeps ``loader.path``/``loader.position`` on the current line; a line that is not
-    UTF-8 goes to ``loader.reject`` (stop, or skip that line only).
+    UTF-8 goes to ``loader.reject`` (stop, or skip that line only). Lines may end in
+    ``\n``, ``\r\n`` or a lone ``\r``; the text given back ends in ``\n``.
     """
-    import gzip
-
     loader.path = path
-    opener = gzip.open if path.suffix == ".gz" else open
-    with opener(path, "rb") as handle:
-        for number, raw in enumerate(handle, start=1):
-            loader.position = number
-            if number == 1 and raw.startswith(codecs.BOM_UTF8):
-                raw = raw[len(codecs.BOM_UTF8) :]
-            try:
-                yield raw.decode("utf-8")
-            except UnicodeDecodeError as error:
-                loader.reject(f"not valid UTF-8 ({error.reason} at byte {error.start})")
+    number = 0
+    with open_binary(path) as handle:
+        for raw in handle:
+            pieces = _split_cr(raw) if b"\r" in raw else (raw,)
+            for piece in pieces:
+                number += 1
+                loader.position = number
+                if number == 1 and piece.startswith(codecs.BOM_UTF8):
+                    piece = piece[len(codecs.BOM_UTF8) :]
+                try:
+                    yield piece.decode("utf-8")
+                except UnicodeDecodeError as error:
+                    loader.reject(f"not valid UTF-8 ({error.reason} at byte {error.start})")
 
 
 def read_rows(
@@ -116,13 +148,18 @@ def read_rows(
     delimiter: str = "\t",
     header: bool = True,
     quoted: bool | None = None,
+    comments: bool = True,
+    pad: bool = False,
 ) -> Iterator[dict[str, str] | list[str]]:
     """Rows of a delimited file (dicts when it has a header), tracking the line number.
 
     Malformed rows (wrong number of fields, undecodable bytes) go to ``loader.reject``.
     Tab-separated files of the field (KGX, Hetionet, HGNC) are not quoted, so by default
     a quote in them is part of the value; CSV files, and TSV files exported with quotes
-    (ChEMBL's), use CSV quoting (``quoted=True``).
+    (ChEMBL's), use CSV quoting (``quoted=True``). With ``comments``, lines starting
+    with ``#`` before the header are skipped (cBioPortal's four description lines, a
+    MAF's ``#version``). With ``pad``, a row short of the header's fields gets empty
+    ones (exporters that drop trailing empty fields); a longer row is still bad.
     """
     if quoted is None:
         quoted = delimiter != "\t"
@@ -141,6 +178,8 @@ def read_rows(
             continue
         if not row or (len(row) == 1 and not row[0].strip()):
             continue
+        if comments and columns is None and row[0].startswith("#"):
+            continue
         if header and columns is None:
             columns = [c.strip() for c in row]
             if len(set(columns)) != len(columns):
@@ -148,6 +187,8 @@ def read_rows(
             continue
         if columns is None:
             yield row
+        elif pad and len(row) < len(columns):
+            yield dict(zip(columns, row + [""] * (len(columns) - len(row)), strict=True))
         elif len(row) != len(columns):
             loader.reject(f"expected {len(columns)} fields, found {len(row)}")
         else:
@@ -163,5 +204,5 @@ def require_columns(loader: Loader, row: dict[str, str], columns: list[str]) -> 
 
 
 __all__ = [
-    "BadRecords", "Loader", "open_text", "read_rows", "require_columns", "text_lines"
+    "BadRecords", "Loader", "open_binary", "open_text", "read_rows", "require_columns", "text_lines"
 ]
