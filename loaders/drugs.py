@@ -5,12 +5,15 @@ A drug–target statement is ``drug biolink:affects target`` with the aspect qua
 activator: +1; see :data:`kgtwin.loaders.naming.ACTION_SIGNS`) the edge carries the
 direction qualifier, so an inhibitor is known to decrease its target's activity.
 Targets may be named by UniProt, symbol, Entrez, Ensembl or CURIE; they land on the HGNC
-gene node through its xrefs. An indication is ``biolink:treats`` when approved (status
-``approved`` or phase 4) and ``biolink:in_clinical_trials_for`` otherwise.
+gene node through its xrefs. DGIdb rows whose drug or gene claim DGIdb did not tie to
+an id are passed over and counted (there is no drug or gene to state anything about).
+An indication's statement follows its category (PharmacotherapyDB's DM, SYM, NOT) or
+else its phase and status (see :class:`DrugIndicationLoader`).
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,19 +23,25 @@ from kgtwin.loaders.tables import RoleTableLoader, cell
 
 from kgtwin.model import Edge, Node, Record
 
+log = logging.getLogger(__name__)
+
 AFFECTS = "biolink:affects"
 ASPECT = "object_aspect_qualifier"
 
 DRUG_TARGET_COLUMNS = {
     "drug": ["drug_id", "drugbank_id", "DrugBank ID", "drug", "molecule_chembl_id",
-             "chembl_id", "drug_curie"],
-    "drug_name": ["drug_name", "name", "drug name", "pref_name", "molecule_name"],
+             "chembl_id", "drug_curie", "drug_concept_id", "drug_chembl_id"],
+    "drug_name": ["drug_name", "name", "drug name", "pref_name", "molecule_name",
+                  "drug_claim_primary_name"],
     "drug_xrefs": ["drug_xrefs", "xrefs", "drug_xref"],
     "target": ["target", "target_id", "uniprot_id", "UniProt ID", "uniprot", "gene_symbol",
-               "gene", "Gene Name", "target_symbol", "hgnc_id"],
+               "gene", "Gene Name", "target_symbol", "hgnc_id", "gene_name",
+               "gene_claim_name"],
     "target_name": ["target_name", "target name", "Uniprot Title", "protein_name"],
-    "action": ["action", "actions", "action_type", "Action Type", "mechanism"],
+    "action": ["action", "actions", "action_type", "Action Type", "mechanism",
+               "interaction_types", "interaction_type"],
     "references": ["references", "pmids", "pubmed_ids", "PubMed IDs", "source"],
+    "source": ["interaction_claim_source", "source_db_name", "interaction_source"],
 }
 
 
@@ -50,15 +59,24 @@ class DrugTargetLoader(RoleTableLoader):
     required = ("drug", "target")
 
     def __init__(self, paths: list[Path], *, skip_bad: bool = False,
-                 delimiter: str | None = None, drug_category: str = "biolink:Drug"):
-        super().__init__(paths, skip_bad=skip_bad, delimiter=delimiter)
+                 delimiter: str | None = None, columns: str | None = None,
+                 drug_category: str = "biolink:Drug"):
+        super().__init__(paths, skip_bad=skip_bad, delimiter=delimiter, columns=columns)
         self.drug_category = drug_category
+        self.unidentified = 0
+
+    def records(self) -> Iterator[Record]:
+        yield from super().records()
+        if self.unidentified:
+            log.warning("passed over %d row(s) with an empty drug or target id (claims "
+                        "not tied to a drug or gene: no statement to store)",
+                        self.unidentified)
 
     def row(self, row: dict[str, str], columns: dict[str, str],
             seen: set[str]) -> Iterator[Record]:
         drug, target = cell(row, columns, "drug"), cell(row, columns, "target")
-        if not drug or not target:
-            self.reject("row without a drug or a target")
+        if not drug or not target:  # DGIdb: a claim not tied to a drug or gene id
+            self.unidentified += 1
             return
         drug, target = drug_curie(drug), gene_curie(target)
         if drug not in seen:
@@ -77,6 +95,8 @@ class DrugTargetLoader(RoleTableLoader):
         references = split_list(cell(row, columns, "references"), "|;,")
         if references:
             properties["references"] = references
+        if cell(row, columns, "source"):
+            properties["claim_source"] = cell(row, columns, "source")
         yield Edge(drug, AFFECTS, target,
                    qualifiers={ASPECT: "activity", **direction(action_sign(action))},
                    properties=properties)
@@ -117,8 +137,9 @@ class ChemblActivityLoader(RoleTableLoader):
 
     def __init__(self, paths: list[Path], *, skip_bad: bool = False,
                  pchembl_min: float | str = 6.0, organism: str | None = "Homo sapiens",
-                 target_map: str | Path | None = None, delimiter: str | None = None):
-        super().__init__(paths, skip_bad=skip_bad, delimiter=delimiter)
+                 target_map: str | Path | None = None, delimiter: str | None = None,
+                 columns: str | None = None):
+        super().__init__(paths, skip_bad=skip_bad, delimiter=delimiter, columns=columns)
         self.pchembl_min = float(pchembl_min)
         self.organism = organism or None
         self.target_map = self._read_target_map(Path(target_map)) if target_map else {}
@@ -187,13 +208,29 @@ class ChemblActivityLoader(RoleTableLoader):
 
 
 INDICATION_COLUMNS = {
-    "drug": ["drug_id", "drugbank_id", "drug", "molecule_chembl_id", "chembl_id"],
-    "drug_name": ["drug_name", "pref_name", "molecule_name"],
-    "disease": ["disease_id", "disease", "mondo_id", "indication_id", "efo_id", "mesh_id"],
-    "disease_name": ["disease_name", "indication", "efo_term", "mesh_heading"],
+    "drug": ["drug_id", "drugbank_id", "molecule_chembl_id", "chembl_id", "drug"],
+    "drug_name": ["drug_name", "pref_name", "molecule_name", "drug"],
+    "disease": ["disease_id", "doid_id", "mondo_id", "indication_id", "efo_id", "mesh_id",
+                "disease"],
+    "disease_name": ["disease_name", "indication", "efo_term", "mesh_heading", "disease"],
+    "category": ["category", "indication_category", "indication_type"],
     "phase": ["phase", "max_phase", "max_phase_for_ind", "clinical_phase"],
     "status": ["status", "approval_status"],
     "references": ["references", "source", "label", "refs"],
+    "curators": ["n_curators"],
+    "resources": ["n_resources"],
+}
+
+#: PharmacotherapyDB's categories: disease-modifying, symptomatic, non-indication.
+#: (predicate, negated); a non-indication is no treatment: it is kept as a negated
+#: ``related_to``, never as ``treats`` or ``in_clinical_trials_for``.
+INDICATION_CATEGORIES: dict[str, tuple[str, bool]] = {
+    "dm": ("biolink:treats", False),
+    "disease-modifying": ("biolink:treats", False),
+    "sym": ("biolink:ameliorates_condition", False),
+    "symptomatic": ("biolink:ameliorates_condition", False),
+    "not": ("biolink:related_to", True),
+    "non-indication": ("biolink:related_to", True),
 }
 
 
@@ -208,11 +245,22 @@ def disease_curie(value: str) -> str:
 
 
 class DrugIndicationLoader(RoleTableLoader):
-    """Drug–indication table: drug, disease, phase/status -> treats / in clinical trials for."""
+    """Drug–indication table: drug, disease, phase/status or category -> treats,
+    ameliorates, in clinical trials for, or a negated non-indication.
+
+    A ``category`` column in PharmacotherapyDB's terms decides the statement: ``DM``
+    (disease-modifying) is ``treats``, ``SYM`` (symptomatic) ``ameliorates_condition``
+    and ``NOT`` (a non-indication: the drug does not treat the disease) a
+    ``related_to`` edge with ``negated: true`` and the category kept, so no query for
+    treatments finds it. Without a category, approved (status ``approved`` or phase 4)
+    is ``treats`` and anything else ``in_clinical_trials_for``. The disease id must be
+    an id (``DOID:10652``, ``EFO_0000311``, a MeSH id); a name column is a name.
+    """
 
     name = "drug-indications"
-    description = ("drug-indication table (drug, disease, phase/status) -> biolink:treats "
-                   "(approved) or biolink:in_clinical_trials_for")
+    description = ("drug-indication table (drug, disease, category or phase/status; "
+                   "PharmacotherapyDB, ChEMBL) -> treats, ameliorates_condition, "
+                   "in_clinical_trials_for, negated non-indications")
     roles = INDICATION_COLUMNS
     required = ("drug", "disease")
 
@@ -223,24 +271,42 @@ class DrugIndicationLoader(RoleTableLoader):
             self.reject("row without a drug or a disease")
             return
         drug, disease = drug_curie(drug), disease_curie(disease)
+        if ":" not in disease:
+            self.reject(f"the disease column {columns['disease']!r} holds a name, not an id "
+                        "(map the id column with --option columns=disease:COLUMN)")
+            return
         phase_text, status = cell(row, columns, "phase"), cell(row, columns, "status").lower()
         try:
             phase = float(phase_text) if phase_text else None
         except ValueError:
             self.reject(f"phase {phase_text!r} is not a number")
             return
-        for ident, category, role in ((drug, "biolink:Drug", "drug_name"),
-                                      (disease, "biolink:Disease", "disease_name")):
+        category = cell(row, columns, "category")
+        if category and category.lower() not in INDICATION_CATEGORIES:
+            self.reject(f"indication category {category!r} is not one of DM, SYM, NOT "
+                        "(disease-modifying, symptomatic, non-indication)")
+            return
+        for ident, node_category, role in ((drug, "biolink:Drug", "drug_name"),
+                                           (disease, "biolink:Disease", "disease_name")):
             if ident not in seen and cell(row, columns, role):
                 seen.add(ident)
-                yield Node(id=ident, category=category, name=cell(row, columns, role))
-        approved = status == "approved" or (phase is not None and phase >= 4)
-        predicate = "biolink:treats" if approved else "biolink:in_clinical_trials_for"
+                yield Node(id=ident, category=node_category, name=cell(row, columns, role))
         properties: dict[str, object] = {}
+        if category:
+            predicate, negated = INDICATION_CATEGORIES[category.lower()]
+            properties["indication_category"] = category
+            if negated:
+                properties["negated"] = True
+        else:
+            approved = status == "approved" or (phase is not None and phase >= 4)
+            predicate = "biolink:treats" if approved else "biolink:in_clinical_trials_for"
         if phase is not None:
             properties["max_phase"] = phase
         if status:
             properties["status"] = status
+        for role in ("curators", "resources"):
+            if cell(row, columns, role).isdigit():
+                properties[f"n_{role}"] = int(cell(row, columns, role))
         references = split_list(cell(row, columns, "references"), "|;")
         if references:
             properties["references"] = references

@@ -16,7 +16,7 @@ from typing import ClassVar
 
 from kgtwin.loaders.base import Loader, read_rows
 
-from kgtwin.errors import InputError
+from kgtwin.errors import InputError, KgTwinError
 from kgtwin.model import Record
 
 
@@ -25,24 +25,58 @@ def column_key(name: str) -> str:
     return re.sub(r"[\s_\-.]+", "_", name.strip().lower())
 
 
+def parse_column_map(text: str | None, roles: Sequence[str]) -> dict[str, str]:
+    """``"drug:drugbank_id,target:Gene"`` -> role -> column; unknown roles are an error."""
+    found: dict[str, str] = {}
+    for pair in (text or "").split(","):
+        if not pair.strip():
+            continue
+        role, sep, column = pair.partition(":")
+        if not sep or not column.strip():
+            raise KgTwinError(f"columns option: expected ROLE:COLUMN, got {pair!r}")
+        if role.strip() not in roles:
+            raise KgTwinError(f"columns option: unknown role {role.strip()!r}; roles: "
+                              f"{', '.join(roles)}")
+        found[role.strip()] = column.strip()
+    return found
+
+
 def resolve_columns(
     loader: Loader,
     header: list[str],
     roles: dict[str, list[str]],
     required: Sequence[str],
+    given: dict[str, str] | None = None,
 ) -> dict[str, str]:
-    """Role -> the actual column name in ``header``; InputError if a required role is missing."""
+    """Role -> the actual column name in ``header``; InputError if a required role is missing.
+
+    ``given`` (the user's ``columns`` option) wins; other roles take the first spelling
+    found, in the order the roles are declared, and a column serves one role only (so
+    PharmacotherapyDB's ``disease`` name column is not taken as the disease id once
+    ``doid_id`` is).
+    """
     by_key = {column_key(c): c for c in header}
     found: dict[str, str] = {}
+    for role, column in (given or {}).items():
+        if column not in header and column_key(column) not in by_key:
+            raise InputError(loader.path, loader.position,
+                             f"the columns option maps {role} to {column!r}, which the "
+                             f"header does not have (it has: {', '.join(header)})")
+        found[role] = column if column in header else by_key[column_key(column)]
     for role, spellings in roles.items():
+        if role in found:
+            continue
         for spelling in spellings:
-            if column_key(spelling) in by_key:
-                found[role] = by_key[column_key(spelling)]
+            column = by_key.get(column_key(spelling))
+            if column is not None and column not in found.values():
+                found[role] = column
                 break
     missing = [r for r in required if r not in found]
     if missing:
         wanted = "; ".join(f"{r}: one of {', '.join(roles[r])}" for r in missing)
-        raise InputError(loader.path, loader.position, f"missing column(s) for {wanted}")
+        raise InputError(loader.path, loader.position,
+                         f"missing column(s) for {wanted} (or map them with "
+                         f"--option columns=ROLE:COLUMN,...)")
     return found
 
 
@@ -71,12 +105,13 @@ def role_rows(
     *,
     delimiter: str,
     quoted: bool | None = None,
+    given: dict[str, str] | None = None,
 ) -> Iterator[tuple[dict[str, str], dict[str, str]]]:
     """Each row of a table with its role -> column map (resolved once, from the header)."""
     columns: dict[str, str] | None = None
     for row in read_rows(loader, path, delimiter=delimiter, quoted=quoted):
         if columns is None:
-            columns = resolve_columns(loader, list(row), roles, required)
+            columns = resolve_columns(loader, list(row), roles, required, given)
         yield row, columns
 
 
@@ -85,7 +120,10 @@ class RoleTableLoader(Loader):
 
     Subclasses declare ``roles`` and ``required`` and turn one row into records in
     :meth:`row`; ``seen`` holds the node ids already yielded by this load, so each node
-    is described once however many rows name it.
+    is described once however many rows name it. Options: ``columns`` maps roles to
+    columns the spellings do not cover (``columns=drug:drug_claim_name,target:Gene``);
+    ``delimiter`` (``tab``, ``comma``, ``semicolon`` or a character; default by
+    extension).
     """
 
     roles: ClassVar[dict[str, list[str]]]
@@ -94,16 +132,26 @@ class RoleTableLoader(Loader):
     quoted: ClassVar[bool | None] = None
 
     def __init__(self, paths: list[Path], *, skip_bad: bool = False,
-                 delimiter: str | None = None):
+                 delimiter: str | None = None, columns: str | None = None):
         super().__init__(paths, skip_bad=skip_bad)
         self.delimiter = delimiter
+        self.columns = parse_column_map(columns, list(self.roles))
+
+    @classmethod
+    def columns_help(cls) -> str:
+        """The roles and the header spellings each is found by (``load FORMAT --help``)."""
+        lines = []
+        for role, spellings in cls.roles.items():
+            need = " (required)" if role in cls.required else ""
+            lines.append(f"  {role}{need}: {', '.join(spellings)}")
+        return "\n".join(lines)
 
     def records(self) -> Iterator[Record]:
         seen: set[str] = set()
         for path in self.paths:
             delimiter = delimiter_for(path, self.delimiter or self.sniff_delimiter(path))
             rows = role_rows(self, path, self.roles, self.required, delimiter=delimiter,
-                             quoted=self.quoted)
+                             quoted=self.quoted, given=self.columns)
             for row, columns in rows:
                 yield from self.row(row, columns, seen)
 
