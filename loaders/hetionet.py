@@ -8,31 +8,32 @@ downregulates Gene`` -> ``affects`` with aspect expression and direction decreas
 Node ids get the prefix of their kind (Entrez genes -> ``NCBIGene``, compounds ->
 ``DRUGBANK``, …); Hetionet's Pathway Commons pathway ids have no registry and stay as
 ``hetionet:PC7_…``, unaligned. Each edge's ``data`` (source, unbiased, …) are kept as
-properties.
+properties. Files may be compressed (``.gz``, ``.bz2``, ``.xz``).
+
+Hetnets built with hetnetpy for other metagraphs have kinds Hetionet v1.0 does not
+(``Tissue``): such a node is kept as a ``biolink:NamedThing`` in the graph's own
+namespace (``hetionet:Tissue/Lung``), unaligned, its kind a property, and the kinds
+met this way are named in a warning. Hetionet's node table (``hetionet-v1.0-nodes.tsv``:
+``id`` as ``Kind::identifier``, ``name``, ``kind``) loads the nodes alone.
 """
 
 from __future__ import annotations
 
-import bz2
-import gzip
+import logging
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO
 
-from kgtwin.loaders.base import Loader
+from kgtwin.loaders.base import Loader, open_binary, read_rows
 from kgtwin.loaders.graph_kinds import EdgeKind, curie, edge_kind, graph_kinds
 
+from kgtwin.ids import namespaced
 from kgtwin.model import Edge, Node, Record
 
+log = logging.getLogger(__name__)
+
 GRAPH = "hetionet"
-
-
-def _open(path: Path) -> IO[bytes]:
-    if path.suffix == ".bz2":
-        return bz2.open(path, "rb")
-    if path.suffix == ".gz":
-        return gzip.open(path, "rb")
-    return open(path, "rb")
+#: The category of a node whose kind the Hetionet v1.0 map does not know.
+UNKNOWN_KIND = "biolink:NamedThing"
 
 
 def _properties(data: object, kind: str) -> dict[str, object]:
@@ -44,29 +45,52 @@ def _properties(data: object, kind: str) -> dict[str, object]:
 
 
 class HetionetLoader(Loader):
-    """Hetionet JSON (``.json``, ``.json.bz2``, ``.json.gz``) streamed with ijson."""
+    """Hetionet JSON (``.json``, ``.json.bz2``, ``.json.gz``, ``.json.xz``) streamed with
+    ijson, and Hetionet's node table (TSV)."""
 
     name = "hetionet"
-    description = "Hetionet JSON (metanodes/nodes/edges; .json, .json.bz2) -> Biolink graph"
+    description = ("Hetionet JSON (metanodes/nodes/edges; .json, .json.bz2/.gz/.xz) or its "
+                   "node TSV -> Biolink graph")
+    suffixes = (".json", ".tsv")
 
     def __init__(self, paths: list[Path], *, skip_bad: bool = False):
         super().__init__(paths, skip_bad=skip_bad)
         self.kinds = graph_kinds(GRAPH)
         self._ids: dict[tuple[str, object], tuple[str, bool]] = {}
         self._kinds: dict[tuple[str, str, str], EdgeKind] = {}
+        self.unknown_kinds: dict[str, int] = {}
 
     def records(self) -> Iterator[Record]:
         for path in self.paths:
             self.path = path
+            if ".tsv" in [s.lower() for s in path.suffixes]:
+                yield from self._node_table(path)
+                continue
             yield from self._checked(path, "node", self._node_items(path), self._node)
             yield from self._checked(path, "edge", self._edge_items(path), self._edge)
+        if self.unknown_kinds:
+            kinds = ", ".join(f"{k} ({n})" for k, n in sorted(self.unknown_kinds.items()))
+            log.warning("node kinds Hetionet v1.0 does not have, kept as %s in the %s "
+                        "namespace (unaligned): %s", UNKNOWN_KIND, GRAPH, kinds)
+
+    def _node_table(self, path: Path) -> Iterator[Record]:
+        """``id`` (``Gene::1017``), ``name``, ``kind``: Hetionet's nodes without edges."""
+        for row in read_rows(self, path):
+            kind, sep, identifier = (row.get("id") or "").partition("::")
+            if not sep or kind != (row.get("kind") or kind):
+                self.reject("the id column must read KIND::IDENTIFIER, KIND as in 'kind'")
+                continue
+            node = self._node({"kind": kind, "identifier": identifier,
+                               "name": row.get("name") or None})
+            if node is not None:
+                yield node
 
     def _node_items(self, path: Path) -> Iterator[object]:
         """Node objects, built from parser events; stops at the end of the nodes array
         so this pass does not read the (much longer) edges."""
         import ijson
 
-        with _open(path) as handle:
+        with open_binary(path) as handle:
             builder = None
             for prefix, event, value in ijson.parse(handle, use_float=True):
                 if builder is not None:
@@ -86,7 +110,7 @@ class HetionetLoader(Loader):
     def _edge_items(self, path: Path) -> Iterator[object]:
         import ijson
 
-        with _open(path) as handle:
+        with open_binary(path) as handle:
             yield from ijson.items(handle, "edges.item", use_float=True)
 
     def _checked(self, path: Path, kind: str, items: Iterator[object],
@@ -120,20 +144,26 @@ class HetionetLoader(Loader):
         key = (kind, identifier)
         found = self._ids.get(key)
         if found is None:
-            rule = self.kinds["nodes"].get(kind, {})
-            found = curie(GRAPH, rule.get("prefix"), identifier)
+            rule = self.kinds["nodes"].get(kind)
+            if rule is None:  # a kind of another metagraph: its own space, unaligned
+                found = namespaced(GRAPH, f"{kind}/{identifier}".replace(" ", "_")), False
+            else:
+                found = curie(GRAPH, rule.get("prefix"), identifier)
             if len(self._ids) < 5_000_000:
                 self._ids[key] = found
         return found
 
     def _node(self, item: dict) -> Node | None:
         kind, identifier = item.get("kind"), item.get("identifier")
-        if kind not in self.kinds["nodes"] or identifier in (None, ""):
-            self.reject(f"node of unknown kind {kind!r} or without identifier")
+        if not isinstance(kind, str) or not kind or identifier in (None, ""):
+            self.reject("node without a kind or an identifier")
             return None
+        rule = self.kinds["nodes"].get(kind)
+        if rule is None:
+            self.unknown_kinds[kind] = self.unknown_kinds.get(kind, 0) + 1
         ident, aligned = self._id(kind, identifier)
         properties = _properties(item.get("data"), kind)
-        return Node(id=ident, category=self.kinds["nodes"][kind]["category"],
+        return Node(id=ident, category=rule["category"] if rule else UNKNOWN_KIND,
                     name=item.get("name"), properties=properties, aligned=aligned)
 
     def _edge(self, item: dict) -> Edge | None:

@@ -67,8 +67,13 @@ def relation(word: str) -> tuple[str, int] | None:
     return None
 
 
+#: Words a SIF header line has where a relation would be (the line is then skipped).
+HEADER_WORDS = {"interaction", "relation", "effect", "sign", "type", "edge", "relationship"}
+
+
 class SifLoader(Loader):
-    """SIF: ``source relation target [target…]``, tab- or space-separated."""
+    """SIF: ``source relation target [target…]``, tab- or space-separated; a first
+    line naming its columns (``source interaction target``) is a header, skipped."""
 
     name = "sif"
     description = "SIF signed interactions (A -> B, A -| B, A activates B) -> regulates edges"
@@ -84,6 +89,8 @@ class SifLoader(Loader):
                     self.reject(f"a SIF line needs source, relation and target; found {parts}")
                     continue
                 found = relation(parts[1])
+                if found is None and self.position == 1 and parts[1].lower() in HEADER_WORDS:
+                    continue  # a header line (CARNIVAL's ``source interaction target``)
                 if found is None:
                     self.reject(f"unknown relation {parts[1]!r} (known: ->, -|, activates, "
                                 "inhibits, pp, …)")
