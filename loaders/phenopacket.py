@@ -9,10 +9,17 @@ subject), ``genomicInterpretations`` (variant edges from the named biosample, el
 from the subject), ``medicalActions`` treatments with ``responseToTreatment``, and
 numeric ``measurements``. ``dateOfBirth`` and free-text ``description`` fields are not
 kept (see :mod:`kgtwin.privacy`).
+
+A structural variant (a descriptor with a ``structuralType`` and a label but no HGVS
+expression or VCF record, as phenopacket-store writes deletions and duplications) is
+a variant of its gene named by that label, classed by the structural type. A variant
+with no gene at all (a telomeric 11q deletion) has no gene to attach to: it is passed
+over, the patient kept, and the count said at the end of the load.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -42,6 +49,8 @@ from kgtwin.patient_schema import (
     variant_edge,
 )
 from kgtwin.privacy import age_band
+
+log = logging.getLogger(__name__)
 
 YEARS = re.compile(r"^P(\d+)Y")
 #: Response terms are matched on their label (NCIt and others spell these alike).
@@ -75,11 +84,17 @@ class PhenopacketLoader(PatientLoader):
     name = "phenopacket"
     description = "GA4GH Phenopackets v2 JSON: patient, diseases, phenotypes, variants, drugs"
 
+    suffixes = (".json",)
+
     def records(self) -> Iterator[Record]:
+        self.geneless_variants = 0
         for path in self.paths:
             packet = self._parse(path)
             if packet is not None:
                 yield from self._packet(packet)
+        if self.geneless_variants:
+            log.warning("passed over %d variant(s) with no geneContext (a variant edge "
+                        "needs a gene); their patients were kept", self.geneless_variants)
 
     def _parse(self, path: Path) -> Phenopacket | None:
         self.path, self.position = path, "phenopacket"
@@ -164,18 +179,24 @@ class PhenopacketLoader(PatientLoader):
                 variant = genomic.variant_interpretation
                 descriptor = variant.variation_descriptor
                 gene_id = descriptor.gene_context.value_id or descriptor.gene_context.symbol
-                gene = self.genes.resolve(gene_id) if gene_id else None
+                if not gene_id:
+                    self.geneless_variants += 1
+                    continue
+                gene = self.genes.resolve(gene_id)
                 if gene is None:
                     raise Unusable("variant without a known geneContext")
                 change = _change(descriptor)
                 if change is None:
-                    raise Unusable("variant without an hgvs expression or vcfRecord")
+                    raise Unusable("variant without an hgvs expression, vcfRecord or "
+                                   "structuralType with a label")
+                structural = descriptor.structural_type.label or None
                 carrier = samples.get(genomic.subject_or_biosample_id, patient)
                 out += list(self.gene_node(gene))
                 classification = variant.acmg_pathogenicity_classification
                 out.append(variant_edge(
                     carrier, gene, change,
-                    variant_class="missense_variant" if is_missense(change) else None,
+                    variant_class=structural
+                    or ("missense_variant" if is_missense(change) else None),
                     properties={
                         "protein_change": change if change.startswith("p.") else None,
                         "classification": _enum_name(variant, classification),
@@ -226,6 +247,8 @@ def _change(descriptor) -> str | None:
     vcf = descriptor.vcf_record
     if vcf.chrom and vcf.pos:
         return f"{vcf.chrom}:g.{vcf.pos}{vcf.ref}>{vcf.alt}"
+    if descriptor.structural_type.id and (descriptor.label or descriptor.id):
+        return descriptor.label or descriptor.id
     return None
 
 
