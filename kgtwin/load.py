@@ -15,6 +15,7 @@ from tqdm.auto import tqdm
 
 from kgtwin.align import Aligner
 from kgtwin.errors import KgTwinError
+from kgtwin.load_inputs import expand_paths, short_label
 from kgtwin.loaders import get_loader
 from kgtwin.loaders.base import Loader
 from kgtwin.model import Record
@@ -37,9 +38,17 @@ class LoadReport:
 
 
 def file_checksum(paths: list[Path]) -> str:
-    """sha256 over the files' bytes, in the order given: the identity of a source."""
+    """sha256 over the files' bytes, in the order given: the identity of a source.
+
+    A folder (a loader that reads folders whole) counts as its files' names and bytes.
+    """
     digest = hashlib.sha256()
     for path in paths:
+        if path.is_dir():
+            for inner in sorted(p for p in path.rglob("*") if p.is_file()):
+                digest.update(str(inner.relative_to(path)).encode() + b"\0")
+                digest.update(bytes.fromhex(file_checksum([inner])))
+            continue
         with open(path, "rb") as handle:
             while chunk := handle.read(1 << 20):
                 digest.update(chunk)
@@ -62,11 +71,13 @@ def load_files(
     """Loads ``paths`` with the ``format`` loader; a no-op when this exact source is in.
 
     By default the first bad record stops the load and nothing of it is written; with
-    ``skip_bad`` bad records are counted and the first few reported.
+    ``skip_bad`` bad records are counted and the first few reported. ``paths`` may
+    name folders and glob patterns (:func:`~kgtwin.load_inputs.expand_paths`).
     """
     options = dict(options or {})
-    paths = [Path(p) for p in paths]
     loader_class = get_loader(format)
+    paths = expand_paths(paths, suffixes=loader_class.suffixes,
+                         folders=loader_class.reads_folders)
     try:
         loader = loader_class(paths, skip_bad=skip_bad, **options)
     except TypeError as error:
@@ -76,7 +87,7 @@ def load_files(
         version=version or loader.source_version() or UNVERSIONED,
         checksum=file_checksum(paths),
         loader=f"{loader.name}@{loader.version}",
-        path=", ".join(p.name for p in paths),
+        path=short_label(paths),
         options=options,
     )
     if store.is_loaded(info) and not force:
@@ -84,7 +95,7 @@ def load_files(
     aligner = Aligner()
     records = aligned_records(loader, aligner)
     if progress:
-        records = with_progress(records, f"loading {info.path}")
+        records = with_progress(records, f"{loader.name} {info.path}")
     counts = store.load(records, info)  # the store pauses the cycle collector meanwhile
     return LoadReport(
         source=info,

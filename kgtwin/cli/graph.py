@@ -14,10 +14,12 @@ from kgtwin.loaders import loader_registry
 from kgtwin.store.base import COMMITS, Commit
 
 
-@click.command()
+@click.command(context_settings={"help_option_names": []})
 @click.argument("format", required=False)
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--list", "list_formats", is_flag=True, help="List the formats and exit.")
+@click.option("-h", "--help", "show_help", is_flag=True,
+              help="Show this message, or with a FORMAT that loader's options and columns.")
 @click.option("--source", help="Source name recorded as provenance (default: the format).")
 @click.option("--version", "source_version", help="Source version recorded as provenance.")
 @click.option("--namespace", help="Keep non-CURIE values as NAME:value, marked unaligned.")
@@ -47,17 +49,30 @@ def load(
     force: bool,
     config: Path | None,
     commit: Commit,
+    show_help: bool,
 ) -> None:
     """Load FILES in FORMAT into the store (a merge; unchanged files are skipped).
+
+    FILES may be files, folders (their files of the format's kinds) and glob patterns.
 
     \b
     Examples:
       kgtwin load --list
+      kgtwin load maf --help              # a format's options and column map
       kgtwin load kgx nodes.tsv edges.tsv --source hetionet --version 1.0
+      kgtwin load phenopacket packets/    # every .json file under the folder
       kgtwin load triples train.tsv --namespace umls
       kgtwin load --config sources.yaml
       kgtwin --store bolt://127.0.0.1:7687 load kgx nodes.tsv edges.tsv --commit batch
     """
+    if show_help:
+        if format:
+            from kgtwin.loaders.describe import loader_help
+
+            click.echo(loader_help(loader_registry().get(format)))
+        else:
+            click.echo(ctx.get_help())
+        return
     if list_formats:
         for cls in sorted(loader_registry(), key=lambda c: c.name):
             click.echo(f"{cls.name:<16} {cls.description}")

@@ -1,0 +1,83 @@
+"""Folders, patterns and many files as ``kgtwin load`` arguments; lines as they end."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
+
+from kgtwin.cli.main import cli
+from kgtwin.errors import InputError
+from kgtwin.load_inputs import expand_paths, short_label
+from kgtwin.loaders.base import _split_cr
+
+
+def _tree(root: Path) -> None:
+    (root / "sub").mkdir(parents=True)
+    for name in ("b.json", "a.json", "sub/c.json.gz", "README.md", ".hidden.json"):
+        (root / name).write_text("{}")
+
+
+def test_a_folder_gives_its_files_of_the_format_sorted(tmp_path):
+    _tree(tmp_path)
+    found = expand_paths([tmp_path], suffixes=(".json",))
+    assert [p.relative_to(tmp_path).as_posix() for p in found] == \
+        ["a.json", "b.json", "sub/c.json.gz"]
+    assert len(expand_paths([tmp_path])) == 4  # no suffixes: every visible file
+
+
+def test_a_pattern_expands_and_a_pattern_matching_nothing_is_an_error(tmp_path):
+    _tree(tmp_path)
+    assert [p.name for p in expand_paths([str(tmp_path / "*.json")])] == ["a.json", "b.json"]
+    with pytest.raises(InputError, match="no file matches"):
+        expand_paths([str(tmp_path / "*.tsv")])
+    with pytest.raises(InputError, match="holds no file this format reads"):
+        expand_paths([tmp_path / "sub"], suffixes=(".tsv",))
+
+
+def test_a_loader_that_reads_folders_gets_the_folder(tmp_path):
+    _tree(tmp_path)
+    assert expand_paths([tmp_path], folders=True) == [tmp_path]
+
+
+def test_short_label_counts_past_three_names():
+    assert short_label([Path("a"), Path("b")]) == "a, b"
+    many = [Path(f"f{i}.json") for i in range(10_580)]
+    assert short_label(many) == "f0.json, f1.json and 10,578 more files"
+
+
+@given(st.lists(st.text(alphabet="ab\t", max_size=5), min_size=1, max_size=6),
+       st.sampled_from(["\n", "\r\n", "\r"]))
+def test_lines_split_the_same_whatever_they_end_with(lines, ending):
+    raw = ending.join(lines).encode() + ending.encode()
+    pieces = []
+    for line in raw.splitlines(keepends=True) if ending != "\r" else [raw]:
+        pieces += _split_cr(line) if b"\r" in line else [line]
+    assert [p.decode().removesuffix("\n") for p in pieces] == lines
+
+
+def test_cli_loads_a_folder_and_a_pattern(tmp_path, data):
+    folder = tmp_path / "kgx"
+    folder.mkdir()
+    for name in ("nodes.tsv", "edges.tsv"):
+        (folder / name).write_bytes((data / "core" / name).read_bytes())
+    runner = CliRunner()
+    result = runner.invoke(cli, ["--store", str(tmp_path / "s"), "load", "kgx", str(folder)])
+    assert result.exit_code == 0, result.output
+    assert "Traceback" not in result.output
+    result = runner.invoke(cli, ["--store", str(tmp_path / "t"), "load", "kgx",
+                                 str(folder / "*.tsv")])
+    assert result.exit_code == 0, result.output
+
+
+def test_cli_help_of_a_format_lists_its_options_and_columns():
+    result = CliRunner().invoke(cli, ["load", "drug-targets", "--help"])
+    assert result.exit_code == 0
+    assert "Options (--option KEY=VALUE):" in result.output
+    assert "  columns" in result.output
+    assert "target (required):" in result.output
+    general = CliRunner().invoke(cli, ["load", "--help"])
+    assert "folders" in general.output and "--option" in general.output
