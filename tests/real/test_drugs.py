@@ -1,0 +1,97 @@
+"""Drug tables as published: DrugBank-derived targets, PharmacotherapyDB indications,
+DGIdb interactions; and their genes meeting the HGNC table's."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+from collections import Counter
+
+import pytest
+
+from kgtwin.errors import InputError
+from tests.real.conftest import REFERENCE, load, real, warnings_of
+
+
+def _indication_rows() -> list[dict[str, str]]:
+    with open(real("indications", "indications.tsv"), newline="") as handle:
+        return list(csv.DictReader(handle, delimiter="\t"))
+
+
+def test_indications_keep_each_category_as_what_it_states(store):
+    rows = _indication_rows()
+    categories = Counter(r["category"] for r in rows)
+    assert categories == {"DM": 755, "SYM": 390, "NOT": 243}
+    report = load(store, "drug-indications", ["indications/indications.tsv"])
+    assert (report.counts.edges, report.bad) == (len(rows), 0)
+    by_predicate = Counter(e.predicate for e in store.edges())
+    assert by_predicate["biolink:treats"] == categories["DM"]
+    assert by_predicate["biolink:ameliorates_condition"] == categories["SYM"]
+    assert by_predicate["biolink:related_to"] == categories["NOT"]
+    assert by_predicate["biolink:in_clinical_trials_for"] == 0
+
+
+def test_a_non_indication_is_never_a_treatment(store):
+    load(store, "drug-indications", ["indications/indications.tsv"])
+    # Biperiden (DB00810) is a NOT row for Alzheimer's disease (DOID:10652).
+    edges = list(store.edges(subject="DRUGBANK:DB00810", object="DOID:10652"))
+    assert [e.predicate for e in edges] == ["biolink:related_to"]
+    assert edges[0].properties["negated"] is True
+    assert edges[0].properties["indication_category"] == "NOT"
+    treats = {e.object for e in store.edges(subject="DRUGBANK:DB00843",
+                                            predicate="biolink:treats")}
+    assert treats == {"DOID:10652"}  # donepezil: disease-modifying for Alzheimer's
+
+
+def test_indication_disease_names_are_names_not_ids(store):
+    load(store, "drug-indications", ["indications/indications.tsv"])
+    assert store.node("DOID:10652").name == "Alzheimer's disease"
+    assert store.node("DRUGBANK:DB00843").name == "Donepezil"
+    assert store.node("Alzheimer's disease") is None
+
+
+def test_indication_name_column_mapped_as_id_is_refused_by_name(store):
+    with pytest.raises(InputError, match="holds a name, not an id"):
+        load(store, "drug-indications", ["indications/indications.tsv"],
+             columns="disease:disease,disease_name:doid_id")
+
+
+def test_drugbank_targets_of_imatinib(store):
+    with open(real("drugbank", "proteins.tsv"), newline="") as handle:
+        rows = [r for r in csv.DictReader(handle, delimiter="\t") if r["drugbank_id"] == "DB00619"]
+    report = load(store, "drug-targets", ["drugbank/proteins.tsv"])
+    assert report.bad == 0
+    targets = {e.object for e in store.edges(subject="DRUGBANK:DB00619")}
+    assert targets == {f"UniProtKB:{r['uniprot_id']}" for r in rows}
+    abl1 = next(store.edges(subject="DRUGBANK:DB00619", object="UniProtKB:P00519"))
+    assert abl1.qualifiers["object_direction_qualifier"] == "decreased"  # an inhibitor
+
+
+def test_dgidb_table_is_read_by_its_own_headers(store, caplog):
+    with gzip.open(real("maf", "dgidb_drugs.tsv.gz"), "rt", newline="") as handle:
+        rows = list(csv.DictReader(handle, delimiter="\t"))
+    unidentified = sum(1 for r in rows if not r["drug_chembl_id"] or not r["Gene"])
+    report = load(store, "drug-targets", ["maf/dgidb_drugs.tsv.gz"])
+    assert report.bad == 0
+    assert report.counts.edges == len(rows) - unidentified
+    assert f"passed over {unidentified} row(s)" in warnings_of(caplog)
+    claims = [e for e in store.edges(subject="CHEMBL.COMPOUND:CHEMBL941")]
+    assert {"KIT", "PDGFRA", "RET"} <= {store.node(e.object).name or e.object.split(":")[-1]
+                                        for e in claims}
+    assert any(e.properties.get("claim_source") == "CIViC" for e in claims)
+
+
+def test_dgidb_columns_can_be_mapped_by_the_user(store):
+    report = load(store, "drug-targets", ["maf/dgidb_drugs.tsv.gz"],
+                  columns="drug:drug_chembl_id,target:Gene,drug_name:drug_claim_name")
+    assert report.bad == 0 and report.counts.edges > 30_000
+
+
+def test_drugbank_uniprot_and_hetionet_entrez_meet_on_the_hgnc_gene(store):
+    load(store, "hgnc", [REFERENCE / "hgnc_complete_set.txt.gz"])
+    load(store, "drug-targets", ["drugbank/proteins.tsv"])
+    load(store, "hetionet", ["hetio/hetionet-v1.0-nodes.tsv"])
+    # CYP2B6: UniProtKB:P20813 in DrugBank, NCBIGene:1555 in Hetionet, HGNC:2615.
+    assert store.resolve("UniProtKB:P20813") == store.resolve("NCBIGene:1555") == "HGNC:2615"
+    substrates = {e.subject for e in store.edges(object="HGNC:2615")}
+    assert "DRUGBANK:DB00169" in substrates

@@ -1,0 +1,80 @@
+"""KGX as biolink/kgx's own test files write it: TSV with short rows, JSON, JSON Lines."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+import pytest
+
+from kgtwin.errors import InputError
+from tests.real.conftest import load, real
+
+
+def test_tsv_rows_missing_trailing_empty_fields_load(store):
+    nodes = real("kgx", "graph_nodes.tsv")
+    with open(nodes, newline="") as handle:
+        widths = [len(row) for row in csv.reader(handle, delimiter="\t")][1:]
+    assert widths.count(3) == 344  # the rows the issue found refused
+    report = load(store, "kgx", ["kgx/graph_nodes.tsv", "kgx/graph_edges.tsv"])
+    assert (report.counts.nodes, report.counts.edges, report.bad) == (534, 539, 0)
+    region = store.node("GO:0005576")  # a 3-field row: taxon left empty
+    assert region.name == "extracellular region"
+    assert region.category == "biolink:CellularComponent"
+    assert store.node("HGNC:10848").name == "SHH (human)"
+
+
+def test_json_document_loads_nodes_and_edges(store):
+    document = json.loads(real("kgx", "graph.json").read_text())
+    old = [e for e in document["edges"] if e["predicate"] == "biolink:involved_in"]
+    # This copy was written with an older Biolink whose involved_in is gone: those
+    # edges are refused by name, the rest load.
+    report = load(store, "kgx", ["kgx/graph.json"], skip_bad=True)
+    assert report.bad == len(old) == 22
+    assert "unknown Biolink predicate 'biolink:involved_in'" in report.bad_examples[0]
+    assert "graph.json (edges[" in report.bad_examples[0]
+    assert report.counts.nodes == len(document["nodes"])
+    assert report.counts.edges == len(document["edges"]) - len(old)
+    edges = list(store.edges(subject="HGNC:10848", object="NCBIGene:6469"))
+    assert edges or store.resolve("NCBIGene:6469") == "HGNC:10848"
+
+
+def test_json_lines_nodes_and_edges(store):
+    report = load(store, "kgx", ["kgx/valid_edges.jsonl", "kgx/valid_nodes.jsonl"])
+    assert (report.counts.nodes, report.counts.edges, report.bad) == (7, 5, 0)
+    assert store.node("HGNC:11603").name == "TBX4"
+    objects = {e.object for e in store.edges(subject="HGNC:11603")}
+    assert "MONDO:0005002" in objects
+
+
+def test_json_with_repeated_nodes_and_a_lone_edges_document(store):
+    report = load(store, "kgx", ["kgx/valid.json", "kgx/json_edges.json"])
+    assert report.bad == 0
+    assert store.node("MONDO:0005002").name == "chronic obstructive pulmonary disease"
+    assert store.node("EFO:0000246").name == "age"
+
+
+@pytest.mark.parametrize("name", ["BFO_2_relaxed.json", "goslim_generic.json", "phenio.json"])
+def test_obo_graphs_json_is_named_not_misread(store, name):
+    with pytest.raises(InputError, match="OBO Graphs JSON file, not KGX"):
+        load(store, "kgx", [f"kgx/{name}"])
+
+
+def test_chebi_tsv_refuses_only_its_non_predicate(store):
+    report = load(store, "kgx", ["kgx/chebi_kgx_tsv_nodes.tsv", "kgx/chebi_kgx_tsv_edges.tsv"],
+                  skip_bad=True)
+    assert report.bad == 1
+    assert "chebi_kgx_tsv_edges.tsv:10: unknown Biolink predicate 'biolink:has_attribute'" \
+        in report.bad_examples[0]
+    with open(real("kgx", "chebi_kgx_tsv_edges.tsv"), newline="") as handle:
+        rows = list(csv.DictReader(handle, delimiter="\t"))
+    expected = {r["object"] for r in rows
+                if r["subject"] == "CHEBI:101257" and r["predicate"] == "biolink:subclass_of"}
+    parents = {e.object for e in store.edges(subject="CHEBI:101257",
+                                             predicate="biolink:subclass_of")}
+    assert parents == expected and "CHEBI:22702" in parents
+
+
+def test_monarch_edges_without_a_nodes_file(store):
+    report = load(store, "kgx", ["kgx/monarch-tiny_edges.tsv"])
+    assert (report.counts.edges, report.bad) == (500, 0)
