@@ -8,11 +8,11 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
+from kgtwin.loaders.base import _split_cr
 
 from kgtwin.cli.main import cli
 from kgtwin.errors import InputError
 from kgtwin.load_inputs import expand_paths, short_label
-from kgtwin.loaders.base import _split_cr
 
 
 def _tree(root: Path) -> None:
