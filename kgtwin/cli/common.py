@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import click
 
-from kgtwin.store import open_store
-from kgtwin.store.base import Commit, GraphStore
+if TYPE_CHECKING:
+    from kgtwin.store.base import Commit, GraphStore
 
 
 def open_cli_store(
     ctx: click.Context, *, create: bool = True, commit: Commit = "load"
 ) -> GraphStore:
     """The store named by ``--store``/``KGTWIN_STORE`` (use as a context manager)."""
+    from kgtwin.store import open_store
+
     return open_store(ctx.obj["store_path"], create=create, commit=commit)
 
 

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from kgtwin.cli.common import echo_json, open_cli_store, parse_pairs
 from kgtwin.errors import KgTwinError
-from kgtwin.load import LoadReport, load_files
-from kgtwin.loaders import loader_registry
-from kgtwin.store.base import COMMITS, Commit
+from kgtwin.store.commit import COMMITS, Commit
+
+if TYPE_CHECKING:
+    from kgtwin.load import LoadReport
 
 
 @click.command(context_settings={"help_option_names": []})
@@ -67,12 +69,16 @@ def load(
     """
     if show_help:
         if format:
+            from kgtwin.loaders import loader_registry
             from kgtwin.loaders.describe import loader_help
 
             click.echo(loader_help(loader_registry().get(format)))
         else:
             click.echo(ctx.get_help())
         return
+    from kgtwin.load import load_files
+    from kgtwin.loaders import loader_registry
+
     if list_formats:
         for cls in sorted(loader_registry(), key=lambda c: c.name):
             click.echo(f"{cls.name:<16} {cls.description}")

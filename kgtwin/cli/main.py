@@ -1,4 +1,11 @@
-"""The root ``kgtwin`` group: global options, logging set-up and one-line errors."""
+"""The root ``kgtwin`` group: global options, logging set-up and one-line errors.
+
+Start-up stays fast (``kgtwin --help`` in well under 0.3 s of CPU) by one rule: a command
+module imports only click and light kgtwin modules at its top, and imports what its work
+needs (the store, pandas, torch, numba...) inside the command's function. Annotations
+name heavy types under ``TYPE_CHECKING``. ``tests/core/test_startup.py`` runs every
+command's ``--help`` and fails naming the first that loads a heavy library.
+"""
 
 from __future__ import annotations
 

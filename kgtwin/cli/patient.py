@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-import pandas as pd
 
 from kgtwin.cli.common import echo_json, open_cli_store
-from kgtwin.patients import Profile, list_patients, patient_profile
-from kgtwin.privacy import pseudonymiser, write_key
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from kgtwin.patients import Profile
 
 #: Genes shown per sample at each end of the expression z-score ranking.
 TOP_GENES = 5
@@ -38,6 +41,8 @@ def list_command(ctx: click.Context, as_json: bool) -> None:
     Example:
       kgtwin patient list --json
     """
+    from kgtwin.patients import list_patients
+
     with open_cli_store(ctx, create=False) as store:
         rows = list_patients(store)
     if as_json:
@@ -82,6 +87,9 @@ def show_command(
       kgtwin patient show q3ka2vug --json
       kgtwin patient show --identifier MRN-0042 --key-file ~/.kgtwin-pseudonym.key
     """
+    from kgtwin.patients import patient_profile
+    from kgtwin.privacy import pseudonymiser
+
     if identifier:
         patient_id = pseudonymiser(key_file).patient(identifier)
     if not patient_id:
@@ -106,6 +114,8 @@ def keygen_command(file: Path) -> None:
     Example:
       kgtwin patient keygen ~/.kgtwin-pseudonym.key
     """
+    from kgtwin.privacy import write_key
+
     path = write_key(file)
     click.echo(f"wrote a new pseudonymisation key to {path}")
 

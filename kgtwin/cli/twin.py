@@ -248,6 +248,20 @@ def convert(model_path: Path, output: Path, cfg: Path | None) -> None:
 _DRUG_SPEC = "NAME=TARGET[,TARGET...][:inhibitor|agonist][@STRENGTH]"
 
 
+@twin.command()
+def warm() -> None:
+    """Compile the simulation kernel now (once per install; otherwise the first simulation
+    does it), so later calls start without loading numba.
+
+    \b
+    Example:
+      kgtwin twin warm
+    """
+    from kgtwin.twin.kernels import build_aot_kernel
+
+    click.echo(f"simulation kernel ready: {build_aot_kernel()}")
+
+
 def _drug(spec: str):
     """``vemurafenib=BRAF@0.9`` or ``agonist=TP53:agonist`` into a Drug."""
     from kgtwin.twin.response import Action, Drug

@@ -1,13 +1,36 @@
-"""Graph stores: one protocol (:class:`GraphStore`), an embedded default and Neo4j."""
+"""Graph stores: one protocol (:class:`GraphStore`), an embedded default and Neo4j.
+
+The back ends load on first use (``open_store`` or ``kgtwin.store.EmbeddedStore``), so
+importing this package, or its light ``commit`` module, costs nothing: the CLI starts fast.
+"""
 
 from __future__ import annotations
 
+import importlib
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kgtwin.errors import StoreError
-from kgtwin.store.base import Commit, GraphStore, LoadCounts, SourceInfo
-from kgtwin.store.embedded import EmbeddedStore
+from kgtwin.store.commit import Commit
+
+if TYPE_CHECKING:
+    from kgtwin.store.base import GraphStore, LoadCounts, SourceInfo
+    from kgtwin.store.embedded import EmbeddedStore
+
+# Names this package exports, loaded from their module on first access (PEP 562).
+_LAZY = {
+    "EmbeddedStore": "kgtwin.store.embedded",
+    "GraphStore": "kgtwin.store.base",
+    "LoadCounts": "kgtwin.store.base",
+    "SourceInfo": "kgtwin.store.base",
+}
+
+
+def __getattr__(name: str) -> object:
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 # A Neo4j URI, also after a Path collapsed its '//' (click's --store is a Path).
 _NEO4J_URI = re.compile(r"(bolt|neo4j)(\+s|\+ssc)?:/+", re.IGNORECASE)
@@ -44,6 +67,8 @@ def open_store(
             f"committing batch by batch is for Neo4j stores; {location} is an embedded store, "
             "whose loads are always one transaction"
         )
+    from kgtwin.store.embedded import EmbeddedStore
+
     return EmbeddedStore(location, create=create)
 
 

@@ -20,20 +20,19 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Literal, Protocol, runtime_checkable
-
-import networkx as nx
-import pandas as pd
+from typing import TYPE_CHECKING, Literal, Protocol, runtime_checkable
 
 from kgtwin.model import Edge, Node, Record
 
+# Re-exported: the choices were defined here first.
+from kgtwin.store.commit import COMMITS as COMMITS
+from kgtwin.store.commit import Commit as Commit
+
+if TYPE_CHECKING:  # in annotations only: importing the protocol loads neither
+    import networkx as nx
+    import pandas as pd
+
 Direction = Literal["out", "in", "both"]
-
-
-#: How a load is committed: whole, in one transaction (every store), or batch by batch
-#: (the Neo4j store only; see :class:`~kgtwin.neo4j.store.Neo4jStore`).
-Commit = Literal["load", "batch"]
-COMMITS: tuple[Commit, ...] = ("load", "batch")
 
 
 @dataclass(frozen=True, slots=True)
