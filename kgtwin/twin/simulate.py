@@ -218,10 +218,11 @@ def simulate(
     """
     from concurrent.futures import ThreadPoolExecutor
 
-    from kgtwin.twin._kernel import simulate_kernel  # numba: imported on first use
+    from kgtwin.twin.kernels import simulate_kernel as kernel_for
 
     if threads < 1:
         raise ModelError("threads must be at least 1")
+    simulate_kernel = kernel_for(threads=threads)
     settings = settings or SimulationSettings.from_model(model)
     compiled = CompiledModel.from_model(model)
     initial_on = _initial_on(model, compiled, initial)

@@ -1,0 +1,116 @@
+"""The ahead-of-time kernel: built into the cache folder, same numbers as numba's JIT,
+used only where holding the GIL harms nothing, and a CLI simulation that never loads numba."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from kgtwin.errors import KgTwinError
+from kgtwin.twin import kernels
+from kgtwin.twin.formats import load_model
+from kgtwin.twin.simulate import Hold, SimulationSettings, simulate
+
+GRIECO = Path("../shared/data/real/bnet/grieco_mapk.bnet")  # pyboolnet's repository
+
+
+@pytest.fixture(scope="module")
+def aot_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A cache folder of this test module's own, with the kernel built in it."""
+    folder = tmp_path_factory.mktemp("kgtwin-cache")
+    path = kernels.build_aot_kernel(folder)
+    assert path.parent == folder and path.exists()
+    return folder
+
+
+@pytest.fixture
+def use_cache(aot_cache: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("KGTWIN_CACHE_DIR", str(aot_cache))
+    monkeypatch.delenv("KGTWIN_KERNEL", raising=False)
+    kernels._loaded.clear()
+    yield aot_cache
+    kernels._loaded.clear()
+
+
+def test_building_twice_reuses_the_module(use_cache: Path) -> None:
+    first = kernels.build_aot_kernel(use_cache)
+    stamp = first.stat().st_mtime_ns
+    assert kernels.build_aot_kernel(use_cache) == first
+    assert first.stat().st_mtime_ns == stamp
+    assert not list(use_cache.glob(".build-*"))  # the scratch folder is gone
+
+
+def test_main_thread_runs_the_aot_kernel_and_workers_the_jit(use_cache: Path) -> None:
+    from kgtwin.twin._kernel import simulate_kernel as jitted
+
+    main = kernels.simulate_kernel()
+    assert main is not jitted and type(main).__name__ == "builtin_function_or_method"
+    assert kernels.simulate_kernel(threads=2) is jitted
+    seen = []
+    worker = threading.Thread(target=lambda: seen.append(kernels.simulate_kernel()))
+    worker.start()
+    worker.join()
+    assert seen == [jitted]
+
+
+def test_aot_and_jit_give_identical_numbers(use_cache: Path, monkeypatch) -> None:
+    model = load_model(GRIECO)
+    settings = SimulationSettings(trajectories=3000, max_time=20, seed=7)
+    holds = [Hold("MEK1_2", False, 0.6)]
+    fixed = {"EGFR_stimulus": 1}
+    aot = simulate(model, settings, fixed=fixed, holds=holds)
+    monkeypatch.setenv("KGTWIN_KERNEL", "jit")
+    jit = simulate(model, settings, fixed=fixed, holds=holds)
+    assert aot.events == jit.events > 0
+    assert np.array_equal(aot.on_counts, jit.on_counts)
+    assert np.array_equal(aot.final_states, jit.final_states)
+
+
+def test_an_unknown_kernel_choice_is_an_error(monkeypatch) -> None:
+    monkeypatch.setenv("KGTWIN_KERNEL", "fast")
+    with pytest.raises(KgTwinError, match="KGTWIN_KERNEL='fast'"):
+        kernels.simulate_kernel()
+
+
+def test_an_unbuildable_kernel_falls_back_to_the_jit_once(tmp_path, monkeypatch) -> None:
+    """A failed build leaves a marker, so later processes do not retry on every call."""
+    from kgtwin.twin._kernel import simulate_kernel as jitted
+
+    monkeypatch.setenv("KGTWIN_CACHE_DIR", str(tmp_path))
+    kernels._loaded.clear()
+
+    def fail(folder=None):
+        raise kernels.KernelBuildError("no C compiler here")
+
+    monkeypatch.setattr(kernels, "build_aot_kernel", fail)
+    assert kernels.simulate_kernel() is jitted
+    markers = list(tmp_path.glob("*.failed"))
+    assert len(markers) == 1 and "no C compiler" in markers[0].read_text()
+    monkeypatch.setattr(kernels, "build_aot_kernel", lambda folder=None: 1 / 0)
+    assert kernels.simulate_kernel() is jitted  # the marker is read: no second attempt
+
+
+def test_a_cli_simulation_never_loads_numba(use_cache: Path) -> None:
+    code = (
+        "import sys, runpy\n"
+        "sys.argv = ['kgtwin', 'twin', 'simulate', sys.argv[1], '--trajectories', '500',"
+        " '--json']\n"
+        "from kgtwin.cli import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] == 'numba')))\n"
+    )
+    env = {**os.environ, "KGTWIN_CACHE_DIR": str(use_cache)}
+    done = subprocess.run(
+        [sys.executable, "-c", "import json\n" + code, str(GRIECO)],
+        capture_output=True, text=True, env=env, check=True,
+    )
+    *result, loaded = done.stdout.strip().splitlines()
+    assert json.loads("\n".join(result))["n_trajectories"] == 500
+    assert json.loads(loaded) == []
