@@ -18,6 +18,7 @@ built (no C compiler), kgtwin says so once and uses the JIT kernel.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib.util
 import logging
@@ -26,7 +27,6 @@ import sys
 import tempfile
 import threading
 from collections.abc import Callable
-from importlib.metadata import version
 from pathlib import Path
 
 from kgtwin.errors import KgTwinError
@@ -66,8 +66,13 @@ def _module_name() -> str:
         if spec is None or spec.origin is None:  # pragma: no cover - part of the package
             raise KernelBuildError(f"{name}: source not found")
         digest.update(Path(spec.origin).read_bytes())
-    for package in ("numba", "numpy"):
-        digest.update(f"{package}={version(package)};".encode())
+    # The installed versions, read from their version files: importlib.metadata alone
+    # would cost 0.1 s of CPU, and importing numba what this module exists to avoid.
+    for package, file in (("numba", "_version.py"), ("numpy", "version.py")):
+        spec = importlib.util.find_spec(package)
+        if spec is None or spec.origin is None:  # pragma: no cover - dependencies
+            raise KernelBuildError(f"{package} is not installed")
+        digest.update((Path(spec.origin).parent / file).read_bytes())
     digest.update(f"{sys.implementation.cache_tag};{_SIGNATURE}".encode())
     return f"kgtwin_simulate_{digest.hexdigest()[:16]}"
 
@@ -108,7 +113,7 @@ def build_aot_kernel(folder: Path | None = None) -> Path:
                 raise KernelBuildError(f"compiling the simulation kernel failed: {error}") from None
             built = _module_path(Path(scratch), name)
             if built is None:  # pragma: no cover - pycc wrote nothing
-                raise KernelBuildError(f"compiling the simulation kernel wrote no module in {scratch}")
+                raise KernelBuildError(f"compiling the kernel wrote no module in {scratch}")
             target = folder / built.name
             os.replace(built, target)
     return target
@@ -131,10 +136,8 @@ def _load_aot() -> Callable[..., int] | None:
                 path = build_aot_kernel(folder)
             except (KernelBuildError, OSError) as error:
                 log.warning("%s; using numba's JIT kernel instead", error)
-                try:
+                with contextlib.suppress(OSError):  # a read-only cache: retried next time
                     failed.write_text(f"{error}\n")
-                except OSError:
-                    pass
         kernel = None
         if path is not None:
             spec = importlib.util.spec_from_file_location(name, path)
