@@ -41,6 +41,8 @@ KEY_ENV = "KGTWIN_PSEUDONYM_KEY"
 KEY_FILE_ENV = "KGTWIN_PSEUDONYM_KEY_FILE"
 #: Keys shorter than this many bytes are refused: a short key can be guessed.
 MIN_KEY_BYTES = 16
+#: Bytes of randomness a configured key (file or environment) must hold at least.
+KEY_FILE_BYTES = 32
 #: Characters of base32 kept from the digest: 26 characters = 130 bits.
 PSEUDONYM_LENGTH = 26
 PATIENT_PREFIX = "KGTWIN.PATIENT"
@@ -100,20 +102,55 @@ class Pseudonymiser:
 
 
 def read_key(key_file: str | Path | None = None) -> bytes:
-    """The key from the option, else the environment; a clear error when none is set."""
+    """The key from the option, else the environment; a clear error when none is set.
+
+    A key file must be private to its owner (no group or other permission bits) and a
+    key must hold at least :data:`KEY_FILE_BYTES` bytes that look random: anyone who
+    can read the key, or guess it, can recompute every pseudonym from a list of MRNs.
+    """
     if key_file is None:
         if os.environ.get(KEY_ENV):
-            return os.environ[KEY_ENV].strip().encode()
+            key = os.environ[KEY_ENV].strip().encode()
+            check_key_strength(key, f"the key in {KEY_ENV}")
+            return key
         key_file = os.environ.get(KEY_FILE_ENV) or None
     if key_file is None:
         raise PrivacyError(HOW_TO_SET_KEY)
     path = Path(key_file).expanduser()
     try:
-        return path.read_bytes().strip()
+        mode = path.stat().st_mode
+        key = path.read_bytes().strip()
     except OSError as error:
         raise PrivacyError(
             f"cannot read the pseudonymisation key file {path}: {error.strerror}"
         ) from None
+    if mode & 0o077:
+        raise PrivacyError(
+            f"the pseudonymisation key file {path} is readable by others (mode "
+            f"{mode & 0o777:o}); make it private with `chmod 600 {path}`"
+        )
+    check_key_strength(key, f"the key in {path}")
+    return key
+
+
+def check_key_strength(key: bytes, what: str) -> None:
+    """Refuses a configured key shorter than 32 bytes or plainly not random (``aaaa…``).
+
+    A hex key (what ``keygen`` writes) counts the bytes it encodes. "Random" is checked
+    loosely (varied symbols, none dominating): it catches typed or repeated keys, not a
+    weak generator.
+    """
+    text = key.decode("ascii", "replace")
+    try:
+        raw = bytes.fromhex(text) if len(text) % 2 == 0 else key
+    except ValueError:
+        raw = key
+    most = max((raw.count(b) for b in set(raw)), default=0)
+    if len(raw) < KEY_FILE_BYTES or len(set(raw)) < 12 or most > len(raw) // 4:
+        raise PrivacyError(
+            f"{what} is too short or not random (at least {KEY_FILE_BYTES} random bytes "
+            "needed): create one with `kgtwin patient keygen FILE`"
+        )
 
 
 def pseudonymiser(key_file: str | Path | None = None) -> Pseudonymiser:
@@ -128,7 +165,9 @@ def write_key(path: str | Path, text: str | None = None) -> Path:
     path = Path(path).expanduser()
     if path.exists():
         raise PrivacyError(f"{path} exists; kgtwin never overwrites a pseudonymisation key")
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.parent.exists():
+        path.parent.mkdir(parents=True, mode=0o700)
+        path.parent.chmod(0o700)
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(descriptor, "w") as handle:
         handle.write((text or secrets.token_hex(32)) + "\n")

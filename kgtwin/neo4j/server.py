@@ -189,6 +189,7 @@ class LocalServer:
         """Write ``conf/`` for the current config (rewritten each start: ports may change)."""
         for folder in ("conf", "data", "logs", "run", "import", "plugins"):
             (self.home / folder).mkdir(parents=True, exist_ok=True)
+        _make_private(self.home)
         conf = self.home / "conf"
         (conf / "neo4j.conf").write_text(self._neo4j_conf())
         # The tarball's conf/*-logs.xml are the defaults neo4j-logging ships in its jar.
@@ -282,7 +283,7 @@ class LocalServer:
         with open(home / "logs" / "neo4j.log", "ab") as output:
             process = subprocess.Popen(
                 command, cwd=home, env=env, stdin=subprocess.DEVNULL, stdout=output,
-                stderr=subprocess.STDOUT, start_new_session=True,
+                stderr=subprocess.STDOUT, start_new_session=True, umask=PRIVATE_UMASK,
             )  # fmt: skip
         (home / PID_FILE).write_text(f"{process.pid}\n")
         return process.pid
@@ -404,8 +405,9 @@ class LocalServer:
                    main, *args]  # fmt: skip
         try:
             done = subprocess.run(
-                command, env=env, capture_output=True, text=True, timeout=timeout, check=False
-            )
+                command, env=env, capture_output=True, text=True, timeout=timeout, check=False,
+                umask=PRIVATE_UMASK,
+            )  # fmt: skip
         except subprocess.TimeoutExpired:
             raise Neo4jServerError(f"{main} {args[0]} took longer than {timeout:.0f}s") from None
         output = (done.stdout + done.stderr).strip()
@@ -453,6 +455,25 @@ def _java_binary() -> str:
 def _argfile_line(argument: str) -> str:
     """One argument in a picocli @argfile (quoted, backslashes and quotes escaped)."""
     return '"' + argument.replace("\\", "\\\\").replace('"', '\\"') + '"\n'
+
+
+#: The server and its tools create files for their owner only: the auth file
+#: (data/dbms/auth.ini), the store files and the logs with their queries.
+PRIVATE_UMASK = 0o077
+
+
+def _make_private(home: Path) -> None:
+    """The home folder 0700 (nothing below it reachable by others), the auth file 0600.
+
+    Also tightens a home made by an older kgtwin, whose files were created 0644.
+    """
+    home.chmod(0o700)
+    for folder in ("data", "logs", "run", "conf"):
+        if (home / folder).is_dir():
+            (home / folder).chmod(0o700)
+    auth = home / "data" / "dbms" / "auth.ini"
+    if auth.exists():
+        auth.chmod(0o600)
 
 
 def _write_private(path: Path, text: str) -> None:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sqlite3
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
@@ -49,6 +50,24 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+def _private_file(database: Path) -> None:
+    """Creates the store's folder (0700) and database file (0600) before SQLite opens it.
+
+    Patient pseudonyms and measurements live here; SQLite gives its -wal and -shm files
+    the database file's permissions, so those stay private too.
+    """
+    folder = database.parent
+    if not folder.exists():
+        folder.mkdir(parents=True, mode=0o700)
+        folder.chmod(0o700)  # mkdir's mode is filtered by the umask
+    try:
+        os.close(os.open(database, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass
+    except OSError as error:
+        raise StoreError(f"cannot create the store at {folder}: {error.strerror}") from None
+
+
 class EmbeddedStore:
     """The default store: a folder holding one SQLite database. See module docs for why."""
 
@@ -59,7 +78,7 @@ class EmbeddedStore:
         if not database.exists():
             if not create:
                 raise StoreError(f"no kgtwin store at {self.path} (run `kgtwin load` first)")
-            self.path.mkdir(parents=True, exist_ok=True)
+            _private_file(database)
         self.db = sqlite3.connect(database, isolation_level=None, check_same_thread=False)
         self.db.execute("PRAGMA journal_mode = WAL")
         self.db.execute("PRAGMA synchronous = NORMAL")

@@ -49,6 +49,11 @@ def test_fresh_home_lifecycle(tmp_path, caplog):
     assert PASSWORD not in started.output and PASSWORD not in caplog.text
     for written in [*home.glob("logs/*"), *home.glob("conf/*"), *home.glob("run/*")]:
         assert PASSWORD not in written.read_text(errors="replace"), written
+    # Neo4j's own auth file and store: the owner's only, the home closed to others.
+    assert stat.S_IMODE((home / "data" / "dbms" / "auth.ini").stat().st_mode) == 0o600
+    assert stat.S_IMODE(home.stat().st_mode) == 0o700
+    for made in home.glob("data/**/*"):
+        assert not stat.S_IMODE(made.stat().st_mode) & 0o077, made
 
     conf = (home / "conf" / "neo4j.conf").read_text()
     assert f"server.bolt.listen_address=127.0.0.1:{bolt}" in conf
