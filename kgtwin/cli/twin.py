@@ -293,7 +293,7 @@ def _mutation(spec: str):
         raise click.BadParameter(f"{spec!r}: {error}", param_hint="--mutation") from None
 
 
-def _read_profile(path: Path | None, mutations, states, expression):
+def _read_profile(path: Path | None, mutations, states, expression, levels=()):
     from kgtwin.errors import InputError
     from kgtwin.twin.profile import PatientProfile, profile_from_dict
 
@@ -307,6 +307,7 @@ def _read_profile(path: Path | None, mutations, states, expression):
         id=base.id,
         mutations=(*base.mutations, *(_mutation(m) for m in mutations)),
         expression={**base.expression, **_pairs(expression, "--expression", float)},
+        levels={**base.levels, **_pairs(levels, "--level", float)},
         node_states={**base.node_states, **_pairs(states, "--set", _switch)},
     )
 
@@ -318,6 +319,10 @@ def _read_profile(path: Path | None, mutations, states, expression):
 @click.option("--profile", "profile_path", type=click.Path(path_type=Path), help="Profile JSON.")
 @click.option("--mutation", multiple=True, metavar="GENE:VARIANT[:gain|loss]", help="Repeatable.")
 @click.option("--expression", multiple=True, metavar="GENE=Z", help="Expression z-score.")
+@click.option("--level", "levels", multiple=True, metavar="GENE_OR_NODE=V",
+              help="Expression as a PROFILE level in [0, 1] (repeatable).")
+@click.option("--effect", "effects", multiple=True, metavar="GENE[:VARIANT]=gain|loss",
+              help="Set a variant's effect, beating the gene-role and hotspot tables.")
 @set_option
 @click.option("--drug", "drugs", multiple=True, metavar=_DRUG_SPEC, help="Repeatable.")
 @click.option("--combination", multiple=True, metavar="NAME+NAME", help="Also test drugs together.")
@@ -333,6 +338,8 @@ def respond(
     profile_path: Path | None,
     mutation: tuple[str, ...],
     expression: tuple[str, ...],
+    levels: tuple[str, ...],
+    effects: tuple[str, ...],
     fixed: tuple[str, ...],
     drugs: tuple[str, ...],
     combination: tuple[str, ...],
@@ -344,10 +351,12 @@ def respond(
 ) -> None:
     """Personalise a model with a profile and rank drugs by response score.
 
-    Mutations fix nodes (loss: off; known hotspots such as BRAF V600E: on), expression
-    z-scores set initial states and rates, drugs hold their targets in a fraction
-    (strength) of cells. Score = change of (Apoptosis - Proliferation), with a 95 % CI;
-    positive is better. Targets are gene symbols (with --genes) or node names.
+    Mutations fix nodes (gain: on, loss: off), their effect read from the shipped
+    gene-role and hotspot tables unless given (--mutation GENE:VARIANT:gain or --effect);
+    expression z-scores (or PROFILE levels in [0, 1], --level) set initial states and
+    rates, drugs hold their targets in a fraction (strength) of cells. Score = change of
+    (Apoptosis - Proliferation), with a 95 % CI; positive is better. Targets are gene
+    symbols (with --genes) or node names.
 
     \b
     Example:
@@ -358,15 +367,22 @@ def respond(
       -> {"profile": "cli", "responses": [{"treatment": "trametinib", "score": 0.25,
           "score_ci": [0.24, 0.26], "readouts": {"Proliferation": {...}}}, ...]}
     """
+    from kgtwin.twin.effects import parse_effect_override
+    from kgtwin.twin.effects import table_versions as effect_tables
     from kgtwin.twin.formats import load_gene_map
-    from kgtwin.twin.profile import personalise
+    from kgtwin.twin.profile import PersonalisationSettings, personalise
     from kgtwin.twin.response import rank_treatments
     from kgtwin.twin.simulate import SimulationSettings
 
     model = _load(model_path, cfg)
     if genes is not None:
         model = model.with_genes(load_gene_map(genes))
-    profile = _read_profile(profile_path, mutation, fixed, expression)
+    profile = _read_profile(profile_path, mutation, fixed, expression, levels)
+    try:
+        personalisation = PersonalisationSettings(
+            effects=tuple(parse_effect_override(e) for e in effects))
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--effect") from None
     by_name = {d.name: d for d in map(_drug, drugs)}
     plan = [(d,) for d in by_name.values()]
     for combo in combination:
@@ -379,12 +395,14 @@ def respond(
     settings = SimulationSettings.from_model(
         model, trajectories=trajectories, max_time=max_time, seed=seed
     )
-    twin_model = personalise(model, profile)
+    twin_model = personalise(model, profile, personalisation)
     responses = rank_treatments(twin_model, plan, settings, threads=threads)
     data = {
         "profile": profile.id,
         "applied": list(twin_model.applied),
         "ignored": list(twin_model.ignored),
+        "patient_specific": twin_model.patient_specific,
+        **({"notice": twin_model.notice} if twin_model.notice else {}),
         "n_trajectories": settings.trajectories,
         "responses": [_response_dict(r) for r in responses],
         "provenance": _provenance(
@@ -393,6 +411,8 @@ def respond(
             max_time=settings.max_time,
             seed=settings.seed,
             profile=asdict(profile),
+            effects={key: effect.value for key, effect in personalisation.effects},
+            effect_tables=effect_tables(),
         ),
     }
     _emit(data, as_json, _response_lines)
@@ -422,6 +442,8 @@ def _response_lines(data: dict):
     yield f"profile {data['profile']}: " + ("; ".join(data["applied"]) or "no change")
     for line in data["ignored"]:
         yield f"  ignored: {line}"
+    if "notice" in data:
+        yield f"WARNING: {data['notice']}"
     yield "treatments, best first (score = change of Apoptosis - Proliferation, 95 % CI):"
     for r in data["responses"]:
         low, high = r["score_ci"]

@@ -25,14 +25,37 @@ def _settings(hops: int, curated: bool, trajectories: int, seed: int, strength: 
     from kgtwin.twin.patient_twin import TwinSettings, default_simulation
     from kgtwin.twin.profile import PersonalisationSettings
 
+    effects = click.get_current_context().meta.get(EFFECTS_KEY, ())
     return TwinSettings(
         build=BuildSettings(hops=hops, use_curated=curated),
-        personalisation=PersonalisationSettings(gain_mode=gain, expression_mode=expression),
+        personalisation=PersonalisationSettings(gain_mode=gain, expression_mode=expression,
+                                                effects=effects),
         simulation=default_simulation(trajectories, seed),
         strength=strength,
         calibration=load_calibration(calibration) if calibration else None,
     )
 
+
+#: Where ``--effect`` leaves its overrides (ctx.meta), so every command that builds a twin
+#: takes the option without a parameter of its own.
+EFFECTS_KEY = "kgtwin.twin.effects"
+
+
+def _store_effects(ctx: click.Context, _param, values: tuple[str, ...]) -> None:
+    from kgtwin.twin.effects import parse_effect_override
+    from kgtwin.twin.model import ModelError
+
+    try:
+        ctx.meta[EFFECTS_KEY] = tuple(parse_effect_override(v) for v in values)
+    except ModelError as error:
+        raise click.BadParameter(str(error), param_hint="--effect") from None
+
+
+effect_option = click.option(
+    "--effect", "effects", multiple=True, metavar="GENE[:VARIANT]=gain|loss",
+    expose_value=False, callback=_store_effects,
+    help="Set a variant's effect, beating the gene-role and hotspot tables (repeatable; "
+         "GENE alone: every variant of the gene).")
 
 calibration_option = click.option(
     "--calibration", type=click.Path(path_type=Path),
@@ -61,6 +84,7 @@ def build_options(function):
         click.option("--expression", type=click.Choice(["both", "initial", "rates", "none"]),
                      default="both", show_default=True,
                      help="What expression z-scores set: initial P(on), rates, both, none."),
+        effect_option,
     ]
     for option in reversed(options):
         function = option(function)
@@ -118,6 +142,8 @@ def build_command(ctx, patient_id, hops, curated, trajectories, seed, strength, 
                       **built.graph_model.origins[n].to_dict()}
                   for n in built.graph_model.model.names},
         "fixed": dict(built.twin.fixed),
+        "patient_specific": built.twin.patient_specific,
+        **({"notice": built.twin.notice} if built.twin.notice else {}),
         "personalisation": list(built.notes) + [
             a for a in built.twin.applied if not a.endswith("(known state)")],
         "drugs": sorted(d.name for d in built.drugs),
@@ -143,6 +169,8 @@ def _build_lines(data: dict):
     yield "personalisation:"
     for note in data["personalisation"]:
         yield f"  {note}"
+    if "notice" in data:
+        yield f"WARNING: {data['notice']}"
     if data["unreached"]:
         yield "seeds not in the twin (no signed edge to the readouts): " + ", ".join(
             data["unreached"])
@@ -186,10 +214,15 @@ def rank_command(ctx, patient_id, hops, curated, trajectories, seed, strength, g
         for row in rows:
             row["p_response"] = round(settings.calibration.probability(row["score"]), 4)
     if as_json:
-        echo_json({"patient": built.patient, "settings": settings.to_dict(), "ranking": rows})
+        echo_json({"patient": built.patient, "settings": settings.to_dict(),
+                   "patient_specific": built.twin.patient_specific,
+                   **({"notice": built.twin.notice} if built.twin.notice else {}),
+                   "ranking": rows})
         return
     click.echo(f"twin of {built.patient}: {len(built.graph_model.model)} nodes; "
                f"{len(rows)} treatment(s), {trajectories} cells each; score = -Δprolif + Δapop")
+    if built.twin.notice:
+        click.echo(f"WARNING: {built.twin.notice}")
     for rank, row in enumerate(rows[:top], 1):
         changes = "  ".join(f"Δ{name[:6].lower()} {v['change']:+.3f}"
                             for name, v in row["readouts"].items())

@@ -65,7 +65,9 @@ class TwinSettings:
             "build": self.build.to_dict(),
             "personalisation": {"gain_mode": p.gain_mode, "gain_rate_factor": p.gain_rate_factor,
                                 "expression_mode": p.expression_mode,
-                                "amplification": p.amplification},
+                                "amplification": p.amplification,
+                                **({"effects": {k: e.value for k, e in p.effects}}
+                                   if p.effects else {})},
             "simulation": {"trajectories": s.trajectories, "max_time": s.max_time,
                            "time_tick": s.time_tick, "seed": s.seed},
             "strength": self.strength,

@@ -3,14 +3,15 @@
 What each record does to the twin (PROFILE-style, Béal et al. 2019; the engine applies
 it, see ``kgtwin/twin/profile.py``):
 
-- **variants** become mutations. The effect is the engine's hotspot table
-  (``hotspots.tsv``: gain of function) where it lists the change; else a copy-number
-  ``amplification`` is a gain and a ``deep deletion`` a loss; else a truncating change
-  (nonsense, frameshift, splice) is a loss; else a variant classified pathogenic (or
-  likely pathogenic, or unclassified) in a tumour suppressor of :data:`TUMOUR_SUPPRESSORS`
-  is a loss (e.g. TP53 R175H, a dominant-negative hotspot). Anything else is recorded as
-  ignored, never guessed. Benign variants are skipped. Gain holds the gene's node on
-  (or raises its rate, ``gain_mode="rate"``), loss holds it off.
+- **variants** become mutations, each read by ``kgtwin/twin/effects.py`` from the
+  shipped gene-role and hotspot tables: activating hotspot or amplified oncogene -> gain;
+  truncating, deep deletion or damaging change of a tumour suppressor -> loss (TP53
+  R175H, a dominant-negative hotspot, included; a change classified benign or of
+  uncertain significance is not read as damaging); fusion -> gain of its kinase
+  (``BCR::ABL1`` -> ABL1). A variant the tables do not decide is recorded with the
+  reason, never guessed; ``PersonalisationSettings.effects`` (``--effect``) overrides.
+  Benign variants are skipped. Gain holds the gene's node on (or raises its rate,
+  ``gain_mode="rate"``), loss holds it off.
 - **expression** z-scores (cohort-relative, as stored beside the graph) go to the engine,
   which sets a node's initial P(on) to 1/(1+e^-z) and scales its rates by A^(2v-1)
   (A = 100). Genes with |z| >= :data:`OUTLIER_Z` are *expression outliers* and seed the
@@ -26,19 +27,18 @@ from __future__ import annotations
 
 import csv
 import functools
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
 
 from kgtwin.patients import Profile
 from kgtwin.store.base import GraphStore
+from kgtwin.twin.effects import read_variant
 from kgtwin.twin.model import LogicalModel
-from kgtwin.twin.profile import Effect, Mutation, PatientProfile, hotspot_effect
+from kgtwin.twin.profile import Effect, Mutation, PatientProfile
 
 __all__ = [
     "OUTLIER_Z",
-    "TUMOUR_SUPPRESSORS",
     "Alteration",
     "alterations",
     "context_states",
@@ -47,14 +47,7 @@ __all__ = [
 
 #: |z| at or above which an expressed gene seeds the twin as an outlier.
 OUTLIER_Z = 2.0
-#: Tumour suppressors (COSMIC Cancer Gene Census role "TSG", the ones signalling models
-#: carry): a pathogenic missense change without a hotspot entry is read as loss.
-TUMOUR_SUPPRESSORS = frozenset({
-    "APC", "ARID1A", "ATM", "BRCA1", "BRCA2", "CDKN1A", "CDKN1B", "CDKN2A", "FBXW7",
-    "KEAP1", "NF1", "NF2", "PTEN", "RB1", "SMAD4", "STK11", "TP53", "TSC1", "TSC2", "VHL",
-})
 _BENIGN = {"benign", "likely_benign", "likely benign"}
-_TRUNCATING = re.compile(r"(\*|fs\*?\d*|del|splice|deletion|X)$", re.IGNORECASE)
 _SUBCLASS = "biolink:subclass_of"
 
 
@@ -67,6 +60,8 @@ class Alteration:
     change: str
     effect: Effect | None
     reason: str
+    target: str = ""  # the gene whose activity changes (a fusion's kinase), else symbol
+    classification: str | None = None
 
     @property
     def label(self) -> str:
@@ -81,23 +76,6 @@ def _change(text: str) -> str:
     return change
 
 
-def _effect(symbol: str, change: str, classification: str | None) -> tuple[Effect | None, str]:
-    known = hotspot_effect(symbol, change)
-    if known is not None:
-        return known, "hotspot table"
-    lowered = change.lower()
-    if lowered == "amplification":
-        return Effect.GAIN, "copy-number amplification"
-    if lowered in ("deep deletion", "deletion"):
-        return Effect.LOSS, "copy-number deep deletion"
-    if _TRUNCATING.search(change):
-        return Effect.LOSS, "truncating change"
-    pathogenic = classification is None or "pathogenic" in classification.lower()
-    if symbol.upper() in TUMOUR_SUPPRESSORS and pathogenic:
-        return Effect.LOSS, "pathogenic change in a tumour suppressor"
-    return None, "effect unknown (not a hotspot, truncation or tumour-suppressor change)"
-
-
 def alterations(profile: Profile) -> list[Alteration]:
     """The patient's variants (benign ones skipped), one per gene and change."""
     found: dict[tuple[str, str], Alteration] = {}
@@ -106,9 +84,11 @@ def alterations(profile: Profile) -> list[Alteration]:
             continue
         symbol = variant.symbol or variant.gene.split(":")[-1]
         change = _change(variant.change)
-        effect, reason = _effect(symbol, change, variant.classification)
+        reading = read_variant(symbol, change, variant.classification)
         found.setdefault((variant.gene, change), Alteration(
-            gene=variant.gene, symbol=symbol, change=change, effect=effect, reason=reason))
+            gene=variant.gene, symbol=symbol, change=change, effect=reading.effect,
+            reason=reading.reason, target=reading.gene,
+            classification=variant.classification))
     return [found[key] for key in sorted(found)]
 
 
@@ -168,8 +148,9 @@ def engine_profile(
     notes = []
     mutations = []
     for alteration in alterations(profile):
-        mutations.append(Mutation(gene=alteration.symbol, variant=alteration.change,
-                                  effect=alteration.effect))
+        mutations.append(Mutation(gene=alteration.target or alteration.symbol,
+                                  variant=alteration.change, effect=alteration.effect,
+                                  classification=alteration.classification))
         effect = alteration.effect.value if alteration.effect else "ignored"
         notes.append(f"{alteration.label}: {effect} ({alteration.reason})")
     node_states = {}

@@ -6,10 +6,12 @@ sets initial-on probabilities and transition rates.
 
 Mapping, documented so a result can be traced:
 
-- a mutation's effect is the one given, else the hotspot table shipped with kgtwin
-  (``hotspots.tsv``: gain of function), else loss of function for truncating variants
-  (``*``, ``fs``, ``del`` at the end, ``splice``, ``deletion``); anything else is
-  recorded as ignored rather than guessed;
+- a mutation's effect is an override of the settings (``effects``: ``GENE`` or
+  ``GENE:VARIANT`` -> gain/loss), else the one given (``Mutation.effect``), else read
+  from the shipped gene-role and hotspot tables (``kgtwin/twin/effects.py``: activating
+  hotspot or amplified oncogene -> gain, truncating, deep deletion or damaging change of
+  a tumour suppressor -> loss, fusion -> gain of its kinase); a variant the tables do
+  not decide is listed in ``Twin.ignored`` with the reason, never guessed;
 - a mutation names a gene or a model node. A node name holds that node only, as PROFILE
   does (``MEK_b1`` gain holds ``MEK_b1``; ``MEK_b2`` stays free to follow its rule); a
   gene symbol, or the base name of a multi-level node (``MEK``), holds every level of
@@ -34,16 +36,12 @@ Mapping, documented so a result can be traced:
 
 from __future__ import annotations
 
-import csv
-import fnmatch
-import functools
 import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from enum import StrEnum
-from importlib import resources
 
+from kgtwin.twin.effects import Effect, VariantEffect, hotspot_effect, read_variant
 from kgtwin.twin.model import LogicalModel, ModelError, level_nodes
 
 __all__ = [
@@ -60,15 +58,6 @@ __all__ = [
 ]
 
 _LEVEL = re.compile(r"^(?P<base>.+)_b(?P<level>[0-9]+)$")
-_TRUNCATING = re.compile(r"(\*|fs\*?\d*|del|splice|deletion|X)$", re.IGNORECASE)
-
-
-class Effect(StrEnum):
-    """What a mutation does to its gene's activity."""
-
-    GAIN = "gain"
-    LOSS = "loss"
-
 
 @dataclass(frozen=True, kw_only=True)
 class Mutation:
@@ -78,6 +67,7 @@ class Mutation:
     gene: str
     variant: str = ""
     effect: Effect | None = None
+    classification: str | None = None  # clinical significance (ClinVar-style), if known
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -111,8 +101,14 @@ class PersonalisationSettings:
     gain_rate_factor: float = 100.0
     expression_mode: str = "both"
     amplification: float = 100.0
+    #: Effect overrides, ``("BRAF:V600E", Effect.GAIN)`` or ``("ALK", Effect.GAIN)`` (every
+    #: variant of the gene); they beat the tables and ``Mutation.effect``.
+    effects: tuple[tuple[str, Effect], ...] = ()
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "effects", tuple(
+            (key.strip().upper().replace(":P.", ":"), Effect(effect))
+            for key, effect in self.effects))
         if self.gain_mode not in ("fix", "rate"):
             raise ModelError("gain_mode is 'fix' or 'rate'")
         if self.expression_mode not in ("initial", "rates", "both", "none"):
@@ -131,6 +127,15 @@ class Twin:
     fixed: Mapping[str, int]
     applied: tuple[str, ...]
     ignored: tuple[str, ...]
+    patient_specific: bool = True
+
+    @property
+    def notice(self) -> str | None:
+        """A warning when nothing of the patient's own data changed the model."""
+        if self.patient_specific:
+            return None
+        return ("no patient-specific change: no variant or expression value reached the "
+                "model, so this twin is the generic model (with any known states)")
 
     def to_dict(self) -> dict:
         """JSON-ready record of the twin (for writing back to the graph): what was applied
@@ -144,35 +149,25 @@ class Twin:
             "fixed": dict(self.fixed),
             "applied": list(self.applied),
             "ignored": list(self.ignored),
+            "patient_specific": self.patient_specific,
+            **({"notice": self.notice} if self.notice else {}),
         }
 
 
-@functools.cache
-def _hotspots() -> tuple[tuple[str, str, Effect], ...]:
-    text = resources.files("kgtwin.twin").joinpath("hotspots.tsv").read_text(encoding="utf-8")
-    rows = csv.DictReader(
-        (line for line in text.splitlines() if not line.startswith("#")), delimiter="\t"
-    )
-    return tuple((r["gene"].upper(), r["variant"], Effect(r["effect"])) for r in rows)
+def _override(mutation: Mutation, settings: PersonalisationSettings) -> Effect | None:
+    gene = mutation.gene.upper()
+    variant = mutation.variant.strip().upper().removeprefix("P.")
+    found = dict(settings.effects)
+    return found.get(f"{gene}:{variant}", found.get(gene))
 
 
-def hotspot_effect(gene: str, variant: str) -> Effect | None:
-    """The effect of a known hotspot (shipped table), or None if it is not listed."""
-    for table_gene, pattern, effect in _hotspots():
-        if table_gene == gene.upper() and fnmatch.fnmatchcase(variant.upper(), pattern.upper()):
-            return effect
-    return None
-
-
-def _effect(mutation: Mutation) -> Effect | None:
+def _effect(mutation: Mutation, settings: PersonalisationSettings) -> VariantEffect:
+    override = _override(mutation, settings)
+    if override is not None:
+        return VariantEffect(mutation.gene, override, "override")
     if mutation.effect is not None:
-        return Effect(mutation.effect)
-    known = hotspot_effect(mutation.gene, mutation.variant)
-    if known is not None:
-        return known
-    if mutation.variant and _TRUNCATING.search(mutation.variant):
-        return Effect.LOSS
-    return None
+        return VariantEffect(mutation.gene, Effect(mutation.effect), "given")
+    return read_variant(mutation.gene, mutation.variant, mutation.classification)
 
 
 def all_levels(model: LogicalModel, nodes: tuple[str, ...]) -> list[str]:
@@ -196,16 +191,18 @@ def mutated_nodes(model: LogicalModel, name: str) -> list[str]:
 def _apply_mutations(model, profile, settings, fixed, applied, ignored) -> LogicalModel:
     for mutation in profile.mutations:
         label = f"{mutation.gene} {mutation.variant}".strip()
-        effect = _effect(mutation)
-        nodes = mutated_nodes(model, mutation.gene)
+        reading = _effect(mutation, settings)
+        effect = reading.effect
+        nodes = mutated_nodes(model, reading.gene)
         if effect is None:
-            ignored.append(f"{label}: effect unknown (give Mutation.effect)")
+            ignored.append(f"{label}: no effect read ({reading.reason})")
         elif not nodes:
-            ignored.append(f"{label}: no model node for {mutation.gene}")
+            ignored.append(f"{label}: {effect.value}, but no model node for {reading.gene}")
         elif effect is Effect.LOSS or settings.gain_mode == "fix":
             for node in nodes:
                 fixed[node] = int(effect is Effect.GAIN)
-            applied.append(f"{label}: {effect.value} -> {', '.join(nodes)} held {fixed[nodes[0]]}")
+            applied.append(f"{label}: {effect.value} -> {', '.join(nodes)} held "
+                           f"{fixed[nodes[0]]} ({reading.reason})")
         else:
             factor = settings.gain_rate_factor
             for node in nodes:
@@ -213,7 +210,14 @@ def _apply_mutations(model, profile, settings, fixed, applied, ignored) -> Logic
                 model = model.update_node(
                     node, rate_up=current.rate_up * factor, rate_down=current.rate_down / factor
                 )
-            applied.append(f"{label}: gain -> {', '.join(nodes)} rates x/÷ {factor:g}")
+            applied.append(f"{label}: gain -> {', '.join(nodes)} rates x/÷ {factor:g} "
+                           f"({reading.reason})")
+    for key, effect in settings.effects:
+        gene, _, variant = key.partition(":")
+        if not any(m.gene.upper() == gene and (not variant or m.variant.strip().upper()
+                                               .removeprefix("P.") == variant)
+                   for m in profile.mutations):
+            ignored.append(f"override {key}={effect.value}: the profile has no such variant")
     return model
 
 
@@ -324,10 +328,12 @@ def personalise(
     applied: list[str] = []
     ignored: list[str] = []
     model = _apply_mutations(model, profile, settings, fixed, applied, ignored)
+    from_mutations = len(applied)
     for name, value in profile.node_states.items():
         for level in level_nodes(model, name):
             fixed[level] = int(bool(value))
         applied.append(f"{name} held {int(bool(value))} (known state)")
+    before_expression = len(applied)
     model = _apply_expression(model, profile, settings, fixed, applied, ignored)
     return Twin(
         profile_id=profile.id,
@@ -335,6 +341,7 @@ def personalise(
         fixed=fixed,
         applied=tuple(applied),
         ignored=tuple(ignored),
+        patient_specific=bool(from_mutations) or len(applied) > before_expression,
     )
 
 

@@ -122,7 +122,7 @@ def test_respond_ranks_drugs_for_a_profile(tmp_path: Path) -> None:
         code, output = _run(
             "twin", "respond", str(models / "BRAF_Model.bnd"),
             "--genes", str(models / "BRAF_Model_namesToHugo_curated.txt"),
-            "--profile", str(profile), "--mutation", "TP53:R175H",
+            "--profile", str(profile), "--mutation", "EGFR:R108K",
             "--drug", "vemurafenib=BRAF", "--drug", "trametinib=MAP2K1,MAP2K2",
             "--drug", "crizotinib=ALK", "--drug", "half=BRAF@0.5",
             "--combination", "vemurafenib+trametinib",
@@ -130,7 +130,7 @@ def test_respond_ranks_drugs_for_a_profile(tmp_path: Path) -> None:
         )  # fmt: skip
     assert code == 0, output
     data = json.loads(output)
-    assert data["profile"] == "patient-1" and data["ignored"][0].startswith("TP53 R175H")
+    assert data["profile"] == "patient-1" and data["ignored"][0].startswith("EGFR R108K")
     scores = {r["treatment"]: r for r in data["responses"]}
     assert [r["score"] for r in data["responses"]] == sorted(
         (r["score"] for r in data["responses"]), reverse=True

@@ -29,8 +29,12 @@ from kgtwin.twin.profile import (
         ("EGFR", "exon19del", Effect.GAIN),
         ("PIK3CA", "H1047R", Effect.GAIN),
         ("BCR-ABL1", "fusion", Effect.GAIN),
-        ("TP53", "R175H", None),
-        ("BRAF", "G469A", None),
+        ("TP53", "R175H", None),  # a loss by TP53's role, not a gain hotspot
+        ("BRAF", "G469A", Effect.GAIN),  # class 2 BRAF (was pinned None: it activates)
+        ("ALK", "F1174L", Effect.GAIN),
+        ("KIT", "L576P", Effect.GAIN),
+        ("IDH1", "R132H", Effect.GAIN),
+        ("KRAS", "D33E", None),
     ],
 )
 def test_hotspot_table(gene: str, variant: str, effect: Effect | None) -> None:
@@ -43,7 +47,8 @@ def test_mutations_fix_nodes_and_unknowns_are_reported(braf: LogicalModel) -> No
         mutations=(
             Mutation(gene="BRAF", variant="V600E"),
             Mutation(gene="PTEN", variant="R130fs"),
-            Mutation(gene="TP53", variant="R175H"),  # effect unknown: not guessed
+            Mutation(gene="TP53", variant="R175H"),  # damaging change of a tumour suppressor
+            Mutation(gene="EGFR", variant="R108K"),  # oncogene, not a hotspot: not read
             Mutation(gene="MAP2K1", variant="Q56P", effect=Effect.GAIN),
             Mutation(gene="ALK", variant="F1174L", effect=Effect.GAIN),  # not in the model
         ),
@@ -53,12 +58,14 @@ def test_mutations_fix_nodes_and_unknowns_are_reported(braf: LogicalModel) -> No
     assert twin.fixed == {
         "BRAF": 1,
         "PTEN": 0,
+        "p53": 0,
         "MEK_b1": 1,
         "MEK_b2": 1,
         "SOX10": 1,
         "EGF": 0,
     }
-    assert [line.split(":")[0] for line in twin.ignored] == ["TP53 R175H", "ALK F1174L"]
+    assert [line.split(":")[0] for line in twin.ignored] == ["EGFR R108K", "ALK F1174L"]
+    assert "likely passenger" in twin.ignored[0] and "no model node for ALK" in twin.ignored[1]
     assert any("BRAF V600E: gain -> BRAF held 1" in line for line in twin.applied)
     assert twin.model == braf  # holding is done by the simulator; rules stay intact
 
