@@ -39,6 +39,7 @@ from kgtwin.twin.profile import Effect, Mutation, PatientProfile
 
 __all__ = [
     "OUTLIER_Z",
+    "TUMOUR_SUPPRESSORS",
     "Alteration",
     "alterations",
     "context_states",
@@ -47,6 +48,13 @@ __all__ = [
 
 #: |z| at or above which an expressed gene seeds the twin as an outlier.
 OUTLIER_Z = 2.0
+#: Tumour suppressors that signalling models carry, for callers that need a constant
+#: (twin building, screens). Variant effects are decided by ``gene_roles.tsv`` (via
+#: ``effects.gene_role``), where each of these is a tsg (a test checks).
+TUMOUR_SUPPRESSORS = frozenset({
+    "APC", "ARID1A", "ATM", "BRCA1", "BRCA2", "CDKN1A", "CDKN1B", "CDKN2A", "FBXW7",
+    "KEAP1", "NF1", "NF2", "PTEN", "RB1", "SMAD4", "STK11", "TP53", "TSC1", "TSC2", "VHL",
+})
 _BENIGN = {"benign", "likely_benign", "likely benign"}
 _SUBCLASS = "biolink:subclass_of"
 

@@ -69,6 +69,9 @@ def test_tables_carry_source_version_and_licence() -> None:
         assert info["version"] and info["licence"].startswith("MIT") and len(info["sha256"]) == 64
     assert gene_role("tp53") == "tsg" and gene_role("KRAS") == "oncogene"
     assert gene_role("NOTAGENE") is None
+    from kgtwin.twin.personal import TUMOUR_SUPPRESSORS
+
+    assert {gene_role(g) for g in TUMOUR_SUPPRESSORS} == {"tsg"}
 
 
 @given(
