@@ -3,16 +3,30 @@
 Sits between loaders and stores (DESIGN.md's flow of data), so no loader has to
 remember to normalise and no store has to guess. Records a loader marked unaligned
 (values kept in a user namespace) pass through untouched.
+
+Gene ids of every spelling (symbol, Entrez, Ensembl, UniProt, HGNC) go through the one
+gene index (:mod:`kgtwin.genes`) and become HGNC ids here, so Hetionet's
+``NCBIGene:1555`` and a DrugBank table's ``UniProtKB:P20813`` meet on ``HGNC:2615``.
+A gene symbol the index cannot resolve is rejected, or with ``unresolved_genes=keep``
+kept as ``hgnc.symbol:X``; either way it is counted and listed in the load report. Ids
+of a gene namespace the index does not know (a mouse Entrez id, a newer gene) are kept
+as they are and listed too.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 from kgtwin.biolink import Biolink, default_biolink
-from kgtwin.errors import InvalidIdentifierError
+from kgtwin.errors import InvalidIdentifierError, KgTwinError
+from kgtwin.genes import GENE_PREFIXES, SYMBOL, GeneIndex, fetch_hint, gene_index
 from kgtwin.ids import IdNormaliser, default_normaliser
 from kgtwin.model import Edge, Measurement, MeasurementBlock, Node, Record
+
+#: What to do with a gene symbol the index cannot resolve.
+UNRESOLVED_POLICIES = ("reject", "keep")
+CACHE_LIMIT = 1_000_000
 
 
 @dataclass
@@ -23,8 +37,63 @@ class Aligner:
     ids: IdNormaliser = field(default_factory=default_normaliser)
     #: Xrefs dropped because no registry knows them (they never fail a record).
     dropped_xrefs: int = 0
+    #: The gene table (``--option genes=FILE``); None: the environment, cache or shipped.
+    genes: str | Path | None = None
+    #: ``reject`` a gene symbol the index cannot resolve, or ``keep`` it by symbol.
+    unresolved_genes: str = "reject"
+    #: Gene values the index could not resolve -> why (listed in the load report).
+    unresolved: dict[str, str] = field(default_factory=dict)
     #: Predicates as written -> canonical (a load uses few; Biolink lookups are not free).
     _predicates: dict[str, str] = field(default_factory=dict, repr=False)
+    #: Ids as written -> canonical (gene ids resolved), bounded like the normaliser's cache.
+    _canonical: dict[str, str] = field(default_factory=dict, repr=False)
+    _index: GeneIndex | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.unresolved_genes not in UNRESOLVED_POLICIES:
+            raise KgTwinError(f"unresolved_genes={self.unresolved_genes!r}: expected one of "
+                              f"{', '.join(UNRESOLVED_POLICIES)}")
+
+    @property
+    def gene_index(self) -> GeneIndex:
+        """The index, read on the first gene id (loads without genes never pay for it)."""
+        if self._index is None:
+            self._index = gene_index(self.genes)
+        return self._index
+
+    def canonical(self, value: str) -> str:
+        """The canonical id of ``value``; gene ids become HGNC ids where the index knows."""
+        found = self._canonical.get(value)
+        if found is None:
+            found = self._canonical_uncached(value)
+            if len(self._canonical) >= CACHE_LIMIT:
+                self._canonical.clear()
+            self._canonical[value] = found
+        return found
+
+    def _canonical_uncached(self, value: str) -> str:
+        prefix, sep, local = value.partition(":") if isinstance(value, str) else ("", "", "")
+        if sep and prefix.strip().casefold() == SYMBOL:
+            return self._symbol(local.strip(), value)
+        curie = self.ids.normalize(value)
+        if curie.partition(":")[0] not in GENE_PREFIXES:
+            return curie
+        resolution = self.gene_index.resolve(curie)
+        if resolution.hgnc is None:
+            self.unresolved.setdefault(curie, resolution.reason())
+            return curie
+        return resolution.hgnc
+
+    def _symbol(self, symbol: str, value: str) -> str:
+        if not symbol:
+            raise InvalidIdentifierError(f"{value!r} names no gene symbol")
+        resolution = self.gene_index.resolve_symbol(symbol, value=symbol)
+        if resolution.hgnc is not None:
+            return resolution.hgnc
+        self.unresolved.setdefault(symbol, resolution.reason())
+        if self.unresolved_genes == "keep":
+            return f"{SYMBOL}:{symbol}"
+        raise InvalidIdentifierError(f"{resolution.reason()} ({fetch_hint(self.gene_index)})")
 
     def __call__(self, record: Record) -> Record:
         if isinstance(record, Node):
@@ -44,36 +113,52 @@ class Aligner:
                 xrefs.append(self.ids.normalize(xref))
             except InvalidIdentifierError:
                 self.dropped_xrefs += 1
+        ident = self.canonical(node.id)
+        name = node.name
+        if ident.startswith("HGNC:") and ident != node.id:
+            # The spelling the source used stays findable, and the gene gets its symbol.
+            written = self._as_written(node.id)
+            if written != ident and written not in xrefs:
+                xrefs.append(written)
+            name = name or self.gene_index.symbol(ident)
         return replace(
             node,
-            id=self.ids.normalize(node.id),
+            id=ident,
+            name=name,
             category=self.biolink.category(node.category),
             xrefs=tuple(xrefs),
         )
 
+    def _as_written(self, value: str) -> str:
+        """The source's own id as an xref (a symbol as ``hgnc.symbol:X``)."""
+        prefix, _, local = value.partition(":")
+        if prefix.strip().casefold() == SYMBOL:
+            return f"{SYMBOL}:{local.strip()}"
+        return self.ids.normalize(value)
+
     def edge(self, edge: Edge) -> Edge:
         if not edge.aligned:
             return edge
-        subject = self.ids.normalize(edge.subject)
+        subject = self.canonical(edge.subject)
         predicate = self._predicates.get(edge.predicate)
         if predicate is None:
             predicate = self._predicates[edge.predicate] = self.biolink.predicate(edge.predicate)
-        object_ = self.ids.normalize(edge.object)
+        object_ = self.canonical(edge.object)
         if (subject, predicate, object_) == (edge.subject, edge.predicate, edge.object):
             return edge  # already canonical: no copy (the bulk of a large load)
         return replace(edge, subject=subject, predicate=predicate, object=object_)
 
     def measurement(self, measurement: Measurement) -> Measurement:
-        entity = self.ids.normalize(measurement.entity)
-        feature = self.ids.normalize(measurement.feature)
+        entity = self.canonical(measurement.entity)
+        feature = self.canonical(measurement.feature)
         if entity == measurement.entity and feature == measurement.feature:
             return measurement  # already canonical: matrices are millions of these
         return replace(measurement, entity=entity, feature=feature)
 
     def block(self, block: MeasurementBlock) -> MeasurementBlock:
         """Each of a block's ids normalised once (its values are left as they are)."""
-        entities = tuple(self.ids.normalize(e) for e in block.entities)
-        features = tuple(self.ids.normalize(f) for f in block.features)
+        entities = tuple(self.canonical(e) for e in block.entities)
+        features = tuple(self.canonical(f) for f in block.features)
         if entities == block.entities and features == block.features:
             return block
         return replace(block, entities=entities, features=features)

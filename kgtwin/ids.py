@@ -155,6 +155,9 @@ def default_normaliser() -> IdNormaliser:
     identity = yaml.safe_load(folder.joinpath("identity.yaml").read_text())
     for name, uri in identity.get("local_prefixes", {}).items():
         prefixes[name] = {"synonyms": [name.lower()], "uri_prefix": uri}
+    # bioregistry's symbol pattern refuses real HGNC symbols and aliases with '.' or '/'
+    # (``OK/SW-cl.114``, ``RP11-34P13.7``); any symbol without spaces is a symbol.
+    prefixes["hgnc.symbol"] = {**prefixes["hgnc.symbol"], "pattern": r"^\S+$"}
     return IdNormaliser(prefixes)
 
 

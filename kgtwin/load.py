@@ -7,6 +7,7 @@ same ledger, checksum no-op, bad-record handling and progress bar.
 from __future__ import annotations
 
 import hashlib
+import inspect
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,6 +36,10 @@ class LoadReport:
     bad: int = 0
     bad_examples: tuple[str, ...] = ()
     dropped_xrefs: int = 0
+    #: Gene values the gene index could not resolve -> why (refused or kept, by option).
+    unresolved_genes: Mapping[str, str] = field(default_factory=dict)
+    #: Which gene table resolved genes (None when the load named no gene).
+    gene_index: str | None = None
 
 
 def file_checksum(paths: list[Path]) -> str:
@@ -78,8 +83,10 @@ def load_files(
     loader_class = get_loader(format)
     paths = expand_paths(paths, suffixes=loader_class.suffixes,
                          folders=loader_class.reads_folders)
+    aligner = Aligner(genes=options.get("genes"),  # type: ignore[arg-type]
+                      unresolved_genes=str(options.get("unresolved_genes", "reject")))
     try:
-        loader = loader_class(paths, skip_bad=skip_bad, **options)
+        loader = loader_class(paths, skip_bad=skip_bad, **_loader_options(loader_class, options))
     except TypeError as error:
         raise KgTwinError(f"bad option for the {format} loader: {error}") from None
     info = SourceInfo(
@@ -92,7 +99,6 @@ def load_files(
     )
     if store.is_loaded(info) and not force:
         return LoadReport(source=info, skipped=True)
-    aligner = Aligner()
     records = aligned_records(loader, aligner)
     if progress:
         records = with_progress(records, f"{loader.name} {info.path}")
@@ -104,7 +110,18 @@ def load_files(
         bad=loader.bad.count,
         bad_examples=tuple(loader.bad.examples),
         dropped_xrefs=aligner.dropped_xrefs,
+        unresolved_genes=dict(aligner.unresolved),
+        gene_index=aligner._index.release if aligner._index is not None else None,
     )
+
+
+#: Options of the load itself (the aligner's), passed to a loader only if it takes them.
+ALIGNER_OPTIONS = ("genes", "unresolved_genes")
+
+
+def _loader_options(loader_class: type[Loader], options: dict[str, object]) -> dict:
+    accepted = inspect.signature(loader_class.__init__).parameters
+    return {k: v for k, v in options.items() if k not in ALIGNER_OPTIONS or k in accepted}
 
 
 def with_progress(records: Iterable[Record], description: str) -> Iterator[Record]:

@@ -198,10 +198,7 @@ class ExpressionLoader(PatientLoader):
         value = value.strip()
         gene = self.genes.resolve(value, entrez=entrez)
         if gene is None:
-            self.reject(
-                f"unknown gene {value!r}: not a symbol in the table, an Ensembl id or a "
-                "CURIE (pass --option genes=hgnc_complete_set.txt for more symbols)"
-            )
+            self.reject(self.genes.explain(value))
         return gene
 
     def _values_with_gaps(self, row: list[str], layout: _Layout) -> np.ndarray | None:

@@ -95,7 +95,7 @@ class H5adLoader(PatientLoader):
             self.position = f"var {index}"
             gene = self.genes.resolve(name)
             if gene is None:
-                self.reject(f"unknown gene {name[:40]!r}")
+                self.reject(self.genes.explain(name[:40]))
             elif gene in seen:
                 self.reject(f"gene {gene} appears twice")
                 gene = None

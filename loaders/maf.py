@@ -79,10 +79,7 @@ class MafLoader(PatientLoader):
                 gene = self.genes.resolve(ensembl)
             genes[(symbol, entrez, ensembl)] = gene
         if gene is None:
-            self.reject(
-                f"unknown gene {symbol!r}: not in the symbol table and no Entrez or Ensembl "
-                "id (pass --option genes=hgnc_complete_set.txt for more symbols)"
-            )
+            self.reject(self.genes.explain(symbol or ensembl or entrez))
             return None
         protein = protein_change(short or long_)
         genomic = (f"{chromosome}:g.{start}{reference}>{allele2 or allele1}"

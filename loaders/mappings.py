@@ -1,11 +1,7 @@
 """Shipped mapping tables the patient and omics loaders read: genes, diseases, drugs.
 
-* ``ontologies/gene_symbols.tsv``: symbol -> HGNC id for the demo genes. Symbols are
-  the one gene spelling that is not a CURIE; a small shipped table keeps the loaders
-  free of downloads, and ``--option genes=FILE`` adds an HGNC complete-set TSV
-  (columns ``hgnc_id``, ``symbol``, optional ``alias_symbol``/``prev_symbol``) for real
-  cohorts. Ensembl ids (``ENSG…``, version dropped) and Entrez ids become
-  ``ENSEMBL:``/``NCBIGene:`` CURIEs, which the HGNC loader's xrefs collapse onto HGNC nodes.
+* genes: the one gene index (:mod:`kgtwin.genes`: shipped HGNC index, a fetched
+  release, or ``--option genes=FILE``), seen through :class:`GeneResolver`.
 * ``ontologies/disease_mappings.sssom.tsv`` and ``drug_mappings.sssom.tsv``: SSSOM
   tables from clinical codes (SNOMED CT, ICD-10, RxNorm) to MONDO and ChEBI/DrugBank.
 """
@@ -13,18 +9,17 @@
 from __future__ import annotations
 
 import csv
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
 
-from kgtwin.errors import InvalidIdentifierError, KgTwinError
+from kgtwin.errors import InvalidIdentifierError
+from kgtwin.genes import fetch_hint, gene_index
 from kgtwin.ids import normalize
 from kgtwin.model import Node
 
-ENSEMBL_GENE = re.compile(r"^ENSG\d{11}(\.\d+)?$")
 EXACT = "skos:exactMatch"
 #: SSSOM predicates a diagnosis or medication may follow to its target (best first).
 USABLE = (EXACT, "skos:closeMatch", "skos:broadMatch")
@@ -40,72 +35,35 @@ def _shipped(name: str) -> str:
 
 
 class GeneResolver:
-    """Gene symbols, Ensembl ids, Entrez ids and CURIEs -> gene CURIEs (None if unknown)."""
+    """Gene symbols, Ensembl/Entrez/UniProt/HGNC ids and CURIEs -> HGNC ids (None if unknown).
+
+    A thin view of the one gene index (:mod:`kgtwin.genes`) for loaders that must know a
+    gene before they can build a record (a variant's gene, a matrix row).
+    """
 
     def __init__(self, extra: str | Path | None = None):
-        self.symbols: dict[str, str] = {}
-        self.names: dict[str, str] = {}
-        #: ENSEMBL:/NCBIGene: ids the tables know -> their HGNC id.
-        self.ids: dict[str, str] = {}
-        for row in _table_rows(_shipped("gene_symbols.tsv")):
-            self._add(row["symbol"], row["hgnc_id"], primary=True)
-            self.ids[f"NCBIGene:{row['entrez_id']}"] = row["hgnc_id"]
-            self.ids[f"ENSEMBL:{row['ensembl_gene_id']}"] = row["hgnc_id"]
-        if extra:
-            self._read_hgnc(Path(extra))
+        self.index = gene_index(extra)
 
-    def _add(self, symbol: str, hgnc: str, *, primary: bool) -> None:
-        symbol = symbol.strip().upper()
-        if not symbol or not hgnc.strip():
-            return
-        if primary:
-            self.symbols[symbol] = hgnc.strip()
-            self.names[hgnc.strip()] = symbol
-        else:  # aliases and previous symbols never override an approved symbol
-            self.symbols.setdefault(symbol, hgnc.strip())
-
-    def _read_hgnc(self, path: Path) -> None:
-        try:
-            with open(path, encoding="utf-8-sig", newline="") as handle:
-                for row in csv.DictReader(handle, delimiter="\t"):
-                    hgnc = row.get("hgnc_id") or ""
-                    self._add(row.get("symbol") or "", hgnc, primary=True)
-                    for column in ("alias_symbol", "prev_symbol"):
-                        for alias in (row.get(column) or "").strip('"').split("|"):
-                            self._add(alias, hgnc, primary=False)
-        except (OSError, KeyError, csv.Error) as error:
-            raise KgTwinError(f"cannot read the gene table {path}: {error}") from None
-
-    def resolve(self, value: str, *, entrez: str | None = None) -> str | None:
-        """A gene CURIE for a symbol/Ensembl/CURIE value; ``entrez`` is a fallback id."""
+    def resolve(self, value: str, *, entrez: str | None = None,
+                kind: str | None = None) -> str | None:
+        """The HGNC id of a symbol/id/CURIE value; ``entrez`` is a fallback id."""
         text = value.strip()
-        if not text:
-            return self._entrez(entrez)
-        found = self.symbols.get(text.upper())
-        if found:
-            return found
-        if ENSEMBL_GENE.match(text):
-            return self._known("ENSEMBL:" + text.split(".")[0])
-        if ":" in text:
-            try:
-                curie = normalize(text)
-            except InvalidIdentifierError:
-                return self._entrez(entrez)
-            return self._known(curie.split(".")[0] if curie.startswith("ENSEMBL:") else curie)
-        return self._entrez(entrez)
-
-    def _known(self, curie: str) -> str:
-        return self.ids.get(curie, curie)
-
-    def _entrez(self, entrez: str | None) -> str | None:
+        if text:
+            found = self.index.resolve(text, kind=kind).hgnc
+            if found:
+                return found
         entrez = (entrez or "").strip()
         if entrez.isdigit() and entrez != "0":
-            return self._known(f"NCBIGene:{entrez}")
+            return self.index.resolve(entrez, kind="entrez").hgnc
         return None
 
+    def explain(self, value: str) -> str:
+        """Why ``value`` did not resolve, and what the user can do."""
+        return f"{self.index.resolve(value.strip()).reason()} ({fetch_hint(self.index)})"
+
     def symbol(self, curie: str) -> str | None:
-        """The approved symbol of an HGNC id, if the tables know it (the node's name)."""
-        return self.names.get(curie)
+        """The approved symbol of an HGNC id, if the index knows it (the node's name)."""
+        return self.index.symbol(curie)
 
 
 @dataclass(frozen=True)

@@ -127,6 +127,16 @@ def _echo_report(report: LoadReport) -> None:
             click.echo(f"  {example}")
     if report.dropped_xrefs:
         click.echo(f"ignored {report.dropped_xrefs} xrefs with prefixes no registry knows")
+    if report.unresolved_genes:
+        listed = sorted(report.unresolved_genes)
+        shown = ", ".join(listed[:GENES_LISTED])
+        more = f" and {len(listed) - GENES_LISTED} more" if len(listed) > GENES_LISTED else ""
+        click.echo(f"{len(listed)} gene names or ids not in the gene index "
+                   f"({report.gene_index}): {shown}{more}")
+
+
+#: How many unresolved genes the end of a load lists (status --json has them all).
+GENES_LISTED = 20
 
 
 @click.command()

@@ -70,6 +70,7 @@ def _register_commands() -> None:
         demo,
         embed,
         find,
+        genes,
         graph,
         neo4j,
         patient,
@@ -78,7 +79,7 @@ def _register_commands() -> None:
         twin_screen,
     )
 
-    for module in (graph, find, patient, embed, twin, twin_graph, twin_screen, neo4j, demo):
+    for module in (graph, genes, find, patient, embed, twin, twin_graph, twin_screen, neo4j, demo):
         for command in module.COMMANDS:
             cli.add_command(command)
 

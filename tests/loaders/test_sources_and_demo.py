@@ -143,5 +143,6 @@ sources:
     (spec,) = read_sources(config)
     assert spec.options["target_map"] == str(tmp_path / "chembl_uniprot_mapping.txt")
     list(load_sources(store, config))
+    # UniProt targets land on their HGNC genes through the gene index (BRAF, ABL1).
     assert {e.object for e in store.edges(predicate="biolink:affects")} == {
-        "UniProtKB:P15056", "UniProtKB:P00519"}
+        "HGNC:1097", "HGNC:76"}

@@ -15,7 +15,7 @@ from kgtwin.loaders import expression, get_loader
 from kgtwin.errors import InputError
 from kgtwin.model import MeasurementBlock, measurement_rows
 
-GENES = ["BRAF", "KRAS", "EGFR", "TP53", "PTEN", "NOPE"]
+GENES = ["BRAF", "KRAS", "EGFR", "TP53", "PTEN", "NOTAGENE"]
 CELLS = st.one_of(
     st.floats(-1e4, 1e4, allow_nan=False).map(lambda v: f"{v:.3f}"),
     st.integers(-50, 50).map(str),
