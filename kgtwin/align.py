@@ -116,11 +116,13 @@ class Aligner:
         ident = self.canonical(node.id)
         name = node.name
         if ident.startswith("HGNC:") and ident != node.id:
-            # The spelling the source used stays findable, and the gene gets its symbol.
+            # The spelling the source used stays findable; a record that only became the
+            # HGNC id here must not name the gene (the store names a node after the record
+            # carrying its preferred id): the approved symbol does.
             written = self._as_written(node.id)
             if written != ident and written not in xrefs:
                 xrefs.append(written)
-            name = name or self.gene_index.symbol(ident)
+            name = self.gene_index.symbol(ident) or name
         return replace(
             node,
             id=ident,
