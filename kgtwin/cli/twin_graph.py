@@ -356,6 +356,8 @@ def cohort_command(ctx, patients, drugs, hops, curated, trajectories, seed, stre
         return
     click.echo(f"{data['patients']} patients x {data['drugs']} drugs on a "
                f"{data['model_nodes']}-node shared twin; wrote {paths['html']}")
+    for drug, why in sorted(result.skipped.items()):
+        click.echo(f"  {drug}: does not act ({why})")
     best = (table[table["acts"]].sort_values("score", ascending=False)
             .drop_duplicates("patient").sort_values("label"))
     for row in best.itertuples():

@@ -209,6 +209,9 @@ def twin_step(store: GraphStore, out: Path) -> Section:
                       f"{cohort.table['drug'].nunique()} drugs on one shared "
                       f"{len(cohort.model.model)}-node wiring (table, heatmap and HTML in "
                       "`cohort/`)." + association_sentences(cohort.associations)]
+    if cohort.skipped:
+        section.lines.append("Drugs that do not act on these twins: " + "; ".join(
+            f"{drug} ({why})" for drug, why in sorted(cohort.skipped.items())) + ".")
     if cohort.calibration is not None:
         c = cohort.calibration
         auc = "n/a" if c.auc is None else f"{c.auc:.2f}"

@@ -87,6 +87,12 @@ class BuildSettings:
     #: without it a receptor read only with its negative feedback (ERK -| EGFR) is on in
     #: every cell. Tumour suppressors keep the inhibitor-only rule (present unless lost).
     signal_needs_activator: bool = False
+    #: A derived readout with k >= 2 activators becomes k levels (``Proliferation_b1`` ..
+    #: ``_bk``; level j: at least j activators on, no inhibitor on), so its value (the
+    #: mean of its levels) is the fraction of its activating inputs that are on instead
+    #: of "any one of them": one bypass route (PI3K -> S6K beside ERK) then keeps part of
+    #: the readout, not all of it.
+    graded_readouts: bool = False
 
     def __post_init__(self) -> None:
         if self.hops < 0 or self.path_length < 1:
@@ -96,7 +102,8 @@ class BuildSettings:
         """JSON-ready, for the twin's stored parameters."""
         return {"hops": self.hops, "path_length": self.path_length,
                 "use_curated": self.use_curated, "readouts": dict(self.readouts),
-                "signal_needs_activator": self.signal_needs_activator}
+                "signal_needs_activator": self.signal_needs_activator,
+                "graded_readouts": self.graded_readouts}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -362,7 +369,7 @@ def build_model(
             curated, mapping = _load_curated(store, model_id)
             signed.sources |= provenance_keys(store.node(model_id))
     return _assemble(store, signed, seeds, genes, readout_ids, curated, mapping, model_id, name,
-                     settings.signal_needs_activator)
+                     settings)
 
 
 def _curated_part(curated, mapping, model_id, readout_ids):
@@ -423,8 +430,21 @@ def _alive(curated, regulators, readout_nodes) -> set[str]:
     return _reaches(wiring, readout_nodes)
 
 
+def _graded(node: str, regs: Mapping[str, int]) -> list[Node]:
+    """Levels of a readout: level j is on when at least j activators and no inhibitor are."""
+    from itertools import combinations
+
+    activators = sorted(n for n, s in regs.items() if s > 0)
+    veto = "".join(f" & !{n}" for n in sorted(n for n, s in regs.items() if s < 0))
+    levels = []
+    for j in range(1, len(activators) + 1):
+        terms = " | ".join("(" + " & ".join(c) + ")" for c in combinations(activators, j))
+        levels.append(Node(name=f"{node}_b{j}", rule=parse_expr(f"({terms}){veto}")))
+    return levels
+
+
 def _assemble(store, signed, seeds, genes, readout_ids, curated, mapping, model_id, name,
-              needs_activator=False):
+              settings):
     origins, entity_nodes, readouts = _curated_part(curated, mapping, model_id, readout_ids)
     taken = set(curated.names) if curated else set()
     derived = _derived_names(store, genes, readout_ids, entity_nodes, readouts, taken)
@@ -443,16 +463,22 @@ def _assemble(store, signed, seeds, genes, readout_ids, curated, mapping, model_
     for entity, node in sorted(keep.items(), key=lambda item: item[1]):
         regs = {n: s for n, s in regulators[node].items() if n in alive}
         symbol = store.node(entity).name if entity not in readout_ids else None
-        if needs_activator and symbol and not any(s > 0 for s in regs.values()) \
+        if settings.signal_needs_activator and symbol and not any(s > 0 for s in regs.values()) \
                 and symbol.upper() not in TUMOUR_SUPPRESSORS:
             regs = {}
-        nodes.append(Node(name=node, rule=parse_expr(default_rule(regs) or node),
-                          genes=(symbol,) if symbol else ()))
-        origins[node] = NodeOrigin(
-            name=node, origin=DERIVED,
-            source="default rule: any activator on and no inhibitor on (signed graph edges)",
-            entities=(entity,), regulators=tuple(sorted(regs.items())))
-        entity_nodes[entity] = (node,)
+        if settings.graded_readouts and not symbol and sum(s > 0 for s in regs.values()) > 1:
+            made = _graded(node, regs)
+            source = "graded readout: level j on when >= j activators and no inhibitor are on"
+        else:
+            made = [Node(name=node, rule=parse_expr(default_rule(regs) or node),
+                         genes=(symbol,) if symbol else ())]
+            source = "default rule: any activator on and no inhibitor on (signed graph edges)"
+        nodes += made
+        for level in made:
+            origins[level.name] = NodeOrigin(name=level.name, origin=DERIVED, source=source,
+                                             entities=(entity,),
+                                             regulators=tuple(sorted(regs.items())))
+        entity_nodes[entity] = tuple(level.name for level in made)
         if entity in readout_ids:
             readouts[node] = entity
     model = LogicalModel(nodes=tuple(nodes), name=name,

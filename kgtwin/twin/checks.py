@@ -116,7 +116,12 @@ def _check_wild(wild, twin, mel) -> Check:
     mutant = [_prolif(r["vemurafenib"])[0] for r in mel.values()]
     lines, holds = [], True
     for patient in wild:
-        values = _prolif(_responses(twin(patient), ["vemurafenib"])["vemurafenib"])
+        built = twin(patient)
+        if "vemurafenib" not in {d.name.lower() for d in built.drugs}:
+            # V600-selective (drugs.MUTANT_SELECTIVE): it does not act on a wild-type twin.
+            lines.append(f"{_label(patient)} vemurafenib does not act (BRAF V600-selective)")
+            continue
+        values = _prolif(_responses(built, ["vemurafenib"])["vemurafenib"])
         holds &= values[0] > -0.05 and (not mutant or values[0] > max(mutant) / 2)
         lines.append(f"{_label(patient)} vemurafenib Δprolif {_fmt(values)}")
     if mutant:

@@ -30,7 +30,7 @@ from kgtwin.patients import list_patients, patient_profile, resolve_patient
 from kgtwin.store.base import GraphStore
 from kgtwin.twin.build import GraphModel, build_model
 from kgtwin.twin.calibrate import Calibration, fit_calibration, responder
-from kgtwin.twin.drugs import MUTANT_SELECTIVE, candidate_ids, drug_targets, graph_drugs
+from kgtwin.twin.drugs import candidate_ids, drug_targets, graph_drugs, mutant_blocked
 from kgtwin.twin.patient_twin import TwinSettings
 from kgtwin.twin.personal import alterations, engine_profile, seed_genes
 from kgtwin.twin.profile import Twin, all_levels, personalise
@@ -89,14 +89,8 @@ def _row(twin: CohortTwin, drug: Drug, response: TreatmentResponse | None) -> di
 
 def _acting(twin: CohortTwin, drugs: Sequence[Drug]) -> list[Drug]:
     """Drugs that act on this twin (mutant-selective drugs need the patient's mutant)."""
-    present = {tuple(v.upper().split(" ", 1)) for v in twin.variants if " " in v}
-    found = []
-    for drug in drugs:
-        selective = MUTANT_SELECTIVE.get(drug.name.lower())
-        if selective and selective not in present:
-            continue
-        found.append(drug)
-    return found
+    present = [tuple(v.split(" ", 1)) if " " in v else (v, "") for v in twin.variants]
+    return [drug for drug in drugs if not mutant_blocked(drug.name, present)]
 
 
 def _hold_key(model, drug: Drug) -> tuple:
@@ -175,7 +169,9 @@ def associations(table: pd.DataFrame, min_carriers: int = 2) -> pd.DataFrame:
         carriers = {p for p, found in carried.items() if variant in found}
         if len(carriers) < min_carriers or len(carried) - len(carriers) < min_carriers:
             continue
-        for drug, scores in table[table["acts"]].groupby("drug"):
+        # A drug that does not act on a twin (a mutant-selective drug without its mutant)
+        # predicts no change: its score 0 is compared too.
+        for drug, scores in table.groupby("drug"):
             inside = scores[scores["patient"].isin(carriers)]["score"].to_numpy()
             outside = scores[~scores["patient"].isin(carriers)]["score"].to_numpy()
             if len(inside) < min_carriers or len(outside) < min_carriers:
@@ -251,7 +247,9 @@ def run_cohort(
         usable = observed[observed["responder"].notna()]
         if len(usable) >= 2:
             calibration = fit_calibration(usable["score"], usable["responder"].astype(int))
-    skipped = {d.name: "no target in the cohort twin" for d in chosen if d not in acting}
+    skipped = {d.name: f"none of its targets ({', '.join(d.targets)}) is wired to a readout "
+                       "through signed regulation edges in the graph"
+               for d in chosen if d not in acting}
     return CohortResult(table=table, associations=associations(table), observed=observed,
                         calibration=calibration, model=model, skipped=skipped)
 

@@ -86,6 +86,10 @@ def heatmap_html(result: CohortResult, path: Path, png: Path | None = None) -> P
              f"<table><tr><th></th>{head}</tr>{body}</table>"]
     if png is not None:
         parts.append(f"<p><img src='{html.escape(png.name)}' alt='heatmap'></p>")
+    if result.skipped:
+        parts.append("<h2>Drugs that do not act on these twins</h2><ul>" + "".join(
+            f"<li>{html.escape(drug)}: {html.escape(why)}</li>"
+            for drug, why in sorted(result.skipped.items())) + "</ul>")
     top = result.associations.head(15)
     if not top.empty:
         parts.append("<h2>Variants that go with response (twins)</h2>" + top.to_html(

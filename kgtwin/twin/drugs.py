@@ -29,9 +29,11 @@ __all__ = [
     "AFFECTS",
     "MUTANT_SELECTIVE",
     "candidate_ids",
+    "carries",
     "drug_sources",
     "drug_targets",
     "graph_drugs",
+    "mutant_blocked",
     "parse_treatments",
     "twin_drugs",
 ]
@@ -41,10 +43,43 @@ TREATS = "biolink:treats"
 GENE = "biolink:Gene"
 _INHIBITING = {"inhibitor", "antagonist", "blocker", "inverse_agonist", "negative_modulator",
                "antibody", "degrader", "suppressor"}
-#: Drugs that bind only a mutant protein (covalent KRAS G12C inhibitors): drug name ->
-#: (gene, change). A twin without that variant gets no target for them, since the drug
-#: does not act on the wild-type protein (FDA labels of sotorasib and adagrasib).
-MUTANT_SELECTIVE = {"sotorasib": ("KRAS", "G12C"), "adagrasib": ("KRAS", "G12C")}
+#: Drugs that act only on a mutant protein: drug name -> (gene, change pattern). A twin
+#: without that variant gets no target for them. Covalent KRAS G12C inhibitors bind only
+#: the G12C protein (FDA labels of sotorasib and adagrasib). BRAF V600 inhibitors block
+#: the V600-mutant monomer; in BRAF wild-type cells they do not shut RAF signalling down
+#: but transactivate RAF dimers (paradoxical activation; Poulikakos et al. 2010, Nature
+#: 464:427; FDA labels restrict them to BRAF V600 tumours).
+MUTANT_SELECTIVE = {
+    "sotorasib": ("KRAS", "G12C"), "adagrasib": ("KRAS", "G12C"),
+    "vemurafenib": ("BRAF", "V600*"), "dabrafenib": ("BRAF", "V600*"),
+    "encorafenib": ("BRAF", "V600*"), "plx4720": ("BRAF", "V600*"),
+}
+#: Changes that name no protein change (gene-level calls such as a screen's "BRAF
+#: mutated"): for a codon class (``V600*``) they count as the class, since nearly all
+#: activating BRAF mutations of melanoma and colorectal cancer are V600 (Davies et al.
+#: 2002, Nature 417:949); never for one exact change such as G12C.
+GENE_LEVEL = {"", "MUTATION", "MUTATED", "GAIN"}
+
+
+def carries(variants: Iterable[tuple[str, str]], needed: tuple[str, str]) -> bool:
+    """Whether (symbol, change) pairs include the change a mutant-selective drug needs."""
+    import fnmatch
+
+    gene, pattern = needed
+    for symbol, change in variants:
+        if symbol.upper() != gene:
+            continue
+        change = change.upper().removeprefix("P.")
+        if fnmatch.fnmatchcase(change, pattern) or (pattern.endswith("*")
+                                                    and change in GENE_LEVEL):
+            return True
+    return False
+
+
+def mutant_blocked(drug_name: str, variants: Iterable[tuple[str, str]]) -> bool:
+    """A mutant-selective drug on a twin without its mutant: it does not act."""
+    needed = MUTANT_SELECTIVE.get(drug_name.lower().replace("-", ""))
+    return needed is not None and not carries(variants, needed)
 _ACTIVATING = {"agonist", "activator", "positive_modulator", "inducer", "stimulator"}
 
 
@@ -159,12 +194,12 @@ def twin_drugs(
     """The drugs with at least one target in ``model``, targets outside it dropped; a
     mutant-selective drug keeps its target only where ``variants`` (symbol, change) has
     the mutant."""
-    present = {(g.upper(), c.upper()) for g, c in variants}
+    variants = list(variants)
     found = []
     for drug in drugs.values():
-        selective = MUTANT_SELECTIVE.get(drug.name.lower())
-        blocked = {selective[0]} if selective and selective not in present else set()
-        inside = tuple(t for t in drug.targets if model.nodes_for_gene(t) and t not in blocked)
+        if mutant_blocked(drug.name, variants):
+            continue
+        inside = tuple(t for t in drug.targets if model.nodes_for_gene(t))
         if inside:
             found.append(replace(drug, targets=inside))
     return sorted(found, key=lambda d: d.name)

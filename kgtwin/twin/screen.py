@@ -13,7 +13,8 @@ targets. Each twin then differs by its own data:
   ``tissue_priors.tsv`` (growth-factor ligands and receptors are off unless the tissue
   row says they are present, in a fraction of cells; other inputs, such as tumour
   suppressors and apoptosis machinery, are present as in a wild-type cell);
-- expression z-scores, where given, set P(on) and rates (PROFILE mapping).
+- expression z-scores, where given, scale the rates of regulated nodes (PROFILE's
+  mapping, ``expression_mode="rates"``: see :data:`PERSONALISATION`).
 
 Per sample the work is one plain function (:func:`screen_sample`) of picklable
 arguments, so an executor can map it; twins that are identical (same tissue prior and
@@ -40,7 +41,7 @@ from kgtwin.errors import KgTwinError
 from kgtwin.store.base import GraphStore
 from kgtwin.twin.build import BuildSettings, GraphModel, build_model
 from kgtwin.twin.cohort import CohortTwin, simulate_cohort
-from kgtwin.twin.drugs import MUTANT_SELECTIVE, graph_drugs
+from kgtwin.twin.drugs import MUTANT_SELECTIVE, graph_drugs, mutant_blocked
 from kgtwin.twin.model import LogicalModel
 from kgtwin.twin.profile import (
     Effect,
@@ -60,6 +61,7 @@ __all__ = [
     "normalise_drug",
     "read_samples",
     "run_screen",
+    "samples_from_store",
     "screen_sample",
     "tissue_prior",
 ]
@@ -220,8 +222,14 @@ def _with_prior(model: LogicalModel, prior: Mapping[str, float]) -> LogicalModel
 # --- running ---------------------------------------------------------------------------
 
 
+#: Expression sets rates only: an input's activity (a receptor, a ligand, a kinase with no
+#: regulator in the twin) comes from an alteration or the tissue prior, since a
+#: cohort-relative mRNA level says little about whether a wild-type kinase signals.
+PERSONALISATION = PersonalisationSettings(expression_mode="rates")
+
+
 def screen_sample(model: LogicalModel, sample: Sample,
-                  personalisation: PersonalisationSettings | None = None) -> CohortTwin:
+                  personalisation: PersonalisationSettings = PERSONALISATION) -> CohortTwin:
     """One sample's twin on the shared wiring (a plain function, for any executor)."""
     base = _with_prior(model, tissue_prior(sample.tissue))
     profile = PatientProfile(id=sample.id, mutations=sample.mutations,
@@ -231,17 +239,18 @@ def screen_sample(model: LogicalModel, sample: Sample,
                       variants=sample.variants, twin=twin)
 
 
+def _pairs(sample: Sample) -> list[tuple[str, str]]:
+    return [(m.gene, m.variant) for m in sample.mutations]
+
+
 def _twin_key(sample: Sample, twin: CohortTwin) -> tuple:
     """Equal keys, equal simulations: the prior, what the twin holds, its expression and
-    its variants (mutant-selective drugs read them)."""
+    which mutant-selective drugs it lets act."""
+    selective = tuple(sorted(d for d in MUTANT_SELECTIVE
+                             if not mutant_blocked(d, _pairs(sample))))
     return (tuple(sorted(tissue_prior(sample.tissue).items())),
             tuple(sorted(twin.twin.fixed.items())), tuple(sorted(sample.expression.items())),
-            tuple(sorted(twin.variants)) if _selective_variant(sample) else ())
-
-
-def _selective_variant(sample: Sample) -> bool:
-    wanted = set(MUTANT_SELECTIVE.values())
-    return any((m.gene.upper(), m.variant.upper()) in wanted for m in sample.mutations)
+            selective)
 
 
 def _choose(store: GraphStore, names: Sequence[str] | None,
@@ -280,7 +289,8 @@ def run_screen(
               for g, p in tissue_prior(s).items() if p > 0}
     seeds |= {g for p in priors if (g := store.resolve(f"hgnc.symbol:{p}"))}
     build = BuildSettings(hops=settings.hops, path_length=settings.path_length,
-                          use_curated=False, signal_needs_activator=True)
+                          use_curated=False, signal_needs_activator=True,
+                          graded_readouts=True)
     wiring = build_model(store, seeds, build, name="screen_twin")
     model = wiring.model
     acting = []
@@ -293,10 +303,9 @@ def run_screen(
                 f"none of its targets ({', '.join(drug.targets)}) reaches a readout through "
                 "signed regulation edges in the graph")
     for drug in acting:
-        selective = MUTANT_SELECTIVE.get(drug.name.lower())
-        if selective and not any(selective == (m.gene.upper(), m.variant.upper())
-                                 for s in samples for m in s.mutations):
-            not_acting[drug.name] = f"acts only on {' '.join(selective)}, which no sample has"
+        if all(mutant_blocked(drug.name, _pairs(s)) for s in samples):
+            needed = MUTANT_SELECTIVE[drug.name.lower().replace("-", "")]
+            not_acting[drug.name] = f"acts only on {' '.join(needed)}, which no sample has"
     twins = [screen_sample(model, s) for s in samples]
     table = _simulate_unique(samples, twins, acting, settings)
     return ScreenResult(table=table, samples=tuple(samples), drugs=tuple(chosen),

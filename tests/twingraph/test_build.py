@@ -113,16 +113,25 @@ def test_more_hops_give_a_larger_neighbourhood(demo_store) -> None:
     assert sizes == sorted(sizes) and sizes[0] < sizes[2]
 
 
-def test_a_patient_outside_every_pathway_gets_a_clear_error(demo_store) -> None:
-    # BCR::ABL1 CML with no expression outlier in the BRAF model: ABL1 has no signed edge.
-    for patient in find_patients(demo_store, "chronic myelogenous leukemia, BCR-ABL1 positive",
-                                 {"ABL1 BCR::ABL1 fusion"}):
-        try:
-            built = build_patient_twin(demo_store, patient)
-        except BuildError as error:
-            assert "reaches a readout" in str(error)
-        else:  # an expression outlier brought the BRAF model in; ABL1 stays outside it
-            assert "HGNC:76" in built.graph_model.unreached
+def test_a_cml_twin_is_wired_through_abl1(demo_store) -> None:
+    # BCR::ABL1 CML: the demo graph's ABL1 -> GRB2 / STAT5A edges wire the fusion kinase
+    # to the readouts (until issue 12 ABL1 had no signed edge and the twin was empty).
+    patients = find_patients(demo_store, "chronic myelogenous leukemia, BCR-ABL1 positive",
+                             {"ABL1 BCR::ABL1 fusion"})
+    assert patients
+    for patient in patients:
+        built = build_patient_twin(demo_store, patient)
+        assert "HGNC:76" in built.graph_model.entity_nodes
+        assert "HGNC:76" not in built.graph_model.unreached
+        assert "imatinib" in {d.name for d in built.drugs}
+
+
+def test_a_seed_outside_every_pathway_gets_a_clear_error(demo_store) -> None:
+    # Cytochrome c reaches apoptosis only through APAF1 -> CASP9 -> CASP3: with paths of
+    # one edge and no curated model the twin would be empty, and the error says so.
+    cycs = demo_store.resolve("hgnc.symbol:CYCS")
+    with pytest.raises(BuildError, match="reaches a readout"):
+        build_model(demo_store, [cycs], BuildSettings(hops=0, path_length=1, use_curated=False))
 
 
 def test_model_edges_between_levels_are_not_regulation() -> None:

@@ -24,8 +24,14 @@ lung_egfr2\tlung_NSCLC\tEGFR\tL858R\t
 lung_tp53\tlung_NSCLC\tTP53\tR175H\tloss
 lung_tp53b\tlung_NSCLC\tTP53\tR273H\tloss
 lung_kras\tlung_NSCLC\tKRAS\tG12D\t
+lung_egfr_tp53\tlung_NSCLC\tEGFR\tL858R\t
+lung_egfr_tp53\tlung_NSCLC\tTP53\tR175H\tloss
+cml\tleukemia\tBCR-ABL1\tfusion\t
+aml\tleukemia\t\t\t
+brca_her2\tbreast\tERBB2\tamplification\t
+brca_pik3ca\tbreast\tPIK3CA\tH1047R\t
 """
-DRUGS = ["vemurafenib", "trametinib", "erlotinib", "lapatinib", "imatinib"]
+DRUGS = ["dabrafenib", "vemurafenib", "trametinib", "erlotinib", "lapatinib", "imatinib"]
 SETTINGS = ScreenSettings(trajectories=1000, seed=3, workers=2)
 
 
@@ -49,13 +55,16 @@ def _score(screen, sample: str, drug: str) -> float:
 def test_every_sample_times_every_acting_drug(screen) -> None:
     acting = set(DRUGS) - set(screen.not_acting)
     assert set(screen.table["drug"]) == acting
-    assert len(screen.table) == 9 * len(acting)
+    assert len(screen.table) == 14 * len(acting)
     assert (screen.table["score_low"] <= screen.table["score_high"]).all()
 
 
 def test_drivers_make_their_drugs_act(screen) -> None:
-    # BRAF V600E lines respond to a BRAF inhibitor more than a wild-type melanoma line.
-    assert _score(screen, "mel_braf", "vemurafenib") > _score(screen, "mel_wt", "vemurafenib")
+    # BRAF V600E lines respond to a BRAF inhibitor more than a wild-type melanoma line, on
+    # which a V600-selective drug does not act at all.
+    assert _score(screen, "mel_braf", "dabrafenib") > _score(screen, "mel_wt", "dabrafenib")
+    table = screen.table.set_index(["sample", "drug"])
+    assert not table.loc[("mel_wt", "vemurafenib"), "acts"]
     # NRAS (upstream of RAF) makes MEK inhibition act.
     assert _score(screen, "mel_nras", "trametinib") > _score(screen, "mel_wt", "trametinib")
     # EGFR L858R lung twins respond to EGFR inhibitors more than TP53-only ones.
@@ -63,15 +72,31 @@ def test_drivers_make_their_drugs_act(screen) -> None:
         assert _score(screen, "lung_egfr", drug) > _score(screen, "lung_tp53", drug)
 
 
+def test_targeted_classes_reach_their_drivers(screen) -> None:
+    # CML (BCR::ABL1) responds to imatinib, an ERBB2-amplified breast line to lapatinib.
+    assert _score(screen, "cml", "imatinib") > _score(screen, "aml", "imatinib") + 0.1
+    assert _score(screen, "brca_her2", "lapatinib") > _score(screen, "brca_pik3ca",
+                                                             "lapatinib") + 0.1
+
+
+def test_tp53_loss_lowers_drug_induced_apoptosis(screen) -> None:
+    table = screen.table.set_index(["sample", "drug"])
+    intact = table.loc[("lung_egfr", "erlotinib"), "d_apoptosis"]
+    lost = table.loc[("lung_egfr_tp53", "erlotinib"), "d_apoptosis"]
+    assert lost <= intact + 0.01
+
+
 def test_identical_twins_get_identical_numbers(screen) -> None:
-    assert _score(screen, "mel_braf", "vemurafenib") == _score(screen, "mel_braf2",
-                                                               "vemurafenib")
+    assert _score(screen, "mel_braf", "dabrafenib") == _score(screen, "mel_braf2", "dabrafenib")
 
 
 def test_a_drug_that_cannot_act_says_why(demo_store, samples_file) -> None:
-    result = run_screen(demo_store, read_samples(samples_file), ["vemurafenib", "nosuchdrug"],
+    samples = [s for s in read_samples(samples_file) if s.id in ("mel_wt", "lung_tp53")]
+    result = run_screen(demo_store, samples, ["vemurafenib", "sotorasib", "nosuchdrug"],
                         SETTINGS)
     assert "no drug of that name" in result.not_acting["nosuchdrug"]
+    assert result.not_acting["vemurafenib"] == "acts only on BRAF V600*, which no sample has"
+    assert "KRAS G12C" in result.not_acting["sotorasib"]
 
 
 def test_evaluation_against_an_observed_table(screen, tmp_path) -> None:
@@ -79,7 +104,7 @@ def test_evaluation_against_an_observed_table(screen, tmp_path) -> None:
     rows = ["sample\tdrug\tln_ic50"]
     truth = {}
     for sample in screen.table["sample"].unique():
-        for drug in ("vemurafenib", "trametinib", "erlotinib"):
+        for drug in ("dabrafenib", "trametinib", "erlotinib"):
             value = float(rng.normal())
             truth[(sample, drug)] = value
             rows.append(f"{sample}\t{drug.upper()}\t{value:.6f}")
@@ -92,7 +117,7 @@ def test_evaluation_against_an_observed_table(screen, tmp_path) -> None:
     assert row["twin"] == pytest.approx(expected.statistic)
     assert set(evaluation.textbook["association"]) >= {"BRAF -> BRAF inhibitors",
                                                        "EGFR -> EGFR inhibitors"}
-    braf = evaluation.textbook[evaluation.textbook["drug"] == "vemurafenib"].iloc[0]
+    braf = evaluation.textbook[evaluation.textbook["drug"] == "dabrafenib"].iloc[0]
     assert braf["twin_carriers"] > braf["twin_others"]
 
 
