@@ -176,6 +176,38 @@ class GraphReads:
             graph.nodes[id_].update(category=category, name=name)
         return graph
 
+    def subgraph_frames(
+        self, seeds: Iterable[str], *, hops: int = 1, predicates: Iterable[str] | None = None
+    ) -> frames.SubgraphFrames:
+        """The walk of :meth:`subgraph`, kept as rows (no networkx objects)."""
+        wanted = self._predicate_filter(predicates)
+        frontier = list(dict.fromkeys(self._require(seed) for seed in seeds))
+        seen = set(frontier)
+        rows: dict[str, tuple] = {}
+        for _ in range(hops):
+            next_frontier: list[str] = []
+            for key, subject, object_, raw in self._incident(frontier):
+                if wanted is not None and raw["predicate"] not in wanted:
+                    continue
+                if key not in rows:
+                    edge = self._edge(subject, raw, object_)
+                    rows[key] = (raw.get("kgtwin_seq", 0), key, subject, edge.predicate,
+                                 object_, edge.qualifiers)
+                for node in (subject, object_):
+                    if node not in seen:
+                        seen.add(node)
+                        next_frontier.append(node)
+            frontier = next_frontier
+            if not frontier:
+                break
+        nodes = self._read(
+            "UNWIND $ids AS id MATCH (n:NamedThing {id: id}) "
+            "RETURN n.id, n.category, n.name ORDER BY n.id",
+            ids=list(seen),
+        )
+        edges = [row[1:] for row in sorted(rows.values(), key=lambda row: row[0])]
+        return frames.subgraph_frames([tuple(row) for row in nodes], edges)
+
     def paths(
         self, source: str, target: str, *, max_length: int = 3, limit: int = 100
     ) -> list[list[Edge]]:

@@ -32,6 +32,8 @@ if TYPE_CHECKING:  # in annotations only: importing the protocol loads neither
     import networkx as nx
     import pandas as pd
 
+    from kgtwin.store.frames import SubgraphFrames
+
 Direction = Literal["out", "in", "both"]
 
 
@@ -156,6 +158,12 @@ class GraphStore(Protocol):
         self, seeds: Iterable[str], *, hops: int = 1, predicates: Iterable[str] | None = None
     ) -> nx.MultiDiGraph:
         """Nodes within ``hops`` of the seeds and the edges that reach them."""
+        ...
+
+    def subgraph_frames(
+        self, seeds: Iterable[str], *, hops: int = 1, predicates: Iterable[str] | None = None
+    ) -> SubgraphFrames:
+        """The same nodes and edges as :meth:`subgraph`, as two DataFrames (no networkx)."""
         ...
 
     def paths(

@@ -32,7 +32,7 @@ from kgtwin.biolink import Biolink, default_biolink
 from kgtwin.collector import collector_paused
 from kgtwin.errors import StoreError
 from kgtwin.model import Edge, Node, Provenance, Record
-from kgtwin.store import frames, queries, sqlite_measures, sqlite_upgrade
+from kgtwin.store import frames, queries, sqlite_measures, sqlite_subgraph, sqlite_upgrade
 from kgtwin.store.base import (
     Direction,
     GraphCounts,
@@ -261,6 +261,11 @@ class EmbeddedStore:
         self, seeds: Iterable[str], *, hops: int = 1, predicates: Iterable[str] | None = None
     ) -> nx.MultiDiGraph:
         return queries.subgraph(self, seeds, hops, predicates)
+
+    def subgraph_frames(
+        self, seeds: Iterable[str], *, hops: int = 1, predicates: Iterable[str] | None = None
+    ) -> frames.SubgraphFrames:
+        return sqlite_subgraph.subgraph_frames(self, seeds, hops, predicates)
 
     def paths(
         self, source: str, target: str, *, max_length: int = 3, limit: int = 100
