@@ -5,7 +5,8 @@ sample named by a pseudonym of ``Tumor_Sample_Barcode``, so a FHIR Specimen with
 same identifier meets it in one node. The gene comes from ``Hugo_Symbol`` through the
 symbol table, else ``Entrez_Gene_Id`` (``NCBIGene:``) or an Ensembl ``Gene`` column;
 a gene none of them names is a bad record. The protein change (``HGVSp_Short``, else
-``HGVSp``, else the genomic change) is the variant's identity; allele fraction is
+``HGVSp``, else the ``Protein_Change`` of TCGA's older MAFs or an ``amino_acid_change``
+such as ``V536L``, else the genomic change) is the variant's identity; allele fraction is
 ``t_alt_count / (t_alt_count + t_ref_count)`` (or ``t_depth``), classification comes
 from ``CLIN_SIG`` or cBioPortal's ``ONCOGENIC`` when present. ``#`` comment lines
 (``#version 2.4``) are skipped.
@@ -13,6 +14,8 @@ from ``CLIN_SIG`` or cBioPortal's ``ONCOGENIC`` when present. ``#`` comment line
 
 from __future__ import annotations
 
+import logging
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,6 +25,8 @@ from kgtwin.errors import InputError
 from kgtwin.model import Record
 from kgtwin.patient_schema import protein_change, sample_node, variant_edge
 
+log = logging.getLogger(__name__)
+
 REQUIRED = ["Hugo_Symbol", "Tumor_Sample_Barcode"]
 CLASSIFICATION_COLUMNS = ("CLIN_SIG", "ONCOGENIC", "Clinical_Significance")
 #: The columns read; others are never looked at.
@@ -29,8 +34,10 @@ USED = {
     "Hugo_Symbol", "Entrez_Gene_Id", "Gene", "Tumor_Sample_Barcode", "HGVSp_Short", "HGVSp",
     "Chromosome", "Start_Position", "Reference_Allele", "Tumor_Seq_Allele1",
     "Tumor_Seq_Allele2", "Variant_Classification", "t_AF", "tumor_f", "t_alt_count",
-    "t_ref_count", "t_depth", *CLASSIFICATION_COLUMNS,
+    "t_ref_count", "t_depth", "Protein_Change", "amino_acid_change", *CLASSIFICATION_COLUMNS,
 }
+#: A bare amino-acid change (``V536L``, ``R882H``, ``Q61*``): given its ``p.``.
+_BARE_CHANGE = re.compile(r"^[A-Z*]\d+[A-Z*]$|^[A-Z][a-z]{2}\d+([A-Z][a-z]{2}|\*|Ter)$")
 
 
 class MafLoader(PatientLoader):
@@ -45,11 +52,20 @@ class MafLoader(PatientLoader):
     description = "MAF mutations -> sample-to-gene variant edges (pseudonymised samples)"
 
     def records(self) -> Iterator[Record]:
+        self.protein_merges = self.repeated_rows = 0
         for path in self.paths:
             yield from self._file(path)
+        if self.repeated_rows:
+            log.warning("%d row(s) repeated an earlier row's sample, gene, change and allele "
+                        "fraction: passed over (one statement)", self.repeated_rows)
+        if self.protein_merges:
+            log.warning("%d row(s) had the protein change of an earlier row of the same "
+                        "sample and gene from another genomic change: each pair is one "
+                        "variant edge (a variant's identity is its protein change)",
+                        self.protein_merges)
 
     def _file(self, path: Path) -> Iterator[Record]:
-        seen: set[int] = set()
+        seen: dict[int, object] = {}
         genes: dict[tuple[str, str, str], str | None] = {}
         at: tuple[int, ...] | None = None
         for header, row in read_table(self, path):
@@ -64,10 +80,11 @@ class MafLoader(PatientLoader):
             if found:
                 yield from found
 
-    def _row(self, cells: list[str], seen: set[int], genes: dict) -> list[Record] | None:
+    def _row(self, cells: list[str], seen: dict[int, object], genes: dict) -> list[Record] | None:
         """The records of one row (a list, not a generator: a million rows)."""
         (barcode, symbol, entrez, ensembl, short, long_, chromosome, start, reference,
-         allele1, allele2, variant_class, t_af, tumor_f, alt, ref, depth, *classes) = cells
+         allele1, allele2, variant_class, t_af, tumor_f, alt, ref, depth, tcga_change,
+         amino_acid, *classes) = cells
         classification = classes[0] or classes[1] or classes[2] or None  # CLASSIFICATION_COLUMNS
         if not barcode:
             self.reject("empty Tumor_Sample_Barcode")
@@ -81,7 +98,7 @@ class MafLoader(PatientLoader):
         if gene is None:
             self.reject(self.genes.explain(symbol or ensembl or entrez))
             return None
-        protein = protein_change(short or long_)
+        protein = protein_change(short or long_ or tcga_change or _with_p(amino_acid))
         genomic = (f"{chromosome}:g.{start}{reference}>{allele2 or allele1}"
                    if chromosome and start else None)
         change = protein or genomic
@@ -93,11 +110,20 @@ class MafLoader(PatientLoader):
             self.reject(fraction)
             return None
         sample = self.sample_id(barcode)
-        key = hash((sample, gene, change))
+        key = hash((sample, gene, change, genomic))
         if key in seen:
-            self.reject(f"duplicate variant {change} of {gene} in sample {sample}")
+            if seen[key] != fraction:
+                self.reject(f"variant {change} of {gene} in sample {sample} repeated with "
+                            "another allele fraction")
+            else:  # the same row again (cBioPortal exports have some): one statement
+                self.repeated_rows += 1
             return None
-        seen.add(key)
+        seen[key] = fraction
+        if protein and genomic:  # two DNA changes, one protein change: one variant edge
+            same_protein = hash((sample, gene, change))
+            if same_protein in seen:
+                self.protein_merges += 1
+            seen[same_protein] = fraction
         found: list[Record] = []
         if self.first_time(sample):
             found.append(sample_node(sample))
@@ -123,8 +149,13 @@ _COLUMNS = (
     "Tumor_Sample_Barcode", "Hugo_Symbol", "Entrez_Gene_Id", "Gene", "HGVSp_Short", "HGVSp",
     "Chromosome", "Start_Position", "Reference_Allele", "Tumor_Seq_Allele1",
     "Tumor_Seq_Allele2", "Variant_Classification", "t_AF", "tumor_f", "t_alt_count",
-    "t_ref_count", "t_depth", *CLASSIFICATION_COLUMNS,
+    "t_ref_count", "t_depth", "Protein_Change", "amino_acid_change", *CLASSIFICATION_COLUMNS,
 )
+
+
+def _with_p(change: str) -> str:
+    """``V536L`` -> ``p.V536L``; anything else as it is (or '' when empty)."""
+    return f"p.{change}" if _BARE_CHANGE.match(change) else change
 
 
 def _allele_fraction(

@@ -45,8 +45,14 @@ def test_maf_unknown_symbol_is_a_bad_record(tmp_path, data):
 def test_maf_duplicate_and_missing_column(tmp_path, data):
     lines = (data / "mutations.maf").read_text().splitlines()
     path = tmp_path / "dup.maf"
+    # A row repeated exactly is one statement (cBioPortal exports repeat some rows);
+    # repeated with another allele fraction it contradicts itself: a bad record.
     path.write_text("\n".join([*lines, lines[2]]) + "\n")
-    with pytest.raises(InputError, match=r"duplicate variant p\.V600E of HGNC:1097"):
+    assert records("maf", path) == records("maf", data / "mutations.maf")
+    conflicting = lines[2].replace("\t120\t70\t50\t", "\t120\t60\t60\t")
+    assert conflicting != lines[2]
+    path.write_text("\n".join([*lines, conflicting]) + "\n")
+    with pytest.raises(InputError, match=r"p\.V600E of HGNC:1097 .* another allele fraction"):
         records("maf", path)
     path.write_text("Hugo_Symbol\tChromosome\nBRAF\tchr7\n")
     with pytest.raises(InputError, match=r"missing column.*Tumor_Sample_Barcode"):
@@ -71,9 +77,13 @@ def test_expression_bad_cells_and_duplicate_genes(tmp_path):
     path.write_text("gene,S1,S2\nBRAF,1,2\nKRAS,x,3\nBRAF,4,5\nEGFR,1,inf\n")
     with pytest.raises(InputError, match=r"m\.csv:3: column 2: not a number"):
         records("expression", path)
-    loader = get_loader("expression")([path], skip_bad=True)
+    loader = get_loader("expression")([path], skip_bad=True, duplicates="refuse")
     kept = measurement_rows(loader.records())
     assert {m.feature for m in kept} == {"HGNC:1097"} and loader.bad.count == 3
+    # By default a gene's rows (probes) are combined: BRAF is the mean of its two rows.
+    loader = get_loader("expression")([path], skip_bad=True)
+    kept = measurement_rows(loader.records())
+    assert sorted(m.value for m in kept) == [2.5, 3.5] and loader.bad.count == 2
 
 
 def test_duplicate_sample_columns_named_by_position_not_id(tmp_path):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 import tempfile
 from pathlib import Path
 
@@ -143,10 +144,18 @@ def test_maf_missing_columns(drop):
 
 @SETTINGS
 @given(copies=st.lists(st.integers(min_value=1, max_value=5), min_size=1, max_size=4))
-def test_duplicated_rows_are_bad_records(copies):
+def test_duplicated_rows_are_one_statement_and_conflicting_ones_bad(copies):
     lines = (DATA / "mutations.maf").read_text().splitlines()
     text = "\n".join(lines + [lines[c + 1] for c in copies]) + "\n"
-    with pytest.raises(InputError, match="duplicate variant"):
+    found, loader = run("maf", text.encode())
+    assert loader.bad.count == 0 and loader.repeated_rows == len(copies)
+    assert len([r for r in found if isinstance(r, Edge)]) == 5
+    # t_depth, t_ref_count, t_alt_count: one more alternate read, another fraction
+    conflicting = [re.sub(r"\t(\d+)\t(\d+)\t(\d+)\t",
+                          lambda m: f"\t{m[1]}\t{m[2]}\t{int(m[3]) + 1}\t",
+                          lines[c + 1], count=1) for c in copies]
+    text = "\n".join(lines + conflicting) + "\n"
+    with pytest.raises(InputError, match="another allele fraction"):
         run("maf", text.encode())
     found, loader = run("maf", text.encode(), skip_bad=True)
     assert loader.bad.count == len(copies)
