@@ -110,7 +110,7 @@ def open_text(path: Path) -> io.TextIOWrapper:
     return io.TextIOWrapper(open_binary(path), encoding="utf-8-sig", newline="")
 
 
-def _split_cr(raw: bytes) -> list[bytes]:
+def split_cr(raw: bytes) -> list[bytes]:
     """A line read up to ``\n`` split at lone carriage returns (old Mac files end lines
     with ``\r`` only; Excel exports mix them), each piece ending in ``\n``."""
     pieces = raw.replace(b"\r\n", b"\n").split(b"\r")
@@ -129,7 +129,7 @@ def text_lines(loader: Loader, path: Path) -> Iterator[str]:
     number = 0
     with open_binary(path) as handle:
         for raw in handle:
-            pieces = _split_cr(raw) if b"\r" in raw else (raw,)
+            pieces = split_cr(raw) if b"\r" in raw else (raw,)
             for piece in pieces:
                 number += 1
                 loader.position = number
@@ -150,6 +150,7 @@ def read_rows(
     quoted: bool | None = None,
     comments: bool = True,
     pad: bool = False,
+    skip: int = 0,
 ) -> Iterator[dict[str, str] | list[str]]:
     """Rows of a delimited file (dicts when it has a header), tracking the line number.
 
@@ -160,13 +161,16 @@ def read_rows(
     with ``#`` before the header are skipped (cBioPortal's four description lines, a
     MAF's ``#version``). With ``pad``, a row short of the header's fields gets empty
     ones (exporters that drop trailing empty fields); a longer row is still bad.
+    ``skip`` lines (a title above the header) are passed over unread.
     """
     if quoted is None:
         quoted = delimiter != "\t"
     quoting = csv.QUOTE_MINIMAL if quoted else csv.QUOTE_NONE
-    reader = csv.reader(
-        text_lines(loader, path), delimiter=delimiter, strict=True, quoting=quoting
-    )
+    lines = text_lines(loader, path)
+    if skip:
+        lines = (line for line in lines if not isinstance(loader.position, int)
+                 or loader.position > skip)
+    reader = csv.reader(lines, delimiter=delimiter, strict=True, quoting=quoting)
     columns: list[str] | None = None
     while True:
         try:
@@ -204,5 +208,6 @@ def require_columns(loader: Loader, row: dict[str, str], columns: list[str]) -> 
 
 
 __all__ = [
-    "BadRecords", "Loader", "open_binary", "open_text", "read_rows", "require_columns", "text_lines"
+    "BadRecords", "Loader", "open_binary", "open_text", "read_rows", "require_columns",
+    "split_cr", "text_lines",
 ]

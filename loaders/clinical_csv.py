@@ -2,8 +2,12 @@
 
 A row describes one patient (several rows may describe the same one). Which column
 plays which role is given by ``--option columns=ROLE:COLUMN,...`` or a YAML file
-``--option mapping=FILE`` (``{patient: MRN, diagnosis: dx_code, ...}``); by default a
-column named like the role. Roles:
+``--option mapping=FILE`` (``{patient: MRN, diagnosis: dx_code, ...}``); by default the
+first column the header has among the role's usual spellings (:data:`SPELLINGS`:
+cBioPortal's ``PATIENT_ID`` and ``SAMPLE_ID``, TCGA's ``bcr_patient_barcode``, …).
+cBioPortal's ``#`` description lines above the header are skipped; ``--option skip=N``
+passes over N lines of a title above the header (supplementary tables), and
+``--option delimiter=semicolon`` reads European CSV. Roles:
 
 * ``patient`` (required): the raw identifier, pseudonymised;
 * ``sample``: a sample identifier of that patient, pseudonymised;
@@ -50,11 +54,22 @@ RESPONSES = {"cr": "complete_response", "complete response": "complete_response"
              "pd": "progressive_disease", "progressive disease": "progressive_disease",
              "ne": "not_evaluable", "not evaluable": "not_evaluable"}
 SPLIT = re.compile(r"[|;]")
+#: Header spellings of each role, tried in order when the user maps no column to it.
+SPELLINGS: dict[str, tuple[str, ...]] = {
+    "patient": ("patient", "patient_id", "PATIENT_ID", "bcr_patient_barcode", "case_id",
+                "Case.ID", "subject_id", "participant_id"),
+    "sample": ("sample", "sample_id", "SAMPLE_ID", "Tumor_Sample_Barcode", "specimen_id"),
+    "sex": ("sex", "SEX", "gender", "GENDER"),
+    "age": ("age", "AGE", "age_years", "age_at_diagnosis", "AGE_AT_DIAGNOSIS"),
+    "diagnosis": ("diagnosis", "diagnosis_code", "disease_code"),
+    "drug": ("drug", "drug_code", "treatment_code"),
+    "response": ("response", "best_response", "RESPONSE"),
+}
 
 
 def parse_columns(columns: str | None, mapping: str | None) -> dict[str, str]:
-    """The role -> column mapping from the options (defaults: the role names)."""
-    found = {role: role for role in ROLES}
+    """The role -> column mapping the user gave (other roles are found by spelling)."""
+    found: dict[str, str] = {}
     if mapping:
         try:
             loaded = yaml.safe_load(Path(mapping).read_text(encoding="utf-8")) or {}
@@ -88,30 +103,51 @@ class ClinicalCsvLoader(PatientLoader):
         columns: str | None = None,
         mapping: str | None = None,
         delimiter: str | None = None,
+        skip: int | str = 0,
         **options,
     ):
         super().__init__(paths, **options)
-        self.columns = parse_columns(columns, mapping)
+        self.given = parse_columns(columns, mapping)
         self.delimiter = delimiter
+        self.skip = int(skip)
+
+    @classmethod
+    def columns_help(cls) -> str:
+        return "\n".join(f"  {role}{' (required)' if role == 'patient' else ''}: "
+                         f"{', '.join(SPELLINGS[role])}" for role in ROLES)
+
+    def _resolve(self, path: Path, header: list[str]) -> dict[str, str]:
+        """Role -> column for this file's header: the user's, else the first spelling."""
+        columns = dict(self.given)
+        for role in ROLES:
+            if role not in columns:
+                columns[role] = next((c for c in SPELLINGS[role] if c in header), "")
+        for role, column in self.given.items():
+            if column not in header:
+                raise InputError(path, self.position, f"the {role} column {column!r} is not "
+                                 f"in the header")
+        if not columns["patient"]:
+            raise InputError(path, self.position, "no patient column (one of "
+                             f"{', '.join(SPELLINGS['patient'])}; or --option "
+                             "columns=patient:COLUMN)")
+        return columns
 
     def records(self) -> Iterator[Record]:
         for path in self.paths:
-            checked = False
-            for row in read_rows(self, path, delimiter=delimiter_for(path, self.delimiter)):
-                if not checked:
-                    if self.columns["patient"] not in row:
-                        raise InputError(
-                            path, self.position,
-                            f"missing the patient column {self.columns['patient']!r}",
-                        )
-                    checked = True
+            self.columns: dict[str, str] = {}
+            rows = read_rows(self, path, delimiter=delimiter_for(path, self.delimiter),
+                             skip=self.skip)
+            for row in rows:
+                if not self.columns:
+                    self.columns = self._resolve(path, list(row))
                 try:
                     yield from self._row(row)
                 except ValueError as error:
                     self.reject(str(error))
 
     def _cell(self, row: dict[str, str], role: str) -> str:
-        return (row.get(self.columns[role]) or "").strip()
+        column = self.columns[role]
+        return (row.get(column) or "").strip() if column else ""
 
     def _row(self, row: dict[str, str]) -> list[Record]:
         raw = self._cell(row, "patient")
