@@ -2,8 +2,19 @@
 
 The first column names the gene (symbol, Ensembl id or CURIE; ``gene_column=NAME``
 picks another); cBioPortal's ``Entrez_Gene_Id`` column is a fallback id, and the
-annotation columns in :data:`ANNOTATION` are skipped. Every other column is a sample,
-its header pseudonymised. Each gene's values get a z-score against the cohort in the
+annotation columns in :data:`ANNOTATION` (GSEA's probe ``NAME`` next to a gene column,
+``Description``, …) and any named by ``skip_columns=A,B`` are skipped. Every other
+column is a sample, its header pseudonymised; an empty name after the last sample (a
+trailing tab) is no column. GSEA's GCT (``#1.2`` and its dimensions line; ``#1.3``
+with its row and column metadata) is read the same way.
+
+Several rows of one gene (microarray probes) are combined per sample, as
+``duplicates=`` says: ``mean`` (the default: the mean of the rows' present values),
+``max``, ``first``, or ``refuse`` (each later row a bad record); the load warns how
+many genes were combined. cBioPortal's RPPA rows (``GENE|antibody``) name their gene
+before the ``|``; a row naming several genes (``AKT1 AKT2 AKT3|Akt``) is a bad record.
+
+Each gene's values get a z-score against the cohort in the
 file (mean and sample standard deviation over the row's values; none when the row has
 no spread). Empty, ``NA`` and ``NaN`` cells are missing values, not records.
 
@@ -23,13 +34,15 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 import math
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from kgtwin.loaders.base import text_lines
+from kgtwin.loaders.base import open_binary, split_cr, text_lines
 from kgtwin.loaders.patient_base import (
     PatientLoader,
     checked_header,
@@ -41,7 +54,11 @@ from kgtwin.errors import InputError
 from kgtwin.model import MeasurementBlock, Record
 from kgtwin.patient_schema import COPY_NUMBER, EXPRESSION, sample_node, variant_edge
 
-ANNOTATION = {"Entrez_Gene_Id", "Description", "Cytoband", "Locus ID"}
+log = logging.getLogger(__name__)
+
+ANNOTATION = {"Entrez_Gene_Id", "Description", "Cytoband", "Locus ID", "NAME", "Name",
+              "probe", "Probe", "probe_id", "ProbeID", "Probe_ID", "ID_REF", "Accession"}
+DUPLICATES = ("mean", "max", "first", "refuse")
 MISSING = {"", "NA", "NaN", "nan", "N/A", "null", "."}
 GISTIC_CALLS = {2.0: "amplification", -2.0: "deep deletion"}
 #: Values per chunk of rows (and per block): bounds memory whatever the file's size.
@@ -86,10 +103,17 @@ class ExpressionLoader(PatientLoader):
         genes: str | None = None,
         gene_column: str | None = None,
         delimiter: str | None = None,
+        skip_columns: str | None = None,
+        duplicates: str = "mean",
     ):
         super().__init__(paths, skip_bad=skip_bad, key_file=key_file, allow=allow, genes=genes)
         self.gene_column = gene_column
         self.delimiter = delimiter
+        self.skip_columns = {c.strip() for c in (skip_columns or "").split(",") if c.strip()}
+        if duplicates not in DUPLICATES:
+            raise InputError(None, None, f"duplicates must be one of {', '.join(DUPLICATES)}, "
+                             f"not {duplicates!r}")
+        self.duplicates = duplicates
 
     def records(self) -> Iterator[Record]:
         for path in self.paths:
@@ -99,13 +123,68 @@ class ExpressionLoader(PatientLoader):
         delimiter = delimiter_for(path, self.delimiter)
         layout: _Layout | None = None
         seen_genes: set[str] = set()
+        self._row_metadata = 0
         for header, lines in self._chunks(path, delimiter):
             if layout is None:
                 layout = self._layout(path, header, delimiter)
+                layout.repeated = self._repeated_genes(path, layout)
                 for sample in layout.samples:
                     if self.first_time(sample):
                         yield sample_node(sample)
             yield from self._chunk(lines, layout, seen_genes)
+        if layout is not None and layout.held:
+            yield from self._combined(path, layout)
+
+    def _repeated_genes(self, path: Path, layout: _Layout) -> set[str]:
+        """Genes more than one row names (read ahead from the gene column alone), so
+        their rows are held and combined instead of refused; empty with ``refuse``."""
+        if self.duplicates == "refuse":
+            return set()
+        width = max(layout.gene, layout.entrez or 0) + 1
+        separator = layout.delimiter.encode()
+        names: dict[tuple[bytes, bytes | None], int] = {}
+        header_seen = False
+        for raw in _raw_lines(path):  # bytes: only the first fields are ever decoded
+            if not raw.strip() or raw.startswith(b"#"):
+                continue
+            fields = raw.split(separator, width)
+            if not header_seen or len(fields) < width:
+                header_seen = True
+                continue
+            key = (fields[layout.gene], fields[layout.entrez] if layout.entrez is not None
+                   else None)
+            names[key] = names.get(key, 0) + 1
+        counts: dict[str, int] = {}
+        for (name, entrez), count in names.items():
+            gene = self._gene(_text(name).strip('"'),
+                              _text(entrez) if entrez is not None else None, quiet=True)
+            if gene is not None:
+                counts[gene] = counts.get(gene, 0) + count
+        return {gene for gene, count in counts.items() if count > 1}
+
+    def _combined(self, path: Path, layout: _Layout) -> Iterator[Record]:
+        """One block of the genes whose rows were held, each combined per sample."""
+        genes = sorted(layout.held)
+        rows = []
+        for gene in genes:
+            stacked = np.vstack(layout.held[gene])
+            with np.errstate(invalid="ignore"), warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)  # all-missing columns
+                if self.duplicates == "max":
+                    rows.append(np.nanmax(stacked, axis=0))
+                elif self.duplicates == "first":
+                    rows.append(stacked[0])
+                else:
+                    rows.append(np.nanmean(stacked, axis=0))
+        log.warning("%s: %d gene(s) had several rows (probes); each one's values are the "
+                    "%s of its rows per sample (--option duplicates=mean|max|first|refuse)",
+                    path.name, len(genes), self.duplicates)
+        for gene in genes:
+            yield from self.gene_node(gene)
+        matrix = np.vstack(rows)
+        yield MeasurementBlock(self.kind, genes, layout.samples, matrix, row_zscores(matrix))
+        if self.implies_edges:
+            yield from self.call_edges(genes, layout.samples, matrix)
 
     # --- reading ----------------------------------------------------------------------
     def _chunks(
@@ -115,15 +194,28 @@ class ExpressionLoader(PatientLoader):
         header: list[str] | None = None
         rows = 1
         chunk: list[tuple[int, str]] = []
+        gct: str | None = None
+        column_metadata = 0
         for text in text_lines(self, path):
+            if self.position == 1 and text.startswith(("#1.2", "#1.3")):
+                gct = text[1:4]
+                continue
+            if gct and header is None and self.position == 2:
+                column_metadata = self._gct_dimensions(gct, text)
+                continue
             if not text.strip() or (header is None and text.startswith("#")):
                 continue
             if header is None:
                 row = split_line(self, text, delimiter)
                 if row is None:
                     raise InputError(path, self.position, "malformed header")
+                while len(row) > 1 and not row[-1].strip():
+                    row.pop()  # a trailing tab names no column
                 header = checked_header(self, row)
                 rows = max(1, BLOCK_CELLS // max(1, len(header) - 1))
+                continue
+            if column_metadata:
+                column_metadata -= 1  # GCT 1.3: a row of sample metadata, not a gene
                 continue
             chunk.append((self.position, text))
             if len(chunk) >= rows:
@@ -132,6 +224,18 @@ class ExpressionLoader(PatientLoader):
         if chunk and header is not None:
             yield header, chunk
 
+    def _gct_dimensions(self, version: str, text: str) -> int:
+        """GCT's second line: rows, columns (and in 1.3 row and column metadata counts).
+        Returns how many column-metadata lines follow the header."""
+        fields = text.split()
+        if not fields or not all(f.isdigit() for f in fields):
+            raise InputError(self.path, self.position, "a GCT file's second line gives its "
+                             "dimensions (rows, columns)")
+        if version == "1.3" and len(fields) >= 4:
+            self._row_metadata = int(fields[2])
+            return int(fields[3])
+        return 0
+
     def _layout(self, path: Path, header: list[str], delimiter: str) -> _Layout:
         gene_index = 0
         if self.gene_column:
@@ -139,8 +243,15 @@ class ExpressionLoader(PatientLoader):
                 raise InputError(path, self.position, f"no gene column {self.gene_column!r}")
             gene_index = header.index(self.gene_column)
         entrez = header.index("Entrez_Gene_Id") if "Entrez_Gene_Id" in header else None
+        missing = self.skip_columns - set(header)
+        if missing:
+            raise InputError(path, self.position, f"skip_columns names column(s) the header "
+                             f"lacks: {', '.join(sorted(missing))}")
+        metadata = set(range(gene_index + 1, gene_index + 1 + self._row_metadata))
         columns = [
-            i for i, name in enumerate(header) if i != gene_index and name not in ANNOTATION
+            i for i, name in enumerate(header)
+            if i != gene_index and i not in metadata and name not in ANNOTATION
+            and name not in self.skip_columns
         ]
         if not columns:
             raise InputError(path, self.position, "no sample columns after the gene column")
@@ -174,14 +285,18 @@ class ExpressionLoader(PatientLoader):
             gene = self._gene(name, entrez)
             if gene is None:
                 continue
-            if gene in seen_genes:
-                self.reject(f"duplicate row for gene {gene}")
+            if gene in seen_genes and gene not in layout.repeated:
+                self.reject(f"duplicate row for gene {gene} (--option duplicates=mean "
+                            "combines a gene's rows)")
                 continue
             if values is None or not np.isfinite(values[~np.isnan(values)]).all():
                 values = self._values_with_gaps(row or split_line(self, text, layout.delimiter),
                                                 layout)
                 if values is None:
                     continue
+            if gene in layout.repeated:
+                layout.held.setdefault(gene, []).append(values)
+                continue
             seen_genes.add(gene)
             genes.append(gene)
             kept.append(values)
@@ -194,10 +309,17 @@ class ExpressionLoader(PatientLoader):
         if self.implies_edges:
             yield from self.call_edges(genes, layout.samples, matrix)
 
-    def _gene(self, value: str, entrez: str | None) -> str | None:
+    def _gene(self, value: str, entrez: str | None, *, quiet: bool = False) -> str | None:
         value = value.strip()
+        if "|" in value:  # cBioPortal RPPA: GENE|antibody
+            value = value.split("|", 1)[0].strip()
+            if " " in value:
+                if not quiet:
+                    self.reject("the row names several genes before its '|' (an antibody "
+                                "against a protein family): no one gene to measure")
+                return None
         gene = self.genes.resolve(value, entrez=entrez)
-        if gene is None:
+        if gene is None and not quiet:
             self.reject(self.genes.explain(value))
         return gene
 
@@ -229,6 +351,18 @@ class ExpressionLoader(PatientLoader):
     ) -> Iterator[Record]:
         """Edges implied by a block's values (none for expression)."""
         return iter(())
+
+
+def _raw_lines(path: Path) -> Iterator[bytes]:
+    """A file's lines as bytes (lone CRs end lines too): the read-ahead of the gene
+    column, which reports nothing (the main pass names bad bytes, once)."""
+    with open_binary(path) as handle:
+        for raw in handle:
+            yield from split_cr(raw) if b"\r" in raw else (raw,)
+
+
+def _text(value: bytes) -> str:
+    return value.decode("utf-8", "replace").strip()
 
 
 def _cell(row: list[str], index: int | None) -> str | None:
@@ -281,12 +415,16 @@ def _parse_fast(lines: list[tuple[int, str]], layout: _Layout) -> _Parsed | None
 class _Layout:
     """Which columns hold the gene, the Entrez fallback and the samples of a matrix."""
 
-    __slots__ = ("columns", "delimiter", "entrez", "gene", "samples", "width")
+    __slots__ = ("columns", "delimiter", "entrez", "gene", "held", "repeated", "samples",
+                 "width")
 
     def __init__(self, gene: int, entrez: int | None, columns: list[int], samples: list[str],
                  width: int, delimiter: str):
         self.gene, self.entrez, self.columns, self.samples = gene, entrez, columns, samples
         self.width, self.delimiter = width, delimiter
+        #: Genes several rows name, and their rows' values held until the file ends.
+        self.repeated: set[str] = set()
+        self.held: dict[str, list[np.ndarray]] = {}
 
 
 class CopyNumberLoader(ExpressionLoader):

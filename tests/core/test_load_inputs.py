@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
-from kgtwin.loaders.base import _split_cr
+from kgtwin.loaders.base import split_cr
 
 from kgtwin.cli.main import cli
 from kgtwin.errors import InputError
@@ -55,7 +55,7 @@ def test_lines_split_the_same_whatever_they_end_with(lines, ending):
     raw = ending.join(lines).encode() + ending.encode()
     pieces = []
     for line in raw.splitlines(keepends=True) if ending != "\r" else [raw]:
-        pieces += _split_cr(line) if b"\r" in line else [line]
+        pieces += split_cr(line) if b"\r" in line else [line]
     assert [p.decode().removesuffix("\n") for p in pieces] == lines
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import tempfile
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -26,12 +27,17 @@ HGNC = {"BRAF": "HGNC:1097", "KRAS": "HGNC:6407", "EGFR": "HGNC:3236", "TP53": "
         "PTEN": "HGNC:9588"}
 
 
-def expected(rows: list[list[str]]) -> tuple[dict, int]:
-    """Gene -> values the rules keep (NaN missing), and the bad-row count: read row by row."""
+def expected(rows: list[list[str]], combine: bool = False) -> tuple[dict, int]:
+    """Gene -> values the rules keep (NaN missing), and the bad-row count: read row by row.
+
+    With ``combine`` a gene's later rows are not bad: its values are the mean of its
+    good rows' present values (the default ``duplicates=mean``).
+    """
     kept, bad = {}, 0
+    several: dict[str, list[list[float]]] = {}
     for row in rows:
         gene = HGNC.get(row[0])
-        if gene is None or gene in kept:
+        if gene is None or (gene in kept and not combine):
             bad += 1
             continue
         values = []
@@ -48,9 +54,14 @@ def expected(rows: list[list[str]]) -> tuple[dict, int]:
                 break
             values.append(value)
         else:
-            kept[gene] = values
+            several.setdefault(gene, []).append(values)
+            kept[gene] = values if gene not in kept or not combine else kept[gene]
             continue
         bad += 1
+    if combine:
+        with np.errstate(invalid="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            kept = {g: np.nanmean(np.array(v), axis=0).tolist() for g, v in several.items()}
     return kept, bad
 
 
@@ -59,8 +70,9 @@ def expected(rows: list[list[str]]) -> tuple[dict, int]:
     rows=st.lists(st.tuples(st.sampled_from(GENES), st.lists(CELLS, min_size=3, max_size=3)),
                   min_size=1, max_size=8),
     chunk=st.integers(1, 12),
+    duplicates=st.sampled_from(["refuse", "mean"]),
 )
-def test_chunks_parse_like_single_rows(rows, chunk):
+def test_chunks_parse_like_single_rows(rows, chunk, duplicates):
     table = [[gene, *cells] for gene, cells in rows]
     text = "gene\tS1\tS2\tS3\n" + "".join("\t".join(r) + "\n" for r in table)
     with tempfile.TemporaryDirectory() as folder, pytest.MonkeyPatch.context() as patch:
@@ -68,9 +80,9 @@ def test_chunks_parse_like_single_rows(rows, chunk):
         patch.setenv("KGTWIN_PSEUDONYM_KEY", "kgtwin-test-key-0123456789abcdef")
         path = Path(folder) / "m.tsv"
         path.write_text(text)
-        loader = get_loader("expression")([path], skip_bad=True)
+        loader = get_loader("expression")([path], skip_bad=True, duplicates=duplicates)
         found = list(loader.records())
-    kept, bad = expected(table)
+    kept, bad = expected(table, combine=duplicates == "mean")
     assert loader.bad.count == bad
     got: dict[str, list[float]] = {}
     for block in (r for r in found if isinstance(r, MeasurementBlock)):
