@@ -4,9 +4,13 @@ Why not cyvcf2 or pysam: kgtwin needs only the fixed columns, three INFO keys an
 FORMAT keys, and neither package is a dependency yet (each brings a compiled htslib);
 a streaming text reader covers VCF 4.1-4.4 for this. Read:
 
-* the gene and protein change from the first annotation of ``INFO/ANN`` (SnpEff) or
-  ``INFO/CSQ`` (VEP; its field order is taken from the header), falling back to
-  ``INFO/GENE``/``GENEINFO``; an unknown gene is a bad record;
+* the gene and protein change from the first annotation of ``INFO/ANN`` (SnpEff),
+  ``INFO/EFF`` (SnpEff before 4.1: ``EFFECT(impact|class|codon|AA change|…|gene|…)``,
+  its old effect names given their Sequence Ontology ones) or ``INFO/CSQ`` (VEP; its
+  field order is taken from the header), falling back to ``INFO/GENE``/``GENEINFO``;
+  an unknown gene is a bad record. A record with no gene annotation at all (an
+  unannotated or gVCF file) cannot become a sample-to-gene edge: it is passed over,
+  and the load warns how many were (annotate the file with VEP or SnpEff first);
 * ``INFO/CLNSIG`` (ClinVar) as the classification;
 * per sample column: a genotype carrying an ALT allele (``GT``) makes the edge; the
   allele fraction is ``FORMAT/AF``, else ALT/total of ``FORMAT/AD``.
@@ -17,6 +21,7 @@ Sample column names are pseudonymised; a VCF without sample columns needs
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -28,9 +33,24 @@ from kgtwin.errors import InputError
 from kgtwin.model import Record
 from kgtwin.patient_schema import protein_change, sample_node, variant_edge
 
+log = logging.getLogger(__name__)
+
 FIXED = ["#CHROM", "POS", "ID", "REF", "ALT", "QUAL", "FILTER", "INFO"]
 SNPEFF = {"allele": 0, "effect": 1, "gene": 3, "gene_id": 4, "hgvs_c": 9, "hgvs_p": 10}
 CSQ_FORMAT = re.compile(r'ID=CSQ,.*Format: ([^">]+)')
+#: Old SnpEff EFF fields inside the parentheses (the effect is before them).
+EFF = {"amino_acid_change": 3, "gene": 5}
+#: Old SnpEff effect names -> Sequence Ontology terms (as ANN writes them).
+EFF_EFFECTS = {
+    "NON_SYNONYMOUS_CODING": "missense_variant", "SYNONYMOUS_CODING": "synonymous_variant",
+    "STOP_GAINED": "stop_gained", "STOP_LOST": "stop_lost", "START_LOST": "start_lost",
+    "FRAME_SHIFT": "frameshift_variant", "SPLICE_SITE_ACCEPTOR": "splice_acceptor_variant",
+    "SPLICE_SITE_DONOR": "splice_donor_variant", "SPLICE_SITE_REGION": "splice_region_variant",
+    "CODON_INSERTION": "inframe_insertion", "CODON_DELETION": "inframe_deletion",
+    "UTR_5_PRIME": "5_prime_UTR_variant", "UTR_3_PRIME": "3_prime_UTR_variant",
+    "UPSTREAM": "upstream_gene_variant", "DOWNSTREAM": "downstream_gene_variant",
+    "INTRON": "intron_variant", "INTERGENIC": "intergenic_region", "EXON": "exon_variant",
+}
 
 
 class VcfLoader(PatientLoader):
@@ -43,9 +63,16 @@ class VcfLoader(PatientLoader):
         super().__init__(paths, **options)
         self.sample = sample
 
+    suffixes = (".vcf",)
+
     def records(self) -> Iterator[Record]:
+        self.unannotated = 0
         for path in self.paths:
             yield from self._file(path)
+        if self.unannotated:
+            log.warning("passed over %d record(s) with no gene annotation (ANN, EFF, CSQ, "
+                        "GENE or GENEINFO): a variant edge needs a gene; annotate the file "
+                        "with VEP or SnpEff first", self.unannotated)
 
     def _file(self, path: Path) -> Iterator[Record]:
         csq: list[str] | None = None
@@ -89,7 +116,10 @@ class VcfLoader(PatientLoader):
             return
         info = _info(fields[7])
         symbol, protein, effect = _annotation(info, csq)
-        gene = self.genes.resolve(symbol) if symbol else None
+        if not symbol:
+            self.unannotated += 1
+            return
+        gene = self.genes.resolve(symbol)
         if gene is None:
             self.reject(f"no known gene in the annotation ({(symbol or 'none')[:40]!r})")
             return
@@ -143,6 +173,17 @@ def _annotation(info: dict[str, str], csq: list[str] | None):
         parts = info["ANN"].split(",")[0].split("|")
         get = lambda key: parts[SNPEFF[key]] if len(parts) > SNPEFF[key] else ""  # noqa: E731
         return get("gene") or None, protein_change(get("hgvs_p")), _effect(get("effect"))
+    if info.get("EFF"):
+        first = info["EFF"].split(",")[0]
+        effect, _, inner = first.partition("(")
+        parts = inner.rstrip(")").split("|")
+        get = lambda key: parts[EFF[key]] if len(parts) > EFF[key] else ""  # noqa: E731
+        change = get("amino_acid_change").split("/")[0]  # "p.Gly12Val/c.35G>T" or "G12V"
+        if change and not change.startswith("p."):
+            change = f"p.{change}"
+        name = effect.strip().upper()
+        return (get("gene") or None, protein_change(change) if change else None,
+                EFF_EFFECTS.get(name, name.lower() or None))
     if info.get("CSQ") and csq:
         parts = dict(zip(csq, info["CSQ"].split(",")[0].split("|"), strict=False))
         return (parts.get("symbol") or None, protein_change(parts.get("hgvsp")),
