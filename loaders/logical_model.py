@@ -16,10 +16,14 @@ loader yields:
   with properties ``source_model`` and ``model_edge``.
 
 Genes are named ``hgnc.symbol:SYMBOL`` and land on HGNC nodes through their xrefs.
+Model nodes that map to no gene or readout are named in a warning (without its table a
+model's regulations are not stored). SBML-qual rules are kept in BNET syntax, read
+from their MathML function terms.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -37,6 +41,8 @@ from kgtwin.loaders.safe_documents import check_xml
 
 from kgtwin.errors import InputError
 from kgtwin.model import Edge, Node, Record
+
+log = logging.getLogger(__name__)
 
 MODEL_FORMATS = {".bnet": "bnet", ".bnd": "maboss", ".sbml": "sbml-qual", ".xml": "sbml-qual"}
 DEFAULT_READOUTS = {"proliferation": "GO:0008283", "apoptosis": "GO:0006915"}
@@ -91,10 +97,28 @@ class LogicalModelLoader(Loader):
         if self.pathway:
             yield Edge(model, "biolink:model_of", self.pathway)
         targets = {node: self._targets(node, genes) for node in {*rules, *signs, *genes}}
+        self._say_unmapped(targets)
         for node in sorted(targets):
             for target in targets[node]:
                 yield Edge(model, "biolink:mentions", target, properties={"model_node": node})
         yield from self._regulations(signs, targets)
+
+    def _say_unmapped(self, targets: dict[str, list[str]]) -> None:
+        """Warns when model nodes map to nothing: without its node-to-gene table a
+        133-node model gives a couple of readout edges, which must not pass unseen."""
+        unmapped = sorted(node for node, found in targets.items() if not found)
+        if not unmapped:
+            return
+        shown = ", ".join(unmapped[:8]) + (", …" if len(unmapped) > 8 else "")
+        if not self.tables:
+            log.warning("%s: no node-to-gene table among the files (Node<TAB>HUGO, as "
+                        "PROFILE's *_namesToHugo_curated.txt): %d of %d model nodes map to "
+                        "no gene, so their regulations are not stored (%s)",
+                        self.model_path.name, len(unmapped), len(targets), shown)
+        else:
+            log.warning("%s: %d of %d model nodes are not in the node-to-gene table and "
+                        "map to no gene or readout (%s)", self.model_path.name,
+                        len(unmapped), len(targets), shown)
 
     def _genes(self) -> dict[str, list[str]]:
         found: dict[str, list[str]] = {}
@@ -129,10 +153,10 @@ class LogicalModelLoader(Loader):
         try:
             if format_ == "sbml-qual":
                 check_xml(path, text.encode("utf-8"))  # no external or nested entities
-                for number, node, inputs in sbml_qual_rules(text):
+                for number, node, inputs, rule in sbml_qual_rules(text):
                     self.position = f"transition {number}"
                     signs.setdefault(node, {}).update(inputs)
-                    rules.setdefault(node, "")
+                    rules[node] = rule
                 return format_, text, rules, signs
             parsed = bnet_rules(text) if format_ == "bnet" else bnd_rules(text)
         except (RuleSyntaxError, SyntaxError) as error:

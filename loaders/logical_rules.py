@@ -218,11 +218,14 @@ def bnd_rules(text: str) -> list[tuple[int, str, str]]:
     return found
 
 
-def sbml_qual_rules(text: str) -> list[tuple[int, str, dict[str, int]]]:
-    """(transition number, output node, {input: sign}) of an SBML-qual model.
+def sbml_qual_rules(text: str) -> list[tuple[int, str, dict[str, int], str]]:
+    """(transition number, output node, {input: sign}, rule) of an SBML-qual model.
 
-    SBML-qual states each input's sign (``positive``/``negative``/``dual``); the rule
-    itself is MathML, left to the twin engine.
+    SBML-qual states each input's sign (``positive``/``negative``/``dual``); the rule is
+    its MathML function terms written in BNET syntax (``A & !B``; ``X == 1`` is ``X``,
+    ``X == 0`` is ``!X``), so the model node's rules read like those of a BNET model.
+    Terms of level 1 are or-ed; a default of level 1 adds "none of the level-0 terms".
+    A term this reading does not cover (multi-valued levels) leaves the rule empty.
     """
     root = ElementTree.fromstring(text)
     names = {}
@@ -236,7 +239,89 @@ def sbml_qual_rules(text: str) -> list[tuple[int, str, dict[str, int]]]:
             sign = {"positive": 1, "negative": -1}.get(item.get(f"{{{QUAL}}}sign", ""), 0)
             species = item.get(f"{{{QUAL}}}qualitativeSpecies")
             inputs[names.get(species, species)] = sign
+        levels = {item.get(f"{{{QUAL}}}id"): item.get(f"{{{QUAL}}}thresholdLevel")
+                  for item in transition.iter(f"{{{QUAL}}}input")}
+        rule = _transition_rule(transition, names, {k: v for k, v in levels.items()
+                                                    if k and v is not None})
         for output in transition.iter(f"{{{QUAL}}}output"):
             species = output.get(f"{{{QUAL}}}qualitativeSpecies")
-            found.append((number, names.get(species, species), inputs))
+            found.append((number, names.get(species, species), inputs, rule))
     return found
+
+
+MATHML = "http://www.w3.org/1998/Math/MathML"
+
+
+class _NotBoolean(ValueError):
+    """A MathML term outside Boolean SBML-qual (levels above 1, arithmetic)."""
+
+
+def _transition_rule(transition: ElementTree.Element, names: dict[str, str],
+                     levels: dict[str, str]) -> str:
+    """One transition's rule; ``levels`` are its inputs' named thresholds (bioLQM writes
+    ``nik >= theta_t1_nik``, the input's ``thresholdLevel``)."""
+    ones, zeros, default_on = [], [], False
+    for term in transition.iter():
+        level = term.get(f"{{{QUAL}}}resultLevel")
+        if term.tag == f"{{{QUAL}}}defaultTerm":
+            default_on = level not in (None, "0")
+        elif term.tag == f"{{{QUAL}}}functionTerm":
+            math = term.find(f"{{{MATHML}}}math")
+            body = next(iter(math), None) if math is not None else None
+            try:
+                text = _mathml(body, names, levels) if body is not None else ""
+            except _NotBoolean:
+                return ""
+            (zeros if level == "0" else ones).append(text)
+    if default_on:
+        ones.append(f"!({' | '.join(zeros)})" if zeros else "1")
+    if not ones:
+        return "0"
+    return ones[0] if len(ones) == 1 else " | ".join(f"({t})" for t in ones)
+
+
+def _mathml(node: ElementTree.Element, names: dict[str, str], levels: dict[str, str]) -> str:
+    tag = node.tag.removeprefix(f"{{{MATHML}}}")
+    if tag == "ci":
+        ident = (node.text or "").strip()
+        return names.get(ident, ident)
+    if tag in ("true", "false"):
+        return "1" if tag == "true" else "0"
+    if tag != "apply":
+        raise _NotBoolean(tag)
+    operator, *args = list(node)
+    op = operator.tag.removeprefix(f"{{{MATHML}}}")
+    if op in ("and", "or", "xor"):
+        joined = {"and": " & ", "or": " | ", "xor": " ^ "}[op]
+        return "(" + joined.join(_mathml(a, names, levels) for a in args) + ")"
+    if op == "not":
+        return "!" + _mathml(args[0], names, levels)
+    if op in ("eq", "neq", "geq", "gt", "leq", "lt") and len(args) == 2:
+        return _comparison(op, args, names, levels)
+    raise _NotBoolean(op)
+
+
+def _comparison(op: str, args: list[ElementTree.Element], names: dict[str, str],
+                levels: dict[str, str]) -> str:
+    """``X == 1`` -> ``X``; ``X == 0``/``X < 1`` -> ``!X`` (Boolean levels only)."""
+    flipped = {"eq": "eq", "neq": "neq", "geq": "leq", "gt": "lt", "leq": "geq", "lt": "gt"}
+
+    def is_level(item: ElementTree.Element) -> bool:
+        return item.tag.endswith("cn") or (item.text or "").strip() in levels
+
+    if is_level(args[0]) and not is_level(args[1]):
+        args, op = args[::-1], flipped[op]
+    variable, number = args
+    if not variable.tag.endswith("ci") or not is_level(number):
+        raise _NotBoolean(op)
+    text = (number.text or "").strip()
+    try:
+        level = int(float(levels.get(text, text)))
+    except ValueError:
+        raise _NotBoolean(op) from None
+    on = {("eq", 1): True, ("eq", 0): False, ("neq", 0): True, ("neq", 1): False,
+          ("geq", 1): True, ("gt", 0): True, ("lt", 1): False, ("leq", 0): False}.get((op, level))
+    if on is None:
+        raise _NotBoolean(op)
+    name = _mathml(variable, names, levels)
+    return name if on else f"!{name}"
