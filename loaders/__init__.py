@@ -8,6 +8,7 @@ from __future__ import annotations
 from functools import cache
 
 from kgtwin.loaders.base import Loader
+from kgtwin.loaders.cbioportal import CbioportalStudyLoader
 from kgtwin.loaders.clinical_csv import ClinicalCsvLoader
 from kgtwin.loaders.drugs import ChemblActivityLoader, DrugIndicationLoader, DrugTargetLoader
 from kgtwin.loaders.expression import CopyNumberLoader, ExpressionLoader
@@ -53,6 +54,7 @@ BUILTIN: list[type[Loader]] = [
     ClinicalCsvLoader,
     H5adLoader,
     VcfLoader,
+    CbioportalStudyLoader,
 ]
 
 
