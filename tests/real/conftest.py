@@ -54,3 +54,16 @@ def load(store: GraphStore, format: str, files: Sequence[str | Path], **options:
 
 def warnings_of(caplog: pytest.LogCaptureFixture) -> str:
     return "\n".join(r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING)
+
+
+@pytest.fixture(scope="session")
+def hgnc_table(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The full HGNC table, uncompressed, for the loaders' ``genes`` option."""
+    import gzip
+    import shutil
+
+    target = tmp_path_factory.mktemp("hgnc") / "hgnc_complete_set.txt"
+    with gzip.open(REFERENCE / "hgnc_complete_set.txt.gz", "rb") as source, \
+            open(target, "wb") as out:
+        shutil.copyfileobj(source, out)
+    return str(target)

@@ -1,0 +1,153 @@
+"""Cancer omics as TCGA, maftools, cBioPortal and GSEA publish them: MAF, a cBioPortal
+study (clinical, mutations, copy number), expression matrices, GCT, RPPA, VCF."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+
+import pytest
+
+from kgtwin.errors import InputError
+from kgtwin.privacy import pseudonymiser
+from tests.real.conftest import load, real, warnings_of
+
+
+def _sample(raw: str) -> str:
+    return pseudonymiser().sample(raw)
+
+
+def _variants(store, sample: str) -> dict[str, str]:
+    """Gene symbol -> protein change of a sample's variant edges."""
+    return {store.node(e.object).name: e.qualifiers["sequence_variant_qualifier"]
+            for e in store.edges(subject=sample)
+            if "sequence_variant_qualifier" in e.qualifiers}
+
+
+def test_tcga_maf_protein_change_column(store, caplog, hgnc_table):
+    report = load(store, "maf", ["maf/tcga_laml.maf.gz"], genes=hgnc_table)
+    assert report.bad == 0
+    found = _variants(store, _sample("TCGA-AB-2802"))
+    assert found["DNMT3A"] == "p.R882C" and found["IDH1"] == "p.R132H"
+    # NPM1's two insertions at neighbouring positions are one protein change: one edge
+    assert found["NPM1"] == "p.I269fs"
+    assert "2 row(s) had the protein change of an earlier row" in warnings_of(caplog)
+
+
+def test_maftools_maf_with_lone_cr_line_ends(store, hgnc_table):
+    raw = gzip.decompress(real("maf", "APL_primary.maf.gz").read_bytes())
+    assert b"\n" not in raw and raw.count(b"\r") > 200  # an old-Mac text file
+    report = load(store, "maf", ["maf/APL_primary.maf.gz"], genes=hgnc_table, skip_bad=True)
+    # FLT3_ITD is an event, not a gene symbol: refused by name; every other row loads
+    flt3_itd = raw.count(b"\rFLT3_ITD\t")
+    assert report.bad == flt3_itd > 0
+    assert "unknown gene 'FLT3_ITD'" in report.bad_examples[0]
+    rows = len(raw.strip(b"\r").split(b"\r")) - 1
+    assert report.counts.edges == rows - flt3_itd
+
+
+def test_cbioportal_study_folder(store, hgnc_table, caplog):
+    report = load(store, "cbioportal", ["cbio"], genes=hgnc_table, skip_bad=True)
+    assert report.source.version == "prostate_msk_2024"
+    assert report.source.path == "cbio"
+    # Only symbols newer than the 2018 HGNC table (H3-3A, …) are refused, by name.
+    assert report.bad_examples and all("unknown gene" in e for e in report.bad_examples)
+    assert "8 row(s) repeated an earlier row" in warnings_of(caplog)
+    sample = _sample("P-0061934-T01-IM7")
+    assert _variants(store, sample)["PIK3CA"] == "p.H1047R"
+    patient = pseudonymiser().patient("P-0061934")
+    assert any(e.object == patient for e in store.edges(subject=sample))
+    amplified = {store.node(e.object).name
+                 for e in store.edges(subject=_sample("P-0034221-T01-IM6"))
+                 if e.qualifiers.get("sequence_variant_qualifier") == "amplification"}
+    assert "AR" in amplified
+
+
+def test_cbioportal_clinical_files_alone_skip_their_description_lines(store):
+    with open(real("cbio", "data_clinical_sample.txt"), newline="") as handle:
+        rows = [r for r in csv.reader(handle, delimiter="\t") if not r[0].startswith("#")][1:]
+    report = load(store, "clinical-csv", ["cbio/data_clinical_patient.txt",
+                                          "cbio/data_clinical_sample.txt"])
+    assert report.bad == 0
+    samples = {pseudonymiser().sample(r[0]) for r in rows}
+    assert all(store.node(s) is not None for s in list(samples)[:50])
+
+
+def test_clinical_table_with_a_title_and_semicolons(store):
+    with pytest.raises(InputError, match=r"TCGA_clinical.csv:1: duplicate column names"):
+        load(store, "clinical-csv", ["profile/TCGA_clinical.csv"], delimiter="semicolon")
+    report = load(store, "clinical-csv", ["profile/TCGA_clinical.csv"], skip="2",
+                  delimiter="semicolon")
+    assert (report.counts.nodes, report.bad) == (817, 0)  # "The TCGA ... (817 cases)"
+
+
+def test_clinical_table_with_lone_cr_line_ends(store):
+    raw = real("profile", "data_clinical_supp_sample.txt").read_bytes()
+    assert b"\n" not in raw
+    report = load(store, "clinical-csv", ["profile/data_clinical_supp_sample.txt"])
+    rows = raw.strip(b"\r").count(b"\r")  # lines after the header
+    assert report.bad == 0 and report.counts.edges == rows  # each sample -> its patient
+
+
+def test_gsea_expression_with_probes_and_its_gct_agree(store, tmp_path, hgnc_table, caplog):
+    from kgtwin.store import open_store
+
+    txt = load(store, "expression", ["gsea/Leukemia_hgu95av2.trim.txt"], genes=hgnc_table,
+               skip_bad=True)
+    assert "gene(s) had several rows (probes)" in warnings_of(caplog)
+    with open_store(tmp_path / "gct") as other:
+        gct = load(other, "expression", ["gsea/Leukemia_hgu95av2.trim.gct"], genes=hgnc_table,
+                   skip_bad=True)
+        assert gct.counts.measurements == txt.counts.measurements
+        sample = _sample("ALL_1")
+        braf = other.measurements(entity=sample, feature="HGNC:1097")["value"].tolist()
+    assert all("unknown gene" in e for e in txt.bad_examples + gct.bad_examples)
+    braf_txt = store.measurements(entity=sample, feature="HGNC:1097")["value"].tolist()
+    assert braf == pytest.approx(braf_txt) == [100.6]  # BRAF's one probe, ALL_1
+
+
+def test_expression_probes_can_be_refused(store, hgnc_table):
+    with pytest.raises(InputError, match="duplicate row for gene"):
+        load(store, "expression", ["gsea/Leukemia_hgu95av2.trim.txt"], genes=hgnc_table,
+             duplicates="refuse")
+
+
+def test_rppa_gene_antibody_rows(store, hgnc_table):
+    report = load(store, "expression", ["profile/data_rppa.txt"], genes=hgnc_table,
+                  skip_bad=True)
+    assert report.bad_examples and all("several genes before its '|'" in e
+                                       for e in report.bad_examples)
+    with open(real("profile", "data_rppa.txt"), newline="") as handle:
+        families = sum(1 for r in csv.reader(handle, delimiter="\t")
+                       if " " in r[0].split("|")[0].strip())  # not "BIRC2 |cIAP"
+    # and two misspelt symbols of the file itself (GUSP4 at line 217, IGFR1 at 219)
+    assert report.bad == families + 2
+
+
+@pytest.mark.parametrize(("name", "edges", "warned"), [
+    ("cyvcf2_test.snpeff.vcf", None, False),   # old SnpEff EFF annotations
+    ("mip_test.vcf", 2, False),                # SnpEff ANN, two carriers
+    ("htslib_index.vcf", 0, True),             # gVCF blocks, no annotation
+    ("htslib_tabix_vcf_file.vcf", 0, True),    # plain, no annotation
+    ("mip_643594_vrecal.vcf", 0, False),       # a header and no records
+])
+def test_vcf_flavours(store, hgnc_table, caplog, name, edges, warned):
+    report = load(store, "vcf", [f"vcf/{name}"], genes=hgnc_table)
+    assert report.bad == 0
+    if edges is not None:
+        assert report.counts.edges == edges
+    assert ("with no gene annotation" in warnings_of(caplog)) == warned
+
+
+def test_snpeff_eff_missense_variant(store, hgnc_table):
+    load(store, "vcf", ["vcf/cyvcf2_test.snpeff.vcf"], genes=hgnc_table)
+    missense = [e for e in store.edges(predicate="biolink:has_missense_variant")]
+    assert {e.qualifiers["sequence_variant_qualifier"] for e in missense} >= {"p.D224V"}
+    assert {store.node(e.object).name for e in missense} == {"OR4F5"}
+
+
+def test_h5ad_of_scanpy(store, hgnc_table):
+    report = load(store, "h5ad", ["h5ad/pbmc68k_reduced.h5ad"], genes=hgnc_table,
+                  skip_bad=True)
+    assert report.counts.measurements > 0
+    assert all("unknown gene" in e for e in report.bad_examples)
