@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from kgtwin.genes import GENES_ENV
 from kgtwin.load import LoadReport, load_files
 from kgtwin.privacy import KEY_ENV, KEY_FILE_ENV
 from kgtwin.store import open_store
@@ -26,8 +27,11 @@ TEST_KEY = "kgtwin-real-files-key-0123456789abcdef"
 
 @pytest.fixture(autouse=True)
 def pseudonym_key(monkeypatch: pytest.MonkeyPatch) -> str:
+    """A known pseudonymisation key, and the full HGNC table as every loader's gene index
+    (the reference copy, never a download)."""
     monkeypatch.setenv(KEY_ENV, TEST_KEY)
     monkeypatch.delenv(KEY_FILE_ENV, raising=False)
+    monkeypatch.setenv(GENES_ENV, str(REFERENCE / "hgnc_complete_set.txt.gz"))
     return TEST_KEY
 
 
@@ -55,15 +59,3 @@ def load(store: GraphStore, format: str, files: Sequence[str | Path], **options:
 def warnings_of(caplog: pytest.LogCaptureFixture) -> str:
     return "\n".join(r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING)
 
-
-@pytest.fixture(scope="session")
-def hgnc_table(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """The full HGNC table, uncompressed, for the loaders' ``genes`` option."""
-    import gzip
-    import shutil
-
-    target = tmp_path_factory.mktemp("hgnc") / "hgnc_complete_set.txt"
-    with gzip.open(REFERENCE / "hgnc_complete_set.txt.gz", "rb") as source, \
-            open(target, "wb") as out:
-        shutil.copyfileobj(source, out)
-    return str(target)

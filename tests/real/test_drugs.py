@@ -62,8 +62,10 @@ def test_drugbank_targets_of_imatinib(store):
     report = load(store, "drug-targets", ["drugbank/proteins.tsv"])
     assert report.bad == 0
     targets = {e.object for e in store.edges(subject="DRUGBANK:DB00619")}
-    assert targets == {f"UniProtKB:{r['uniprot_id']}" for r in rows}
-    abl1 = next(store.edges(subject="DRUGBANK:DB00619", object="UniProtKB:P00519"))
+    # UniProt accessions land on their HGNC genes (the gene index)
+    assert targets == {store.resolve(f"UniProtKB:{r['uniprot_id']}") for r in rows}
+    assert "HGNC:76" in targets  # ABL1, imatinib's target
+    abl1 = next(store.edges(subject="DRUGBANK:DB00619", object="HGNC:76"))
     assert abl1.qualifiers["object_direction_qualifier"] == "decreased"  # an inhibitor
 
 

@@ -21,7 +21,7 @@ def test_tsv_rows_missing_trailing_empty_fields_load(store):
     region = store.node("GO:0005576")  # a 3-field row: taxon left empty
     assert region.name == "extracellular region"
     assert region.category == "biolink:CellularComponent"
-    assert store.node("HGNC:10848").name == "SHH (human)"
+    assert store.node("HGNC:10848").name == "SHH"  # the approved symbol names a gene
 
 
 def test_json_document_loads_nodes_and_edges(store):
