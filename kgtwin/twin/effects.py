@@ -35,6 +35,7 @@ __all__ = [
     "VariantEffect",
     "gene_role",
     "hotspot_effect",
+    "one_letter",
     "parse_effect_override",
     "read_variant",
     "table_versions",
@@ -62,7 +63,20 @@ _TRUNCATING = re.compile(r"(\*|fs\*?\d*|fs|splice|X|ter|stop|M1\?|M1[A-Z])$", re
 _SYMBOL = re.compile(r"^[A-Z][A-Z0-9]{1,15}$")
 _FUSION_SPLIT = re.compile(r"::|-|/")
 _RESIDUE = re.compile(r"^[A-Z][0-9]+")
-_AMPLIFIED = {"amplification", "amp", "amplified", "copy gain", "high-level amplification"}
+_AMPLIFIED = {"amplification", "amp", "amplified", "high-level amplification"}
+_THREE_LETTER = {
+    "Ala": "A", "Arg": "R", "Asn": "N", "Asp": "D", "Cys": "C", "Gln": "Q", "Glu": "E",
+    "Gly": "G", "His": "H", "Ile": "I", "Leu": "L", "Lys": "K", "Met": "M", "Phe": "F",
+    "Pro": "P", "Ser": "S", "Thr": "T", "Trp": "W", "Tyr": "Y", "Val": "V", "Ter": "*",
+}
+_AMINO = re.compile("|".join(_THREE_LETTER))
+
+
+def one_letter(change: str) -> str:
+    """``p.Val600Glu`` -> ``V600E``, ``Arg175Ter`` -> ``R175*`` (HGVS three-letter codes, as
+    VEP and SnpEff write them, to the one-letter form the hotspot table uses)."""
+    change = change.strip().removeprefix("p.").strip("()")
+    return _AMINO.sub(lambda m: _THREE_LETTER[m.group(0)], change)
 _DELETED = {"deep deletion", "deletion", "homozygous deletion", "homdel", "deep_deletion"}
 _NOT_DAMAGING = ("benign", "uncertain", "vus")
 
@@ -143,7 +157,7 @@ def read_variant(gene: str, variant: str, classification: str | None = None) -> 
     """Read one variant by the module's rules (``variant``: a protein change such as
     ``V600E``, ``p.R175H``, a fusion, ``amplification`` or ``deep deletion``)."""
     gene = gene.strip()
-    change = variant.strip().removeprefix("p.")
+    change = one_letter(variant)
     lowered = change.lower()
     role = gene_role(gene)
     partners = _fusion_partners(gene, change)

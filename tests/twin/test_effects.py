@@ -34,6 +34,8 @@ GAIN, LOSS = Effect.GAIN, Effect.LOSS
         ("IDH1", "R132H", None, "IDH1", GAIN),
         # activating hotspots and amplified oncogenes gain
         ("BRAF", "p.V600E", None, "BRAF", GAIN),
+        ("BRAF", "p.Val600Glu", None, "BRAF", GAIN),  # HGVS three-letter, as VEP writes
+        ("TP53", "p.Arg213Ter", None, "TP53", LOSS),
         ("EGFR", "E746_A750del", None, "EGFR", GAIN),
         ("ERBB2", "amplification", None, "ERBB2", GAIN),
         ("MET", "X1010_splice", None, "MET", GAIN),  # exon 14 skipping activates MET
