@@ -7,7 +7,8 @@ activating changes). An explicit effect (``Mutation.effect``, the ``effects`` ov
 :class:`~kgtwin.twin.profile.PersonalisationSettings`, ``--effect`` on the CLI) beats them.
 
 1. a fusion (``BCR::ABL1``, ``EML4-ALK``, gene ``BCR-ABL1`` with change ``fusion``) is a
-   gain of its kinase partner (else of its oncogene partner, else of its 3' partner);
+   gain of its kinase partner (else of its oncogene partner); a fusion with only a
+   tumour suppressor of known role disrupts it (loss);
 2. copy number: a deep deletion is a loss of any gene; an amplification is a gain of an
    oncogene or of a gene of unknown role, and is not read for a tumour suppressor;
 3. a change listed in the hotspot table has the table's effect;
@@ -143,14 +144,21 @@ def _fusion_partners(gene: str, variant: str) -> list[str] | None:
     return None
 
 
-def _fusion(partners: list[str]) -> VariantEffect:
+def _fusion(partners: list[str], gene: str) -> VariantEffect:
     roles = _roles()
+    label = "::".join(partners)
     kinases = [p for p in partners if roles.get(p) == ("oncogene", True)]
     oncogenes = [p for p in partners if roles.get(p, ("",))[0] == "oncogene"]
-    chosen = (kinases or oncogenes or partners[-1:])[0]
-    why = "kinase" if kinases else "oncogene" if oncogenes else "3' partner"
-    return VariantEffect(chosen, Effect.GAIN, f"fusion {'::'.join(partners)}: gain of its "
-                                              f"{why} {chosen}")
+    if kinases or oncogenes:
+        chosen = (kinases or oncogenes)[0]
+        why = "kinase" if kinases else "oncogene"
+        return VariantEffect(chosen, Effect.GAIN, f"fusion {label}: gain of its {why} {chosen}")
+    suppressors = [p for p in partners if roles.get(p, ("",))[0] == "tsg"]
+    if suppressors:
+        chosen = gene.upper() if gene.upper() in suppressors else suppressors[0]
+        return VariantEffect(chosen, Effect.LOSS,
+                             f"fusion {label} disrupts the tumour suppressor {chosen}")
+    return VariantEffect(gene, None, f"fusion {label}: no partner of known cancer role")
 
 
 def read_variant(gene: str, variant: str, classification: str | None = None) -> VariantEffect:
@@ -162,7 +170,7 @@ def read_variant(gene: str, variant: str, classification: str | None = None) -> 
     role = gene_role(gene)
     partners = _fusion_partners(gene, change)
     if partners is not None:
-        return _fusion(partners)
+        return _fusion(partners, gene)
     if lowered in _DELETED:
         return VariantEffect(gene, Effect.LOSS, "copy-number deep deletion")
     if lowered in _AMPLIFIED:

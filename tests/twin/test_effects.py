@@ -52,6 +52,9 @@ GAIN, LOSS = Effect.GAIN, Effect.LOSS
         ("EML4", "EML4::ALK", None, "ALK", GAIN),
         ("FGFR3", "FGFR3-TACC3", None, "FGFR3", GAIN),
         ("RET", "fusion", None, "RET", GAIN),
+        ("TMPRSS2", "TMPRSS2::ERG", None, "ERG", GAIN),
+        ("TP53", "fusion", None, "TP53", LOSS),  # a fusion disrupting a tumour suppressor
+        ("OR4F5", "fusion", None, "OR4F5", None),
         # a dash in a protein change is not a fusion; a passenger is not read
         ("EGFR", "L747-P753del", None, "EGFR", GAIN),
         ("EGFR", "R108K", None, "EGFR", None),
@@ -136,3 +139,12 @@ def test_respond_effect_option_and_notice(tmp_path: Path) -> None:
         assert set(data["provenance"]["effect_tables"]) == {"gene_roles.tsv", "hotspots.tsv"}
         bad = CliRunner().invoke(cli, [*base, "--effect", "EGFR=maybe"])
         assert bad.exit_code != 0 and "neither gain nor loss" in bad.output
+
+
+@given(gene=st.text(max_size=12), variant=st.text(max_size=24),
+       classification=st.one_of(st.none(), st.text(max_size=12)))
+def test_every_variant_gets_a_reading_and_a_reason(gene: str, variant: str,
+                                                   classification: str | None) -> None:
+    reading = read_variant(gene or "X", variant, classification)
+    assert reading.reason and reading.effect in (None, GAIN, LOSS)
+    assert isinstance(reading.gene, str)
