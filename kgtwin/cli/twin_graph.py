@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from kgtwin.cli.common import echo_json, open_cli_store
+from kgtwin.cli.common import echo_json, executor_options, make_executor, open_cli_store
 from kgtwin.cli.twin import twin
 
 __all__ = ["COMMANDS"]
@@ -316,11 +316,13 @@ def history_command(ctx, patient_id, top, as_json) -> None:
 @build_options
 @click.option("--out", type=click.Path(path_type=Path), default=Path("kgtwin-cohort"),
               show_default=True, help="Folder for the table, heatmap and HTML.")
-@click.option("--workers", type=click.IntRange(min=1), help="Threads (default: all cores).")
+@click.option("--workers", type=click.IntRange(min=1),
+              help="Threads, or local Dask worker processes (default: all cores).")
+@executor_options
 @json_option
 @click.pass_context
 def cohort_command(ctx, patients, drugs, hops, curated, trajectories, seed, strength, gain,
-                   expression, out, workers, as_json) -> None:
+                   expression, out, workers, executor, scheduler, as_json) -> None:
     """Simulate every patient x drug; write a table, a heatmap and variant associations.
 
     All twins share one wiring (the union of the patients' neighbourhoods) and differ by
@@ -332,6 +334,7 @@ def cohort_command(ctx, patients, drugs, hops, curated, trajectories, seed, stre
     Example:
       kgtwin twin cohort --drugs vemurafenib,trametinib,sotorasib --trajectories 500
       kgtwin twin cohort --patients 2pkpxzjd,52sbfaf5 --out crc-vs-melanoma
+      kgtwin twin cohort --executor dask --scheduler tcp://10.0.0.5:8786
     """
     from kgtwin.twin.cohort import run_cohort
     from kgtwin.twin.cohort_report import write_cohort
@@ -340,7 +343,8 @@ def cohort_command(ctx, patients, drugs, hops, curated, trajectories, seed, stre
     split = [p.strip() for item in patients for p in item.split(",") if p.strip()]
     chosen = [d.strip() for item in drugs for d in item.split(",") if d.strip()]
     with open_cli_store(ctx, create=False) as store:
-        result = run_cohort(store, split or None, chosen or None, settings, workers=workers)
+        result = run_cohort(store, split or None, chosen or None, settings, workers=workers,
+                            executor=make_executor(executor, scheduler, workers))
     paths = write_cohort(result, out)
     table = result.table
     data = {

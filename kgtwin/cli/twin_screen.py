@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from kgtwin.cli.common import echo_json, open_cli_store
+from kgtwin.cli.common import echo_json, executor_options, make_executor, open_cli_store
 from kgtwin.cli.twin import twin
 
 __all__ = ["COMMANDS"]
@@ -30,13 +30,15 @@ __all__ = ["COMMANDS"]
 @click.option("--hops", type=click.IntRange(0, 4), default=2, show_default=True,
               help="Regulation edges to walk from the seed genes.")
 @click.option("--seed", type=click.IntRange(0, 2**32 - 1), default=0, show_default=True)
-@click.option("--workers", type=click.IntRange(min=1), help="Threads (default: all cores).")
+@click.option("--workers", type=click.IntRange(min=1),
+              help="Threads, or local Dask worker processes (default: all cores).")
+@executor_options
 @click.option("--out", type=click.Path(path_type=Path), default=Path("kgtwin-screen"),
               show_default=True, help="Folder for screen.csv, per_drug.csv, screen.png.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_context
 def screen_command(ctx, samples_path, patients, drugs, observed, trajectories, hops, seed,
-                   workers, out, as_json) -> None:
+                   workers, executor, scheduler, out, as_json) -> None:
     """Simulate every sample x drug on one wiring built from the graph's signed edges.
 
     With --observed, compare the twin score with measured sensitivity per drug
@@ -59,7 +61,8 @@ def screen_command(ctx, samples_path, patients, drugs, observed, trajectories, h
     from kgtwin.twin.screen_report import write_screen
 
     names = [d.strip() for item in drugs for d in item.split(",") if d.strip()]
-    settings = ScreenSettings(trajectories=trajectories, hops=hops, seed=seed, workers=workers)
+    settings = ScreenSettings(trajectories=trajectories, hops=hops, seed=seed, workers=workers,
+                              executor=make_executor(executor, scheduler, workers))
     with open_cli_store(ctx, create=False) as store:
         samples = (read_samples(samples_path) if samples_path
                    else samples_from_store(store, [p for i in patients for p in i.split(",")

@@ -17,10 +17,9 @@ carriers), not clinical evidence.
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -31,6 +30,7 @@ from kgtwin.store.base import GraphStore
 from kgtwin.twin.build import GraphModel, build_model
 from kgtwin.twin.calibrate import Calibration, fit_calibration, responder
 from kgtwin.twin.drugs import candidate_ids, drug_targets, graph_drugs, mutant_blocked
+from kgtwin.twin.executor import Executor
 from kgtwin.twin.patient_twin import TwinSettings
 from kgtwin.twin.personal import alterations, engine_profile, seed_genes
 from kgtwin.twin.profile import Twin, all_levels, personalise
@@ -142,13 +142,15 @@ def simulate_cohort(
     *,
     workers: int | None = None,
     share: bool = True,
+    executor: Executor | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Every twin x drug (and each twin's observed regimens), in parallel threads (the
-    simulation kernel releases the GIL). ``share=False`` simulates every drug even when
+    """Every twin x drug (and each twin's observed regimens), one task per twin on
+    ``executor`` (default: ``workers`` threads here; or Dask, :mod:`kgtwin.twin.executor`),
+    with the same numbers either way. ``share=False`` simulates every drug even when
     another holds the same nodes. Returns the table and the observed pairs."""
-    workers = workers or os.cpu_count() or 1
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        results = list(pool.map(lambda t: _simulate_one(t, drugs, settings, share), twins))
+    executor = executor or Executor(workers=workers)
+    one = partial(_simulate_one, drugs=drugs, settings=settings, share=share)
+    results = executor.map(one, list(twins))
     rows = [row for found, _ in results for row in found]
     observed = [row for _, found in results for row in found]
     return pd.DataFrame(rows), pd.DataFrame(observed)
@@ -210,8 +212,10 @@ def run_cohort(
     settings: TwinSettings | None = None,
     *,
     workers: int | None = None,
+    executor: Executor | None = None,
 ) -> CohortResult:
-    """Build the cohort's shared wiring, personalise every twin, simulate every drug."""
+    """Build the cohort's shared wiring, personalise every twin, simulate every drug
+    (on ``executor``: default ``workers`` threads)."""
     settings = settings or TwinSettings(
         simulation=SimulationSettings(trajectories=500, max_time=50, seed=0))
     ids = ([resolve_patient(store, p) for p in patients] if patients
@@ -241,7 +245,8 @@ def run_cohort(
             variants=tuple(a.label for a in alterations(profile)),
             twin=personalise(model.model, engine, settings.personalisation),
             regimens=_regimens(profile)))
-    table, observed = simulate_cohort(twins, acting, settings.simulation, workers=workers)
+    table, observed = simulate_cohort(twins, acting, settings.simulation, workers=workers,
+                                      executor=executor)
     calibration = None
     if not observed.empty:
         usable = observed[observed["responder"].notna()]

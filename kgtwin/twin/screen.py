@@ -42,6 +42,7 @@ from kgtwin.store.base import GraphStore
 from kgtwin.twin.build import BuildSettings, GraphModel, build_model
 from kgtwin.twin.cohort import CohortTwin, simulate_cohort
 from kgtwin.twin.drugs import MUTANT_SELECTIVE, graph_drugs, mutant_blocked
+from kgtwin.twin.executor import Executor
 from kgtwin.twin.model import LogicalModel
 from kgtwin.twin.profile import (
     Effect,
@@ -105,6 +106,7 @@ class ScreenSettings:
     hops: int = 2
     path_length: int = 6
     workers: int | None = None
+    executor: Executor | None = None  # default: ``workers`` threads
 
     def simulation(self) -> SimulationSettings:
         return SimulationSettings(trajectories=self.trajectories, max_time=self.max_time,
@@ -323,7 +325,8 @@ def _simulate_unique(samples: Sequence[Sample], twins: Sequence[CohortTwin],
              len(drugs))
     if not drugs:
         return pd.DataFrame(columns=["patient", "drug", "score", "acts"])
-    table, _ = simulate_cohort(firsts, drugs, settings.simulation(), workers=settings.workers)
+    table, _ = simulate_cohort(firsts, drugs, settings.simulation(), workers=settings.workers,
+                               executor=settings.executor)
     by_first = {m[0].patient: m for m in groups.values()}
     frames = []
     for first, rows in table.groupby("patient", sort=False):
