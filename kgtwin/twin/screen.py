@@ -349,7 +349,9 @@ def samples_from_store(store: GraphStore, patients: Iterable[str] | None = None)
     found = []
     for patient in ids:
         profile = patient_profile(store, patient)
-        mutations = tuple(Mutation(gene=a.symbol, variant=a.change, effect=a.effect)
+        # a fusion acts on its kinase (EML4::ALK recorded on EML4 -> ALK): a.target
+        mutations = tuple(Mutation(gene=a.target or a.symbol, variant=a.change, effect=a.effect,
+                                   classification=a.classification)
                           for a in alterations(profile))
         tissue = " ".join(sorted(d.name or d.disease for d in profile.diagnoses))
         values = {symbol: z for symbol, z in expression(store, profile).values()}
