@@ -1,0 +1,129 @@
+"""Ontologies, pathways, gene sets, signed networks and Hetionet as published."""
+
+from __future__ import annotations
+
+import csv
+import json
+import lzma
+from collections import Counter
+
+import pytest
+
+from tests.real.conftest import load, real, warnings_of
+
+
+def test_disease_ontology_slim_terms_and_parents(store):
+    text = real("obo", "DO_cancer_slim.obo").read_text()
+    report = load(store, "obo", ["obo/DO_cancer_slim.obo"])
+    assert report.bad == 0 and report.counts.nodes == text.count("[Term]")
+    assert store.node("DOID:1612").name == "breast cancer"
+    parents = {e.object for e in store.edges(subject="DOID:0050745",
+                                             predicate="biolink:subclass_of")}
+    # lymphoma (DOID:0060058, with alt_ids DOID:1033 and DOID:353) and B-cell lymphoma;
+    # the store names the lymphoma node by one of its equivalent ids
+    assert parents == {store.resolve("DOID:0060058"), "DOID:707"}
+    assert store.node("DOID:0060058").name == "lymphoma"
+
+
+def test_go_import_of_the_hpo(store):
+    report = load(store, "obo", ["obo/hp_imports_go_import.obo"])
+    assert report.bad == 0
+    parents = {e.object for e in store.edges(subject="GO:0005615",
+                                             predicate="biolink:subclass_of")}
+    assert parents == {"GO:0110165"}
+
+
+def test_go_slim_owl_and_its_kgx_json_twin(store):
+    report = load(store, "owl", ["kgx/goslim_generic.owl"])
+    assert report.bad == 0 and report.counts.nodes > 100
+    assert store.node("GO:0005576") is not None
+
+
+def test_reactome_pathways_and_hierarchy(store):
+    with open(real("reactome", "ReactomePathways.txt"), newline="") as handle:
+        human = sum(1 for r in csv.reader(handle, delimiter="\t") if r[2] == "Homo sapiens")
+    report = load(store, "reactome", ["reactome/ReactomePathways.txt",
+                                      "reactome/ReactomePathwaysRelation.txt"])
+    assert report.bad == 0
+    assert sum(1 for _ in store.nodes(category="biolink:Pathway")) >= human
+    children = {e.subject for e in store.edges(object="REACT:R-HSA-109581")}
+    assert "REACT:R-HSA-109606" in children
+
+
+@pytest.mark.parametrize("name", ["genes.gmt", "c2.cp.kegg.v7.5.1.symbols.gmt",
+                                  "enrichr.KEGG_2016.gmt", "geneset.gsva.gmt",
+                                  "h.all.v7.0.symbols.gmt"])
+def test_gene_set_files(store, name):
+    lines = [line.split("\t") for line in real("gsea", name).read_text().splitlines() if line]
+    report = load(store, "gmt", [f"gsea/{name}"], skip_bad=True)
+    assert report.counts.nodes >= len(lines) - report.bad
+    assert all("gene" in e for e in report.bad_examples)  # only unresolvable members
+
+
+def test_hallmark_set_members_are_hgnc_genes(store):
+    load(store, "gmt", ["gsea/h.all.v7.0.symbols.gmt"], skip_bad=True)
+    sets = [n for n in store.nodes() if "TNFA_SIGNALING" in (n.name or n.id)]
+    assert sets
+    members = {e.subject if e.object == sets[0].id else e.object
+               for e in store.edges() if sets[0].id in (e.subject, e.object)}
+    assert "HGNC:6205" in members  # JUNB
+
+
+def test_omnipath_signed_table(store):
+    with open(real("omnipath", "omnipath_carnival.tsv"), newline="") as handle:
+        rows = list(csv.DictReader(handle, delimiter="\t"))
+    # The table is newer than the 2018 HGNC reference: its newer symbols are refused by
+    # name, or kept by symbol when the user says so.
+    refused = load(store, "signed-interactions", ["omnipath/omnipath_carnival.tsv"],
+                   skip_bad=True)
+    assert refused.bad and all("unknown gene" in e for e in refused.bad_examples)
+    report = load(store, "signed-interactions", ["omnipath/omnipath_carnival.tsv"],
+                  unresolved_genes="keep", skip_bad=True)
+    assert (report.bad, report.counts.edges) == (0, len(rows))
+    egfr = {(e.object, e.qualifiers.get("object_direction_qualifier"))
+            for e in store.edges(subject="HGNC:3236", predicate="biolink:regulates")}
+    assert ("HGNC:4566", "increased") in egfr  # EGFR -> GRB2
+
+
+def test_the_same_table_as_sif_with_a_header_line(store):
+    report = load(store, "sif", ["omnipath/omnipath_carnival.tsv"], unresolved_genes="keep")
+    assert report.bad == 0  # the header line is not an interaction
+    calm3 = {(e.object, e.qualifiers.get("object_direction_qualifier"))
+             for e in store.edges(subject="HGNC:1449")}
+    assert ("HGNC:12333", "decreased") in calm3  # CALM3 -| TRPC1
+
+
+def test_hetionet_subgraph_gz(store):
+    document = json.loads(__import__("gzip").decompress(
+        real("hetio", "bupropion.json.gz").read_bytes()))
+    report = load(store, "hetionet", ["hetio/bupropion.json.gz"])
+    assert report.bad == 0
+    assert report.counts.edges == len(document["edges"])
+    kinds = Counter(e["kind"] for e in document["edges"])
+    treats = list(store.edges(predicate="biolink:treats"))
+    assert len(treats) == kinds["treats"]
+
+
+def test_hetionet_xz_subgraph(store):
+    document = json.loads(lzma.decompress(real("hetio", "random-subgraph.json.xz").read_bytes()))
+    report = load(store, "hetionet", ["hetio/random-subgraph.json.xz"])
+    assert (report.counts.nodes, report.counts.edges, report.bad) == \
+        (len(document["nodes"]), len(document["edges"]), 0)
+
+
+def test_hetnet_with_a_custom_kind(store, caplog):
+    report = load(store, "hetionet", ["hetio/disease-gene-example-graph.json"])
+    assert report.bad == 0
+    assert "Tissue (2)" in warnings_of(caplog)
+    lung = store.node("hetionet:Tissue/Lung")
+    assert lung is not None and lung.category == "biolink:NamedThing"
+    assert lung.properties["hetionet_kind"] == "Tissue"
+
+
+def test_hetionet_node_table(store):
+    with open(real("hetio", "hetionet-v1.0-nodes.tsv"), newline="") as handle:
+        rows = list(csv.DictReader(handle, delimiter="\t"))
+    report = load(store, "hetionet", ["hetio/hetionet-v1.0-nodes.tsv"])
+    assert (report.counts.nodes, report.bad) == (len(rows), 0)
+    assert store.node("DOID:1612").name == "breast cancer"
+    assert store.resolve("NCBIGene:1555") == "HGNC:2615"  # CYP2B6
