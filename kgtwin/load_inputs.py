@@ -75,4 +75,4 @@ def short_label(paths: Sequence[Path]) -> str:
     names = [p.name or str(p) for p in paths]
     if len(names) <= NAMES_SHOWN:
         return ", ".join(names)
-    return f"{', '.join(names[:NAMES_SHOWN - 1])} and {len(names) - NAMES_SHOWN + 1:,} more files"
+    return f"{names[0]} and {len(names) - 1:,} more files"
