@@ -16,6 +16,7 @@ from tqdm.auto import tqdm
 
 from kgtwin.align import Aligner
 from kgtwin.errors import KgTwinError
+from kgtwin.load_guard import check_not_empty, guarded_records
 from kgtwin.load_inputs import expand_paths, short_label
 from kgtwin.loaders import get_loader
 from kgtwin.loaders.base import Loader
@@ -72,12 +73,15 @@ def load_files(
     skip_bad: bool = False,
     force: bool = False,
     progress: bool = False,
+    allow_empty: bool = False,
 ) -> LoadReport:
     """Loads ``paths`` with the ``format`` loader; a no-op when this exact source is in.
 
     By default the first bad record stops the load and nothing of it is written; with
     ``skip_bad`` bad records are counted and the first few reported. ``paths`` may
-    name folders and glob patterns (:func:`~kgtwin.load_inputs.expand_paths`).
+    name folders and glob patterns (:func:`~kgtwin.load_inputs.expand_paths`). An empty
+    file, or a load that yields no record, is an error unless ``allow_empty``
+    (:mod:`kgtwin.load_guard`).
     """
     options = dict(options or {})
     loader_class = get_loader(format)
@@ -85,6 +89,8 @@ def load_files(
                          folders=loader_class.reads_folders)
     aligner = Aligner(genes=options.get("genes"),  # type: ignore[arg-type]
                       unresolved_genes=str(options.get("unresolved_genes", "reject")))
+    if not allow_empty:
+        check_not_empty(paths)
     try:
         loader = loader_class(paths, skip_bad=skip_bad, **_loader_options(loader_class, options))
     except TypeError as error:
@@ -99,7 +105,7 @@ def load_files(
     )
     if store.is_loaded(info) and not force:
         return LoadReport(source=info, skipped=True)
-    records = aligned_records(loader, aligner)
+    records = guarded_records(loader, aligned_records(loader, aligner), allow_empty=allow_empty)
     if progress:
         records = with_progress(records, f"{loader.name} {info.path}")
     counts = store.load(records, info)  # the store pauses the cycle collector meanwhile

@@ -20,6 +20,8 @@ from typing import IO, ClassVar
 from kgtwin.errors import InputError
 from kgtwin.model import Record
 
+#: Longest line a line-based loader reads: a file without line breaks is not read whole.
+MAX_LINE_BYTES = 64 << 20
 #: How many examples of skipped records a load report keeps.
 EXAMPLES_KEPT = 5
 
@@ -128,7 +130,10 @@ def text_lines(loader: Loader, path: Path) -> Iterator[str]:
     loader.path = path
     number = 0
     with open_binary(path) as handle:
-        for raw in handle:
+        while raw := handle.readline(MAX_LINE_BYTES + 1):
+            if len(raw) > MAX_LINE_BYTES:
+                raise InputError(path, number + 1, f"line longer than {MAX_LINE_BYTES:,} bytes"
+                                 " (a damaged file, or not a line-based format)")
             pieces = split_cr(raw) if b"\r" in raw else (raw,)
             for piece in pieces:
                 number += 1

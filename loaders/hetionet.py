@@ -25,6 +25,7 @@ from pathlib import Path
 
 from kgtwin.loaders.base import Loader, open_binary, read_rows
 from kgtwin.loaders.graph_kinds import EdgeKind, curie, edge_kind, graph_kinds
+from kgtwin.loaders.safe_documents import DepthGuard, capped_events
 
 from kgtwin.ids import namespaced
 from kgtwin.model import Edge, Node, Record
@@ -92,7 +93,8 @@ class HetionetLoader(Loader):
 
         with open_binary(path) as handle:
             builder = None
-            for prefix, event, value in ijson.parse(handle, use_float=True):
+            events = capped_events(path, ijson.parse(DepthGuard(handle, path), use_float=True))
+            for prefix, event, value in events:
                 if builder is not None:
                     builder.event(event, value)
                     if prefix == "nodes.item" and event in {"end_map", "end_array"}:
@@ -111,7 +113,7 @@ class HetionetLoader(Loader):
         import ijson
 
         with open_binary(path) as handle:
-            yield from ijson.items(handle, "edges.item", use_float=True)
+            yield from ijson.items(DepthGuard(handle, path), "edges.item", use_float=True)
 
     def _checked(self, path: Path, kind: str, items: Iterator[object],
                  convert) -> Iterator[Record]:

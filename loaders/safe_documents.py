@@ -136,6 +136,32 @@ def _remote(context: Any) -> bool:
     return isinstance(context, dict) and "@import" in context
 
 
+#: Bracket nesting (counted in raw bytes, strings included) at which a streamed JSON
+#: file is refused; chunks are read this small so depth inside one chunk stays bounded.
+RAW_DEPTH_LIMIT = 1000
+_GUARD_CHUNK = 8192
+
+
+class DepthGuard:
+    """A binary file wrapper that refuses JSON nested past :data:`RAW_DEPTH_LIMIT`.
+
+    For streaming parsers that run in C (ijson ``items``): their per-level prefix
+    strings make memory grow with the square of the depth. Counting brackets per small
+    chunk costs little and needs no event loop in Python; brackets inside strings count
+    too, so the limit is generous and the check coarse (:func:`capped_events` is exact).
+    """
+
+    def __init__(self, handle: Any, path: Path | str):
+        self.handle, self.path, self.depth = handle, path, 0
+
+    def read(self, size: int = -1) -> bytes:
+        chunk = self.handle.read(_GUARD_CHUNK if size < 0 else min(size, _GUARD_CHUNK))
+        self.depth += chunk.count(b"[") + chunk.count(b"{") - chunk.count(b"]") - chunk.count(b"}")
+        if self.depth > RAW_DEPTH_LIMIT:
+            raise InputError(self.path, None, f"JSON nested deeper than {RAW_DEPTH_LIMIT} levels")
+        return chunk
+
+
 def capped_events(
     path: Path | str, events: Iterable[tuple[str, str, Any]]
 ) -> Iterator[tuple[str, str, Any]]:
@@ -151,4 +177,12 @@ def capped_events(
         yield prefix, event, value
 
 
-__all__ = ["MAX_DEPTH", "capped_events", "check_depth", "check_jsonld", "check_xml", "load_json"]
+__all__ = [
+    "MAX_DEPTH",
+    "DepthGuard",
+    "capped_events",
+    "check_depth",
+    "check_jsonld",
+    "check_xml",
+    "load_json",
+]

@@ -14,12 +14,16 @@ if TYPE_CHECKING:
 
 
 def open_cli_store(
-    ctx: click.Context, *, create: bool = True, commit: Commit = "load"
+    ctx: click.Context,
+    *,
+    create: bool = True,
+    commit: Commit = "load",
+    lock_wait: float | None = None,
 ) -> GraphStore:
     """The store named by ``--store``/``KGTWIN_STORE`` (use as a context manager)."""
     from kgtwin.store import open_store
 
-    return open_store(ctx.obj["store_path"], create=create, commit=commit)
+    return open_store(ctx.obj["store_path"], create=create, commit=commit, lock_wait=lock_wait)
 
 
 def parse_pairs(pairs: Iterable[str], option: str) -> dict[str, str]:

@@ -29,6 +29,11 @@ if TYPE_CHECKING:
               help="A loader option (repeatable); see `kgtwin load --list`.")
 @click.option("--skip-bad", is_flag=True, help="Skip and count bad records instead of stopping.")
 @click.option("--force", is_flag=True, help="Load even if this exact source is already in.")
+@click.option("--wait", type=click.FloatRange(min=0), metavar="SECONDS",
+              help="If another load holds the store, give up after this long (default: "
+                   "wait until it finishes).")
+@click.option("--allow-empty", is_flag=True,
+              help="Accept empty files and loads that yield no record (an error otherwise).")
 @click.option("--config", "config", type=click.Path(path_type=Path, dir_okay=False),
               help="Load every source a sources.yaml declares, in order (unchanged ones are "
                    "skipped).")
@@ -49,6 +54,8 @@ def load(
     options: tuple[str, ...],
     skip_bad: bool,
     force: bool,
+    wait: float | None,
+    allow_empty: bool,
     config: Path | None,
     commit: Commit,
     show_help: bool,
@@ -86,7 +93,7 @@ def load(
     if config is not None:
         from kgtwin.sources import load_sources
 
-        with open_cli_store(ctx, commit=commit) as store:
+        with open_cli_store(ctx, commit=commit, lock_wait=wait) as store:
             for each in load_sources(store, config, skip_bad=skip_bad, force=force,
                                      progress=True):
                 _echo_report(each)
@@ -96,7 +103,7 @@ def load(
     loader_options: dict[str, object] = parse_pairs(options, "--option")
     if namespace:
         loader_options["namespace"] = namespace
-    with open_cli_store(ctx, commit=commit) as store:
+    with open_cli_store(ctx, commit=commit, lock_wait=wait) as store:
         report = load_files(
             store,
             format,
@@ -107,6 +114,7 @@ def load(
             skip_bad=skip_bad,
             force=force,
             progress=True,
+            allow_empty=allow_empty,
         )
     _echo_report(report)
 

@@ -5,8 +5,12 @@ from __future__ import annotations
 import json
 from dataclasses import asdict
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
+
+if TYPE_CHECKING:
+    from kgtwin.twin.model import LogicalModel
 
 __all__ = ["COMMANDS", "twin"]
 
@@ -74,6 +78,13 @@ set_option = click.option(
     help="Hold a node on or off (input, mutation, drug); repeatable.",
 )
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+timeout_option = click.option(
+    "--timeout",
+    type=click.FloatRange(min=0),
+    default=600.0,
+    show_default=True,
+    help="Stop after this many seconds (0: no limit).",
+)
 
 
 @click.group()
@@ -96,6 +107,7 @@ def twin() -> None:
     "--cyclic", is_flag=True, help="Also find every asynchronous attractor (slower on big models)."
 )
 @click.option("--limit", default=100_000, show_default=True, help="Most results to enumerate.")
+@timeout_option
 @json_option
 def attractors(
     model_path: Path,
@@ -104,6 +116,7 @@ def attractors(
     trap_spaces: bool,
     cyclic: bool,
     limit: int,
+    timeout: float,
     as_json: bool,
 ) -> None:
     """Steady states (exact), minimal trap spaces and, with --cyclic, all attractors.
@@ -116,12 +129,22 @@ def attractors(
       kgtwin twin attractors model.bnet --set EGF=1 --set SOX10=0 --json
       -> {"steady_states": [{"A": 0, "B": 1, ...}], "minimal_trap_spaces": [...]}
     """
-    from kgtwin.twin import analysis
+    from kgtwin.twin.deadline import within
 
     model = _load(model_path, cfg)
     held = _pairs(fixed, "--set", _switch)
     data: dict = {"model": model.name, "fixed": held, "exact": True}
-    data["steady_states"] = analysis.steady_states(model, held, limit=limit)
+    data.update(within(timeout, "the attractor analysis", _analyse, model, held, limit,
+                       trap_spaces, cyclic))  # fmt: skip
+    data["provenance"] = _provenance(model, method="biodivine-aeon (exact, symbolic)")
+    _emit(data, as_json, _attractor_lines)
+
+
+def _analyse(model: LogicalModel, held: dict, limit: int, trap_spaces: bool, cyclic: bool) -> dict:
+    """Steady states, trap spaces and attractors (run under the --timeout)."""
+    from kgtwin.twin import analysis
+
+    data: dict = {"steady_states": analysis.steady_states(model, held, limit=limit)}
     if trap_spaces:
         data["minimal_trap_spaces"] = analysis.minimal_trap_spaces(model, held, limit=limit)
     if cyclic:
@@ -129,8 +152,7 @@ def attractors(
             {"states": a.states, "fixed": dict(a.fixed), "oscillating": list(a.oscillating)}
             for a in analysis.attractors(model, held, limit=limit)
         ]
-    data["provenance"] = _provenance(model, method="biodivine-aeon (exact, symbolic)")
-    _emit(data, as_json, _attractor_lines)
+    return data
 
 
 def _attractor_lines(data: dict):
@@ -167,6 +189,7 @@ def _attractor_lines(data: dict):
     show_default=True,
     help="Parallel threads; the numbers depend on --seed only.",
 )
+@timeout_option
 @json_option
 def simulate(
     model_path: Path,
@@ -178,6 +201,7 @@ def simulate(
     time_tick: float | None,
     seed: int | None,
     threads: int,
+    timeout: float,
     as_json: bool,
 ) -> None:
     """Stochastic simulation with MaBoSS semantics: P(node on) over time, with 95 % CIs.
@@ -193,6 +217,7 @@ def simulate(
       -> {"final": {"A": 0.42, ...}, "final_ci": {...}, "times": [0, 0.5, ...],
           "trajectories": {"A": [0.5, ...], ...}}
     """
+    from kgtwin.twin.deadline import within
     from kgtwin.twin.simulate import SimulationSettings
     from kgtwin.twin.simulate import simulate as run
 
@@ -202,7 +227,8 @@ def simulate(
     )
     held = _pairs(fixed, "--set", _switch)
     starts = _pairs(initial, "--initial", _probability)
-    result = run(model, settings, fixed=held, initial=starts, threads=threads)
+    result = within(timeout, "the simulation", run, model, settings, fixed=held, initial=starts,
+                    threads=threads)  # fmt: skip
     data = {"model": model.name, "fixed": held, "initial": starts, **result.to_dict()}
     data["provenance"] = _provenance(
         model,

@@ -46,7 +46,11 @@ def neo4j_uri(location: str | Path) -> str | None:
 
 
 def open_store(
-    location: str | Path, *, create: bool = True, commit: Commit = "load"
+    location: str | Path,
+    *,
+    create: bool = True,
+    commit: Commit = "load",
+    lock_wait: float | None = None,
 ) -> GraphStore:
     """The store at ``location``: a folder for the embedded store, or a Neo4j URI
     (``bolt://host:7687``, ``neo4j://…``) with credentials from ``NEO4J_USERNAME`` /
@@ -54,6 +58,8 @@ def open_store(
 
     ``commit="batch"`` makes a Neo4j store commit loads batch by batch
     (:class:`~kgtwin.neo4j.store.Neo4jStore`); the embedded store always loads whole.
+    ``lock_wait``: seconds the embedded store waits for another process's load before it
+    gives up (None: until that load finishes; Neo4j handles its own locks).
     """
     uri = neo4j_uri(location)
     if uri is not None:
@@ -69,7 +75,7 @@ def open_store(
         )
     from kgtwin.store.embedded import EmbeddedStore
 
-    return EmbeddedStore(location, create=create)
+    return EmbeddedStore(location, create=create, lock_wait=lock_wait)
 
 
 __all__ = [

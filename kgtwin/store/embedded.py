@@ -19,8 +19,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import sqlite3
+import time
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -45,9 +47,14 @@ from kgtwin.store.prefetch import batched, read_ahead
 from kgtwin.store.sqlite_merge import BatchWriter
 from kgtwin.store.sqlite_sql import BATCH, DATABASE, SCHEMA, SCHEMA_VERSION, run_script
 
+log = logging.getLogger(__name__)
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+#: How long one attempt at the write lock blocks inside SQLite before kgtwin says why.
+_BUSY_SECONDS = 5.0
 
 
 def _private_file(database: Path) -> None:
@@ -71,15 +78,27 @@ def _private_file(database: Path) -> None:
 class EmbeddedStore:
     """The default store: a folder holding one SQLite database. See module docs for why."""
 
-    def __init__(self, path: str | Path, *, biolink: Biolink | None = None, create: bool = True):
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        biolink: Biolink | None = None,
+        create: bool = True,
+        lock_wait: float | None = None,
+    ):
         self.path = Path(path)
+        #: Seconds a write waits for another process's load (None: until it finishes).
+        self.lock_wait = lock_wait
         self.biolink = biolink or default_biolink()
         database = self.path / DATABASE
         if not database.exists():
             if not create:
                 raise StoreError(f"no kgtwin store at {self.path} (run `kgtwin load` first)")
             _private_file(database)
-        self.db = sqlite3.connect(database, isolation_level=None, check_same_thread=False)
+        busy = _BUSY_SECONDS if lock_wait is None else max(0.05, min(lock_wait, _BUSY_SECONDS))
+        self.db = sqlite3.connect(
+            database, isolation_level=None, check_same_thread=False, timeout=busy
+        )
         self.db.execute("PRAGMA journal_mode = WAL")
         self.db.execute("PRAGMA synchronous = NORMAL")
         self.db.execute("PRAGMA cache_size = -262144")  # 256 MiB
@@ -108,7 +127,7 @@ class EmbeddedStore:
 
     # --- transactions ---------------------------------------------------------------
     def _transaction(self) -> _Transaction:
-        return _Transaction(self.db)
+        return _Transaction(self.db, self.lock_wait, str(self.path))
 
     # --- writing --------------------------------------------------------------------
     def is_loaded(self, source: SourceInfo) -> bool:
@@ -395,13 +414,34 @@ class EmbeddedStore:
 
 
 class _Transaction:
-    """BEGIN IMMEDIATE … COMMIT, or ROLLBACK on any error: a load lands whole or not at all."""
+    """BEGIN IMMEDIATE … COMMIT, or ROLLBACK on any error: a load lands whole or not at all.
 
-    def __init__(self, db: sqlite3.Connection):
-        self.db = db
+    Another process's load holds the write lock until it commits: wait for it, saying
+    so once, up to ``wait`` seconds (None: as long as it takes), then fail in one line.
+    """
+
+    def __init__(self, db: sqlite3.Connection, wait: float | None = None, where: str = ""):
+        self.db, self.wait, self.where = db, wait, where
 
     def __enter__(self) -> None:
-        self.db.execute("BEGIN IMMEDIATE")
+        deadline = None if self.wait is None else time.monotonic() + self.wait
+        told = False
+        while True:
+            try:
+                self.db.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as error:
+                if "locked" not in str(error) and "busy" not in str(error):
+                    raise
+            if deadline is not None and time.monotonic() >= deadline:
+                raise StoreError(
+                    f"the store at {self.where} is locked by another load or writer; gave "
+                    f"up after --wait {self.wait:g}s (try again when it has finished)"
+                )
+            if not told:
+                log.warning("the store at %s is in use by another load; waiting for it to "
+                            "finish (--wait SECONDS gives up after that long)", self.where)
+                told = True
 
     def __exit__(self, kind: type | None, *exc: object) -> None:
         self.db.execute("COMMIT" if kind is None else "ROLLBACK")

@@ -22,7 +22,23 @@ import numpy as np
 from kgtwin.twin.compile import CompiledModel
 from kgtwin.twin.model import LogicalModel, ModelError, level_nodes
 
-__all__ = ["Hold", "SimulationResult", "SimulationSettings", "simulate", "wilson_interval"]
+__all__ = [
+    "MAX_TIME",
+    "MAX_TIME_POINTS",
+    "MAX_TRAJECTORIES",
+    "Hold",
+    "SimulationResult",
+    "SimulationSettings",
+    "simulate",
+    "wilson_interval",
+]
+
+
+#: Limits on one simulation (MaBoSS models of the field use ~10^3-10^5 trajectories to
+#: t = 10-1000 with ~10^2-10^3 sampling points). Beyond them the arrays alone would not fit.
+MAX_TRAJECTORIES = 1_000_000
+MAX_TIME = 100_000.0
+MAX_TIME_POINTS = 100_000
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -39,6 +55,17 @@ class SimulationSettings:
             raise ModelError("trajectories must be at least 1")
         if not (self.max_time > 0 and self.time_tick > 0):
             raise ModelError("max_time and time_tick must be positive")
+        # Refused up front: each bound keeps memory and time what a workstation has.
+        if self.trajectories > MAX_TRAJECTORIES:
+            raise ModelError(f"trajectories {self.trajectories} is over the limit of "
+                             f"{MAX_TRAJECTORIES:,}")
+        if not math.isfinite(self.max_time) or self.max_time > MAX_TIME:
+            raise ModelError(f"max_time {self.max_time:g} is over the limit of {MAX_TIME:g}")
+        if self.max_time / self.time_tick > MAX_TIME_POINTS:
+            raise ModelError(
+                f"max_time / time_tick = {self.max_time / self.time_tick:.3g} sampling points "
+                f"is over the limit of {MAX_TIME_POINTS:,}; use a larger time_tick"
+            )
         if not 0 <= self.seed < 2**32:
             raise ModelError("seed must be in [0, 2**32)")
 
