@@ -20,6 +20,8 @@ from kgtwin.load_guard import check_not_empty, guarded_records
 from kgtwin.load_inputs import expand_paths, short_label
 from kgtwin.loaders import get_loader
 from kgtwin.loaders.base import Loader
+from kgtwin.loaders.patient_base import PatientLoader
+from kgtwin.loaders.patient_privacy import coded_only, file_labels
 from kgtwin.model import Record
 from kgtwin.store.base import GraphStore, LoadCounts, SourceInfo
 from kgtwin.store.prefetch import weight
@@ -95,17 +97,22 @@ def load_files(
         loader = loader_class(paths, skip_bad=skip_bad, **_loader_options(loader_class, options))
     except TypeError as error:
         raise KgTwinError(f"bad option for the {format} loader: {error}") from None
+    loader.allow_empty = allow_empty
+    patients = isinstance(loader, PatientLoader)
     info = SourceInfo(
         name=source or loader.name,
         version=version or loader.source_version() or UNVERSIONED,
         checksum=file_checksum(paths),
         loader=f"{loader.name}@{loader.version}",
-        path=short_label(paths),
+        path=short_label(_stored_names(loader, paths)) if patients else short_label(paths),
         options=options,
     )
     if store.is_loaded(info) and not force:
         return LoadReport(source=info, skipped=True)
-    records = guarded_records(loader, aligned_records(loader, aligner), allow_empty=allow_empty)
+    records = aligned_records(loader, aligner)
+    if patients:  # coded values only; no patient text on knowledge nodes
+        records = coded_only(records, loader.allow)
+    records = guarded_records(loader, records, allow_empty=allow_empty)
     if progress:
         records = with_progress(records, f"{loader.name} {info.path}")
     counts = store.load(records, info)  # the store pauses the cycle collector meanwhile
@@ -128,6 +135,12 @@ ALIGNER_OPTIONS = ("genes", "unresolved_genes")
 def _loader_options(loader_class: type[Loader], options: dict[str, object]) -> dict:
     accepted = inspect.signature(loader_class.__init__).parameters
     return {k: v for k, v in options.items() if k not in ALIGNER_OPTIONS or k in accepted}
+
+
+def _stored_names(loader: PatientLoader, paths: list[Path]) -> list[Path]:
+    """Patient files by keyed pseudonym: their names often are the patient's."""
+    labels = file_labels(lambda name: loader.pseudonyms.pseudonym("file", name), paths)
+    return [Path(label) for label in labels]
 
 
 def with_progress(records: Iterable[Record], description: str) -> Iterator[Record]:

@@ -52,6 +52,8 @@ class Loader(ABC):
     description: ClassVar[str]
     #: The version of the loader's mapping; part of provenance and of the ledger key.
     version: ClassVar[str] = "1"
+    #: Whether an empty table is acceptable (``--allow-empty``); the load sets it.
+    allow_empty: bool = False
     #: What a folder argument contributes (``.json``; empty: every file in it).
     suffixes: ClassVar[tuple[str, ...]] = ()
     #: Whether a folder is one unit of this format (a cBioPortal study), given whole.
@@ -84,7 +86,9 @@ class Loader(ABC):
         """A record at the current position is bad: stop, or count it and go on."""
         error = InputError(self.path, self.position, reason)
         if not self.skip_bad:
-            raise error
+            # Without the exception being handled: its message (a validator's, a
+            # parser's) may quote the raw value, and --debug prints the whole chain.
+            raise error from None
         self.bad.add(error)
 
 
@@ -177,10 +181,15 @@ def read_rows(
                  or loader.position > skip)
     reader = csv.reader(lines, delimiter=delimiter, strict=True, quoting=quoting)
     columns: list[str] | None = None
+    rows = 0
     while True:
         try:
             row = next(reader)
         except StopIteration:
+            if columns is not None and rows == 0 and not loader.allow_empty:
+                loader.position = None
+                loader.reject("a header but no rows (an empty or cut-short table); pass "
+                              "--allow-empty to load it anyway")
             return
         except csv.Error as error:
             loader.reject(f"malformed row: {error}")
@@ -194,6 +203,7 @@ def read_rows(
             if len(set(columns)) != len(columns):
                 loader.reject(f"duplicate column names in header: {columns}")
             continue
+        rows += 1
         if columns is None:
             yield row
         elif pad and len(row) < len(columns):

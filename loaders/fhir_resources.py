@@ -193,7 +193,8 @@ def medication_target(resource: Any, context: BundleContext) -> tuple[Node, dict
 def specimen(resource: Any, context: BundleContext) -> Iterator[Record]:
     sample = context.sample_id(resource)
     properties = {}
-    kind = _first_code(resource.type, display=True)
+    # The type's code (a CURIE where the system is known), never its display text.
+    kind = next((c for c, _ in curies_of(resource.type)), None) or _first_code(resource.type)
     if kind:
         properties["sample_type"] = kind
     yield sample_node(sample, properties)
@@ -217,8 +218,7 @@ def observation(resource: Any, context: BundleContext) -> Iterator[Record]:
             raise Skip("numeric Observation without a LOINC code")
         subject = context.patient_of(resource)
         if context.loader.first_time(loinc):
-            label = dict(curies_of(resource.code)).get(loinc)
-            yield Node(id=loinc, category=CLINICAL_ATTRIBUTE, name=label)
+            yield Node(id=loinc, category=CLINICAL_ATTRIBUTE)  # not named by the display
         yield Measurement(subject, loinc, OBSERVATION, float(resource.valueQuantity.value))
 
 
@@ -290,7 +290,7 @@ def _target(codes: list[tuple[str, str | None]], mapper, category: str):
         found = target_node(code, mapper, category)
         if found is not None:
             return found
-    return code_node(codes[0][0], mapper, category, codes[0][1])
+    return code_node(codes[0][0], mapper, category)
 
 
 def _first_code(concept: Any, *, display: bool = False) -> str | None:

@@ -168,6 +168,9 @@ class LogicalModelLoader(Loader):
                 signs[node] = regulator_signs(rule) if rule else {}
             except RuleSyntaxError as error:
                 self.reject(f"rule of {node}: {error}")
+        if not rules:
+            raise InputError(path, None, f"no rules: not a {format_} model, or an empty or "
+                             "cut-short one")
         return format_, text, rules, signs
 
     def _model_node(self, format_: str, text: str, rules: dict[str, str],

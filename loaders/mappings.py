@@ -129,12 +129,14 @@ def target_node(
     return node, {"code": code, "mapping": mapping.predicate}
 
 
-def code_node(
-    code: str, mapper: CodeMapper, category: str, label: str | None = None
-) -> tuple[Node, dict[str, str]]:
-    """:func:`target_node`, or the code itself as the node when no mapping is shipped."""
+def code_node(code: str, mapper: CodeMapper, category: str) -> tuple[Node, dict[str, str]]:
+    """:func:`target_node`, or the code itself as the node when no mapping is shipped.
+
+    The node is named only from kgtwin's shipped mapping: the display or label a
+    patient file gives a code is free text and never names a knowledge node.
+    """
     return target_node(code, mapper, category) or (
-        Node(id=code, category=category, name=label or None), {"code": code}
+        Node(id=code, category=category), {"code": code}
     )
 
 

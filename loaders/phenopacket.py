@@ -152,7 +152,7 @@ class PhenopacketLoader(PatientLoader):
                 raise Unusable("biosample without id")
             sample = self.sample_id(biosample.id)
             samples[biosample.id] = sample
-            tissue = biosample.sampled_tissue.label
+            tissue = biosample.sampled_tissue.id  # the UBERON code, not the label text
             out.append(sample_node(sample, {"sample_type": tissue} if tissue else {}))
             out.append(sample_of(sample, patient))
         return samples
@@ -170,7 +170,7 @@ class PhenopacketLoader(PatientLoader):
             if feature.excluded:
                 continue
             curie = _curie(feature.type.id, "phenotypicFeatures.type")
-            out += [Node(curie, PHENOTYPE, feature.type.label or None),
+            out += [Node(curie, PHENOTYPE),  # the ontology names it, not the packet
                     Edge(patient, DIAGNOSIS, curie)]
 
     def _variants(self, packet: Phenopacket, patient: str, samples: dict, out: list) -> None:
@@ -222,7 +222,7 @@ class PhenopacketLoader(PatientLoader):
                 continue
             assay = _curie(measurement.assay.id, "measurements.assay")
             if self.first_time(assay):
-                out.append(Node(assay, CLINICAL_ATTRIBUTE, measurement.assay.label or None))
+                out.append(Node(assay, CLINICAL_ATTRIBUTE))
             out.append(Measurement(patient, assay, OBSERVATION,
                                    float(measurement.value.quantity.value)))
 
@@ -236,7 +236,7 @@ def _curie(value: str, field: str) -> str:
 
 def _mapped(code: str, label: str, mapper, category: str) -> tuple[Node, dict]:
     curie = _curie(code, category.removeprefix("biolink:").lower())
-    return code_node(curie, mapper, category, label)
+    return code_node(curie, mapper, category)  # the label is free text: not kept
 
 
 def _change(descriptor) -> str | None:

@@ -90,14 +90,22 @@ def test_empty_file_is_an_error_unless_allowed(tmp_path, format, name):
     assert "the file is empty" in one_line(load(tmp_path / "store", format, str(path)))
 
 
-def test_a_load_with_no_records_is_named(tmp_path):
+def test_a_table_without_rows_and_a_load_without_records_are_named(tmp_path):
     header_only = tmp_path / "nodes.tsv"
     header_only.write_text(NODES.read_text().splitlines()[0] + "\n")
     result = load(tmp_path / "store", "kgx", str(header_only))
     assert result.exit_code == 1
-    assert "no records: nothing to load; pass --allow-empty" in one_line(result)
+    assert one_line(result) == (
+        f"Error: {header_only}: a header but no rows (an empty or cut-short table); pass "
+        "--allow-empty to load it anyway"
+    )
     allowed = load(tmp_path / "store", "kgx", str(header_only), "--allow-empty")
     assert allowed.exit_code == 0, allowed.output
+    no_terms = tmp_path / "terms.obo"
+    no_terms.write_text("format-version: 1.2\ndata-version: 2024-01-01\n")
+    result = load(tmp_path / "store", "obo", str(no_terms))
+    assert result.exit_code == 1
+    assert "no records: nothing to load; pass --allow-empty" in one_line(result)
 
 
 def test_deep_json_is_refused_without_eating_memory(tmp_path):
