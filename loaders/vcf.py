@@ -146,10 +146,15 @@ class VcfLoader(PatientLoader):
         if len(fields) == len(FIXED):
             return [(samples[0], None)]
         keys = fields[8].split(":")
+        alts = len(fields[4].split(","))
         found = []
         for sample, text in zip(samples, fields[9:], strict=True):
             values = dict(zip(keys, text.split(":"), strict=False))
             alleles = re.split(r"[/|]", values.get("GT", "."))
+            # An allele is '.', 0 (REF) or 1..number of ALTs; anything else is damage,
+            # not a carrier ('garbage' used to count as one).
+            if not all(a == "." or (a.isdigit() and int(a) <= alts) for a in alleles):
+                return f"impossible genotype (GT must be alleles 0..{alts} or '.')"
             if not any(a not in ("0", ".") for a in alleles):
                 continue
             try:

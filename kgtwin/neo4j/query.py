@@ -213,7 +213,7 @@ def stream_text(keys: list[str], rows: Iterable[dict[str, Any]], fmt: str) -> It
     if fmt not in ("table", "json", "csv"):
         raise QueryError(f"unknown format {fmt!r}; use table, json or csv")
     if fmt == "json":
-        yield from _json_lines(rows)
+        yield from _joined(_json_lines(rows))
         return
     if fmt == "csv":
         import csv
@@ -222,16 +222,17 @@ def stream_text(keys: list[str], rows: Iterable[dict[str, Any]], fmt: str) -> It
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(keys)
-        for row in rows:
+        for number, row in enumerate(rows, start=1):
             writer.writerow(
                 [
                     json.dumps(v) if isinstance(v, list | dict) else _csv_cell(v)
                     for v in row.values()
                 ]
             )
-            yield buffer.getvalue().rstrip("\n")
-            buffer.seek(0)
-            buffer.truncate()
+            if number % TABLE_BLOCK == 0:  # written in blocks: one write per row is slow
+                yield buffer.getvalue().rstrip("\n")
+                buffer.seek(0)
+                buffer.truncate()
         if buffer.getvalue():
             yield buffer.getvalue().rstrip("\n")
         return
@@ -251,6 +252,18 @@ def stream_text(keys: list[str], rows: Iterable[dict[str, Any]], fmt: str) -> It
 
 #: Rows per aligned block of a streamed table.
 TABLE_BLOCK = 1000
+
+
+def _joined(lines: Iterable[str]) -> Iterator[str]:
+    """Lines joined into blocks of :data:`TABLE_BLOCK`, for fewer, larger writes."""
+    block: list[str] = []
+    for line in lines:
+        block.append(line)
+        if len(block) == TABLE_BLOCK:
+            yield "\n".join(block)
+            block = []
+    if block:
+        yield "\n".join(block)
 
 
 def _csv_cell(value: Any) -> Any:

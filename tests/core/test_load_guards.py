@@ -141,3 +141,21 @@ def test_overlong_line_is_refused(tmp_path, monkeypatch):
         f"{path}:{lines + 1}: line longer than 4,096 bytes (a damaged file, or not a "
         "line-based format)"
     )
+
+
+def test_impossible_genotype_is_named_not_a_carrier(tmp_path, monkeypatch):
+    monkeypatch.setenv(
+        "KGTWIN_PSEUDONYM_KEY", "0f1e2d3c4b5a69788796a5b4c3d2e1f00112233445566778899aabbccddeeff"
+    )
+    lines = (DATA / "patients" / "variants.vcf").read_text().splitlines()
+    first = next(n for n, line in enumerate(lines) if not line.startswith("#"))
+    fields = lines[first].split("\t")
+    fields[9] = "garbage" + fields[9][fields[9].find(":") :] if ":" in fields[9] else "garbage"
+    lines[first] = "\t".join(fields)
+    path = tmp_path / "calls.vcf"
+    path.write_text("\n".join(lines) + "\n")
+    with open_store(tmp_path / "store") as store, pytest.raises(InputError) as caught:
+        load_files(store, "vcf", [path])
+    assert str(caught.value) == (
+        f"{path}:{first + 1}: impossible genotype (GT must be alleles 0..1 or '.')"
+    )
