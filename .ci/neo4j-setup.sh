@@ -5,6 +5,7 @@
 #   bash .ci/neo4j-setup.sh          # install + start; writes .ci/neo4j.env
 #   source .ci/neo4j.env             # NEO4J_* for kgtwin, KGTWIN_TEST_NEO4J_* for pytest
 #   bash .ci/neo4j-setup.sh stop     # stop the server
+#   bash .ci/neo4j-setup.sh install  # only install what is missing (scripts/test.sh)
 #
 # What it installs when missing: Java 17 and Maven (the server is assembled from Maven
 # Central by `kgtwin neo4j start`), Debian's chromium and node/npm, and playwright-core
@@ -36,14 +37,29 @@ command -v node >/dev/null || missing+=(nodejs)
 command -v npm >/dev/null || missing+=(npm)
 if ((${#missing[@]})); then
     echo "neo4j-setup: apt-get install ${missing[*]}"
+    if [[ $(id -u) -eq 0 ]]; then
+        as_root=()
+    elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then
+        as_root=(sudo -n)
+    else
+        echo "neo4j-setup: the Neo4j and Browser tests need ${missing[*]}; install them" \
+             "with (Debian or Ubuntu):" >&2
+        echo "  sudo apt-get install -y ${missing[*]}" >&2
+        exit 1
+    fi
     export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq
-    apt-get install -y -qq "${missing[@]}" >/dev/null
+    "${as_root[@]}" apt-get update -qq
+    "${as_root[@]}" apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
 browser_dir=tests/neo4j/browser
 # npm ci: exactly the locked playwright-core, from npm's cache after the first run (~1 s).
-npm ci --prefix "$browser_dir" --no-audit --no-fund --loglevel=error
+if [[ ! -d "$browser_dir/node_modules/playwright-core" ]]; then
+    npm ci --prefix "$browser_dir" --no-audit --no-fund --loglevel=error
+fi
+if [[ "${1:-}" == "install" ]]; then
+    exit 0
+fi
 
 echo "neo4j-setup: starting Neo4j in $HOME_DIR (bolt $BOLT_PORT, http $HTTP_PORT)"
 $KGTWIN neo4j start --home "$HOME_DIR" --bolt-port "$BOLT_PORT" --http-port "$HTTP_PORT"

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from kgtwin.cli.common import echo_json, open_cli_store
+from kgtwin.errors import KgTwinError
 
 
 def quiet_pykeen(ctx: click.Context) -> None:
@@ -255,16 +256,31 @@ def targets(ctx: click.Context, **options) -> None:
 
 
 @predict.command()
-@click.option("--model-id", required=True, help="The model id whose predictions to remove.")
+@click.option("--model", "model_dir", type=click.Path(exists=True, file_okay=False,
+              path_type=Path), help="The model directory whose predictions to remove.")
+@click.option("--model-id", help="Or the model id (as `predict --write` printed it).")
 @click.pass_context
-def remove(ctx: click.Context, model_id: str) -> None:
+def remove(ctx: click.Context, model_dir: Path | None, model_id: str | None) -> None:
     """Remove every prediction a model wrote into the graph.
 
     \b
-    Example:
+    Examples:
+      kgtwin predict remove --model models/m
       kgtwin predict remove --model-id rotate-1a2b3c4d5e
     """
+    import json
+
     from kgtwin.embed.writeback import remove_predictions
+
+    if (model_dir is None) == (model_id is None):
+        raise click.UsageError("give --model DIR or --model-id ID (one of them)")
+    if model_dir is not None:
+        try:
+            model_id = str(json.loads((model_dir / "graph.json").read_text())["model_id"])
+        except (OSError, ValueError, KeyError) as error:
+            raise KgTwinError(f"{model_dir}/graph.json: not a kgtwin model directory "
+                              f"({error})") from None
+    assert model_id is not None
 
     with open_cli_store(ctx, create=False) as store:
         removed = remove_predictions(store, model_id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -78,8 +79,11 @@ def start(home: Path | None, password: str | None, timeout: float, **sizes: Any)
 
     server = LocalServer(ServerConfig.load(home, **sizes))
     was_running = server.pid() is not None
-    status = server.start(password=password, timeout=timeout)
-    click.echo("Neo4j was already running." if was_running else "Neo4j started.")
+    began = time.monotonic()
+    status = server.start(password=password, timeout=timeout,
+                          progress=lambda message: click.echo(message, err=True))
+    click.echo("Neo4j was already running." if was_running
+               else f"Neo4j started in {time.monotonic() - began:.0f} s.")
     _print_status(status)
 
 

@@ -26,7 +26,7 @@ def patient() -> None:
     \b
     Examples:
       kgtwin patient list
-      kgtwin patient show q3ka2vug
+      kgtwin patient show g56pqxmj
       kgtwin patient keygen ~/.kgtwin-pseudonym.key
     """
 
@@ -83,8 +83,8 @@ def show_command(
 
     \b
     Examples:
-      kgtwin patient show KGTWIN.PATIENT:q3ka2vug3yvp5d4ys6od3zzdsw
-      kgtwin patient show q3ka2vug --json
+      kgtwin patient show KGTWIN.PATIENT:g56pqxmj6omrrjpbhmbaznnt7q
+      kgtwin patient show g56pqxmj --json
       kgtwin patient show --identifier MRN-0042 --key-file ~/.kgtwin-pseudonym.key
     """
     from kgtwin.patients import patient_profile

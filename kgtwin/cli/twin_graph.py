@@ -125,8 +125,8 @@ def build_command(ctx, patient_id, hops, curated, trajectories, seed, strength, 
 
     \b
     Example:
-      kgtwin twin build 2pkpxzjd --out twin.bnd
-      kgtwin twin build 2pkpxzjd --derived-only --hops 2 --json
+      kgtwin twin build dml6w6iw --out twin.bnd
+      kgtwin twin build dml6w6iw --derived-only --hops 2 --json
     """
     from kgtwin.twin.formats import save_model
     from kgtwin.twin.patient_twin import build_patient_twin
@@ -200,7 +200,7 @@ def rank_command(ctx, patient_id, hops, curated, trajectories, seed, strength, g
 
     \b
     Example:
-      kgtwin twin rank-drugs 52sbfaf5 --combo encorafenib+cetuximab --top 5
+      kgtwin twin rank-drugs g56pqxmj --combo encorafenib+cetuximab --top 5
     """
     from kgtwin.twin.patient_twin import build_patient_twin, rank_patient_drugs
 
@@ -253,8 +253,8 @@ def update_command(ctx, patient_id, hops, curated, trajectories, seed, strength,
     \b
     Example:
       kgtwin load maf followup.maf --option key_file=...   # a new variant arrives
-      kgtwin twin update 52sbfaf5
-      -> twin KGTWIN.TWIN:52sbfaf5...-v2 written: new variant PTEN R130*
+      kgtwin twin update g56pqxmj
+      -> twin KGTWIN.TWIN:g56pqxmj...-v2 written: new variant PTEN R130*
     """
     from kgtwin.twin.versions import update_twin
 
@@ -287,7 +287,7 @@ def history_command(ctx, patient_id, top, as_json) -> None:
 
     \b
     Example:
-      kgtwin twin history 52sbfaf5 --top 5
+      kgtwin twin history g56pqxmj --top 5
     """
     from kgtwin.twin.versions import twin_history
 
@@ -333,7 +333,7 @@ def cohort_command(ctx, patients, drugs, hops, curated, trajectories, seed, stre
     \b
     Example:
       kgtwin twin cohort --drugs vemurafenib,trametinib,sotorasib --trajectories 500
-      kgtwin twin cohort --patients 2pkpxzjd,52sbfaf5 --out crc-vs-melanoma
+      kgtwin twin cohort --patients dml6w6iw,g56pqxmj --out crc-vs-melanoma
       kgtwin twin cohort --executor dask --scheduler tcp://10.0.0.5:8786
     """
     from kgtwin.twin.cohort import run_cohort

@@ -162,7 +162,6 @@ def twin_step(store: GraphStore, out: Path) -> Section:
     from kgtwin.twin.cohort import run_cohort
     from kgtwin.twin.cohort_report import write_cohort
     from kgtwin.twin.patient_twin import TwinSettings, build_patient_twin, rank_patient_drugs
-    from kgtwin.twin.simulate import SimulationSettings
     from kgtwin.twin.versions import twin_history, update_twin
 
     section = Section("Patient twins")
@@ -201,8 +200,8 @@ def twin_step(store: GraphStore, out: Path) -> Section:
     for check in scientific_checks(store, settings):
         verdict = {True: "holds", False: "**does not hold**", None: "not checked"}[check.holds]
         section.lines.append(f"- {check.name}: {verdict}. {check.detail}.")
-    cohort = run_cohort(store, None, DEMO_DRUGS, TwinSettings(
-        simulation=SimulationSettings(trajectories=200, max_time=50, seed=0)))
+    # The same settings as the twin above and `kgtwin twin cohort`: one number per question.
+    cohort = run_cohort(store, None, DEMO_DRUGS, settings)
     paths = write_cohort(cohort, out / "cohort")
     section.figures.append(paths["png"])
     section.lines += ["", f"**Cohort**: {cohort.table['patient'].nunique()} twins x "

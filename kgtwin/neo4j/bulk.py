@@ -19,6 +19,7 @@ The choice between bulk and incremental (:func:`choose_method`) is the CLI's ``p
 
 from __future__ import annotations
 
+import functools
 import logging
 import shutil
 import time
@@ -26,6 +27,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Literal
 
+from kgtwin.neo4j.captions import refresh_captions
 from kgtwin.neo4j.errors import BulkImportError, Neo4jServerError
 from kgtwin.neo4j.import_files import write_import_files
 from kgtwin.neo4j.server import LocalServer, ServerConfig
@@ -155,6 +157,8 @@ def bulk_push(
         start_s, clock = _lap(clock)
         with settings.driver() as driver:
             create_schema(driver, settings.database)
+            refresh_captions(functools.partial(driver.execute_query,
+                                               database_=settings.database))
         schema_s, _ = _lap(clock)
     finally:
         shutil.rmtree(folder, ignore_errors=True)

@@ -50,14 +50,22 @@ def examples() -> list[Example]:
     return [_parse(entry.name, entry.read_text()) for entry in found]
 
 
+#: Shipped beside the examples: the Browser style (drag it onto Browser to apply it) and
+#: the guide that says what to do with each file.
+STYLE = "kgtwin.grass"
+GUIDE = "GUIDE.md"
+
+
 def export(directory: Path) -> list[Path]:
-    """Copy the ``.cypher`` files to ``directory`` (to drag into Browser's Favorites)."""
+    """Copy the ``.cypher`` files (to drag into Browser's Favorites), the style file and
+    the guide to ``directory``."""
     directory.mkdir(parents=True, exist_ok=True)
     folder = resources.files("kgtwin.neo4j").joinpath("browser")
     written = []
-    for example in examples():
-        target = directory / f"{example.name}.cypher"
-        with resources.as_file(folder.joinpath(f"{example.name}.cypher")) as source:
+    names = [f"{example.name}.cypher" for example in examples()] + [STYLE, GUIDE]
+    for name in names:
+        target = directory / name
+        with resources.as_file(folder.joinpath(name)) as source:
             shutil.copyfile(source, target)
         written.append(target)
     return written

@@ -33,6 +33,7 @@ import socket
 import subprocess
 import time
 import zipfile
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from importlib import resources
 from pathlib import Path
@@ -149,12 +150,18 @@ class LocalServer:
         self.home = config.home
 
     # --- assembling ------------------------------------------------------------------
+    def jars_current(self) -> bool:
+        """Whether ``lib/`` holds the jars of the configured versions."""
+        wanted = f"neo4j={self.config.neo4j_version} browser={self.config.browser_version}\n"
+        stamp = self.home / "lib" / _STAMP
+        return stamp.is_file() and stamp.read_text() == wanted
+
     def install(self) -> bool:
         """Resolve the jars into ``lib/`` unless these versions are there; True if resolved now."""
         lib = self.home / "lib"
         wanted = f"neo4j={self.config.neo4j_version} browser={self.config.browser_version}\n"
         stamp = lib / _STAMP
-        if stamp.is_file() and stamp.read_text() == wanted:
+        if self.jars_current():
             log.debug("jars already resolved in %s", lib)
             return False
         mvn = shutil.which("mvn")
@@ -253,13 +260,21 @@ class LocalServer:
         return file.read_text().rstrip("\n") if file.is_file() else None
 
     # --- running ---------------------------------------------------------------------
-    def start(self, password: str | None = None, timeout: float = 180.0) -> ServerStatus:
-        """Assemble if needed, start in the background and wait until Bolt accepts a login."""
+    def start(self, password: str | None = None, timeout: float = 180.0,
+              progress: Callable[[str], None] | None = None) -> ServerStatus:
+        """Assemble if needed, start in the background and wait until Bolt accepts a login.
+
+        ``progress`` is told each long step (a first start fetches the jars; the JVM takes
+        tens of seconds to answer), so a command line is not silent meanwhile."""
         if self.pid() is not None:
             log.info("Neo4j already running in %s", self.home)
             return self.status()
+        say = progress or (lambda _message: None)
         self._check_java()
         self.home.mkdir(parents=True, exist_ok=True)
+        if not self.jars_current():
+            say(f"fetching Neo4j {self.config.neo4j_version} and Browser from Maven Central "
+                "(first start only, about 130 MB)...")
         self.install()
         self.configure()
         self.ensure_password(password)
@@ -267,7 +282,8 @@ class LocalServer:
         _check_port_free(self.config.http_port)
         state = {k: v for k, v in asdict(self.config).items() if k != "home"}
         (self.home / STATE_FILE).write_text(json.dumps(state, indent=2) + "\n")
-        self._wait_for_bolt(self._launch(), timeout)
+        say(f"starting Neo4j in {self.home}; waiting for Bolt at {self.config.bolt_uri}...")
+        self._wait_for_bolt(self._launch(), timeout, say)
         return self.status()
 
     def _launch(self) -> int:
@@ -330,14 +346,19 @@ class LocalServer:
             neo4j_version=c.neo4j_version,
         )
 
-    def _wait_for_bolt(self, pid: int, timeout: float) -> None:
+    def _wait_for_bolt(self, pid: int, timeout: float,
+                       say: Callable[[str], None] = lambda _message: None) -> None:
         from neo4j import GraphDatabase
         from neo4j.exceptions import AuthError, ServiceUnavailable
 
         password = self._stored_password()
         uri = self.config.bolt_uri
-        deadline = time.monotonic() + timeout
+        began = time.monotonic()
+        deadline, next_word = began + timeout, began + 10
         while True:
+            if time.monotonic() > next_word:
+                say(f"  still starting ({time.monotonic() - began:.0f} s)")
+                next_word += 10
             if not _alive(pid):
                 raise Neo4jServerError("Neo4j stopped while starting:\n" + self._log_tail())
             try:

@@ -43,6 +43,7 @@ from kgtwin.collector import collector_paused
 from kgtwin.errors import StoreError
 from kgtwin.model import Edge, Node, Provenance, Record, properties_text, qualifier_key
 from kgtwin.neo4j import codec
+from kgtwin.neo4j.captions import refresh_captions
 from kgtwin.neo4j.settings import Neo4jSettings
 from kgtwin.neo4j.store_batches import RETRIES, BatchCommits
 from kgtwin.neo4j.store_read import GraphReads
@@ -339,6 +340,7 @@ class Neo4jStore(GraphReads):
             edges=writer.edges,
             measurements=writer.measurements,
         ).consume()
+        refresh_captions(tx.run)
 
     def clear(self) -> None:
         """Empty the database (every node, kgtwin's or not) and start a fresh kgtwin graph."""

@@ -38,43 +38,74 @@ def test_drug_targets_and_pathways(demo_graph):
     ]
 
 
-def test_everything_about_a_patient(demo_graph):
-    example = by_name("2-patient-everything")
-    frame = run_query(demo_graph, example.cypher, example.params)
-    rows = sorted(zip(frame["about"], frame["relation"], frame["direction"],
-                      frame["other_name"], strict=True))  # fmt: skip
-    assert rows == [
-        ("KGTWIN.PATIENT:P001", "ASSOCIATED_WITH_RESPONSE_TO", "out", "imatinib"),
-        ("KGTWIN.PATIENT:P001", "ASSOCIATED_WITH_RESPONSE_TO", "out", "imatinib"),
-        ("KGTWIN.PATIENT:P001", "DERIVES_FROM", "in", "sample S001"),
-        ("KGTWIN.PATIENT:P001", "HAS_PHENOTYPE", "out", "chronic myelogenous leukemia"),
-        ("KGTWIN.PATIENT:P001", "TREATED_BY", "out", "imatinib"),
-        ("KGTWIN.SAMPLE:S001", "HAS_SEQUENCE_VARIANT", "out", "ABL1"),
-    ]
-    assert set(frame["knowledge_level"]) == {"asserted", "prediction"}
+@pytest.fixture(scope="module")
+def demo_store(tmp_path_factory):
+    """The graph `kgtwin demo` leaves in its embedded store (predictions and a twin
+    version included), with the fixed demo pseudonyms the examples name."""
+    from kgtwin.demo.run import run_demo
+    from kgtwin.store import EmbeddedStore
+
+    folder = tmp_path_factory.mktemp("demo")
+    with EmbeddedStore(folder / "store") as store:
+        run_demo(store, folder / "out", echo=lambda _line: None)
+    store = EmbeddedStore(folder / "store", create=False)
+    yield store
+    store.close()
 
 
-def test_evidence_behind_a_predicted_repurposing(demo_graph):
-    example = by_name("3-repurposing-evidence")
-    rows = run_query(demo_graph, example.cypher, example.params).to_dict(orient="records")
-    assert rows[0]["model"] == "transe-demo@1"
-    assert rows[0]["score"] == pytest.approx(0.87)
-    assert ["imatinib", "KIT", "type 2 diabetes mellitus"] in [r["path"] for r in rows]
-    # The prediction itself is never its own evidence.
-    assert all(len(r["relations"]) >= 2 for r in rows)
+@pytest.mark.slow
+def test_every_example_answers_on_the_demo_graph(demo_store, empty_graph, neo4j_settings):
+    """Each example, with the parameters it ships, returns rows on the demo graph pushed to
+    Neo4j (what a newcomer sees after `kgtwin demo` and `kgtwin push`)."""
+    from kgtwin.neo4j.store import Neo4jStore
+    from kgtwin.neo4j.transfer import copy_graph
+
+    with Neo4jStore(neo4j_settings) as target:
+        copy_graph(demo_store, target)
+    answers = {e.name: run_query(empty_graph, e.cypher, e.params).to_dict(orient="records")
+               for e in examples()}
+    assert all(answers.values()), [name for name, rows in answers.items() if not rows]
+
+    targets = {r["target_name"] for r in answers["1-drug-targets-pathways"]}
+    assert {"ABL1", "KIT"} <= targets
+
+    about = answers["2-patient-everything"]
+    relations = {(r["relation"], r["other_name"]) for r in about}
+    assert ("HAS_PHENOTYPE", "colorectal cancer") in relations
+    assert any(r["relation"] == "HAS_SEQUENCE_VARIANT" and r["other_name"] == "BRAF"
+               for r in about)
+
+    evidence = answers["3-repurposing-evidence"]
+    assert {r["model"] for r in evidence} == {demo_store_model(demo_store)}
+    assert all(len(r["relations"]) >= 2 for r in evidence)  # never the prediction itself
+    assert [r["score"] for r in evidence] == sorted((r["score"] for r in evidence),
+                                                    reverse=True)
+
+    captions = dict(run_query(empty_graph, "MATCH (n) WHERE n:Case OR n:MaterialSample "
+                              "RETURN n.id AS id, n.kgtwin_caption AS caption").values)
+    assert captions["KGTWIN.PATIENT:g56pqxmj6omrrjpbhmbaznnt7q"] == (
+        "patient g56pqxmj · colorectal cancer")
+    assert all(c.startswith(("patient ", "sample ")) for c in captions.values())
+    assert any(c.startswith("sample ") and c.endswith(" of g56pqxmj") for c in captions.values())
+
+    twins = answers["4-patient-twins"]
+    assert {r["twin"] for r in twins} == {"KGTWIN.TWIN:g56pqxmj6omrrjpbhmbaznnt7q-v1"}
+    assert [r["rank"] for r in twins] == sorted(r["rank"] for r in twins)
+    assert all(r["score_low"] <= r["score"] <= r["score_high"] for r in twins)
 
 
-def test_patient_twins_and_predictions(demo_graph):
-    example = by_name("4-patient-twins")
-    rows = run_query(demo_graph, example.cypher, example.params).to_dict(orient="records")
-    assert [(r["twin"], r["other_name"], r["score"]) for r in rows] == [
-        ("twin:P001@v1", "imatinib", pytest.approx(0.71)),
-        ("twin:P001@v2", "imatinib", pytest.approx(0.83)),
-    ]
+def demo_store_model(store) -> str:
+    """The model id of the demo's written predictions, as the embedded store has it."""
+    (model,) = {e.properties["model_id"] for e in store.edges(predicate="biolink:treats")
+                if e.qualifiers.get("knowledge_level") == "prediction"}
+    return model
 
 
 def test_examples_command_prints_and_exports(tmp_path):
     result = CliRunner().invoke(cli, ["neo4j", "examples", "--export", str(tmp_path)])
     assert result.exit_code == 0, result.output
     assert ':param drug_id => "CHEBI:45783"' in result.output
-    assert sorted(p.name for p in tmp_path.iterdir()) == [f"{e.name}.cypher" for e in examples()]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        [f"{e.name}.cypher" for e in examples()] + ["GUIDE.md", "kgtwin.grass"])
+    style = (tmp_path / "kgtwin.grass").read_text()
+    assert 'node.Case {' in style and 'caption: "{kgtwin_caption}"' in style

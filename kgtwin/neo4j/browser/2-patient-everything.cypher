@@ -1,7 +1,8 @@
 // kgtwin: everything known about a patient
 // Every statement about the patient (a biolink:Case) and the patient's samples:
 // diagnoses, treatments, variants, predictions, with direction and knowledge level.
-// :param patient_id => "KGTWIN.PATIENT:P001"
+// (the demo's colorectal cancer patient with BRAF V600E; `kgtwin patient list` lists all)
+// :param patient_id => "KGTWIN.PATIENT:g56pqxmj6omrrjpbhmbaznnt7q"
 MATCH (patient:Case {id: $patient_id})
 OPTIONAL MATCH (sample)-[:DERIVES_FROM]->(patient)
 WITH patient, [patient] + collect(sample) AS subjects

@@ -1,13 +1,16 @@
 // kgtwin: a patient's twins and their predictions
-// Predictions written back by the patient's twin versions (model_id names the twin and
-// its version), best score first within each twin.
-// :param patient_id => "KGTWIN.PATIENT:P001"
-MATCH (patient:Case {id: $patient_id})-[predicted]-(other)
+// Every stored version of the patient's twin (`kgtwin twin update`) and the drugs it
+// ranks: score with its 95 % interval, newest version first, best rank first.
+// (the demo's colorectal cancer patient with BRAF V600E; `kgtwin patient list` lists all)
+// :param patient_id => "KGTWIN.PATIENT:g56pqxmj6omrrjpbhmbaznnt7q"
+MATCH (twin:DatasetVersion)-[:MODEL_OF]->(patient:Case {id: $patient_id})
+MATCH (twin)-[predicted:ASSOCIATED_WITH]->(drug:ChemicalEntity)
 WHERE predicted.knowledge_level = "prediction"
-RETURN predicted.model_id AS twin,
-       type(predicted) AS relation,
-       other.id AS other_id,
-       other.name AS other_name,
-       predicted.object_direction_qualifier AS direction,
-       predicted.score AS score
-ORDER BY twin, score DESC
+RETURN twin.id AS twin,
+       twin.version AS version,
+       predicted.rank AS rank,
+       drug.name AS drug,
+       predicted.score AS score,
+       predicted.score_low AS score_low,
+       predicted.score_high AS score_high
+ORDER BY version DESC, rank
