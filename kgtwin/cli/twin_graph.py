@@ -184,7 +184,8 @@ def _build_lines(data: dict):
 @build_options
 @click.option("--combo", "combos", multiple=True, metavar="A+B",
               help="Also simulate a combination (drug names or CURIEs joined by +).")
-@click.option("--only", multiple=True, help="Rank only these drugs (repeatable).")
+@click.option("--only", multiple=True,
+              help="Rank only these drugs (repeatable or comma-separated).")
 @click.option("--top", type=click.IntRange(min=1), default=15, show_default=True,
               help="Lines shown (JSON lists all).")
 @calibration_option
@@ -208,6 +209,7 @@ def rank_command(ctx, patient_id, hops, curated, trajectories, seed, strength, g
                          expression)
     with open_cli_store(ctx, create=False) as store:
         built = build_patient_twin(store, patient_id, settings)
+        only = tuple(d.strip() for item in only for d in item.split(",") if d.strip())
         responses = rank_patient_drugs(built, store, combinations=combos, only=only)
     rows = [_response_dict(r) for r in responses]
     if settings.calibration is not None:
