@@ -90,7 +90,9 @@ HELP_LINES_NOT_RUN = {
 HELP_STAND_INS = {
     "model.bnet": "braf.bnet",  # written by the README's `twin convert`
     "model.bnd": "kgtwin/twin/models/BRAF_Model.bnd",
+    "model.cfg": "kgtwin/twin/models/BRAF_Model.cfg",
     "BRAF_Model.bnd": "kgtwin/twin/models/BRAF_Model.bnd",
+    "BRAF_Model.cfg": "kgtwin/twin/models/BRAF_Model.cfg",
 }
 
 
