@@ -72,6 +72,9 @@ HELP_NOT_RUN = {
     "embed": "each example trains a model; the README's embed commands (same options) run",
     "predict": "needs the models the embed examples train; the README's predict commands run",
     "twin respond": "PROFILE-style response of the shipped BRAF model: tests/twin run it",
+    "twin screen": "reads the reader's screen tables (lines.tsv, ic50.tsv): "
+                   "tests/twingraph/test_screen.py runs it on real rows",
+    "genes fetch": "downloads the pinned HGNC release (the network)",
     "neo4j": "starts or stops a server from Maven Central (tests/neo4j)",
     "query": "needs a Neo4j server (tests/neo4j)",
     "push": "needs a Neo4j server (tests/neo4j)",
