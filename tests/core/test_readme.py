@@ -87,6 +87,8 @@ HELP_LINES_NOT_RUN = {
         "the README runs it; a second key at the same path is refused on purpose",
     "kgtwin patient show --identifier MRN-0042 --key-file ~/.kgtwin-pseudonym.key":
         "a raw identifier of the reader's own records",
+    "kgtwin twin cohort --executor dask --scheduler tcp://10.0.0.5:8786":
+        "needs a Dask scheduler at that address (tests/twingraph run the Dask executor)",
 }
 
 #: Files the --help examples name, as real files (after the README's commands ran).
