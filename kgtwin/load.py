@@ -30,6 +30,39 @@ UNVERSIONED = "unversioned"
 
 
 @dataclass(frozen=True)
+class Reconciliation:
+    """Every record a load read, accounted for: ``read = stored + merged + rejected``.
+
+    ``stored`` made a new node or edge (or is a measurement value), ``merged`` folded
+    into one already there (the same statement again, another spelling of one gene),
+    ``rejected`` was refused with its ``file:line: reason`` (the first
+    :data:`kgtwin.loaders.base.REJECTIONS_KEPT` are kept). ``stored``/``merged`` are
+    None where the store cannot tell them apart (Neo4j).
+    """
+
+    read: int
+    stored: int | None
+    merged: int | None
+    rejected: int
+    rejections: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, object]:
+        return {"read": self.read, "stored": self.stored, "merged": self.merged,
+                "rejected": self.rejected, "rejections": list(self.rejections)}
+
+
+def reconcile(counts: LoadCounts, rejected: int, rejections: tuple[str, ...]) -> Reconciliation:
+    """The load's account from the store's counts and the loader's rejections."""
+    written = counts.nodes + counts.edges + counts.measurements
+    stored = None
+    if counts.new_nodes is not None and counts.new_edges is not None:
+        stored = counts.new_nodes + counts.new_edges + counts.measurements
+    return Reconciliation(read=written + rejected, stored=stored,
+                          merged=None if stored is None else written - stored,
+                          rejected=rejected, rejections=rejections)
+
+
+@dataclass(frozen=True)
 class LoadReport:
     """What one ``load`` did; ``skipped`` means the same source was already in the store."""
 
@@ -43,6 +76,7 @@ class LoadReport:
     unresolved_genes: Mapping[str, str] = field(default_factory=dict)
     #: Which gene table resolved genes (None when the load named no gene).
     gene_index: str | None = None
+    reconciliation: Reconciliation | None = None
 
 
 def file_checksum(paths: list[Path]) -> str:
@@ -116,6 +150,8 @@ def load_files(
     if progress:
         records = with_progress(records, f"{loader.name} {info.path}")
     counts = store.load(records, info)  # the store pauses the cycle collector meanwhile
+    account = reconcile(counts, loader.bad.count, tuple(loader.bad.rejections))
+    store.record_reconciliation(info, account.to_dict())
     return LoadReport(
         source=info,
         skipped=False,
@@ -125,6 +161,7 @@ def load_files(
         dropped_xrefs=aligner.dropped_xrefs,
         unresolved_genes=dict(aligner.unresolved),
         gene_index=aligner._index.release if aligner._index is not None else None,
+        reconciliation=account,
     )
 
 

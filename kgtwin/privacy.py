@@ -81,20 +81,23 @@ class Pseudonymiser:
         """A fingerprint of the key (not the key): tells pseudonyms of two keys apart."""
         return self._digest("key-id", "")[:8]
 
-    def pseudonym(self, kind: str, raw: str) -> str:
-        """The pseudonym of ``raw`` in the ``kind`` space ('patient' or 'sample')."""
+    def pseudonym(self, kind: str, raw: str, dataset: str = "") -> str:
+        """The pseudonym of ``raw`` in the ``kind`` space ('patient' or 'sample'), within
+        ``dataset``: "Patient 1" of two papers are two people. An empty dataset is the
+        unscoped space (ids unique across datasets: TCGA barcodes, UUIDs, MRNs)."""
         text = raw.strip()
         if not text:
             raise PrivacyError(f"an empty {kind} identifier cannot be pseudonymised")
-        return self._digest(kind, text)[:PSEUDONYM_LENGTH]
+        scoped = f"{dataset.strip()}\0{text}" if dataset.strip() else text
+        return self._digest(kind, scoped)[:PSEUDONYM_LENGTH]
 
-    def patient(self, raw: str) -> str:
-        """``KGTWIN.PATIENT:<pseudonym>`` for a raw patient identifier."""
-        return f"{PATIENT_PREFIX}:{self.pseudonym('patient', raw)}"
+    def patient(self, raw: str, dataset: str = "") -> str:
+        """``KGTWIN.PATIENT:<pseudonym>`` for a raw patient identifier within ``dataset``."""
+        return f"{PATIENT_PREFIX}:{self.pseudonym('patient', raw, dataset)}"
 
-    def sample(self, raw: str) -> str:
+    def sample(self, raw: str, dataset: str = "") -> str:
         """``KGTWIN.SAMPLE:<pseudonym>`` for a raw sample identifier (barcode, specimen id)."""
-        return f"{SAMPLE_PREFIX}:{self.pseudonym('sample', raw)}"
+        return f"{SAMPLE_PREFIX}:{self.pseudonym('sample', raw, dataset)}"
 
     def _digest(self, kind: str, text: str) -> str:
         mac = hmac.new(self.key, f"{kind}\0{text}".encode(), hashlib.sha256).digest()

@@ -24,19 +24,25 @@ from kgtwin.model import Record
 MAX_LINE_BYTES = 64 << 20
 #: How many examples of skipped records a load report keeps.
 EXAMPLES_KEPT = 5
+#: How many rejections (``file:line: reason``) the load's reconciliation keeps.
+REJECTIONS_KEPT = 1000
 
 
 @dataclass
 class BadRecords:
-    """Bad records skipped during a load, with the first few examples."""
+    """Bad records skipped during a load, with the first few examples and the first
+    :data:`REJECTIONS_KEPT` rejections for the load's reconciliation."""
 
     count: int = 0
     examples: list[str] = field(default_factory=list)
+    rejections: list[str] = field(default_factory=list)
 
     def add(self, error: InputError) -> None:
         self.count += 1
         if len(self.examples) < EXAMPLES_KEPT:
             self.examples.append(str(error))
+        if len(self.rejections) < REJECTIONS_KEPT:
+            self.rejections.append(str(error))
 
 
 class Loader(ABC):

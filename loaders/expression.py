@@ -105,8 +105,10 @@ class ExpressionLoader(PatientLoader):
         delimiter: str | None = None,
         skip_columns: str | None = None,
         duplicates: str = "mean",
+        dataset: str | None = None,
     ):
-        super().__init__(paths, skip_bad=skip_bad, key_file=key_file, allow=allow, genes=genes)
+        super().__init__(paths, skip_bad=skip_bad, key_file=key_file, allow=allow, genes=genes,
+                         dataset=dataset)
         self.gene_column = gene_column
         self.delimiter = delimiter
         self.skip_columns = {c.strip() for c in (skip_columns or "").split(",") if c.strip()}

@@ -5,6 +5,14 @@ no raw identifier can reach a record: ids are built only through :meth:`patient_
 and :meth:`sample_id`, which pseudonymise with the configured key
 (:mod:`kgtwin.privacy`). Reasons given to :meth:`Loader.reject` never quote a raw
 identifier either (they name columns, positions and pseudonyms).
+
+Ids are pseudonymised within their dataset (:meth:`PatientLoader.dataset_of`), so two
+datasets' "Patient 1" are two patients and re-loading a dataset updates the same ones:
+``--option dataset=NAME`` names it for every file of a load (use one name for the files
+of one cohort: its clinical table, MAF and expression matrix); without it a cBioPortal
+file takes its study's ``cancer_study_identifier`` (``meta_study.txt`` beside it), a
+phenopacket its publication (subclasses say), and other files share the unscoped space,
+where ids are taken to be unique across datasets (TCGA barcodes, UUIDs, MRNs).
 """
 
 from __future__ import annotations
@@ -31,7 +39,8 @@ class PatientLoader(Loader):
 
     Options: ``key_file`` (the pseudonymisation key; else the environment),
     ``allow`` (what else may be kept, :data:`kgtwin.privacy.ALLOWABLE`), ``genes``
-    (an HGNC complete-set TSV that extends the shipped symbol table).
+    (an HGNC complete-set TSV to resolve genes against instead of the gene index's
+    default), ``dataset`` (the dataset whose ids these are; see the module docs).
     """
 
     def __init__(
@@ -42,33 +51,48 @@ class PatientLoader(Loader):
         key_file: str | None = None,
         allow: str | None = None,
         genes: str | None = None,
+        dataset: str | None = None,
     ):
         super().__init__(paths, skip_bad=skip_bad)
         self.pseudonyms = pseudonymiser(key_file)
         self.allow = parse_allow(allow)
         self.genes = GeneResolver(genes)
-        self._patients: dict[str, str] = {}
-        self._samples: dict[str, str] = {}
+        self.dataset = (dataset or "").strip() or None
+        self._datasets: dict[Path, str] = {}
+        self._patients: dict[tuple[str, str], str] = {}
+        self._samples: dict[tuple[str, str], str] = {}
         self._emitted: set[str] = set()
 
     @property
     def key_id(self) -> str:
         return self.pseudonyms.key_id
 
-    def patient_id(self, raw: str) -> str:
-        found = self._patients.get(raw)
+    def dataset_of(self, path: Path) -> str:
+        """The dataset a file's ids belong to: the option, else the format's own (a
+        cBioPortal study), else the unscoped space ''. Subclasses add theirs."""
+        if self.dataset is not None:
+            return self.dataset
+        found = self._datasets.get(path)
         if found is None:
-            found = self.pseudonyms.patient(raw)
+            found = self._datasets[path] = cbioportal_study(path) or ""
+        return found
+
+    def patient_id(self, raw: str) -> str:
+        key = (self.dataset_of(self.path), raw)
+        found = self._patients.get(key)
+        if found is None:
+            found = self.pseudonyms.patient(raw, key[0])
             if len(self._patients) < CACHE_LIMIT:
-                self._patients[raw] = found
+                self._patients[key] = found
         return found
 
     def sample_id(self, raw: str) -> str:
-        found = self._samples.get(raw)
+        key = (self.dataset_of(self.path), raw)
+        found = self._samples.get(key)
         if found is None:
-            found = self.pseudonyms.sample(raw)
+            found = self.pseudonyms.sample(raw, key[0])
             if len(self._samples) < CACHE_LIMIT:
-                self._samples[raw] = found
+                self._samples[key] = found
         return found
 
     def first_time(self, id: str) -> bool:
@@ -82,6 +106,20 @@ class PatientLoader(Loader):
         """The gene's node, once per load, named by its symbol when the tables know it."""
         if self.first_time(gene):
             yield Node(id=gene, category=GENE, name=self.genes.symbol(gene))
+
+
+def cbioportal_study(path: Path) -> str | None:
+    """``cancer_study_identifier`` of the cBioPortal study folder holding ``path``."""
+    meta = path.parent / "meta_study.txt"
+    try:
+        text = meta.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+    for line in text.splitlines():
+        key, sep, value = line.partition(":")
+        if sep and key.strip() == "cancer_study_identifier" and value.strip():
+            return f"cbioportal:{value.strip()}"
+    return None
 
 
 def read_table(

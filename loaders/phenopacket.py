@@ -15,6 +15,11 @@ expression or VCF record, as phenopacket-store writes deletions and duplications
 a variant of its gene named by that label, classed by the structural type. A variant
 with no gene at all (a telomeric 11q deletion) has no gene to attach to: it is passed
 over, the patient kept, and the count said at the end of the load.
+
+A subject's id is only unique within its study ("Patient 1" appears in 171 papers of
+phenopacket-store), so without ``--option dataset=NAME`` a packet's ids are
+pseudonymised within the publications its ``metaData.externalReferences`` name (else
+within its file).
 """
 
 from __future__ import annotations
@@ -83,6 +88,15 @@ class PhenopacketLoader(PatientLoader):
 
     name = "phenopacket"
     description = "GA4GH Phenopackets v2 JSON: patient, diseases, phenotypes, variants, drugs"
+    #: 2: ids scoped by the packet's publication (1 merged "Patient 1" of all papers).
+    version = "2"
+    _packet_dataset: str | None = None
+
+    def dataset_of(self, path: Path) -> str:
+        """The option, else the packet's publications, else its file."""
+        if self.dataset is not None:
+            return self.dataset
+        return self._packet_dataset or f"phenopacket-file:{path.name}"
 
     suffixes = (".json",)
 
@@ -117,6 +131,9 @@ class PhenopacketLoader(PatientLoader):
             self.reject("phenopacket without subject.id")
             return
         records: list[Record] = []
+        references = sorted({r.id.strip() for r in packet.meta_data.external_references
+                             if r.id.strip()})
+        self._packet_dataset = "phenopacket:" + "|".join(references) if references else None
         try:
             patient = self.patient_id(packet.subject.id)
             records.append(self._subject(packet, patient))

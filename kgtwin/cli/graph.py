@@ -129,10 +129,19 @@ def _echo_report(report: LoadReport) -> None:
         f"{counts.measurements} measurement records; the store now holds "
         f"{counts.total_nodes} nodes and {counts.total_edges} edges"
     )
-    if report.bad:
-        click.echo(f"skipped {report.bad} bad records, for example:")
-        for example in report.bad_examples:
-            click.echo(f"  {example}")
+    account = report.reconciliation
+    if account is not None:
+        click.echo(f"read {account.read} records = {_or_unknown(account.stored)} stored + "
+                   f"{_or_unknown(account.merged)} merged into existing nodes and edges + "
+                   f"{account.rejected} rejected")
+        if account.rejected:
+            click.echo(f"skipped {account.rejected} bad records:")
+        for rejection in account.rejections[:REJECTIONS_LISTED]:
+            click.echo(f"  {rejection}")
+        if account.rejected > REJECTIONS_LISTED:
+            click.echo(f"  ... and {account.rejected - REJECTIONS_LISTED} more rejections "
+                       "(`kgtwin status --json` lists the first "
+                       f"{len(account.rejections)})")
     if report.dropped_xrefs:
         click.echo(f"ignored {report.dropped_xrefs} xrefs with prefixes no registry knows")
     if report.unresolved_genes:
@@ -145,6 +154,12 @@ def _echo_report(report: LoadReport) -> None:
 
 #: How many unresolved genes the end of a load lists (status --json has them all).
 GENES_LISTED = 20
+#: How many rejections the end of a load lists.
+REJECTIONS_LISTED = 20
+
+
+def _or_unknown(value: int | None) -> str:
+    return "?" if value is None else str(value)
 
 
 @click.command()
@@ -185,6 +200,11 @@ def status(ctx: click.Context, as_json: bool) -> None:
             f"{source.path}  nodes={entry.nodes} edges={entry.edges} "
             f"sha256={source.checksum[:12]}"
         )
+        account = entry.reconciliation
+        if account:
+            click.echo(f"    read={account['read']} stored={_or_unknown(account['stored'])} "
+                       f"merged={_or_unknown(account['merged'])} "
+                       f"rejected={account['rejected']}")
     for source in incomplete:
         click.echo(f"  incomplete: {source.name} {source.version} ({source.loader}) "
                    f"{source.path}: the load stopped; load it again to complete it")  # fmt: skip

@@ -65,6 +65,9 @@ def list_command(ctx: click.Context, as_json: bool) -> None:
 @click.argument("patient_id", required=False)
 @click.option("--identifier", help="Find the patient by a raw identifier (pseudonymised "
               "with the configured key; never stored or printed).")
+@click.option("--dataset", default="", help="The dataset --identifier belongs to, as the "
+              "load named it (--option dataset=NAME; a phenopacket's 'phenopacket:PMID:…', "
+              "a cBioPortal study's 'cbioportal:ID'); none for unscoped ids.")
 @click.option("--key-file", type=click.Path(path_type=Path),
               help="Pseudonymisation key for --identifier (else the environment).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
@@ -73,6 +76,7 @@ def show_command(
     ctx: click.Context,
     patient_id: str | None,
     identifier: str | None,
+    dataset: str,
     key_file: Path | None,
     as_json: bool,
 ) -> None:
@@ -86,12 +90,13 @@ def show_command(
       kgtwin patient show KGTWIN.PATIENT:g56pqxmj6omrrjpbhmbaznnt7q
       kgtwin patient show g56pqxmj --json
       kgtwin patient show --identifier MRN-0042 --key-file ~/.kgtwin-pseudonym.key
+      kgtwin patient show --identifier "Patient 1" --dataset phenopacket:PMID:23665959
     """
     from kgtwin.patients import patient_profile
     from kgtwin.privacy import pseudonymiser
 
     if identifier:
-        patient_id = pseudonymiser(key_file).patient(identifier)
+        patient_id = pseudonymiser(key_file).patient(identifier, dataset)
     if not patient_id:
         raise click.UsageError("give a PATIENT_ID or --identifier")
     with open_cli_store(ctx, create=False) as store:

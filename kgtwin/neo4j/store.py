@@ -34,7 +34,7 @@ import contextlib
 import hashlib
 import json
 import logging
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -393,6 +393,15 @@ class Neo4jStore(GraphReads):
         return removed
 
     # --- ledger, checksum -------------------------------------------------------------
+    def record_reconciliation(self, source: SourceInfo, account: Mapping[str, object]) -> None:
+        sid = self._source_id(source)
+        if sid is None:
+            return
+        self._write(
+            "MATCH (l:KgtwinLoad {sid: $sid}) WITH l ORDER BY l.seq DESC LIMIT 1 "
+            "SET l.reconciliation = $account", sid=sid, account=json.dumps(account),
+        )
+
     def ledger(self) -> list[LedgerEntry]:
         rows = self._read(
             "MATCH (l:KgtwinLoad) MATCH (s:KgtwinSource {sid: l.sid}) RETURN s, l ORDER BY l.seq"
@@ -404,6 +413,8 @@ class Neo4jStore(GraphReads):
                 nodes=load["nodes"],
                 edges=load["edges"],
                 measurements=load["measurements"],
+                reconciliation=(json.loads(load["reconciliation"])
+                                if load.get("reconciliation") else None),
             )
             for s, load in rows
         ]  # fmt: skip

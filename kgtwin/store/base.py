@@ -9,7 +9,9 @@ Merge semantics every back end follows (tested on each by ``tests/store``):
 * Loading is a merge: a statement already stored gains the new source's provenance, not
   a duplicate. Re-loading the same input leaves the store unchanged.
 * Conflicting property values: the most recently loaded source wins, key by key; keys
-  are never dropped by a later load. A node's name comes from the record that carries
+  are never dropped by a later load; multivalued properties (publications, sources,
+  lists) accumulate both sides' values (:func:`kgtwin.model.merge_properties`; the
+  Neo4j store still lets the latest list win). A node's name comes from the record that carries
   its preferred id when there is one (otherwise the latest name); its category is
   resolved by :meth:`kgtwin.biolink.Biolink.resolve_category`.
 * A load is atomic: it commits whole or leaves the store as it was.
@@ -62,17 +64,24 @@ class LedgerEntry:
     nodes: int
     edges: int
     measurements: int
+    #: read = stored + merged + rejected, with the rejections (``kgtwin.load``); None
+    #: for loads by a kgtwin before reconciliation.
+    reconciliation: Mapping[str, object] | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class LoadCounts:
-    """Records read from one load, and the store's size after it."""
+    """Records read from one load, how many made a new node or edge, the store's size."""
 
     nodes: int = 0
     edges: int = 0
     measurements: int = 0
     total_nodes: int = 0
     total_edges: int = 0
+    #: Node and edge records that added a node or edge (the rest merged into one); None
+    #: where a store cannot tell.
+    new_nodes: int | None = None
+    new_edges: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +122,10 @@ class GraphStore(Protocol):
 
     def is_loaded(self, source: SourceInfo) -> bool:
         """Whether exactly this source (name, version, checksum, loader, options) is in."""
+        ...
+
+    def record_reconciliation(self, source: SourceInfo, account: Mapping[str, object]) -> None:
+        """Keep a load's reconciliation on its ledger entry (the source's latest load)."""
         ...
 
     def remove_source(self, name: str) -> int:

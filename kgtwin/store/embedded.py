@@ -23,7 +23,7 @@ import logging
 import os
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -33,7 +33,7 @@ import pandas as pd
 from kgtwin.biolink import Biolink, default_biolink
 from kgtwin.collector import collector_paused
 from kgtwin.errors import StoreError
-from kgtwin.model import Edge, Node, Provenance, Record
+from kgtwin.model import Edge, Node, Provenance, Record, merge_properties_text
 from kgtwin.store import frames, queries, sqlite_measures, sqlite_subgraph, sqlite_upgrade
 from kgtwin.store.base import (
     Direction,
@@ -99,6 +99,8 @@ class EmbeddedStore:
         self.db = sqlite3.connect(
             database, isolation_level=None, check_same_thread=False, timeout=busy
         )
+        # The model's one merge rule for properties (multivalued provenance accumulates).
+        self.db.create_function("kgtwin_merge", 2, merge_properties_text, deterministic=True)
         self.db.execute("PRAGMA journal_mode = WAL")
         self.db.execute("PRAGMA synchronous = NORMAL")
         self.db.execute("PRAGMA cache_size = -262144")  # 256 MiB
@@ -159,6 +161,7 @@ class EmbeddedStore:
                         _now(),
                     ),
                 ).fetchone()[0]
+            edges_before = self._count("edges")
             writer = BatchWriter(self.db, self.biolink, str(source_id))
             for batch in read_ahead(batched(records, BATCH)):
                 writer.write(batch)
@@ -170,12 +173,15 @@ class EmbeddedStore:
                 (source_id, _now(), writer.nodes, writer.edges, writer.measurements),
             )
             self._bump_revision()
+        total_edges = self._count("edges")
         return LoadCounts(
             nodes=writer.nodes,
             edges=writer.edges,
             measurements=writer.measurements,
             total_nodes=self._count("nodes"),
-            total_edges=self._count("edges"),
+            total_edges=total_edges,
+            new_nodes=writer.new_nodes,
+            new_edges=max(0, total_edges - edges_before),
         )
 
     def remove_source(self, name: str) -> int:
@@ -211,11 +217,21 @@ class EmbeddedStore:
         self.db.execute("DELETE FROM meta WHERE key = 'checksum'")
 
     # --- reading --------------------------------------------------------------------
+    def record_reconciliation(self, source: SourceInfo, account: Mapping[str, object]) -> None:
+        source_id = self._source_id(source)
+        if source_id is None:
+            return
+        with self._transaction():
+            self.db.execute(
+                "UPDATE loads SET reconciliation = ? WHERE id = (SELECT max(id) FROM loads "
+                "WHERE source = ?)", (json.dumps(account), source_id),
+            )
+
     def ledger(self) -> list[LedgerEntry]:
         rows = self.db.execute(
             "SELECT s.name, s.version, s.checksum, s.loader, s.path, s.options, l.loaded_at, "
-            "l.nodes, l.edges, l.measurements FROM loads l JOIN sources s ON s.id = l.source "
-            "ORDER BY l.id"
+            "l.nodes, l.edges, l.measurements, l.reconciliation FROM loads l "
+            "JOIN sources s ON s.id = l.source ORDER BY l.id"
         )
         return [
             LedgerEntry(
@@ -224,6 +240,7 @@ class EmbeddedStore:
                 nodes=r[7],
                 edges=r[8],
                 measurements=r[9],
+                reconciliation=json.loads(r[10]) if r[10] else None,
             )
             for r in rows
         ]

@@ -39,6 +39,8 @@ class BatchWriter:
         self.biolink = biolink
         self.source_id = source_id
         self.nodes = self.edges = self.measurements = 0
+        #: Node records that made a new node (the others merged into a stored one).
+        self.new_nodes = 0
         self._aliases: dict[str, str] = {}
         self._staged = 0
         #: Measurements are kept apart, as vectors (flushed at the end of the load).
@@ -55,6 +57,7 @@ class BatchWriter:
             self._prefetch(i for n in nodes for i in (n.id, *n.xrefs))
             fresh, merges = self._split_fresh(nodes)
             self._insert_fresh(fresh)
+            self.new_nodes += len(fresh)
             for node in merges:
                 self._merge_node(node)
             self.nodes += len(nodes)
@@ -115,6 +118,8 @@ class BatchWriter:
     def _merge_node(self, node: Node) -> None:
         members = {node.id, *node.xrefs}
         existing = {self._aliases[m] for m in members if m in self._aliases}
+        if not existing:
+            self.new_nodes += 1
         categories = {node.category}
         aliases = set(members)
         for other in existing:
@@ -136,8 +141,7 @@ class BatchWriter:
             "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
             "category = excluded.category, "
             "name = coalesce(excluded.name, nodes.name), "
-            "properties = CASE WHEN excluded.properties = '{}' THEN nodes.properties "
-            "ELSE json_patch(nodes.properties, excluded.properties) END, "
+            "properties = kgtwin_merge(nodes.properties, excluded.properties), "
             f"sources = {ADD_SOURCE.format(table='nodes')}",
             (
                 target,
@@ -186,7 +190,7 @@ class BatchWriter:
             "INSERT INTO nodes (id, category, name, properties, aligned, sources) "
             "SELECT ?, category, name, properties, aligned, sources FROM nodes WHERE id = ? "
             "ON CONFLICT (id) DO UPDATE SET name = coalesce(nodes.name, excluded.name), "
-            "properties = json_patch(excluded.properties, nodes.properties), "
+            "properties = kgtwin_merge(excluded.properties, nodes.properties), "
             "sources = nodes.sources || ',' || excluded.sources",
             (new, old),
         )
@@ -198,7 +202,7 @@ class BatchWriter:
                 f"{'?' if column == 'object' else 'object'}, qualifiers, properties, aligned, "
                 f"sources FROM edges WHERE {column} = ? ORDER BY id "
                 "ON CONFLICT (subject, predicate, object, qualifiers) DO UPDATE SET "
-                "properties = json_patch(edges.properties, excluded.properties), "
+                "properties = kgtwin_merge(edges.properties, excluded.properties), "
                 "sources = edges.sources || ',' || excluded.sources",
                 (new, old),
             )

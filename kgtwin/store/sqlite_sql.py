@@ -13,7 +13,10 @@ from kgtwin.store.sqlite_measures import SCHEMA as MEASURE_SCHEMA
 
 #: 2: measurements kept as per-entity vectors (:mod:`kgtwin.store.sqlite_measures`);
 #: a store of schema 1 is refused with a clear message (reload its sources).
-SCHEMA_VERSION = "2"
+#: 3: patient and sample ids pseudonymised within their dataset (phenopacket loads of
+#: schema 2 are refused: :func:`kgtwin.store.sqlite_upgrade._patients_scoped_by_dataset`);
+#: each load keeps its reconciliation (``loads.reconciliation``).
+SCHEMA_VERSION = "3"
 DATABASE = "graph.sqlite"
 BATCH = 20_000
 #: A load staging at least this many edges (and more than the graph holds) is a bulk load.
@@ -29,7 +32,7 @@ CREATE TABLE IF NOT EXISTS sources (
 CREATE TABLE IF NOT EXISTS loads (
     id INTEGER PRIMARY KEY, source INTEGER NOT NULL REFERENCES sources(id),
     loaded_at TEXT NOT NULL, nodes INTEGER NOT NULL, edges INTEGER NOT NULL,
-    measurements INTEGER NOT NULL);
+    measurements INTEGER NOT NULL, reconciliation TEXT);
 CREATE TABLE IF NOT EXISTS nodes (
     id TEXT PRIMARY KEY, category TEXT NOT NULL, name TEXT,
     properties TEXT NOT NULL, aligned INTEGER NOT NULL, sources TEXT NOT NULL)
@@ -75,7 +78,6 @@ MERGE_STAGED_EDGES = f"""
 INSERT INTO edges (subject, predicate, object, qualifiers, properties, aligned, sources)
 SELECT * FROM temp.staged_edges WHERE true ORDER BY subject, predicate, object, qualifiers
 ON CONFLICT (subject, predicate, object, qualifiers) DO UPDATE SET
-    properties = CASE WHEN excluded.properties = '{{}}' THEN edges.properties
-                      ELSE json_patch(edges.properties, excluded.properties) END,
+    properties = kgtwin_merge(edges.properties, excluded.properties),
     sources = {ADD_SOURCE.format(table="edges")}
 """

@@ -31,9 +31,31 @@ def _measurements_as_vectors(db: sqlite3.Connection) -> None:
     log.info("moved %d measurements into per-sample vectors", moved)
 
 
+def _patients_scoped_by_dataset(db: sqlite3.Connection) -> None:
+    """2 -> 3: patient and sample ids became pseudonyms within their dataset, and each
+    load keeps its reconciliation (older loads have none: NULL).
+
+    Ids of unscoped loads are unchanged, so such stores upgrade as they are. Phenopackets
+    loaded before were pseudonymised across papers ("Patient 1" of 171 papers became one
+    patient); their raw ids are not in the store, so they cannot be split: refused.
+    """
+    (merged,) = db.execute(
+        "SELECT count(*) FROM sources WHERE loader = 'phenopacket@1'"
+    ).fetchone()
+    if merged:
+        raise StoreError(
+            f"this store holds {merged} phenopacket load(s) from a kgtwin that merged "
+            "different papers' patients with the same subject id (e.g. 'Patient 1') into "
+            "one; kgtwin cannot split them without the files: load your sources into a new "
+            "store (--store NEW), or keep using the older kgtwin with this one"
+        )
+    db.execute("ALTER TABLE loads ADD COLUMN reconciliation TEXT")
+
+
 #: Schema version -> (the step that upgrades it, the version it produces).
 STEPS: dict[str, tuple[Callable[[sqlite3.Connection], None], str]] = {
     "1": (_measurements_as_vectors, "2"),
+    "2": (_patients_scoped_by_dataset, "3"),
 }
 
 

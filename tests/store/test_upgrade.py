@@ -11,6 +11,7 @@ import pytest
 from kgtwin.errors import StoreError
 from kgtwin.load import load_files
 from kgtwin.store import EmbeddedStore
+from kgtwin.store.sqlite_sql import SCHEMA_VERSION
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 OLD = DATA / "store" / "schema1"  # written by kgtwin at a21604b, see its README
@@ -50,7 +51,8 @@ def test_a_schema_1_store_opens_upgraded_with_every_measurement(old_store, tmp_p
             load_files(fresh, format, [DATA / "patients" / name])
         assert rows(fresh.measurements()) == upgraded
     with sqlite3.connect(old_store / "graph.sqlite") as db:
-        assert db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone() == ("2",)
+        schema = db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+        assert schema == (SCHEMA_VERSION,)
         tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master")}
         assert "measurements" not in tables
 
@@ -66,7 +68,20 @@ def test_each_value_keeps_its_sources_through_the_upgrade(old_store):
 def test_a_store_from_a_newer_kgtwin_is_refused_and_left_alone(old_store):
     with sqlite3.connect(old_store / "graph.sqlite") as db:
         db.execute("UPDATE meta SET value = '9' WHERE key = 'schema'")
-    with pytest.raises(StoreError, match="schema 9, this kgtwin reads 2"):
+    with pytest.raises(StoreError, match=f"schema 9, this kgtwin reads {SCHEMA_VERSION}"):
         EmbeddedStore(old_store)
     with sqlite3.connect(old_store / "graph.sqlite") as db:
+        assert db.execute("SELECT count(*) FROM measurements").fetchone() == (36,)
+
+
+def test_phenopackets_merged_across_papers_are_refused_and_left_alone(old_store):
+    """Patients of older phenopacket loads cannot be split again: the store is refused."""
+    with sqlite3.connect(old_store / "graph.sqlite") as db:
+        db.execute("INSERT INTO sources (name, version, checksum, loader, path, options, "
+                   "first_loaded) VALUES ('pp', '1', 'x', 'phenopacket@1', 'p.json', '{}', "
+                   "'2026-01-01')")
+    with pytest.raises(StoreError, match="merged different papers' patients"):
+        EmbeddedStore(old_store)
+    with sqlite3.connect(old_store / "graph.sqlite") as db:
+        assert db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone() == ("1",)
         assert db.execute("SELECT count(*) FROM measurements").fetchone() == (36,)
