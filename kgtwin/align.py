@@ -148,7 +148,7 @@ class Aligner:
         object_ = self.canonical(edge.object)
         if (subject, predicate, object_) == (edge.subject, edge.predicate, edge.object):
             return edge  # already canonical: no copy (the bulk of a large load)
-        return replace(edge, subject=subject, predicate=predicate, object=object_)
+        return edge.between(subject, predicate, object_)
 
     def measurement(self, measurement: Measurement) -> Measurement:
         entity = self.canonical(measurement.entity)

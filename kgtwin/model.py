@@ -94,6 +94,17 @@ class Edge:
         object.__setattr__(self, "qualifiers", _frozen(self.qualifiers))
         object.__setattr__(self, "properties", _frozen(self.properties))
 
+    def between(self, subject: str, predicate: str, object_: str) -> Edge:
+        """This statement with other ids (the aligner's canonical ones): a third of
+        :func:`dataclasses.replace`'s cost, which matters on millions of gene edges."""
+        edge = object.__new__(Edge)
+        for name, value in (("subject", subject), ("predicate", predicate),
+                            ("object", object_), ("qualifiers", self.qualifiers),
+                            ("properties", self.properties), ("provenance", self.provenance),
+                            ("aligned", self.aligned)):
+            object.__setattr__(edge, name, value)
+        return edge
+
     def to_dict(self) -> dict[str, Any]:
         """Plain, JSON-ready data (for ``--json`` output and data frames)."""
         return {
