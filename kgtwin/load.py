@@ -170,7 +170,9 @@ ALIGNER_OPTIONS = ("genes", "unresolved_genes")
 
 
 def _loader_options(loader_class: type[Loader], options: dict[str, object]) -> dict:
-    accepted = inspect.signature(loader_class.__init__).parameters
+    # Keyword names any __init__ up the MRO declares (subclasses pass **options up).
+    accepted = {name for cls in loader_class.__mro__ if "__init__" in vars(cls)
+                for name in inspect.signature(vars(cls)["__init__"]).parameters}
     return {k: v for k, v in options.items() if k not in ALIGNER_OPTIONS or k in accepted}
 
 

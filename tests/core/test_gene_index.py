@@ -166,3 +166,19 @@ def test_loader_gene_option_is_the_index(tmp_path):
                             options={"genes": str(table)})
         assert list(report.unresolved_genes) == ["KRAS"]
         assert report.gene_index == "only_braf.tsv"
+
+
+def test_genes_option_reaches_loaders_that_pass_options_up(tmp_path, monkeypatch):
+    """The VCF loader takes its options as **options: --option genes still reaches it."""
+    monkeypatch.setenv("KGTWIN_PSEUDONYM_KEY", "kgtwin-test-key-0123456789abcdef")
+    vcf = tmp_path / "one.vcf"
+    vcf.write_text("##fileformat=VCFv4.2\n"
+                   "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tS1\n"
+                   "chr7\t140753336\t.\tA\tT\t.\tPASS\tGENE=BRAF\tGT\t0/1\n")
+    only_kras = tmp_path / "kras.tsv"
+    only_kras.write_text("hgnc_id\tsymbol\nHGNC:6407\tKRAS\n")
+    with open_store(tmp_path / "s") as store:
+        with pytest.raises(InputError, match=r"one\.vcf:3"):
+            load_files(store, "vcf", [vcf], options={"genes": str(only_kras)})
+        load_files(store, "vcf", [vcf])
+        assert store.node("HGNC:1097") is not None

@@ -94,8 +94,9 @@ def test_fhir_reference_outside_the_bundle_is_bad(tmp_path, data):
 
 def test_phenopacket_subject_variants_treatment(data):
     found = records("phenopacket", [data / "phenopacket.json"])
-    patient = pseudonymiser().patient("TEST-PP-0002")
-    sample = pseudonymiser().sample("TCGA-ZZ-A003-01A")
+    # A packet naming no publication is its own dataset (ids are scoped by dataset).
+    patient = pseudonymiser().patient("TEST-PP-0002", "phenopacket-file:phenopacket.json")
+    sample = pseudonymiser().sample("TCGA-ZZ-A003-01A", "phenopacket-file:phenopacket.json")
     node = next(r for r in found if isinstance(r, Node) and r.id == patient)
     assert node.properties["sex"] == "male" and node.properties["age_band"] == "60-69"
     assert "birth_date" not in node.properties
