@@ -12,9 +12,12 @@ from kgtwin.errors import InputError
 from kgtwin.privacy import pseudonymiser
 from tests.real.conftest import load, real, warnings_of
 
+#: cBioPortal ids are pseudonymised within their study (kgtwin.loaders.patient_base).
+STUDY = "cbioportal:prostate_msk_2024"
 
-def _sample(raw: str) -> str:
-    return pseudonymiser().sample(raw)
+
+def _sample(raw: str, dataset: str = "") -> str:
+    return pseudonymiser().sample(raw, dataset)
 
 
 def _variants(store, sample: str) -> dict[str, str]:
@@ -56,12 +59,12 @@ def test_cbioportal_study_folder(store, caplog):
     assert report.bad_examples and all("unknown gene" in e or "is ambiguous" in e
                                        for e in report.bad_examples)
     assert "8 row(s) repeated an earlier row" in warnings_of(caplog)
-    sample = _sample("P-0061934-T01-IM7")
+    sample = _sample("P-0061934-T01-IM7", STUDY)
     assert _variants(store, sample)["PIK3CA"] == "p.H1047R"
-    patient = pseudonymiser().patient("P-0061934")
+    patient = pseudonymiser().patient("P-0061934", STUDY)
     assert any(e.object == patient for e in store.edges(subject=sample))
     amplified = {store.node(e.object).name
-                 for e in store.edges(subject=_sample("P-0034221-T01-IM6"))
+                 for e in store.edges(subject=_sample("P-0034221-T01-IM6", STUDY))
                  if e.qualifiers.get("sequence_variant_qualifier") == "amplification"}
     assert "AR" in amplified
 
@@ -72,7 +75,7 @@ def test_cbioportal_clinical_files_alone_skip_their_description_lines(store):
     report = load(store, "clinical-csv", ["cbio/data_clinical_patient.txt",
                                           "cbio/data_clinical_sample.txt"])
     assert report.bad == 0
-    samples = {pseudonymiser().sample(r[0]) for r in rows}
+    samples = {pseudonymiser().sample(r[0], STUDY) for r in rows}
     assert all(store.node(s) is not None for s in list(samples)[:50])
 
 
