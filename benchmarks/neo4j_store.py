@@ -6,14 +6,17 @@ own history is the bar: ~10 h row by row, ~40 s through CSV import.
 
 Steps: generate the graph (benchmarks/hetionet_scale.py, ≈47k nodes, ≈1.85M distinct
 edges) and load it into an embedded store (both kept in --work for the next run); bulk
-push it into the local kgtwin server (``kgtwin push --method bulk --replace``); load 20
+push it into the local kgtwin server (``kgtwin push --method bulk --replace``), then
+take the bare import path on the same files (``neo4j_bare.bare_import``: stop,
+``neo4j-admin import``, start, indexes) and print kgtwin's ratio to it; load 20
 synthetic patients (a sample each, 20 altered genes, a diagnosis) incrementally and time
 two patient queries; into an emptied database, push the whole graph incrementally
 (batch by batch, as ``kgtwin push --method incremental`` does; about two minutes,
 --skip-full skips it); then, each time into an emptied database, load all nodes plus
 the first --incremental-edges edges in one load, committed as one transaction and
-batch by batch; last, load those edges into a graph that already holds the nodes
-(every edge merged).
+batch by batch, and the same nodes and edges through a bare batched ``UNWIND … CREATE``
+(``neo4j_bare.bare_unwind``), with kgtwin's ratio to it; last, load those edges into a
+graph that already holds the nodes (every edge merged).
 
 It REPLACES the database of the server it is given, so it asks for --wipe; use a
 throw-away server:
@@ -39,7 +42,7 @@ from pathlib import Path
 
 from kgtwin.load import load_files
 from kgtwin.model import DIRECTION, UP, Edge, Node
-from kgtwin.neo4j.bulk import bulk_push
+from kgtwin.neo4j.bulk import bulk_push, managed_server
 from kgtwin.neo4j.server import ServerConfig
 from kgtwin.neo4j.settings import Neo4jSettings
 from kgtwin.neo4j.store import Neo4jStore
@@ -48,6 +51,10 @@ from kgtwin.store import EmbeddedStore
 from kgtwin.store.base import COMMITS, Commit, SourceInfo
 
 HERE = Path(__file__).parent
+sys.path.insert(0, str(HERE))
+from neo4j_bare import BATCH as BARE_BATCH  # noqa: E402  (a script beside this one)
+from neo4j_bare import bare_import, bare_unwind  # noqa: E402
+
 PATIENTS = 20
 
 # The patient's twin neighbourhood: altered genes and their signed regulatory and
@@ -185,6 +192,14 @@ def main() -> None:
         f"server start {report.start_s:.1f} s, constraints/indexes {report.schema_s:.1f} s"
     )
     print(f"  {cpu}")
+    bare = bare_import(store, managed_server(settings), settings)
+    print(
+        f"bare import path: {bare['total_s']:6.1f} s  (server stop {bare['stop_s']:.1f} s, "
+        f"neo4j-admin import of the same files {bare['import_s']:.1f} s, start "
+        f"{bare['start_s']:.1f} s, the same constraints/indexes {bare['schema_s']:.1f} s); "
+        f"kgtwin's bulk push is {wall / bare['total_s']:.2f}x it (target <= 1.2x); "
+        f"{load_average()}"
+    )
 
     server_pid = _server_pid(config)
     with Neo4jStore(settings) as neo4j:
@@ -217,15 +232,26 @@ def main() -> None:
     # First right after the restart (the server's JIT still cold), then into the emptied
     # database (warm), as loads into a running server usually are; both ways to commit.
     runs = [("load", "cold server"), ("load", "warm server"), ("batch", "warm server")]
+    warm_s = None
     for commit, state in runs:
         wall, cpu = _timed_load(settings, commit, server_pid, nodes + edges,
                                 clear=state == "warm server")  # fmt: skip
+        if (commit, state) == ("load", "warm server"):
+            warm_s = wall
         print(
             f"incremental load: {wall:6.1f} s  {len(edges) / wall:>9,.0f} edges/s "
             f"({len(nodes):,} nodes and the first {len(edges):,} edges in one load, "
             f"commit={commit}, {state}; target >= 20,000); {load_average()}"
         )
         print(f"  {cpu}")
+    server_pid = _empty_database(settings, config, empty_folder)
+    bare_s = bare_unwind(settings, nodes, edges)
+    print(
+        f"bare UNWIND ... CREATE: {bare_s:6.1f} s  {len(edges) / bare_s:>9,.0f} edges/s (the "
+        f"same {len(nodes):,} nodes and {len(edges):,} edges, same labels and types, batches "
+        f"of {BARE_BATCH:,}); kgtwin's commit=load (warm) reaches {bare_s / warm_s:.2f}x its "
+        f"edges/s (target >= 0.8x); {load_average()}"
+    )
     # New edges between nodes already stored: a second source linking known genes,
     # drugs and diseases (each edge goes through MERGE, as nothing says it is new).
     for commit in COMMITS:
