@@ -3,6 +3,7 @@
     python benchmarks/twin_screen_gdsc.py prepare --gdsc DIR --drug-list CSV --out DIR
     python benchmarks/twin_screen_gdsc.py run --tables DIR [--part held-out|dev|all]
                                               [--trajectories 500] [--figure PATH]
+    python benchmarks/twin_screen_gdsc.py speed [--samples 700 --drugs 26 --trajectories 500]
 
 ``prepare`` turns the GDSC tables that the ``gdsctools`` package ships (sdist on PyPI,
 ``gdsctools/data/genomic_features_v17.csv.gz`` and ``IC50_v17.csv.gz``: 988 cell lines,
@@ -131,6 +132,7 @@ def run(args: argparse.Namespace) -> None:
     from kgtwin.twin.screen import ScreenSettings, read_samples, run_screen
     from kgtwin.twin.screen_eval import (
         association_lines,
+        class_lines,
         evaluate_screen,
         per_drug_lines,
         read_observed,
@@ -159,6 +161,7 @@ def run(args: argparse.Namespace) -> None:
     print(f"wiring: {len(result.model.model)} nodes")
     print("\n".join(per_drug_lines(evaluation.per_drug, result.not_acting)))
     print("\n".join(association_lines(evaluation.textbook)))
+    print("\n".join(class_lines(evaluation)))
     acting = evaluation.per_drug[evaluation.per_drug["acts"]]["drug"].tolist()
     print("summary (acting drugs):", evaluation.summary(acting))
     print("summary (all drugs):", evaluation.summary())
@@ -167,6 +170,32 @@ def run(args: argparse.Namespace) -> None:
 
         screen_figure(evaluation, Path(args.figure))
         print("figure:", args.figure)
+
+
+def speed(args: argparse.Namespace) -> None:
+    """The issue's size: ``--samples`` cell lines x ``--drugs`` drugs x ``--trajectories``."""
+    from kgtwin.demo import knowledge_config
+    from kgtwin.sources import load_sources
+    from kgtwin.store import open_store
+    from kgtwin.twin.drugs import graph_drugs
+    from kgtwin.twin.screen import ScreenSettings, read_samples, run_screen
+
+    samples = read_samples(Path(args.tables) / "samples.tsv")[: args.samples]
+    with tempfile.TemporaryDirectory() as folder:
+        store = open_store(Path(folder) / "store")
+        list(load_sources(store, Path(str(knowledge_config()))))
+        drugs = sorted(d.name for d in graph_drugs(store).values())[: args.drugs]
+        settings = ScreenSettings(trajectories=args.trajectories, workers=args.workers)
+        run_screen(store, samples[:5], drugs[:2], settings)  # compile the kernel first
+        start, cpu = time.perf_counter(), time.process_time()
+        result = run_screen(store, samples, drugs, settings)
+        wall, cpu = time.perf_counter() - start, time.process_time() - cpu
+        store.close()
+    acting = len(set(result.table["drug"]))
+    print(f"{len(samples)} samples x {len(drugs)} drugs ({acting} act) x {args.trajectories} "
+          f"trajectories on a {len(result.model.model)}-node wiring: {wall:.1f} s wall, "
+          f"{cpu:.1f} s CPU, {args.workers} worker threads; load average "
+          f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (shared machine)")
 
 
 def main() -> None:
@@ -186,8 +215,14 @@ def main() -> None:
     r.add_argument("--hops", type=int, default=2)
     r.add_argument("--workers", type=int, default=2)
     r.add_argument("--figure")
+    v = commands.add_parser("speed")
+    v.add_argument("--tables", default="/work/ext/gdsc17")
+    v.add_argument("--samples", type=int, default=700)
+    v.add_argument("--drugs", type=int, default=26)
+    v.add_argument("--trajectories", type=int, default=500)
+    v.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
-    {"prepare": prepare, "run": run}[args.command](args)
+    {"prepare": prepare, "run": run, "speed": speed}[args.command](args)
 
 
 if __name__ == "__main__":

@@ -54,6 +54,7 @@ def screen_command(ctx, samples_path, patients, drugs, observed, trajectories, h
     from kgtwin.twin.screen import ScreenSettings, read_samples, run_screen, samples_from_store
     from kgtwin.twin.screen_eval import (
         association_lines,
+        class_lines,
         evaluate_screen,
         per_drug_lines,
         read_observed,
@@ -77,6 +78,7 @@ def screen_command(ctx, samples_path, patients, drugs, observed, trajectories, h
     if evaluation is not None:
         data["evaluation"] = evaluation.summary(acting)
         data["textbook"] = evaluation.textbook.to_dict(orient="records")
+        data["associations"] = evaluation.associations().to_dict(orient="records")
     if as_json:
         echo_json(data)
         return
@@ -90,6 +92,8 @@ def screen_command(ctx, samples_path, patients, drugs, observed, trajectories, h
         click.echo("  " + line)
     click.echo("textbook associations (twin: carriers > others, one-sided Mann-Whitney):")
     for line in association_lines(evaluation.textbook):
+        click.echo("  " + line)
+    for line in class_lines(evaluation):
         click.echo("  " + line)
     means = data["evaluation"]["mean_spearman"]
     click.echo("mean Spearman over acting drugs: " + ", ".join(

@@ -258,6 +258,13 @@ def association_lines(textbook: pd.DataFrame) -> list[str]:
     return lines
 
 
+def class_lines(evaluation: Evaluation) -> list[str]:
+    """One line per textbook association (its drugs together: median p)."""
+    return [f"{row.association:30} {'reproduced' if row.reproduced else 'NOT reproduced':15} "
+            f"median p={row.median_p:.2g} over {row.drugs} (observed median p="
+            f"{row.observed_median_p:.2g})" for row in evaluation.associations().itertuples()]
+
+
 def per_drug_lines(per_drug: pd.DataFrame, not_acting: Mapping[str, str]) -> list[str]:
     """Per-drug Spearman and AUROC beside the baselines; drugs that do not act say why."""
     lines = [f"{'drug':18} {'n':>4} {'twin':>6} {'target':>6} {'tissue':>6} {'tw+ts':>6}"

@@ -42,9 +42,9 @@ def screen_figure(evaluation: Evaluation, path: Path) -> Path:
     left.set_yticks(y, per_drug["drug"], fontsize=8)
     left.axvline(0, color="black", linewidth=0.6)
     left.set_xlabel("Spearman correlation with observed sensitivity (−IC50)")
-    means = {c: per_drug[c].mean() for c in _LABELS}
-    left.set_title("Per drug: twin vs baselines  (means: " + ", ".join(
-        f"{c.split('_')[0]} {m:+.2f}" for c, m in means.items()) + ")", fontsize=9)
+    means = {c: per_drug[c].mean() for c in (*_LABELS, "twin_tissue")}
+    left.set_title("Per drug: twin vs baselines. Mean: " + ", ".join(
+        f"{c.replace('_', ' ')} {m:+.2f}" for c, m in means.items()), fontsize=8)
     left.legend(fontsize=7, loc="lower right")
     if textbook.empty:
         right.text(0.5, 0.5, "no textbook association testable\n(too few carriers)",

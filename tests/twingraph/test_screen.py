@@ -149,3 +149,17 @@ def test_cli_screen_with_observed(demo_store, samples_file, tmp_path) -> None:
     data = json.loads(as_json.output)
     assert data["evaluation"]["mean_spearman"]["twin"] > 0
     assert (tmp_path / "out" / "screen.png").stat().st_size > 10_000
+
+
+def test_demo_patients_screened_from_the_store(demo_store) -> None:
+    from kgtwin.twin.screen import samples_from_store
+
+    samples = samples_from_store(demo_store)
+    result = run_screen(demo_store, samples, ["imatinib", "erlotinib", "gefitinib"], SETTINGS)
+    table = result.table
+    mean = table.groupby(["variants", "drug"])["score"].mean()
+    cml = mean[("ABL1 BCR-ABL1", "imatinib")]
+    others = table[(table["drug"] == "imatinib") & ~table["variants"].str.contains("ABL1")]
+    assert cml > others["score"].max()
+    for drug in ("erlotinib", "gefitinib"):
+        assert mean[("EGFR L858R", drug)] > mean[("TP53 R273H", drug)]
