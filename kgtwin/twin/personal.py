@@ -18,7 +18,9 @@ it, see ``kgtwin/twin/profile.py``):
   twin's neighbourhood like altered genes.
 - **diagnosis** sets tissue and environment context from ``contexts.tsv``: SOX10 on in
   melanoma and off elsewhere (the melanoma vs colorectal branch of Béal et al. 2021),
-  EGFR ligands present, HGF/FGF absent. Context holds nodes, so it overrides expression;
+  EGFR ligands present in colorectal cancer only (not a blanket "EGF on": an EGFR-mutant
+  tumour signals through its mutant receptor), HGF/FGF absent. Context holds nodes, so it
+  overrides expression;
   the context's genes also seed the neighbourhood, so a twin derived from signed edges
   alone carries them too.
 """
