@@ -22,7 +22,8 @@ into the screen's two input tables, kept OUT of the repository:
 cell lines (split by cell line: COSMIC id even = dev, odd = held-out; tune on dev, report
 held-out) against every drug both the screen and the knowledge base know, and prints the
 per-drug Spearman/AUROC next to the baselines, the textbook associations and the wall
-time (2 cores shared by eight engineers: conditions are printed).
+time (2 cores shared by eight engineers: conditions are printed). Numbers of the last
+run: docs/twin-screen.md.
 """
 
 from __future__ import annotations
