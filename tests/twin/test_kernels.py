@@ -100,8 +100,10 @@ def test_an_unbuildable_kernel_falls_back_to_the_jit_once(tmp_path, monkeypatch)
 def test_a_cli_simulation_never_loads_numba(use_cache: Path) -> None:
     code = (
         "import sys, runpy\n"
+        # --timeout 0: simulated in this process (not a forked child), so sys.modules
+        # below shows everything the simulation loaded.
         "sys.argv = ['kgtwin', 'twin', 'simulate', sys.argv[1], '--trajectories', '500',"
-        " '--json']\n"
+        " '--timeout', '0', '--json']\n"
         "from kgtwin.cli import main\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
         "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] == 'numba')))\n"
