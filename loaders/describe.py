@@ -58,6 +58,6 @@ def loader_help(cls: type[Loader]) -> str:
         parts.append(f"A folder argument loads its {', '.join(cls.suffixes)} files.")
     if cls.reads_folders:
         parts.append("A folder argument is read as one unit.")
-    return "\n".join(textwrap.fill(line, 88, subsequent_indent="    ")
+    return "\n".join(textwrap.fill(line, 88, subsequent_indent="    ", break_on_hyphens=False)
                      if len(line) > 88 and not line.startswith("  ") else line
                      for line in "\n".join(parts).rstrip().splitlines())

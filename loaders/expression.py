@@ -49,6 +49,7 @@ from kgtwin.loaders.patient_base import (
     delimiter_for,
     split_line,
 )
+from kgtwin.loaders.tables import parse_column_map
 
 from kgtwin.errors import InputError
 from kgtwin.model import MeasurementBlock, Record
@@ -106,10 +107,13 @@ class ExpressionLoader(PatientLoader):
         skip_columns: str | None = None,
         duplicates: str = "mean",
         dataset: str | None = None,
+        columns: str | None = None,
     ):
         super().__init__(paths, skip_bad=skip_bad, key_file=key_file, allow=allow, genes=genes,
                          dataset=dataset)
-        self.gene_column = gene_column
+        mapped = parse_column_map(columns, ["gene", "entrez"])
+        self.gene_column = mapped.get("gene", gene_column)
+        self.entrez_column = mapped.get("entrez", "Entrez_Gene_Id")
         self.delimiter = delimiter
         self.skip_columns = {c.strip() for c in (skip_columns or "").split(",") if c.strip()}
         if duplicates not in DUPLICATES:
@@ -226,6 +230,13 @@ class ExpressionLoader(PatientLoader):
         if chunk and header is not None:
             yield header, chunk
 
+    @classmethod
+    def columns_help(cls) -> str:
+        return ("  gene: the first column unless mapped (symbol, Ensembl id, CURIE)\n"
+                "  entrez: Entrez_Gene_Id (a fallback id)\n"
+                f"  skipped, not samples: {', '.join(sorted(ANNOTATION))} and skip_columns\n"
+                "  every other column: a sample")
+
     def _gct_dimensions(self, version: str, text: str) -> int:
         """GCT's second line: rows, columns (and in 1.3 row and column metadata counts).
         Returns how many column-metadata lines follow the header."""
@@ -244,7 +255,7 @@ class ExpressionLoader(PatientLoader):
             if self.gene_column not in header:
                 raise InputError(path, self.position, f"no gene column {self.gene_column!r}")
             gene_index = header.index(self.gene_column)
-        entrez = header.index("Entrez_Gene_Id") if "Entrez_Gene_Id" in header else None
+        entrez = header.index(self.entrez_column) if self.entrez_column in header else None
         missing = self.skip_columns - set(header)
         if missing:
             raise InputError(path, self.position, f"skip_columns names column(s) the header "
@@ -252,7 +263,7 @@ class ExpressionLoader(PatientLoader):
         metadata = set(range(gene_index + 1, gene_index + 1 + self._row_metadata))
         columns = [
             i for i, name in enumerate(header)
-            if i != gene_index and i not in metadata and name not in ANNOTATION
+            if i != gene_index and i != entrez and i not in metadata and name not in ANNOTATION
             and name not in self.skip_columns
         ]
         if not columns:

@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from kgtwin.loaders.patient_base import PatientLoader, missing_columns, read_table
+from kgtwin.loaders.tables import parse_column_map
 
 from kgtwin.errors import InputError
 from kgtwin.model import Record
@@ -45,11 +46,23 @@ class MafLoader(PatientLoader):
 
     A MAF may have millions of rows, so a row is read by column index (no dict per row;
     a column the file lacks reads as ''), genes are resolved once per (symbol, Entrez,
-    Ensembl) and pseudonyms once per barcode.
+    Ensembl) and pseudonyms once per barcode. A MAF-like table whose headers differ
+    says which of its columns plays a MAF column with ``columns=MAF_COLUMN:COLUMN,...``
+    (``columns=Hugo_Symbol:gene,Tumor_Sample_Barcode:sample_id``).
     """
 
     name = "maf"
     description = "MAF mutations -> sample-to-gene variant edges (pseudonymised samples)"
+
+    def __init__(self, paths: list[Path], *, columns: str | None = None, **options):
+        super().__init__(paths, **options)
+        self.renames = {column: role for role, column in
+                        parse_column_map(columns, list(_COLUMNS)).items()}
+
+    @classmethod
+    def columns_help(cls) -> str:
+        need = set(REQUIRED)
+        return "\n".join(f"  {c}{' (required)' if c in need else ''}" for c in _COLUMNS)
 
     def records(self) -> Iterator[Record]:
         self.protein_merges = self.repeated_rows = 0
@@ -70,6 +83,12 @@ class MafLoader(PatientLoader):
         at: tuple[int, ...] | None = None
         for header, row in read_table(self, path):
             if at is None:
+                if self.renames:
+                    absent = sorted(set(self.renames) - set(header))
+                    if absent:
+                        raise InputError(path, self.position, "the columns option names "
+                                         f"column(s) the header lacks: {', '.join(absent)}")
+                    header = [self.renames.get(c, c) for c in header]
                 missing = missing_columns(header, REQUIRED)
                 if missing:
                     raise InputError(path, self.position, f"missing column(s): {missing}")

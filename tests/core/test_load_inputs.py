@@ -81,3 +81,31 @@ def test_cli_help_of_a_format_lists_its_options_and_columns():
     assert "target (required):" in result.output
     general = CliRunner().invoke(cli, ["load", "--help"])
     assert "folders" in general.output and "--option" in general.output
+
+
+def test_every_loader_documents_itself_and_its_column_map():
+    from kgtwin.loaders import loader_registry
+    from kgtwin.loaders.describe import loader_help, loader_options
+
+    for cls in loader_registry():
+        text = loader_help(cls)
+        assert text.startswith(f"kgtwin load {cls.name} ")
+        assert " ".join(cls.description.split()) in " ".join(text.split())  # wrapped
+        assert cls.__doc__, cls.name
+        if "columns" in loader_options(cls):
+            assert "Columns (--option columns=ROLE:COLUMN" in text, cls.name
+
+
+def test_maf_columns_map_a_maf_like_table(tmp_path, monkeypatch):
+    from kgtwin.load import load_files
+    from kgtwin.store import open_store
+
+    monkeypatch.setenv("KGTWIN_PSEUDONYM_KEY", "kgtwin-test-key-0123456789abcdef")
+    table = tmp_path / "calls.tsv"
+    table.write_text("gene\tsample_id\tprotein\nBRAF\tS1\tp.V600E\n")
+    with open_store(tmp_path / "s") as store:
+        report = load_files(store, "maf", [table], options={
+            "columns": "Hugo_Symbol:gene,Tumor_Sample_Barcode:sample_id,HGVSp_Short:protein"})
+        assert report.counts.edges == 1
+        [edge] = list(store.edges(object="HGNC:1097"))
+        assert edge.qualifiers["sequence_variant_qualifier"] == "p.V600E"
