@@ -37,7 +37,7 @@ class Reconciliation:
     into one already there (the same statement again, another spelling of one gene),
     ``rejected`` was refused with its ``file:line: reason`` (the first
     :data:`kgtwin.loaders.base.REJECTIONS_KEPT` are kept). ``stored``/``merged`` are
-    None where the store cannot tell them apart (Neo4j).
+    None where a store cannot tell them apart.
     """
 
     read: int

@@ -54,6 +54,9 @@ from kgtwin.store.prefetch import batched, read_ahead
 log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = "1"
+#: The graph's size from Neo4j's count store (constant time; counts() reads every edge).
+TOTALS = ("CALL () { MATCH (n:NamedThing) RETURN count(n) AS nodes } "
+          "CALL () { MATCH ()-[r]->() RETURN count(r) AS edges } RETURN nodes, edges")
 BATCH = 5_000
 
 SCHEMA = (
@@ -178,6 +181,7 @@ class Neo4jStore(GraphReads):
             gone = f"{kept}: load it again once the server is back"
             way_out = "Load it batch by batch (--commit batch), give the server more heap"
         gone = f"Neo4j at {uri} went away during the load of {label}; {gone}"
+        (before,) = self._read(TOTALS)
         attempts = RETRIES if self.commit == "load" and isinstance(records, Sequence) else 1
         for attempt in range(1, attempts + 1):
             try:
@@ -210,17 +214,15 @@ class Neo4jStore(GraphReads):
                 if attempt == attempts:
                     raise StoreError(f"Neo4j load failed: {error.message}; {kept}") from error
                 log.warning("transient Neo4j error (%s); retrying the load", error.code)
-        # Totals from Neo4j's count store (constant time; counts() reads every edge).
-        (row,) = self._read(
-            "CALL () { MATCH (n:NamedThing) RETURN count(n) AS nodes } "
-            "CALL () { MATCH ()-[r]->() RETURN count(r) AS edges } RETURN nodes, edges"
-        )
+        (row,) = self._read(TOTALS)
         return LoadCounts(
             nodes=writer.nodes,
             edges=writer.edges,
             measurements=writer.measurements,
             total_nodes=row[0],
             total_edges=row[1],
+            new_nodes=writer.new_nodes,
+            new_edges=max(0, row[1] - before[1]),
         )
 
     def _load_whole(self, records: Iterable[Record], source: SourceInfo) -> Neo4jBatchWriter:

@@ -57,6 +57,8 @@ class Neo4jBatchWriter:
         self.next_seq = next_seq
         self._staged: list[dict[str, Any]] = []
         self.nodes = self.edges = self.measurements = 0
+        #: Node records that made a new node (the others merged into one already there).
+        self.new_nodes = 0
         self._aliases: dict[str, str] = {}
         #: Nodes this load created: edges touching them cannot exist yet (unless this
         #: load wrote them: ``_new_edges`` holds hashes of those keys; a hash collision
@@ -70,6 +72,7 @@ class Neo4jBatchWriter:
         measurements = measurement_rows(batch)  # blocks expanded into rows
         if nodes:
             self._prefetch(i for n in nodes for i in (n.id, *n.xrefs))
+            self._count_new(nodes)
             fresh, merges = self._split_fresh(nodes)
             self._create(fresh)
             merges = self._update_in_place(merges)
@@ -92,12 +95,14 @@ class Neo4jBatchWriter:
     # --- transactions: what a retried batch must forget -------------------------------
     def save(self) -> tuple:
         """The counters a batch advances, to :meth:`restore` if its transaction fails."""
-        return self.next_seq, self.nodes, self.edges, self.measurements, list(self._staged)
+        return (self.next_seq, self.nodes, self.edges, self.measurements, list(self._staged),
+                self.new_nodes)
 
     def restore(self, saved: tuple) -> None:
         """Back to ``saved`` after a rolled-back transaction. What the caches learnt from it
         may not be in the graph: they are dropped (the MERGE paths never need them)."""
-        self.next_seq, self.nodes, self.edges, self.measurements, self._staged = saved
+        (self.next_seq, self.nodes, self.edges, self.measurements, self._staged,
+         self.new_nodes) = saved
         self._aliases.clear()
         self._created.clear()
         self._new_edges.clear()
@@ -111,6 +116,16 @@ class Neo4jBatchWriter:
                 ids=wanted,
             )
             self._aliases.update((row[0], row[1]) for row in rows)
+
+    def _count_new(self, nodes: list[Node]) -> None:
+        """Node records naming no stored node, nor one an earlier record of the batch named
+        (the load's reconciliation: stored vs merged, as the embedded store counts)."""
+        named: set[str] = set()
+        for node in nodes:
+            members = {node.id, *node.xrefs}
+            if not any(m in self._aliases or m in named for m in members):
+                self.new_nodes += 1
+            named |= members
 
     def _split_fresh(self, nodes: list[Node]) -> tuple[list[Node], list[Node]]:
         """Nodes whose ids (own and xrefs) are all new and named once in the batch go in

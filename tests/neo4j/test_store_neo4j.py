@@ -144,10 +144,11 @@ def test_measurements_follow_their_node_when_ids_merge(neo4j_store, tmp_path):
             neo4j_store.load(aligned(records), source(str(index), checksum=str(index)))
         expected = embedded.measurements()
         pd.testing.assert_frame_equal(neo4j_store.measurements(), expected)
-        # NCBIGene:673 is not among the xrefs loaded, so it stays a node of its own.
-        assert list(expected["feature"]) == ["HGNC:1097", "HGNC:6840", "NCBIGene:673"]
+        # NCBIGene:673 is BRAF's Entrez id: the gene index lands it on HGNC:1097 too,
+        # where the later load's value replaces the earlier one.
+        assert list(expected["feature"]) == ["HGNC:1097", "HGNC:6840"]
         by_gene = neo4j_store.measurements(feature="ENSEMBL:ENSG00000157764")
-        assert list(by_gene["value"]) == [2.5]
+        assert list(by_gene["value"]) == [3.0]
 
 
 def test_moved_edges_keep_every_property(neo4j_store, tmp_path):
