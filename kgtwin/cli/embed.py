@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import Any
 
 import click
 
 from kgtwin.cli.common import echo_json, open_cli_store
 from kgtwin.errors import KgTwinError
+
+TRUST_HELP = ("UNSAFE: load an old pickled model.pt, which can run any code it holds; only "
+              "for files you made yourself or whose origin you trust.")
 
 
 def quiet_pykeen(ctx: click.Context) -> None:
@@ -46,8 +50,6 @@ def embed() -> None:
 @embed.command()
 @click.option("--out", "out", required=True, type=click.Path(path_type=Path),
               help="Model directory to write.")
-@click.option("--model", default="DistMult", show_default=True,
-              help="PyKEEN model: DistMult, RotatE, ComplEx, TransE, or any PyKEEN name.")
 @click.option("--predicates", multiple=True, metavar="P[,P...]",
               help="Train on these predicates only (default: all).")
 @click.option("--task", "tasks", multiple=True, metavar="P[,P...]",
@@ -62,23 +64,37 @@ def embed() -> None:
 @click.option("--namespace", help="Read --test-triples values that are not CURIEs as NAME:value.")
 @click.option("--keep-leaks", is_flag=True,
               help="Do not remove statements that leak held-out ones (benchmark splits).")
-@click.option("--epochs", type=int, default=100, show_default=True)
-@click.option("--dim", "embedding_dim", type=int, default=64, show_default=True)
-@click.option("--batch-size", type=int, default=256, show_default=True)
-@click.option("--lr", "learning_rate", type=float, default=0.01, show_default=True)
-@click.option("--negatives", type=int, default=8, show_default=True)
-@click.option("--seed", type=int, default=42, show_default=True)
-@click.option("--no-early-stopping", is_flag=True, help="Train all epochs.")
+@click.option("--model", default=None,
+              help="PyKEEN model (default ComplEx): DistMult, RotatE, TransE, or any PyKEEN name.")
+@click.option("--epochs", type=int, help="Most epochs (default 500; early stopping ends sooner).")
+@click.option("--dim", "embedding_dim", type=int, help="Embedding dimension (default 128).")
+@click.option("--batch-size", type=int, help="Batch size (default 256).")
+@click.option("--lr", "learning_rate", type=float, help="Adam learning rate (default 0.01).")
+@click.option("--training-loop", type=click.Choice(["lcwa", "slcwa"]),
+              help="lcwa: 1-vs-all (default); slcwa: negative sampling.")
+@click.option("--loss", help="PyKEEN loss (default crossentropy, i.e. softmax; 'default': the "
+                             "training loop's own).")
+@click.option("--negatives", type=int, help="Negatives per positive with slcwa (default 8).")
+@click.option("--inverse-triples/--no-inverse-triples", default=None,
+              help="Train with inverse relations (default on).")
+@click.option("--regularizer", help="none (default), default (the model's own), or a PyKEEN "
+                                    "regulariser such as lp.")
+@click.option("--regularizer-weight", type=float, help="Weight of the regulariser.")
+@click.option("--budget", type=float, metavar="SECONDS",
+              help="Stop training after this long, keeping the best validation weights.")
+@click.option("--threads", type=int, help="Torch CPU threads while training.")
+@click.option("--seed", type=int, help="Random seed (default 42): split and training.")
+@click.option("--no-early-stopping", is_flag=True, help="Train all epochs (best weights kept).")
 @click.option("--device", default="auto", show_default=True, help="auto, cpu or cuda.")
 @click.option("--no-baselines", is_flag=True,
               help="Skip the baselines (path counts take minutes on millions of statements).")
 @click.option("--json", "as_json", is_flag=True, help="Print the evaluation report as JSON.")
 @click.pass_context
-def train(ctx: click.Context, out: Path, model: str, predicates: tuple[str, ...],
+def train(ctx: click.Context, out: Path, predicates: tuple[str, ...],
           tasks: tuple[str, ...], split_kind: str, test_triples: Path | None,
-          valid_triples: Path | None, namespace: str | None, keep_leaks: bool, epochs: int,
-          embedding_dim: int, batch_size: int, learning_rate: float, negatives: int, seed: int,
-          no_early_stopping: bool, device: str, no_baselines: bool, as_json: bool) -> None:
+          valid_triples: Path | None, namespace: str | None, keep_leaks: bool,
+          no_early_stopping: bool, device: str, no_baselines: bool, as_json: bool,
+          **settings: Any) -> None:
     """Train a model on the store's graph, evaluate it next to baselines, save it to --out.
 
     \b
@@ -94,11 +110,10 @@ def train(ctx: click.Context, out: Path, model: str, predicates: tuple[str, ...]
     from kgtwin.embed.train import TrainConfig
 
     quiet_pykeen(ctx)
-    config = TrainConfig(
-        model=model, embedding_dim=embedding_dim, epochs=epochs, batch_size=batch_size,
-        learning_rate=learning_rate, negatives=negatives, seed=seed,
-        early_stopping=not no_early_stopping, device=device,
-    )
+    chosen = {k: v for k, v in settings.items() if v is not None}
+    if chosen.get("loss") == "default":
+        chosen["loss"] = None
+    config = TrainConfig(early_stopping=not no_early_stopping, device=device, **chosen)
     with open_cli_store(ctx, create=False) as store:
         trained = train_api(
             store, out, config=config, predicates=_split_values(predicates),
@@ -112,10 +127,13 @@ def train(ctx: click.Context, out: Path, model: str, predicates: tuple[str, ...]
         echo_json({"model_dir": str(out), **report})
         return
     run = trained.info["epochs_run"]
-    stopped = (f"{run} of {config.epochs} epochs: early stopping ended it when validation "
-               "hits@10 stopped improving; --no-early-stopping trains them all"
-               if run < config.epochs else f"{run} epochs")
-    click.echo(f"trained {trained.model_id} ({config.model}, {stopped}) -> {out}")
+    ended = {"early_stopping": f"early stopping ended it at {run} of {config.epochs} epochs when "
+                               f"validation {config.stopper_metric} stopped improving",
+             "budget": f"the --budget ended it at epoch {run}",
+             "epochs": f"{run} epochs"}.get(trained.info.get("ended_by", "epochs"), f"{run} epochs")
+    click.echo(f"trained {trained.model_id} ({config.model}; {ended}; best validation epoch "
+               f"{trained.info.get('best_epoch')} kept; {trained.info['train_seconds']:.0f} s) "
+               f"-> {out}")
     _print_report(report)
 
 
@@ -124,7 +142,9 @@ def train(ctx: click.Context, out: Path, model: str, predicates: tuple[str, ...]
 @click.option("--recompute", is_flag=True, help="Evaluate again instead of reading metrics.json.")
 @click.option("--no-baselines", is_flag=True, help="With --recompute: the model only.")
 @click.option("--json", "as_json", is_flag=True, help="Print metrics and baselines as JSON.")
-def evaluate(model_dir: Path, recompute: bool, no_baselines: bool, as_json: bool) -> None:
+@click.option("--trust", is_flag=True, help=TRUST_HELP)
+def evaluate(model_dir: Path, recompute: bool, no_baselines: bool, as_json: bool,
+             trust: bool) -> None:
     """Metrics of a trained model next to the degree, path-count and metapath baselines.
 
     \b
@@ -133,11 +153,30 @@ def evaluate(model_dir: Path, recompute: bool, no_baselines: bool, as_json: bool
     """
     from kgtwin.embed.api import evaluate as evaluate_api
 
-    report = evaluate_api(model_dir, recompute=recompute, baselines=not no_baselines)
+    report = evaluate_api(model_dir, recompute=recompute, baselines=not no_baselines, trust=trust)
     if as_json:
         echo_json(report)
     else:
         _print_report(report)
+
+
+@embed.command()
+@click.argument("model_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--trust", is_flag=True, required=True, help=TRUST_HELP)
+def convert(model_dir: Path, trust: bool) -> None:
+    """Rewrite a model directory of an older kgtwin (pickled model.pt) as weights.pt.
+
+    Unpickling runs whatever code the file holds: convert only directories you made
+    yourself or whose origin you trust. Otherwise retrain with `kgtwin embed train`.
+
+    \b
+    Example:
+      kgtwin embed convert models/old --trust
+    """
+    from kgtwin.embed.modeldir import convert as convert_dir
+
+    convert_dir(model_dir)
+    click.echo(f"{model_dir}: converted to weights.pt (loads without --trust from now on)")
 
 
 def _print_report(report: dict) -> None:
@@ -188,6 +227,7 @@ def _predict_options(command):
                      help="Write the predictions into the graph (replacing earlier ones)."),
         click.option("--no-explain", is_flag=True, help="Skip supporting paths and neighbours."),
         click.option("--json", "as_json", is_flag=True, help="Print the predictions as JSON."),
+        click.option("--trust", is_flag=True, help=TRUST_HELP),
     ]
     for option in reversed(options):
         command = option(command)
@@ -196,14 +236,14 @@ def _predict_options(command):
 
 def _run_prediction(ctx: click.Context, task: str, model_dir: Path, disease: str | None,
                     drug: str | None, k: int, write: bool, no_explain: bool,
-                    as_json: bool) -> None:
+                    as_json: bool, trust: bool) -> None:
     from kgtwin.embed.predict import Predictor, predict_repurpose, predict_targets
     from kgtwin.embed.writeback import write_predictions
 
     quiet_pykeen(ctx)
     function = predict_repurpose if task == "repurpose" else predict_targets
     with open_cli_store(ctx, create=False) as store:
-        predictor = Predictor.open(model_dir, store)
+        predictor = Predictor.open(model_dir, store, trust=trust)
         frame = function(predictor, disease=disease, drug=drug, k=k, explain=not no_explain)
         written = 0
         if write:

@@ -21,7 +21,14 @@ from typing import Any, Literal
 import pandas as pd
 
 from kgtwin.embed import modeldir
-from kgtwin.embed.split import DEFAULT_TASKS, Split, edge_split, entity_split, explicit_split
+from kgtwin.embed.split import (
+    DEFAULT_TASKS,
+    Split,
+    carve_validation,
+    edge_split,
+    entity_split,
+    explicit_split,
+)
 from kgtwin.embed.train import TrainConfig, model_id, train_model
 from kgtwin.embed.triples import GraphTriples, relation_label, triples_from_store
 from kgtwin.errors import KgTwinError
@@ -99,6 +106,8 @@ def train(
         given = read_test_triples(store, test_triples, namespace)
         valid = read_test_triples(store, valid_triples, namespace) if valid_triples else []
         graph, the_split = explicit_split(graph, given, valid, remove_leaks=remove_leaks)
+        if not len(the_split.valid) and config.early_stopping:
+            the_split = carve_validation(the_split, graph, seed=config.seed)
     else:
         the_split = make_split(graph, kind=split, tasks=tasks, test_fraction=test_fraction,
                                seed=config.seed)
@@ -117,6 +126,9 @@ def train(
             "predicates": list(predicates) if predicates else "all",
             "trained_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "epochs_run": result.epochs_run,
+            "best_epoch": result.best_epoch,
+            "ended_by": result.ended_by,
+            "validation_curve": result.validation,
             "train_seconds": result.seconds,
             "evaluate_seconds": result.evaluate_seconds,
             "versions": _versions(),
@@ -131,9 +143,11 @@ def train(
     return trained
 
 
-def evaluate(model_dir: str | Path, *, recompute: bool = False, baselines: bool = True) -> dict:
+def evaluate(
+    model_dir: str | Path, *, recompute: bool = False, baselines: bool = True, trust: bool = False
+) -> dict:
     """The evaluation report saved with the model (recomputed when asked or missing)."""
-    trained = modeldir.load(model_dir)
+    trained = modeldir.load(model_dir, trust=trust)
     if recompute or "tasks" not in trained.metrics:
         from kgtwin.embed.evaluation import evaluate_trained
 

@@ -2,17 +2,23 @@
 
 Layout::
 
-    model.pt          the PyKEEN model (``torch.save``, as PyKEEN's own ``trained_model.pkl``)
+    weights.pt        the model's parameters: a state dict of tensors only, read back with
+                      ``torch.load(weights_only=True)`` (no pickled objects, so no code runs)
     entities.tsv      id, label, category, name — the entity id map and Biolink categories
     relations.tsv     id, label — the relation id map
     triples.tsv.gz    every statement the model saw, with its role: train/valid/test/leak
-    config.json       the resolved training configuration
+    config.json       the resolved training configuration (the model is rebuilt from it
+                      and the training triples, then the weights are loaded into it)
     metrics.json      evaluation: PyKEEN metrics, per-task metrics, baselines
     graph.json        graph version: store checksum, triples checksum, split summary, model id
 
 Loading against a store whose checksum is not one this model knows warns: the graph
 changed since training (checksums after the model's own write-back are recorded too,
 so writing predictions back does not make the model look stale).
+
+Directories written before weights.pt hold a pickled ``model.pt``, which can run code
+when loaded. They are refused with a message; ``trust=True`` (``--trust``) loads them,
+for files whose origin the user vouches for, and ``convert`` rewrites them safely.
 """
 
 from __future__ import annotations
@@ -37,6 +43,9 @@ from kgtwin.store.base import GraphStore
 log = logging.getLogger(__name__)
 
 ROLES = ("train", "valid", "test", "leak")
+WEIGHTS = "weights.pt"
+#: The pickled whole-model file of directories written by older kgtwin versions.
+PICKLED = "model.pt"
 
 
 class StaleModelWarning(UserWarning):
@@ -80,7 +89,9 @@ def save(trained: TrainedModel, directory: str | Path) -> Path:
 
     out = Path(directory)
     out.mkdir(parents=True, exist_ok=True)
-    torch.save(trained.model, out / "model.pt")
+    state = {k: v.detach().cpu().contiguous() for k, v in trained.model.state_dict().items()}
+    torch.save(state, out / WEIGHTS)
+    (out / PICKLED).unlink(missing_ok=True)  # a converted directory keeps no pickle
     with open(out / "entities.tsv", "w", newline="") as handle:
         writer = csv.writer(handle, delimiter="\t", lineterminator="\n")
         writer.writerow(["id", "label", "category", "name"])
@@ -121,15 +132,17 @@ def _write_json(path: Path, data: Any) -> None:
     path.write_text(json.dumps(data, indent=2, sort_keys=True, default=str) + "\n")
 
 
-def load(directory: str | Path, store: GraphStore | None = None) -> TrainedModel:
-    """Reads a model directory; warns when ``store`` is not the graph it was trained on."""
-    import torch
+def load(
+    directory: str | Path, store: GraphStore | None = None, *, trust: bool = False
+) -> TrainedModel:
+    """Reads a model directory; warns when ``store`` is not the graph it was trained on.
 
+    Only tensors are read (``weights_only=True``); an old pickled ``model.pt`` is refused
+    unless ``trust`` is set, because unpickling a file can run any code in it.
+    """
     path = Path(directory)
-    if not (path / "model.pt").exists():
-        raise KgTwinError(f"{path} is not a kgtwin model directory (no model.pt)")
-    model = torch.load(path / "model.pt", map_location="cpu", weights_only=False)
-    model.eval()
+    if not (path / WEIGHTS).exists() and not (path / PICKLED).exists():
+        raise KgTwinError(f"{path} is not a kgtwin model directory (no {WEIGHTS})")
     entity_to_id: dict[str, int] = {}
     categories: dict[str, str] = {}
     names: dict[str, str | None] = {}
@@ -167,11 +180,13 @@ def load(directory: str | Path, store: GraphStore | None = None) -> TrainedModel
         held_out_entities=tuple(info.get("held_out_entities", ())),
     )
     metrics_path = path / "metrics.json"
+    config = TrainConfig.from_dict(json.loads((path / "config.json").read_text()))
+    model = _read_model(path, config, graph, split, entity_to_id, relation_to_id, trust=trust)
     trained = TrainedModel(
         model=model,
         graph=graph,
         split=split,
-        config=TrainConfig.from_dict(json.loads((path / "config.json").read_text())),
+        config=config,
         entity_to_id=entity_to_id,
         relation_to_id=relation_to_id,
         info=info,
@@ -180,6 +195,67 @@ def load(directory: str | Path, store: GraphStore | None = None) -> TrainedModel
     if store is not None:
         check_graph_version(trained, store)
     return trained
+
+
+def _read_model(
+    path: Path,
+    config: TrainConfig,
+    graph: GraphTriples,
+    split: Split,
+    entity_to_id: dict[str, int],
+    relation_to_id: dict[str, int],
+    *,
+    trust: bool,
+) -> Any:
+    """The PyKEEN model: rebuilt from the configuration, its tensors loaded from weights.pt."""
+    import pickle
+
+    import torch
+
+    from kgtwin.embed.train import build_model, training_factory
+
+    if not (path / WEIGHTS).exists():
+        if not trust:
+            raise KgTwinError(
+                f"{path / PICKLED}: an old pickled model file, which can run code when loaded; "
+                f"retrain it (kgtwin embed train), or if you trust where it came from convert "
+                f"it (kgtwin embed convert {path} --trust)"
+            )
+        log.warning("loading the pickled %s because --trust was given", path / PICKLED)
+        model = torch.load(path / PICKLED, map_location="cpu", weights_only=False)
+        model.eval()
+        return model
+    try:
+        state = torch.load(path / WEIGHTS, map_location="cpu", weights_only=True)
+    except (pickle.UnpicklingError, RuntimeError, EOFError, OSError) as error:
+        first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise KgTwinError(f"{path / WEIGHTS}: not a file of tensors kgtwin can read safely "
+                          f"({first})") from None
+    if not isinstance(state, dict):
+        raise KgTwinError(f"{path / WEIGHTS}: holds {type(state).__name__}, not a state dict")
+    rows = map_triples(graph.triples[split.train], entity_to_id, relation_to_id)
+    factory = training_factory(rows, entity_to_id, relation_to_id, config)
+    model = build_model(config, factory)
+    try:
+        model.load_state_dict(state)
+    except (RuntimeError, KeyError) as error:
+        raise KgTwinError(f"{path / WEIGHTS}: does not fit a {config.model} built from "
+                          f"config.json ({str(error).splitlines()[0]})") from None
+    model.eval()
+    return model
+
+
+def convert(directory: str | Path) -> Path:
+    """Rewrites an old (pickled) model directory as weights.pt; only for trusted files."""
+    trained = load(directory, trust=True)
+    path = Path(directory)
+    state = {k: v.detach().cpu().contiguous() for k, v in trained.model.state_dict().items()}
+    import torch
+
+    torch.save(state, path / WEIGHTS)
+    (path / PICKLED).unlink()
+    load(path)  # proves the converted directory loads without trust
+    return path
 
 
 def check_graph_version(trained: TrainedModel, store: GraphStore) -> bool:

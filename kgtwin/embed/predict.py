@@ -65,8 +65,13 @@ class Predictor:
         self._starts = np.searchsorted(self._by_relation[:, 1], np.arange(len(relation_labels) + 1))
 
     @classmethod
-    def open(cls, model: str | Path | TrainedModel, store: GraphStore | None = None) -> Predictor:
-        trained = model if isinstance(model, TrainedModel) else modeldir.load(model, store)
+    def open(cls, model: str | Path | TrainedModel, store: GraphStore | None = None, *,
+             trust: bool = False) -> Predictor:
+        """A predictor for a model directory (``trust``: see :func:`modeldir.load`)."""
+        if isinstance(model, TrainedModel):
+            trained = model
+        else:
+            trained = modeldir.load(model, store, trust=trust)
         return cls(trained, store)
 
     # --- lookups --------------------------------------------------------------------

@@ -312,6 +312,39 @@ def explicit_split(
     return extended, replace(split, train=train)
 
 
+def carve_validation(
+    split: Split, graph: GraphTriples, *, fraction: float = 0.1, seed: int = 42
+) -> Split:
+    """A validation set taken from training when a benchmark gives none (early stopping).
+
+    A random ``fraction`` of the training statements of the test relations (at most as
+    many as there are test statements) moves to validation; a statement is taken only
+    when both its entities keep another training statement, so each can still be ranked.
+    """
+    rng = np.random.default_rng(seed)
+    relations = set(split.tasks)
+    train = split.train
+    eligible = [i for i in train.tolist() if base_predicate(graph.triples[i, 1]) in relations]
+    want = min(len(split.test), int(len(eligible) * fraction))
+    uses: dict[str, int] = defaultdict(int)
+    for s, _, o in graph.triples[train].tolist():
+        uses[s] += 1
+        uses[o] += 1
+    chosen = []
+    for i in rng.permutation(eligible).tolist():
+        if len(chosen) >= want:
+            break
+        s, _, o = graph.triples[i]
+        if uses[s] > 1 and uses[o] > 1:
+            uses[s] -= 1
+            uses[o] -= 1
+            chosen.append(i)
+    valid = np.array(sorted(chosen), dtype=np.int64)
+    log.info("no validation statements given: %d taken from training for early stopping",
+             len(valid))
+    return replace(split, train=np.setdiff1d(train, valid), valid=valid)
+
+
 def _disjoint(pairs: set[int], derived: set[int], held: set[int]) -> tuple[set[int], set[int]]:
     pairs = pairs - held
     return pairs, derived - held - pairs

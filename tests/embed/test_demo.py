@@ -26,4 +26,4 @@ def test_demo_step_trains_evaluates_writes_back_and_plots(tmp_path):
     assert Path(summary["plot"]).stat().st_size > 1000
     text = "\n".join(summary_markdown(summary))
     assert summary["model_id"] in text and "degree" in text and "melanoma" in text
-    assert (Path(summary["model_dir"]) / "model.pt").exists()
+    assert (Path(summary["model_dir"]) / "weights.pt").exists()

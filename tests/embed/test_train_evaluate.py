@@ -22,7 +22,7 @@ from .conftest import QUICK
 def test_model_directory_holds_model_maps_config_metrics_and_graph_version(trained):
     store_path, model_dir = trained
     names = {p.name for p in model_dir.iterdir()}
-    assert {"model.pt", "entities.tsv", "relations.tsv", "triples.tsv.gz", "config.json",
+    assert {"weights.pt", "entities.tsv", "relations.tsv", "triples.tsv.gz", "config.json",
             "metrics.json", "graph.json"} <= names
     info = json.loads((model_dir / "graph.json").read_text())
     with open_store(store_path) as store:
