@@ -176,6 +176,7 @@ def load(
         valid=np.flatnonzero(role == "valid"),
         test=np.flatnonzero(role == "test"),
         removed=summary.get("removed", {}),
+        kept=summary.get("kept", {}),
         tasks=tuple(summary.get("tasks", ())),
         held_out_entities=tuple(info.get("held_out_entities", ())),
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -57,14 +59,29 @@ def test_edge_split_removes_every_statement_of_a_held_out_pair(store):
 def test_edge_split_removes_statements_derived_from_held_out_ones(store):
     graph = triples_from_store(store)
     split = edge_split(graph, test_fraction=0.5, seed=1)
-    held_keys = {
-        (s, base_predicate(r), o) for s, r, o in graph.triples[split.test].tolist()
-    }
     train = set(split.train.tolist())
+    keys = {(s, base_predicate(r), o): i for i, (s, r, o) in enumerate(graph.triples.tolist())}
     for index, references in graph.derived.items():
-        if set(references) & held_keys:
+        sources = [keys[k] for k in references if k in keys]
+        if sources and not set(sources) & train:
             assert index not in train
     assert split.removed["derived"] > 0
+
+
+def test_derived_statement_leaves_only_when_all_its_sources_are_held_out():
+    assoc, phenotype = "biolink:gene_associated_with_condition", "biolink:has_phenotype"
+    rows = [("G:1", assoc, "D:1"), ("G:1", assoc, "D:2"), ("G:1", phenotype, "P:1"),
+            ("G:1", phenotype, "P:2"), ("D:1", phenotype, "P:1"), ("D:2", phenotype, "P:1"),
+            ("D:1", phenotype, "P:2"), ("G:2", assoc, "D:2"), ("G:2", phenotype, "P:1")]
+    graph = triples_from_labels(rows)
+    graph = replace(graph, derived={2: (rows[0], rows[1]), 3: (rows[0],), 8: (rows[7],)})
+    _, one = explicit_split(graph, [rows[0]])
+    assert 2 in one.train  # P:1 still comes from D:2, a training disease
+    assert 3 not in one.train  # P:2 came from D:1 only
+    assert one.removed["derived"] == 1 and one.kept["derived_still_supported"] == 1
+    _, both = explicit_split(graph, [rows[0], rows[1]])
+    assert 2 not in both.train and 3 not in both.train
+    assert both.removed["derived"] == 2 and both.kept["derived_still_supported"] == 0
 
 
 def test_every_held_out_entity_still_appears_in_training(store):
@@ -99,9 +116,12 @@ def test_explicit_split_and_leak_switch():
         [("a", "r", "b"), ("b", "inv_r", "a"), ("a", "s", "c"), ("b", "s", "c"),
          ("c", "r", "d"), ("d", "s", "a")]
     )
-    extended, split = explicit_split(graph, [("a", "r", "b")])
+    extended, split = explicit_split(graph, [("a", "r", "b")], same_pair=True)
     assert split.test.tolist() == [0]
     assert 1 not in split.train and split.removed["inverse_or_duplicate"] == 1
+    # by default a benchmark's training set stays as published (no same-pair removal)
+    _, published = explicit_split(graph, [("a", "r", "b")])
+    assert 1 in published.train and published.removed_for_leakage == 0
     _, kept = explicit_split(graph, [("a", "r", "b")], remove_leaks=False)
     assert 1 in kept.train and kept.removed_for_leakage == 0
     # a test statement not in the graph is added; one naming an unseen entity is dropped

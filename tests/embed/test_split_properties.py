@@ -22,9 +22,10 @@ triples = st.lists(
 def graph_of(rows, derive: bool) -> GraphTriples:
     array = np.array(rows, dtype=str)
     derived = {}
-    if derive:  # every related_to statement claims to derive from the first treats
-        first = next((s, r, o) for s, r, o in rows if r == "biolink:treats")
-        derived = {i: (first,) for i, (_, r, _) in enumerate(rows) if r == "biolink:related_to"}
+    if derive:  # related_to statements derive from one or two treats statements
+        treats = [(s, r, o) for s, r, o in rows if r == "biolink:treats"]
+        derived = {i: tuple(treats[: 1 + i % 2]) for i, (_, r, _) in enumerate(rows)
+                   if r == "biolink:related_to"}
     entities = set(array[:, 0]) | set(array[:, 2])
     return GraphTriples(array, {e: "biolink:NamedThing" for e in entities},
                         {e: None for e in entities}, derived)
@@ -47,9 +48,10 @@ def test_splits_never_leak_and_keep_every_held_out_entity(rows, seed, derive, by
     trained_on = set(graph.triples[split.train][:, [0, 2]].ravel()) if len(train) else set()
     for i in held:
         assert {graph.triples[i, 0], graph.triples[i, 2]} <= trained_on
-    held_keys = {tuple(graph.triples[i]) for i in held}
+    out = set(range(len(graph))) - train
     for i, refs in graph.derived.items():
-        if set(refs) & held_keys:
+        sources = [j for j, row in enumerate(graph.triples.tolist()) if tuple(row) in refs]
+        if all(j in out for j in sources):  # every source gone: the derived one goes too
             assert i not in train
     accounted = len(train) + len(held) + split.removed_for_leakage
     assert accounted == len(graph)
