@@ -68,16 +68,15 @@ def through_kgtwin(dataset: str, seed: int) -> dict:
     from kgtwin.store import open_store
 
     files = dataset_files(dataset)
-    with tempfile.TemporaryDirectory() as scratch:
-        with open_store(Path(scratch) / "store") as store:
-            load_files(store, "triples", [files["train"]], options={"namespace": dataset})
-            started = time.perf_counter()
-            trained = embed.train(
-                store, Path(scratch) / "model", test_triples=files["test"],
-                valid_triples=files["valid"], namespace=dataset, progress=False,
-                evaluate_baselines=False, seed=seed, device="cpu",
-            )
-            seconds = time.perf_counter() - started
+    with tempfile.TemporaryDirectory() as scratch, open_store(Path(scratch) / "store") as store:
+        load_files(store, "triples", [files["train"]], options={"namespace": dataset})
+        started = time.perf_counter()
+        trained = embed.train(
+            store, Path(scratch) / "model", test_triples=files["test"],
+            valid_triples=files["valid"], namespace=dataset, progress=False,
+            evaluate_baselines=False, seed=seed, device="cpu",
+        )
+        seconds = time.perf_counter() - started
     return {"model": trained.config.model, "mrr": trained.metrics["pykeen"]["mrr"],
             "hits@10": trained.metrics["pykeen"]["hits@10"], "epochs": trained.info["epochs_run"],
             "seconds": seconds, "removed": trained.split.removed_for_leakage}

@@ -63,7 +63,10 @@ def embed() -> None:
               help="Validation statements for --test-triples (early stopping, filtering).")
 @click.option("--namespace", help="Read --test-triples values that are not CURIEs as NAME:value.")
 @click.option("--keep-leaks", is_flag=True,
-              help="Do not remove statements that leak held-out ones (benchmark splits).")
+              help="With --test-triples: keep even statements derived from held-out ones.")
+@click.option("--same-pair-leaks", is_flag=True,
+              help="With --test-triples: also remove every other statement between a "
+                   "held-out pair (always done for kgtwin's own splits).")
 @click.option("--model", default=None,
               help="PyKEEN model (default ComplEx): DistMult, RotatE, TransE, or any PyKEEN name.")
 @click.option("--epochs", type=int, help="Most epochs (default 500; early stopping ends sooner).")
@@ -93,7 +96,8 @@ def embed() -> None:
 def train(ctx: click.Context, out: Path, predicates: tuple[str, ...],
           tasks: tuple[str, ...], split_kind: str, test_triples: Path | None,
           valid_triples: Path | None, namespace: str | None, keep_leaks: bool,
-          no_early_stopping: bool, device: str, no_baselines: bool, as_json: bool,
+          same_pair_leaks: bool, no_early_stopping: bool, device: str, no_baselines: bool,
+          as_json: bool,
           **settings: Any) -> None:
     """Train a model on the store's graph, evaluate it next to baselines, save it to --out.
 
@@ -119,7 +123,7 @@ def train(ctx: click.Context, out: Path, predicates: tuple[str, ...],
             store, out, config=config, predicates=_split_values(predicates),
             tasks=_split_values(tasks) or DEFAULT_TASKS, split=split_kind,  # type: ignore[arg-type]
             test_triples=test_triples, valid_triples=valid_triples, namespace=namespace,
-            remove_leaks=not keep_leaks, progress=not as_json,
+            remove_leaks=not keep_leaks, same_pair=same_pair_leaks, progress=not as_json,
             evaluate_baselines=not no_baselines,
         )
     report = {k: v for k, v in trained.metrics.items() if k != "losses"}

@@ -89,6 +89,7 @@ def train(
     valid_triples: str | Path | None = None,
     namespace: str | None = None,
     remove_leaks: bool = True,
+    same_pair: bool = False,
     test_fraction: float = 0.2,
     progress: bool = True,
     evaluate_baselines: bool = True,
@@ -97,15 +98,19 @@ def train(
     """Builds triples from the store, splits without leakage, trains, evaluates, saves.
 
     ``test_triples`` (and optionally ``valid_triples``) give a benchmark's held-out
-    statements instead of a split; ``remove_leaks=False`` keeps its training set as
-    published. ``overrides`` set single :class:`TrainConfig` fields (``epochs=20, model="TransE"``).
+    statements instead of a split; derived statements whose sources are all held out
+    leave training, ``same_pair=True`` also removes other statements between a held-out
+    pair, ``remove_leaks=False`` keeps its training set exactly as published.
+    ``overrides`` set single :class:`TrainConfig` fields (``epochs=20, model="TransE"``).
+    ``progress=False`` is quiet: no progress bars, no PyKEEN INFO lines.
     """
     config = replace(config or TrainConfig(), **overrides)
     graph = triples_from_store(store, predicates)
     if test_triples is not None:
         given = read_test_triples(store, test_triples, namespace)
         valid = read_test_triples(store, valid_triples, namespace) if valid_triples else []
-        graph, the_split = explicit_split(graph, given, valid, remove_leaks=remove_leaks)
+        graph, the_split = explicit_split(graph, given, valid, remove_leaks=remove_leaks,
+                                           same_pair=same_pair)
         if not len(the_split.valid) and config.early_stopping:
             the_split = carve_validation(the_split, graph, seed=config.seed)
     else:
@@ -134,6 +139,7 @@ def train(
             "versions": _versions(),
         },
         metrics={"pykeen": result.metrics, "losses": result.losses},
+        aliases=_aliases(store, result.factories.entity_to_id),
     )
     from kgtwin.embed.evaluation import evaluate_trained
 
@@ -169,6 +175,17 @@ def evaluation_frame(report: dict) -> pd.DataFrame:
     for scorer, metrics in report.get("overall", {}).items():
         rows.append({"relation": "all", "side": "both", "scorer": scorer, **metrics})
     return pd.DataFrame(rows)
+
+
+def _aliases(store: GraphStore, entities: dict[str, int]) -> dict[str, str]:
+    """Every other id (xref) the store knows for the model's entities."""
+    found = {}
+    for node in store.nodes():
+        if node.id in entities:
+            for xref in node.xrefs:
+                if xref not in entities:
+                    found[xref] = node.id
+    return found
 
 
 def _versions() -> dict[str, str]:

@@ -7,6 +7,8 @@ Layout::
     entities.tsv      id, label, category, name — the entity id map and Biolink categories
     relations.tsv     id, label — the relation id map
     triples.tsv.gz    every statement the model saw, with its role: train/valid/test/leak
+    aliases.tsv.gz    alias, id — the store's other ids of each entity, so the Python API
+                      resolves any id spelling without the store (as the CLI does with it)
     config.json       the resolved training configuration (the model is rebuilt from it
                       and the training triples, then the weights are loaded into it)
     metrics.json      evaluation: PyKEEN metrics, per-task metrics, baselines
@@ -28,7 +30,7 @@ import gzip
 import json
 import logging
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -64,6 +66,8 @@ class TrainedModel:
     relation_to_id: dict[str, int]
     info: dict[str, Any]
     metrics: dict[str, Any]
+    #: other ids of the model's entities in the store it was trained on (alias -> id)
+    aliases: dict[str, str] = field(default_factory=dict)
 
     @property
     def model_id(self) -> str:
@@ -104,6 +108,10 @@ def save(trained: TrainedModel, directory: str | Path) -> Path:
         for label, index in sorted(trained.relation_to_id.items(), key=lambda kv: kv[1]):
             writer.writerow([index, label])
     _save_triples(trained, out / "triples.tsv.gz")
+    with gzip.open(out / "aliases.tsv.gz", "wt", newline="") as handle:
+        writer = csv.writer(handle, delimiter="\t", lineterminator="\n")
+        writer.writerow(["alias", "id"])
+        writer.writerows(sorted(trained.aliases.items()))
     _write_json(out / "config.json", trained.config.to_dict())
     write_metrics(out, trained.metrics)
     _write_json(out / "graph.json", {**trained.info, "split": trained.split.summary(),
@@ -180,6 +188,10 @@ def load(
         tasks=tuple(summary.get("tasks", ())),
         held_out_entities=tuple(info.get("held_out_entities", ())),
     )
+    aliases: dict[str, str] = {}
+    if (path / "aliases.tsv.gz").exists():
+        with gzip.open(path / "aliases.tsv.gz", "rt", newline="") as handle:
+            aliases = {r["alias"]: r["id"] for r in csv.DictReader(handle, delimiter="\t")}
     metrics_path = path / "metrics.json"
     config = TrainConfig.from_dict(json.loads((path / "config.json").read_text()))
     model = _read_model(path, config, graph, split, entity_to_id, relation_to_id, trust=trust)
@@ -192,6 +204,7 @@ def load(
         relation_to_id=relation_to_id,
         info=info,
         metrics=json.loads(metrics_path.read_text()) if metrics_path.exists() else {},
+        aliases=aliases,
     )
     if store is not None:
         check_graph_version(trained, store)

@@ -21,7 +21,9 @@ from kgtwin.embed.baselines import ModelScorer, Side
 from kgtwin.embed.explain import PathIndex, entity_embeddings, explain_pair, nearest_positives
 from kgtwin.embed.modeldir import TrainedModel
 from kgtwin.embed.triples import base_predicate
-from kgtwin.errors import KgTwinError, NotFoundError
+from kgtwin.errors import InvalidIdentifierError, KgTwinError, NotFoundError
+from kgtwin.ids import normalize
+from kgtwin.model import KNOWLEDGE_LEVEL, PREDICTED
 from kgtwin.store.base import GraphStore
 
 TREATS = "biolink:treats"
@@ -82,6 +84,15 @@ class Predictor:
             resolved = self.store.resolve(id)
             if resolved:
                 candidates.insert(0, resolved)
+        else:  # the aliases of the store the model was trained on, saved with it
+            try:
+                spelled = normalize(id)
+            except InvalidIdentifierError:
+                spelled = id
+            for alias in (id, spelled):
+                if alias in self.trained.aliases:
+                    candidates.append(self.trained.aliases[alias])
+            candidates.append(spelled)
         for candidate in candidates:
             if candidate in self.trained.entity_to_id:
                 return self.trained.entity_to_id[candidate]
@@ -170,6 +181,8 @@ class Predictor:
             anchor_id = self.labels[anchor]
             way = {"object": anchor_id} if side == "head" else {"subject": anchor_id}
             for edge in self.store.edges(predicate=predicate, **way):
+                if edge.qualifiers.get(KNOWLEDGE_LEVEL) == PREDICTED:
+                    continue  # a prediction (this model's or another's) is not knowledge
                 other = edge.subject if side == "head" else edge.object
                 if other in self.trained.entity_to_id:
                     linked.add(self.trained.entity_to_id[other])

@@ -87,8 +87,12 @@ def write_predictions(
         json.dumps([e.key for e in edges] + [e.properties["score"] for e in edges]).encode()
     ).hexdigest()
     name = source_name(model_id, task, query)
-    source = SourceInfo(name=name, version=date, checksum=digest, loader=LOADER,
+    # The version is the model, not the date: the same answer written again is the same
+    # source, already in the graph, and is not loaded twice (one ledger entry per question).
+    source = SourceInfo(name=name, version=model_id, checksum=digest, loader=LOADER,
                         options={"model_id": model_id, "task": task, "query": query})
+    if store.is_loaded(source) and _present(store, edges, model_id):
+        return len(edges)
     # Two steps (each atomic): the protocol has no single replace; a failure between
     # them leaves the question without predictions, never with duplicates.
     store.remove_source(name)
@@ -96,6 +100,15 @@ def write_predictions(
     if was_current:
         modeldir.record_checksum(model_dir, store.checksum())
     return len(edges)
+
+
+def _present(store: GraphStore, edges: list[Edge], model_id: str) -> bool:
+    """Whether every edge of an answer is in the store as this model's prediction."""
+    for edge in edges:
+        found = store.edges(predicate=edge.predicate, subject=edge.subject, object=edge.object)
+        if not any(e.properties.get("model_id") == model_id for e in found):
+            return False
+    return True
 
 
 def _known_checksums(model_dir: str | Path | None) -> set[str]:

@@ -161,3 +161,28 @@ def test_cli_train_with_an_explicit_test_file(tmp_path):
     report = json.loads(result.output[result.output.index("{"):])
     assert report["split"]["kind"] == "explicit" and report["split"]["test"] == 2
     assert report["removed_for_leakage"] >= 2  # treated_by twins and derived 'cancer' links
+
+
+def test_python_api_resolves_any_id_without_the_store(trained):
+    _, model_dir = trained
+    for spelling in ("DRUGBANK:DB00331", "drugbank:DB00331", "CHEBI:6801"):
+        frame = embed.predict_repurpose(model_dir, drug=spelling, k=3, explain=False)
+        assert (frame["query"] == "CHEBI:6801").all(), spelling
+
+
+def test_written_predictions_never_count_as_known_links(trained):
+    store_path, model_dir = trained
+    with open_store(store_path) as store:
+        predictor = embed.Predictor.open(model_dir, store)
+        model_id = predictor.trained.model_id
+        melanoma = "MONDO:0005105"  # a question no other test writes
+        first = embed.predict_repurpose(predictor, disease=melanoma, k=5, explain=False)
+        for _ in range(3):
+            again = embed.predict_repurpose(predictor, disease=melanoma, k=5, explain=False)
+            assert again["candidate"].tolist() == first["candidate"].tolist()
+            embed.write_predictions(store, again, model_id=model_id, task="repurpose",
+                                    model_dir=model_dir)
+        sources = [e.source.name for e in store.ledger()
+                   if e.source.name.endswith(f"{model_id}/repurpose/{melanoma}")]
+        assert len(sources) == 1  # one entry per model and question
+        assert embed.remove_predictions(store, model_id) == 5
