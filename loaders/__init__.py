@@ -17,6 +17,7 @@ from kgtwin.loaders.gmt import GmtLoader
 from kgtwin.loaders.h5ad import H5adLoader
 from kgtwin.loaders.hetionet import HetionetLoader
 from kgtwin.loaders.hgnc import HgncLoader
+from kgtwin.loaders.hpo import HpoaLoader, HpoGenesLoader
 from kgtwin.loaders.interactions import SifLoader, SignedInteractionLoader
 from kgtwin.loaders.kgx import KgxLoader
 from kgtwin.loaders.logical_model import LogicalModelLoader
@@ -36,6 +37,8 @@ BUILTIN: list[type[Loader]] = [
     OboLoader,
     OwlLoader,
     HgncLoader,
+    HpoaLoader,
+    HpoGenesLoader,
     DrugTargetLoader,
     ChemblActivityLoader,
     DrugIndicationLoader,
