@@ -68,7 +68,7 @@ def embed() -> None:
               help="With --test-triples: also remove every other statement between a "
                    "held-out pair (always done for kgtwin's own splits).")
 @click.option("--model", default=None,
-              help="PyKEEN model (default ComplEx): DistMult, RotatE, TransE, or any PyKEEN name.")
+              help="PyKEEN model (default RotatE): ComplEx, DistMult, TransE, or any PyKEEN name.")
 @click.option("--epochs", type=int, help="Most epochs (default 500; early stopping ends sooner).")
 @click.option("--dim", "embedding_dim", type=int, help="Embedding dimension (default 128).")
 @click.option("--batch-size", type=int, help="Batch size (default 256).")
@@ -196,16 +196,22 @@ def _print_report(report: dict) -> None:
             asked = "subjects" if side == "head" else "objects"
             click.echo(f"{relation}, ranking {asked} among {entry['candidates']} candidates "
                        f"({entry['queries']} queries):")
-            for scorer in ("model", "degree", "path_count", "metapath", "chance"):
+            for scorer in ("model", "degree", "path_count", "metapath", "phenotype_overlap",
+                           "chance"):
                 if scorer in entry:
-                    click.echo(f"  {scorer:<11} " + _metrics_text(entry[scorer]))
+                    click.echo(f"  {scorer:<17} " + _metrics_text(entry[scorer]))
     for line in report.get("verdicts", []):
         click.echo(line)
+    for line in report.get("leak_warnings", []):
+        click.echo(f"WARNING: {line}")
 
 
 def _metrics_text(metrics: dict) -> str:
-    return "  ".join(f"{k} {metrics[k]:.3f}" for k in ("mrr", "hits@1", "hits@3", "hits@10")
+    text = "  ".join(f"{k} {metrics[k]:.3f}" for k in ("mrr", "hits@1", "hits@3", "hits@10")
                      if k in metrics)
+    if "mrr_ci_low" in metrics:
+        text += f"  (MRR 95% CI {metrics['mrr_ci_low']:.3f}-{metrics['mrr_ci_high']:.3f})"
+    return text
 
 
 @click.group()

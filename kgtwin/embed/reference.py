@@ -43,7 +43,8 @@ def run_direct(name: str, config: TrainConfig) -> DirectRun:
     from pykeen.triples import TriplesFactory
 
     files = dataset_files(name)
-    training = TriplesFactory.from_path(files["train"])
+    training = TriplesFactory.from_path(files["train"],
+                                        create_inverse_triples=config.inverse_triples)
     testing = TriplesFactory.from_path(
         files["test"], entity_to_id=training.entity_to_id, relation_to_id=training.relation_to_id
     )
@@ -51,6 +52,10 @@ def run_direct(name: str, config: TrainConfig) -> DirectRun:
         files["valid"], entity_to_id=training.entity_to_id, relation_to_id=training.relation_to_id
     )
     kwargs = pipeline_kwargs(config, validation=True, progress=False)
+    if "stopper" in kwargs:  # PyKEEN's own stopper, as a PyKEEN user would run it
+        kwargs["stopper"] = "early"
+        for extra in ("last_epoch", "budget_seconds"):
+            kwargs["stopper_kwargs"].pop(extra)
     with tempfile.TemporaryDirectory(prefix="kgtwin-direct-") as scratch:
         kwargs["training_kwargs"]["checkpoint_directory"] = scratch
         if "stopper_kwargs" in kwargs:
