@@ -88,6 +88,9 @@ def embed() -> None:
 @click.option("--threads", type=int, help="Torch CPU threads while training.")
 @click.option("--seed", type=int, help="Random seed (default 42): split and training.")
 @click.option("--no-early-stopping", is_flag=True, help="Train all epochs (best weights kept).")
+@click.option("--seeds", "seeds", type=int, default=1, show_default=True,
+              help="Train this many seeds (split and weights), report mean and spread; "
+                   "models go to OUT/seed-N.")
 @click.option("--device", default="auto", show_default=True, help="auto, cpu or cuda.")
 @click.option("--no-baselines", is_flag=True,
               help="Skip the baselines (path counts take minutes on millions of statements).")
@@ -96,8 +99,8 @@ def embed() -> None:
 def train(ctx: click.Context, out: Path, predicates: tuple[str, ...],
           tasks: tuple[str, ...], split_kind: str, test_triples: Path | None,
           valid_triples: Path | None, namespace: str | None, keep_leaks: bool,
-          same_pair_leaks: bool, no_early_stopping: bool, device: str, no_baselines: bool,
-          as_json: bool,
+          same_pair_leaks: bool, no_early_stopping: bool, seeds: int, device: str,
+          no_baselines: bool, as_json: bool,
           **settings: Any) -> None:
     """Train a model on the store's graph, evaluate it next to baselines, save it to --out.
 
@@ -118,14 +121,19 @@ def train(ctx: click.Context, out: Path, predicates: tuple[str, ...],
     if chosen.get("loss") == "default":
         chosen["loss"] = None
     config = TrainConfig(early_stopping=not no_early_stopping, device=device, **chosen)
+    options = dict(
+        predicates=_split_values(predicates), tasks=_split_values(tasks) or DEFAULT_TASKS,
+        split=split_kind, test_triples=test_triples, valid_triples=valid_triples,
+        namespace=namespace, remove_leaks=not keep_leaks, same_pair=same_pair_leaks,
+        progress=not as_json, evaluate_baselines=not no_baselines,
+    )
     with open_cli_store(ctx, create=False) as store:
-        trained = train_api(
-            store, out, config=config, predicates=_split_values(predicates),
-            tasks=_split_values(tasks) or DEFAULT_TASKS, split=split_kind,  # type: ignore[arg-type]
-            test_triples=test_triples, valid_triples=valid_triples, namespace=namespace,
-            remove_leaks=not keep_leaks, same_pair=same_pair_leaks, progress=not as_json,
-            evaluate_baselines=not no_baselines,
-        )
+        if seeds > 1:
+            from kgtwin.embed.seeds import train_seeds
+
+            _print_seeds(train_seeds(store, out, seeds, config=config, **options), as_json)
+            return
+        trained = train_api(store, out, config=config, **options)  # type: ignore[arg-type]
     report = {k: v for k, v in trained.metrics.items() if k != "losses"}
     if as_json:
         echo_json({"model_dir": str(out), **report})
@@ -181,6 +189,19 @@ def convert(model_dir: Path, trust: bool) -> None:
 
     convert_dir(model_dir)
     click.echo(f"{model_dir}: converted to weights.pt (loads without --trust from now on)")
+
+
+def _print_seeds(summary: dict, as_json: bool) -> None:
+    if as_json:
+        echo_json(summary)
+        return
+    click.echo(f"{len(summary['seeds'])} seeds ({', '.join(map(str, summary['seeds']))}): "
+               "overall filtered MRR and Hits@10, mean ± standard deviation")
+    for scorer, entry in summary["overall"].items():
+        if "mrr_mean" in entry:
+            click.echo(f"  {scorer:<17} MRR {entry['mrr_mean']:.3f} ± {entry['mrr_sd']:.3f}  "
+                       f"Hits@10 {entry.get('hits@10_mean', 0):.3f} ± "
+                       f"{entry.get('hits@10_sd', 0):.3f}")
 
 
 def _print_report(report: dict) -> None:

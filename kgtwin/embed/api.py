@@ -134,6 +134,7 @@ def train(
             "best_epoch": result.best_epoch,
             "ended_by": result.ended_by,
             "validation_curve": result.validation,
+            "estimate": result.estimate,
             "train_seconds": result.seconds,
             "evaluate_seconds": result.evaluate_seconds,
             "versions": _versions(),

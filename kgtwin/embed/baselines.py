@@ -52,14 +52,31 @@ class ModelScorer:
     def scores(self, anchors: np.ndarray, relations: np.ndarray, side: Side) -> np.ndarray:
         import torch
 
+        from kgtwin.embed.train import TENSOR_CAP_BYTES
+
         device = next(self.model.parameters()).device
         batch = torch.as_tensor(np.stack([anchors, relations], axis=1), device=device)
         if side == "head":
             batch = batch[:, [1, 0]]  # (relation, tail) for score_h
         self.model.eval()
+        # PyKEEN broadcasts queries x entities x dimension: chunk to stay under the cap
+        chunk = max(1, TENSOR_CAP_BYTES // max(1, self._query_bytes()))
+        parts = []
         with torch.inference_mode():
-            out = self.model.score_t(batch) if side == "tail" else self.model.score_h(batch)
-        return out.float().cpu().numpy()
+            for start in range(0, len(batch), chunk):
+                piece = batch[start:start + chunk]
+                out = self.model.score_t(piece) if side == "tail" else self.model.score_h(piece)
+                parts.append(out.float().cpu().numpy())
+        return np.concatenate(parts) if parts else np.zeros((0, self.model.num_entities))
+
+    def _query_bytes(self) -> int:
+        import torch
+
+        representation = self.model.entity_representations[0]
+        with torch.inference_mode():
+            one = representation(indices=torch.zeros(1, dtype=torch.long,
+                                                     device=next(self.model.parameters()).device))
+        return int(one.numel() * one.element_size()) * self.model.num_entities
 
 
 class DegreeScorer:

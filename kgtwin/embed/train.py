@@ -49,6 +49,25 @@ log = logging.getLogger(__name__)
 MODELS = ("RotatE", "ComplEx", "TransE", "DistMult")
 #: Fixed evaluation batch: PyKEEN's automatic search is unsafe on a CPU (it says so).
 EVALUATION_BATCH = 256
+#: PyKEEN scores a query against every entity by broadcasting: one tensor of batch x
+#: entities x dimension. On a CPU an oversized one is not an error but the OOM killer,
+#: so batches are cut to keep each such tensor under this many bytes (Hetionet, 47k
+#: entities at dimension 128: 21 queries per evaluation batch, 10 per training sub-batch).
+TENSOR_CAP_BYTES = 1 << 30
+
+
+def query_bytes(num_entities: int, embedding_dim: int) -> int:
+    """Bytes of one query's broadcast score tensor (complex-valued models: 8 per entry)."""
+    return max(1, num_entities * embedding_dim * 8)
+
+
+def memory_batches(config: TrainConfig, num_entities: int) -> tuple[int, int]:
+    """(training sub-batch, evaluation batch) that keep broadcast tensors under the cap;
+    training keeps about twice as much for the backward pass."""
+    per_query = query_bytes(num_entities, config.embedding_dim)
+    sub_batch = max(1, min(config.batch_size, TENSOR_CAP_BYTES // (2 * per_query)))
+    evaluation = max(1, min(EVALUATION_BATCH, TENSOR_CAP_BYTES // per_query))
+    return sub_batch, evaluation
 
 
 #: Written into config.json; files without it come from kgtwin before the recipe defaults.
@@ -195,11 +214,14 @@ def factories(graph: GraphTriples, split: Split, config: TrainConfig) -> Factori
     )
 
 
-def pipeline_kwargs(config: TrainConfig, *, validation: bool, progress: bool) -> dict[str, Any]:
+def pipeline_kwargs(
+    config: TrainConfig, *, validation: bool, progress: bool, num_entities: int = 0
+) -> dict[str, Any]:
     """The keyword arguments of PyKEEN's ``pipeline`` for ``config`` (no data)."""
     from kgtwin.embed.stopping import BestWeightsStopper
 
     loop = config.training_loop.lower()
+    sub_batch, evaluation_batch = memory_batches(config, num_entities)
     kwargs: dict[str, Any] = dict(
         model=config.model,
         model_kwargs=model_kwargs(config),
@@ -208,11 +230,13 @@ def pipeline_kwargs(config: TrainConfig, *, validation: bool, progress: bool) ->
         training_loop=loop,
         training_kwargs={"num_epochs": config.epochs, "batch_size": config.batch_size},
         evaluator="rankbased",
-        evaluator_kwargs={"batch_size": EVALUATION_BATCH},
+        evaluator_kwargs={"batch_size": evaluation_batch},
         random_seed=config.seed,
         device=resolve_device(config.device),
         use_tqdm=progress,
     )
+    if loop == "lcwa" and sub_batch < config.batch_size:
+        kwargs["training_kwargs"]["sub_batch_size"] = sub_batch  # same gradients, less memory
     if loop == "slcwa":
         kwargs["negative_sampler"] = config.negative_sampler
         kwargs["negative_sampler_kwargs"] = {"num_negs_per_pos": config.negatives}
@@ -227,7 +251,7 @@ def pipeline_kwargs(config: TrainConfig, *, validation: bool, progress: bool) ->
             "patience": config.stopper_patience,
             "relative_delta": 0.002,
             "metric": STOPPER_METRICS[config.stopper_metric],
-            "evaluation_batch_size": EVALUATION_BATCH,
+            "evaluation_batch_size": evaluation_batch,
             "last_epoch": config.epochs,
             "budget_seconds": config.budget,
         }
@@ -251,6 +275,7 @@ class TrainResult:
     best_epoch: int | None = None
     ended_by: str = "epochs"
     validation: list[float] = field(default_factory=list)
+    estimate: dict[str, float] = field(default_factory=dict)
 
 
 def train_model(
@@ -260,8 +285,14 @@ def train_model(
     from pykeen.pipeline import pipeline
 
     data = factories(graph, split, config)
-    kwargs = pipeline_kwargs(config, validation=data.validation is not None, progress=progress)
-    evaluation_kwargs: dict[str, Any] = {"batch_size": EVALUATION_BATCH}
+    from kgtwin.embed.scale import announce
+
+    with _threads(config.threads), quiet_logs(True):
+        expected = announce(config, data.training,
+                            data.validation.num_triples if data.validation is not None else 0)
+    kwargs = pipeline_kwargs(config, validation=data.validation is not None, progress=progress,
+                             num_entities=len(data.entity_to_id))
+    evaluation_kwargs: dict[str, Any] = {"batch_size": kwargs["evaluator_kwargs"]["batch_size"]}
     if len(data.leaked):
         evaluation_kwargs["additional_filter_triples"] = [data.leaked]
     # PyKEEN keeps checkpoints under ~/.data/pykeen unless told otherwise; kgtwin writes
@@ -292,6 +323,7 @@ def train_model(
         best_epoch=getattr(result.stopper, "best_epoch", None),
         ended_by=getattr(result.stopper, "ended_by", "epochs"),
         validation=[float(x) for x in getattr(result.stopper, "results", [])],
+        estimate=expected.to_dict(),
     )
 
 
