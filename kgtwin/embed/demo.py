@@ -21,8 +21,9 @@ from kgtwin.store.base import GraphStore
 
 log = logging.getLogger(__name__)
 
-#: The defaults, which were tuned on this graph (see :mod:`kgtwin.embed.train`).
-DEMO_CONFIG = TrainConfig()
+#: kgtwin's defaults, the standard recipe (see :mod:`kgtwin.embed.train`), with at most
+#: 100 epochs so that ``kgtwin demo`` stays within a few minutes on a busy laptop.
+DEMO_CONFIG = TrainConfig(epochs=100)
 #: Diseases the demo's story is about (BRAF-inhibitor response), asked first when present.
 FEATURED = ("MONDO:0005105", "MONDO:0005575")  # melanoma, colorectal cancer
 SCORERS = ("model", "degree", "path_count", "metapath", "chance")

@@ -181,7 +181,8 @@ def build_model(config: TrainConfig, factory: TriplesFactory) -> Any:
     from pykeen.models import model_resolver
 
     try:
-        return model_resolver.make(config.model, triples_factory=factory, **model_kwargs(config))
+        return model_resolver.make(config.model, triples_factory=factory,
+                                   random_seed=config.seed, **model_kwargs(config))
     except (ValueError, KeyError, TypeError) as error:
         raise KgTwinError(f"PyKEEN cannot build {config.model}: {error}") from error
 
