@@ -110,7 +110,9 @@ def train(ctx: click.Context, out: Path, predicates: tuple[str, ...],
       kgtwin embed train --model TransE --epochs 50 --seed 1 --out models/transe
       kgtwin embed train --split entities --task biolink:treats --out models/zeroshot
       kgtwin load triples train.txt --namespace nations
-      kgtwin embed train --test-triples test.txt --namespace nations --keep-leaks --out m
+      kgtwin embed train --test-triples test.txt --valid-triples valid.txt --namespace nations \
+          --out m
+      kgtwin embed train --training-loop slcwa --negatives 32 --budget 600 --out big
     """
     from kgtwin.embed.api import train as train_api
     from kgtwin.embed.split import DEFAULT_TASKS
