@@ -22,6 +22,7 @@ from kgtwin.loaders.interactions import SifLoader, SignedInteractionLoader
 from kgtwin.loaders.kgx import KgxLoader
 from kgtwin.loaders.logical_model import LogicalModelLoader
 from kgtwin.loaders.maf import MafLoader
+from kgtwin.loaders.obographs import ObographsLoader
 from kgtwin.loaders.ontology import OboLoader, OwlLoader
 from kgtwin.loaders.phenopacket import PhenopacketLoader
 from kgtwin.loaders.primekg import PrimeKgLoader
@@ -58,6 +59,7 @@ BUILTIN: list[type[Loader]] = [
     H5adLoader,
     VcfLoader,
     CbioportalStudyLoader,
+    ObographsLoader,
 ]
 
 

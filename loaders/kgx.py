@@ -12,7 +12,7 @@ object a line, ``*_nodes.jsonl`` / ``*_edges.jsonl``; each object told apart by 
 keys) carry the same fields with lists as JSON arrays. A JSON document is read whole,
 so very large graphs belong in JSON Lines or TSV; compressed files (``.gz``, ``.bz2``,
 ``.xz``) are read as they are. OBO Graphs JSON (``{"graphs": [...]}``) is not KGX: the
-loader says so and names the loader that reads it.
+loader says so and names the loader that reads it (``obographs``).
 """
 
 from __future__ import annotations
@@ -83,8 +83,8 @@ class KgxLoader(Loader):
             self.reject(f"not valid JSON: {error}")
             return
         if isinstance(document, dict) and "graphs" in document and "nodes" not in document:
-            self.reject("an OBO Graphs JSON file, not KGX: load its ontology's .obo or "
-                        ".owl file with `kgtwin load obo` or `kgtwin load owl`")
+            self.reject("an OBO Graphs JSON file, not KGX: load it with "
+                        "`kgtwin load obographs`")
             return
         if not isinstance(document, dict) or not {"nodes", "edges"} & set(document):
             self.reject('KGX JSON is an object with "nodes" and/or "edges" arrays')

@@ -56,8 +56,36 @@ def test_json_with_repeated_nodes_and_a_lone_edges_document(store):
 
 @pytest.mark.parametrize("name", ["BFO_2_relaxed.json", "goslim_generic.json", "phenio.json"])
 def test_obo_graphs_json_is_named_not_misread(store, name):
-    with pytest.raises(InputError, match="OBO Graphs JSON file, not KGX"):
+    with pytest.raises(InputError, match=r"OBO Graphs JSON file, not KGX.*obographs"):
         load(store, "kgx", [f"kgx/{name}"])
+
+
+def test_obo_graphs_json_reads_like_the_same_ontology_in_owl(store, tmp_path):
+    from kgtwin.store import open_store
+
+    report = load(store, "obographs", ["kgx/goslim_generic.json"])
+    with open_store(tmp_path / "owl") as other:
+        owl = load(other, "owl", ["kgx/goslim_generic.owl"])
+        expected = {(e.subject, e.predicate, e.object) for e in other.edges()}
+        names = {n.id: (n.name, n.category) for n in other.nodes()}
+    assert (report.counts.nodes, report.counts.edges, report.bad) == \
+        (owl.counts.nodes, owl.counts.edges, 0)
+    assert {(e.subject, e.predicate, e.object) for e in store.edges()} == expected
+    assert {n.id: (n.name, n.category) for n in store.nodes()} == names
+    def objects(predicate: str) -> set[str]:
+        return {e.object for e in store.edges(subject="GO:0005615", predicate=predicate)}
+
+    # extracellular space: is_a cellular_component, part_of extracellular region
+    assert objects("biolink:subclass_of") == {"GO:0005575"}
+    assert objects("biolink:part_of") == {"GO:0005576"}
+
+
+def test_obo_graphs_bfo_and_a_file_of_no_class(store):
+    report = load(store, "obographs", ["kgx/BFO_2_relaxed.json"])
+    assert (report.counts.nodes, report.counts.edges, report.bad) == (35, 35, 0)
+    # phenio.json holds one deprecated GO term typed as an individual, and no class
+    with pytest.raises(InputError, match=r"phenio\.json: no records"):
+        load(store, "obographs", ["kgx/phenio.json"])
 
 
 def test_chebi_tsv_refuses_only_its_non_predicate(store):
