@@ -13,7 +13,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kgtwin.loaders import base
 from kgtwin.loaders.base import Loader, open_text
+
+from kgtwin.errors import InputError
 
 #: Tags whose value is an identifier (a trailing ``! comment`` is dropped).
 ID_TAGS = {"id", "is_a", "alt_id", "xref", "relationship", "replaced_by", "consider",
@@ -81,8 +84,9 @@ def read_header(path: Path, *, max_lines: int = 200) -> dict[str, str]:
     header: dict[str, str] = {}
     try:
         with open_text(path) as handle:
-            for number, line in enumerate(handle):
-                if number >= max_lines or line.startswith("["):
+            for _ in range(max_lines):
+                line = handle.readline(base.MAX_LINE_BYTES + 1)  # the reader names a long one
+                if not line or len(line) > base.MAX_LINE_BYTES or line.startswith("["):
                     break
                 tag, sep, value = line.partition(":")
                 if sep and tag.strip() and not tag.startswith("!"):
@@ -100,8 +104,9 @@ def stanzas(loader: Loader, path: Path) -> Iterator[Stanza]:
         number = 0
         while True:
             number += 1
+            limit = base.MAX_LINE_BYTES
             try:
-                line = handle.readline()
+                line = handle.readline(limit + 1)  # a file without line breaks is not read whole
             except UnicodeDecodeError as error:
                 loader.position = number
                 loader.reject(f"not valid UTF-8 ({error.reason})")
@@ -109,6 +114,9 @@ def stanzas(loader: Loader, path: Path) -> Iterator[Stanza]:
             if not line:
                 break
             loader.position = number
+            if len(line) > limit:
+                raise InputError(path, number, f"line longer than {limit:,} characters (a "
+                                 "damaged file, or not an OBO file)")
             text = line.strip()
             if not text or text.startswith("!"):
                 continue

@@ -159,3 +159,16 @@ def test_impossible_genotype_is_named_not_a_carrier(tmp_path, monkeypatch):
     assert str(caught.value) == (
         f"{path}:{first + 1}: impossible genotype (GT must be alleles 0..1 or '.')"
     )
+
+
+def test_overlong_obo_line_is_refused(tmp_path, monkeypatch):
+    import kgtwin.loaders.base as base
+
+    monkeypatch.setattr(base, "MAX_LINE_BYTES", 4096)
+    path = tmp_path / "terms.obo"
+    path.write_text("format-version: 1.2\n\n[Term]\nid: HP:0000118\nname: " + "x" * 10_000 + "\n")
+    with open_store(tmp_path / "store") as store, pytest.raises(InputError) as caught:
+        load_files(store, "obo", [path])
+    assert str(caught.value) == (
+        f"{path}:5: line longer than 4,096 characters (a damaged file, or not an OBO file)"
+    )
