@@ -159,7 +159,8 @@ def load_files(
         bad=loader.bad.count,
         bad_examples=tuple(loader.bad.examples),
         dropped_xrefs=aligner.dropped_xrefs,
-        unresolved_genes=dict(aligner.unresolved),
+        unresolved_genes={**getattr(getattr(loader, "genes", None), "unresolved", {}),
+                          **aligner.unresolved},
         gene_index=aligner._index.release if aligner._index is not None else None,
         reconciliation=account,
     )

@@ -108,9 +108,10 @@ class ExpressionLoader(PatientLoader):
         duplicates: str = "mean",
         dataset: str | None = None,
         columns: str | None = None,
+        unresolved_genes: str = "reject",
     ):
         super().__init__(paths, skip_bad=skip_bad, key_file=key_file, allow=allow, genes=genes,
-                         dataset=dataset)
+                         dataset=dataset, unresolved_genes=unresolved_genes)
         mapped = parse_column_map(columns, ["gene", "entrez"])
         self.gene_column = mapped.get("gene", gene_column)
         self.entrez_column = mapped.get("entrez", "Entrez_Gene_Id")

@@ -110,9 +110,7 @@ class MafLoader(PatientLoader):
             return None
         gene = genes.get((symbol, entrez, ensembl), False)
         if gene is False:
-            gene = self.genes.resolve(symbol, entrez=entrez or None)
-            if gene is None and ensembl:
-                gene = self.genes.resolve(ensembl)
+            gene = self.genes.resolve(symbol, entrez=entrez or None, ensembl=ensembl or None)
             genes[(symbol, entrez, ensembl)] = gene
         if gene is None:
             self.reject(self.genes.explain(symbol or ensembl or entrez))

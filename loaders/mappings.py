@@ -15,6 +15,8 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
+from kgtwin.loaders.naming import is_curie
+
 from kgtwin.errors import InvalidIdentifierError
 from kgtwin.genes import fetch_hint, gene_index
 from kgtwin.ids import normalize
@@ -41,12 +43,18 @@ class GeneResolver:
     gene before they can build a record (a variant's gene, a matrix row).
     """
 
-    def __init__(self, extra: str | Path | None = None):
+    def __init__(self, extra: str | Path | None = None, *, keep: bool = False):
         self.index = gene_index(extra)
+        #: ``unresolved_genes=keep``: a symbol no gene answers to is kept as
+        #: ``hgnc.symbol:X`` instead of making its record bad.
+        self.keep = keep
+        #: Values no gene answered to -> why (listed at the end of the load).
+        self.unresolved: dict[str, str] = {}
 
-    def resolve(self, value: str, *, entrez: str | None = None,
+    def resolve(self, value: str, *, entrez: str | None = None, ensembl: str | None = None,
                 kind: str | None = None) -> str | None:
-        """The HGNC id of a symbol/id/CURIE value; ``entrez`` is a fallback id."""
+        """The HGNC id of a symbol/id/CURIE value; ``entrez`` and ``ensembl`` are fallback
+        ids (a symbol renamed since the table still lands through them)."""
         text = value.strip()
         if text:
             found = self.index.resolve(text, kind=kind).hgnc
@@ -54,7 +62,18 @@ class GeneResolver:
                 return found
         entrez = (entrez or "").strip()
         if entrez.isdigit() and entrez != "0":
-            return self.index.resolve(entrez, kind="entrez").hgnc
+            found = self.index.resolve(entrez, kind="entrez").hgnc
+            if found:
+                return found
+        if ensembl and ensembl.strip():
+            found = self.index.resolve(ensembl.strip()).hgnc
+            if found:
+                return found
+        named = text or (ensembl or "").strip() or entrez
+        if named:
+            self.unresolved.setdefault(named, self.index.resolve(named, kind=kind).reason())
+            if self.keep and text and not is_curie(text) and not text.isdigit():
+                return f"hgnc.symbol:{text}"
         return None
 
     def explain(self, value: str) -> str:

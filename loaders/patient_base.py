@@ -40,7 +40,9 @@ class PatientLoader(Loader):
     Options: ``key_file`` (the pseudonymisation key; else the environment),
     ``allow`` (what else may be kept, :data:`kgtwin.privacy.ALLOWABLE`), ``genes``
     (an HGNC complete-set TSV to resolve genes against instead of the gene index's
-    default), ``dataset`` (the dataset whose ids these are; see the module docs).
+    default), ``dataset`` (the dataset whose ids these are; see the module docs),
+    ``unresolved_genes`` (``reject``: a gene no index entry names makes its record bad;
+    ``keep``: kept as ``hgnc.symbol:X``; listed at the end of the load either way).
     """
 
     def __init__(
@@ -52,11 +54,12 @@ class PatientLoader(Loader):
         allow: str | None = None,
         genes: str | None = None,
         dataset: str | None = None,
+        unresolved_genes: str = "reject",
     ):
         super().__init__(paths, skip_bad=skip_bad)
         self.pseudonyms = pseudonymiser(key_file)
         self.allow = parse_allow(allow)
-        self.genes = GeneResolver(genes)
+        self.genes = GeneResolver(genes, keep=unresolved_genes == "keep")
         self.dataset = (dataset or "").strip() or None
         self._datasets: dict[Path, str] = {}
         self._patients: dict[tuple[str, str], str] = {}

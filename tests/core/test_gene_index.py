@@ -182,3 +182,17 @@ def test_genes_option_reaches_loaders_that_pass_options_up(tmp_path, monkeypatch
             load_files(store, "vcf", [vcf], options={"genes": str(only_kras)})
         load_files(store, "vcf", [vcf])
         assert store.node("HGNC:1097") is not None
+
+
+def test_patient_loaders_list_unknown_genes_and_keep_them_when_asked(tmp_path, monkeypatch):
+    monkeypatch.setenv("KGTWIN_PSEUDONYM_KEY", "kgtwin-test-key-0123456789abcdef")
+    maf = tmp_path / "m.maf"
+    maf.write_text("Hugo_Symbol\tEntrez_Gene_Id\tTumor_Sample_Barcode\tHGVSp_Short\n"
+                   "BRAF\t673\tS-1\tp.V600E\nNOTAGENE\t0\tS-1\tp.G12C\n")
+    with open_store(tmp_path / "a") as store:
+        report = load_files(store, "maf", [maf], skip_bad=True)
+        assert report.bad == 1 and list(report.unresolved_genes) == ["NOTAGENE"]
+    with open_store(tmp_path / "b") as store:
+        report = load_files(store, "maf", [maf], options={"unresolved_genes": "keep"})
+        assert report.bad == 0 and list(report.unresolved_genes) == ["NOTAGENE"]
+        assert store.node("hgnc.symbol:NOTAGENE") is not None
