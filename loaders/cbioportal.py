@@ -22,11 +22,15 @@ from kgtwin.loaders.clinical_csv import ClinicalCsvLoader
 from kgtwin.loaders.describe import loader_options
 from kgtwin.loaders.expression import CopyNumberLoader, ExpressionLoader
 from kgtwin.loaders.maf import MafLoader
+from kgtwin.loaders.patient_base import PatientLoader
 
 from kgtwin.errors import InputError
 from kgtwin.model import Record
 
 log = logging.getLogger(__name__)
+
+#: Options every patient loader takes (the key, what may be kept, genes, dataset).
+PATIENT_OPTIONS = ("key_file", "allow", "genes", "dataset")
 
 #: (genetic_alteration_type, datatype) -> (order, loader); None datatype: any.
 META_KINDS: dict[tuple[str, str | None], tuple[int, type[Loader]]] = {
@@ -56,8 +60,12 @@ def read_meta(path: Path) -> dict[str, str]:
     return found
 
 
-class CbioportalStudyLoader(Loader):
-    """A cBioPortal study folder: clinical, mutation, copy-number and expression files."""
+class CbioportalStudyLoader(PatientLoader):
+    """A cBioPortal study folder: clinical, mutation, copy-number and expression files.
+
+    A patient loader itself (so a load applies the patient rules to what its parts
+    yield); the parts pseudonymise with the same key within the study's dataset.
+    """
 
     name = "cbioportal"
     description = ("cBioPortal study folder (meta_*.txt, data_*.txt): patients, samples, "
@@ -65,7 +73,8 @@ class CbioportalStudyLoader(Loader):
     reads_folders = True
 
     def __init__(self, paths: list[Path], *, skip_bad: bool = False, **options: object):
-        super().__init__(paths, skip_bad=skip_bad)
+        shared = {k: v for k, v in options.items() if k in PATIENT_OPTIONS}
+        super().__init__(paths, skip_bad=skip_bad, **shared)  # type: ignore[arg-type]
         self.options = options
         self.folders = [p if p.is_dir() else p.parent for p in self.paths]
         self.parts = [part for folder in self.folders for part in self._parts(folder)]

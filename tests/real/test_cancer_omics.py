@@ -53,7 +53,6 @@ def test_maftools_maf_with_lone_cr_line_ends(store):
 def test_cbioportal_study_folder(store, caplog):
     report = load(store, "cbioportal", ["cbio"], skip_bad=True)
     assert report.source.version == "prostate_msk_2024"
-    assert report.source.path == "cbio"
     # Only symbols newer than the 2018 HGNC table (H3-3A, …) and an ambiguous one
     # (MLL4) are refused, by name.
     assert report.bad_examples and all("unknown gene" in e or "is ambiguous" in e
@@ -157,3 +156,12 @@ def test_h5ad_of_scanpy(store):
                   skip_bad=True)
     assert report.counts.measurements > 0
     assert all("unknown gene" in e for e in report.bad_examples)
+
+
+def test_a_study_folder_is_loaded_under_the_patient_rules(store):
+    from kgtwin.loaders import get_loader
+    from kgtwin.loaders.patient_base import PatientLoader
+
+    assert issubclass(get_loader("cbioportal"), PatientLoader)
+    report = load(store, "cbioportal", ["cbio"], skip_bad=True)
+    assert report.source.path != "cbio"  # a patient source's files are named by pseudonym
