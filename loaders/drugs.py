@@ -18,8 +18,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from kgtwin.loaders.base import read_rows
-from kgtwin.loaders.naming import action_sign, direction, drug_curie, gene_curie, split_list
-from kgtwin.loaders.tables import RoleTableLoader, cell
+from kgtwin.loaders.naming import (
+    SYMBOL,
+    action_sign,
+    direction,
+    drug_curie,
+    gene_curie,
+    is_curie,
+    split_list,
+)
+from kgtwin.loaders.tables import RoleTableLoader, cell, column_key
 
 from kgtwin.model import Edge, Node, Record
 
@@ -43,6 +51,12 @@ DRUG_TARGET_COLUMNS = {
     "references": ["references", "pmids", "pubmed_ids", "PubMed IDs", "source"],
     "source": ["interaction_claim_source", "source_db_name", "interaction_source"],
 }
+
+
+#: Target columns that hold gene symbols: their values are symbols whatever their shape
+#: (``P2RY10``, ``C9ORF3`` look like UniProt accessions).
+SYMBOL_COLUMNS = {column_key(c) for c in ("gene_symbol", "gene", "Gene Name", "target_symbol",
+                                          "gene_name", "gene_claim_name")}
 
 
 def _name(value: str) -> str | None:
@@ -78,7 +92,11 @@ class DrugTargetLoader(RoleTableLoader):
         if not drug or not target:  # DGIdb: a claim not tied to a drug or gene id
             self.unidentified += 1
             return
-        drug, target = drug_curie(drug), gene_curie(target)
+        drug = drug_curie(drug)
+        if column_key(columns["target"]) in SYMBOL_COLUMNS and not is_curie(target):
+            target = f"{SYMBOL}:{target}"  # a symbol column: P2RY10 is no UniProt accession
+        else:
+            target = gene_curie(target)
         if drug not in seen:
             seen.add(drug)
             yield Node(id=drug, category=self.drug_category,

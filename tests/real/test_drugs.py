@@ -97,3 +97,11 @@ def test_drugbank_uniprot_and_hetionet_entrez_meet_on_the_hgnc_gene(store):
     assert store.resolve("UniProtKB:P20813") == store.resolve("NCBIGene:1555") == "HGNC:2615"
     substrates = {e.subject for e in store.edges(object="HGNC:2615")}
     assert "DRUGBANK:DB00169" in substrates
+
+
+def test_dgidb_symbols_shaped_like_uniprot_accessions_are_symbols(store):
+    load(store, "drug-targets", ["maf/dgidb_drugs.tsv.gz"])
+    # P2RY12 (HGNC:18124), clopidogrel's target, is a symbol in DGIdb's Gene column
+    assert store.node("UniProtKB:P2RY12") is None or store.resolve("UniProtKB:P2RY12") \
+        == "HGNC:18124"
+    assert any(True for _ in store.edges(object="HGNC:18124"))
