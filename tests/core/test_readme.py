@@ -29,6 +29,9 @@ NOT_RUN_HERE = {
     "Set-up (two commands)": "the install itself; the test runs its `kgtwin demo`",
     "Neo4j": "starts a server from Maven Central (tests/neo4j run these commands' code "
              "against the real server)",
+    "Cohorts on a Dask cluster": "needs a Dask scheduler and workers on other machines "
+                                 "(tests/twingraph/test_executor.py runs the Dask executor "
+                                 "on a loopback LocalCluster)",
 }
 
 #: README commands not run here (a regular expression each), and why.
