@@ -55,9 +55,15 @@ def test_every_damaged_file_is_named_never_a_traceback_never_accepted(tmp_path, 
 
 @pytest.mark.parametrize("damage", ["bad-byte-early", "cut-at-half", "gzip-cut", "nul-bytes"])
 def test_allow_empty_does_not_excuse_damage(tmp_path, damage):
+    """--allow-empty excuses a source with nothing in it, never a damaged one: the same
+    KGX pair loads with the option when whole and is refused when its edges are spoiled."""
     from .damaged_corpus import SEEDS, Variant
 
-    paths = Variant(SEEDS[0], damage).write(tmp_path / "in")
+    seed = next(s for s in SEEDS if s.format == "kgx" and s.others)
+    with open_store(tmp_path / "whole") as store:
+        load_files(store, "kgx", [seed.damaged, *seed.others], allow_empty=True)
+        assert store.ledger()
+    paths = Variant(seed, damage).write(tmp_path / "in")
     with open_store(tmp_path / "store") as store, pytest.raises(KgTwinError):
         load_files(store, "kgx", paths, allow_empty=True)
     with open_store(tmp_path / "store") as store:
