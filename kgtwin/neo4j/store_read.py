@@ -146,21 +146,22 @@ class GraphReads:
         )
         return [tuple(row) for row in rows]
 
-    def subgraph(
-        self, seeds: Iterable[str], *, hops: int = 1, predicates: Iterable[str] | None = None
-    ) -> nx.MultiDiGraph:
+    def _walk(
+        self, seeds: Iterable[str], hops: int, predicates: Iterable[str] | None
+    ) -> tuple[dict[str, tuple[int, Edge]], set[str]]:
+        """The ``hops``-step walk both subgraph forms share: the edges met, by element id
+        in first-met order (each with its load sequence number), and every node reached."""
         wanted = self._predicate_filter(predicates)
-        graph = nx.MultiDiGraph()
-        frontier = [self._require(seed) for seed in seeds]
+        frontier = list(dict.fromkeys(self._require(seed) for seed in seeds))
         seen = set(frontier)
+        edges: dict[str, tuple[int, Edge]] = {}
         for _ in range(hops):
             next_frontier: list[str] = []
             for key, subject, object_, raw in self._incident(frontier):
                 if wanted is not None and raw["predicate"] not in wanted:
                     continue
-                if not graph.has_edge(subject, object_, key=key):
-                    edge = self._edge(subject, raw, object_)
-                    graph.add_edge(subject, object_, key=key, predicate=edge.predicate, edge=edge)
+                if key not in edges:
+                    edges[key] = (raw.get("kgtwin_seq", 0), self._edge(subject, raw, object_))
                 for node in (subject, object_):
                     if node not in seen:
                         seen.add(node)
@@ -168,11 +169,27 @@ class GraphReads:
             frontier = next_frontier
             if not frontier:
                 break
-        graph.add_nodes_from(seen)
-        for id_, category, name in self._read(
-            "UNWIND $ids AS id MATCH (n:NamedThing {id: id}) RETURN n.id, n.category, n.name",
+        return edges, seen
+
+    def _walked_nodes(self, seen: set[str]) -> list[tuple[str, str, str]]:
+        """(id, category, name) of the walk's nodes, by id."""
+        rows = self._read(
+            "UNWIND $ids AS id MATCH (n:NamedThing {id: id}) "
+            "RETURN n.id, n.category, n.name ORDER BY n.id",
             ids=list(seen),
-        ):
+        )
+        return [tuple(row) for row in rows]
+
+    def subgraph(
+        self, seeds: Iterable[str], *, hops: int = 1, predicates: Iterable[str] | None = None
+    ) -> nx.MultiDiGraph:
+        edges, seen = self._walk(seeds, hops, predicates)
+        graph = nx.MultiDiGraph()
+        for key, (_, edge) in edges.items():
+            graph.add_edge(edge.subject, edge.object, key=key, predicate=edge.predicate,
+                           edge=edge)
+        graph.add_nodes_from(seen)
+        for id_, category, name in self._walked_nodes(seen):
             graph.nodes[id_].update(category=category, name=name)
         return graph
 
@@ -180,33 +197,13 @@ class GraphReads:
         self, seeds: Iterable[str], *, hops: int = 1, predicates: Iterable[str] | None = None
     ) -> frames.SubgraphFrames:
         """The walk of :meth:`subgraph`, kept as rows (no networkx objects)."""
-        wanted = self._predicate_filter(predicates)
-        frontier = list(dict.fromkeys(self._require(seed) for seed in seeds))
-        seen = set(frontier)
-        rows: dict[str, tuple] = {}
-        for _ in range(hops):
-            next_frontier: list[str] = []
-            for key, subject, object_, raw in self._incident(frontier):
-                if wanted is not None and raw["predicate"] not in wanted:
-                    continue
-                if key not in rows:
-                    edge = self._edge(subject, raw, object_)
-                    rows[key] = (raw.get("kgtwin_seq", 0), key, subject, edge.predicate,
-                                 object_, edge.qualifiers)
-                for node in (subject, object_):
-                    if node not in seen:
-                        seen.add(node)
-                        next_frontier.append(node)
-            frontier = next_frontier
-            if not frontier:
-                break
-        nodes = self._read(
-            "UNWIND $ids AS id MATCH (n:NamedThing {id: id}) "
-            "RETURN n.id, n.category, n.name ORDER BY n.id",
-            ids=list(seen),
+        edges, seen = self._walk(seeds, hops, predicates)
+        rows = sorted(
+            ((seq, key, edge.subject, edge.predicate, edge.object, edge.qualifiers)
+             for key, (seq, edge) in edges.items()),
+            key=lambda row: row[0],
         )
-        edges = [row[1:] for row in sorted(rows.values(), key=lambda row: row[0])]
-        return frames.subgraph_frames([tuple(row) for row in nodes], edges)
+        return frames.subgraph_frames(self._walked_nodes(seen), [row[1:] for row in rows])
 
     def paths(
         self, source: str, target: str, *, max_length: int = 3, limit: int = 100
