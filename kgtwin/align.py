@@ -144,11 +144,18 @@ class Aligner:
         subject = self.canonical(edge.subject)
         predicate = self._predicates.get(edge.predicate)
         if predicate is None:
-            predicate = self._predicates[edge.predicate] = self.biolink.predicate(edge.predicate)
+            predicate = self.predicate(edge.predicate)
         object_ = self.canonical(edge.object)
         if (subject, predicate, object_) == (edge.subject, edge.predicate, edge.object):
             return edge  # already canonical: no copy (the bulk of a large load)
         return edge.between(subject, predicate, object_)
+
+    def predicate(self, value: str) -> str:
+        """The canonical Biolink predicate of ``value`` (cached: a load uses few)."""
+        found = self._predicates.get(value)
+        if found is None:
+            found = self._predicates[value] = self.biolink.predicate(value)
+        return found
 
     def measurement(self, measurement: Measurement) -> Measurement:
         entity = self.canonical(measurement.entity)

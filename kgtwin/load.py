@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import inspect
+import logging
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,7 +16,9 @@ from pathlib import Path
 from tqdm.auto import tqdm
 
 from kgtwin.align import Aligner
+from kgtwin.columns import NotColumnar
 from kgtwin.errors import KgTwinError
+from kgtwin.load_columnar import ColumnarPlan, columnar_plan, load_columnar
 from kgtwin.load_guard import check_not_empty, guarded_records
 from kgtwin.load_inputs import expand_paths, short_label
 from kgtwin.loaders import get_loader
@@ -27,6 +30,7 @@ from kgtwin.store.base import GraphStore, LoadCounts, SourceInfo
 from kgtwin.store.prefetch import weight
 
 UNVERSIONED = "unversioned"
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -110,6 +114,7 @@ def load_files(
     force: bool = False,
     progress: bool = False,
     allow_empty: bool = False,
+    columnar: bool = True,
 ) -> LoadReport:
     """Loads ``paths`` with the ``format`` loader; a no-op when this exact source is in.
 
@@ -117,7 +122,9 @@ def load_files(
     ``skip_bad`` bad records are counted and the first few reported. ``paths`` may
     name folders and glob patterns (:func:`~kgtwin.load_inputs.expand_paths`). An empty
     file, or a load that yields no record, is an error unless ``allow_empty``
-    (:mod:`kgtwin.load_guard`).
+    (:mod:`kgtwin.load_guard`). Bulk sources (KGX TSV) into the embedded store take
+    the columnar path (:mod:`kgtwin.load_columnar`) unless ``columnar`` is False; it
+    stores exactly what the record path would, and hands it any file it cannot.
     """
     options = dict(options or {})
     loader_class = get_loader(format)
@@ -143,13 +150,21 @@ def load_files(
     )
     if store.is_loaded(info) and not force:
         return LoadReport(source=info, skipped=True)
-    records = aligned_records(loader, aligner)
-    if patients:  # coded values only; no patient text on knowledge nodes
-        records = coded_only(records, loader.allow)
-    records = guarded_records(loader, records, allow_empty=allow_empty)
-    if progress:
-        records = with_progress(records, f"{loader.name} {info.path}")
-    counts = store.load(records, info)  # the store pauses the cycle collector meanwhile
+    plan = columnar_plan(loader, store) if columnar else None
+    counts = None
+    if plan is not None:
+        try:
+            counts, loader = _load_columns(store, plan, loader, aligner, info, progress)
+        except NotColumnar as why:
+            log.info("%s: loading record by record (%s)", info.path, why)
+    if counts is None:
+        records = aligned_records(loader, aligner)
+        if patients:  # coded values only; no patient text on knowledge nodes
+            records = coded_only(records, loader.allow)
+        records = guarded_records(loader, records, allow_empty=allow_empty)
+        if progress:
+            records = with_progress(records, f"{loader.name} {info.path}")
+        counts = store.load(records, info)  # the store pauses the cycle collector meanwhile
     account = reconcile(counts, loader.bad.count, tuple(loader.bad.rejections))
     store.record_reconciliation(info, account.to_dict())
     return LoadReport(
@@ -164,6 +179,18 @@ def load_files(
         gene_index=aligner._index.release if aligner._index is not None else None,
         reconciliation=account,
     )
+
+
+def _load_columns(store: GraphStore, plan: ColumnarPlan, loader: Loader, aligner: Aligner,
+                  info: SourceInfo, progress: bool) -> tuple[LoadCounts, Loader]:
+    """The columnar load; the loader whose bad records are the load's (the node files')."""
+    reader = plan.nodes or loader
+    nodes: Iterable[Record] = ()
+    if plan.nodes is not None:
+        nodes = guarded_records(plan.nodes, aligned_records(plan.nodes, aligner),
+                                allow_empty=True)  # the edges files hold rows
+    label = f"{loader.name} {info.path}" if progress else None
+    return load_columnar(store, plan, nodes, aligner, info, progress=label), reader
 
 
 #: Options of the load itself (the aligner's), passed to a loader only if it takes them.

@@ -23,7 +23,7 @@ import logging
 import os
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -32,9 +32,17 @@ import pandas as pd
 
 from kgtwin.biolink import Biolink, default_biolink
 from kgtwin.collector import collector_paused
+from kgtwin.columns import EdgeColumns
 from kgtwin.errors import StoreError
 from kgtwin.model import Edge, Node, Provenance, Record, merge_properties_text
-from kgtwin.store import frames, queries, sqlite_measures, sqlite_subgraph, sqlite_upgrade
+from kgtwin.store import (
+    frames,
+    queries,
+    sqlite_bulk,
+    sqlite_measures,
+    sqlite_subgraph,
+    sqlite_upgrade,
+)
 from kgtwin.store.base import (
     Direction,
     GraphCounts,
@@ -145,6 +153,22 @@ class EmbeddedStore:
 
     def load(self, records: Iterable[Record], source: SourceInfo) -> LoadCounts:
         """Merges records from one source in one transaction (see the protocol's rules)."""
+        return self._load(source, lambda writer: _write_records(writer, records))
+
+    def load_columns(
+        self, records: Iterable[Record], edges: Iterable[EdgeColumns], source: SourceInfo
+    ) -> LoadCounts:
+        """:meth:`load` of ``records`` and then of edges given as columns
+        (:mod:`kgtwin.store.sqlite_bulk`), in the same one transaction; an error from
+        ``edges`` (:class:`~kgtwin.columns.NotColumnar` included) leaves the store as it was.
+        """
+        def write(writer: BatchWriter) -> None:
+            _write_records(writer, records)
+            sqlite_bulk.merge_columns(writer, edges)
+
+        return self._load(source, write)
+
+    def _load(self, source: SourceInfo, write: Callable[[BatchWriter], None]) -> LoadCounts:
         with collector_paused(), self._transaction():
             source_id = self._source_id(source)
             if source_id is None:
@@ -163,8 +187,7 @@ class EmbeddedStore:
                 ).fetchone()[0]
             edges_before = self._count("edges")
             writer = BatchWriter(self.db, self.biolink, str(source_id))
-            for batch in read_ahead(batched(records, BATCH)):
-                writer.write(batch)
+            write(writer)
             writer.flush()
             writer.measures.flush()
             self.db.execute(
@@ -428,6 +451,11 @@ class EmbeddedStore:
             provenance=self._provenance(sources),
             aligned=bool(aligned),
         )
+
+
+def _write_records(writer: BatchWriter, records: Iterable[Record]) -> None:
+    for batch in read_ahead(batched(records, BATCH)):
+        writer.write(batch)
 
 
 class _Transaction:

@@ -238,6 +238,15 @@ class BatchWriter:
             return id_
         return found
 
+    def endpoints(self, ids: list[str], aligned: bool) -> list[str]:
+        """The stored node each id names (through the aliases); an id no node answers
+        to becomes a ``NamedThing`` stub, as for an edge record (the columnar path)."""
+        self._prefetch(ids)
+        stubs: dict[str, tuple] = {}
+        found = [self._endpoint(i, aligned, stubs) for i in ids]
+        self._insert_stubs(stubs)
+        return found
+
     def _write_edges(self, edges: list[Edge]) -> None:
         self._prefetch(i for e in edges for i in (e.subject, e.object))
         stubs: dict[str, tuple] = {}
