@@ -48,3 +48,26 @@ def test_no_help_loads_a_heavy_library() -> None:
         capture_output=True, text=True, check=True,
     )
     assert json.loads(done.stdout.strip().splitlines()[-1]) is None
+
+
+_TWIN_PACKAGE = """
+import json, sys
+import kgtwin.twin
+from kgtwin.twin.model import LogicalModel
+before = sorted({m.split(".")[0] for m in sys.modules})
+import kgtwin.twin.simulate
+from kgtwin.twin import simulate, steady_states
+print(json.dumps([before, callable(simulate), kgtwin.twin.simulate is simulate,
+                  steady_states.__module__]))
+"""
+
+
+def test_twin_package_loads_its_names_on_first_use() -> None:
+    # `twin attractors` needs the model and AEON only; the package must not pull numpy in.
+    done = subprocess.run([sys.executable, "-c", _TWIN_PACKAGE], capture_output=True,
+                          text=True, check=True)
+    before, is_function, same, home = json.loads(done.stdout.strip().splitlines()[-1])
+    assert not set(HEAVY) & set(before)
+    # The submodule `simulate` does not hide the function `simulate` once it is imported.
+    assert is_function and same
+    assert home == "kgtwin.twin.analysis"
