@@ -327,8 +327,8 @@ def cohort_command(ctx, patients, drugs, hops, curated, trajectories, seed, stre
                    expression, out, workers, executor, scheduler, as_json) -> None:
     """Simulate every patient x drug; write a table, a heatmap and variant associations.
 
-    All twins share one wiring (the union of the patients' neighbourhoods) and differ by
-    personalisation. Writes OUT/cohort.csv, cohort-heatmap.png, cohort.html,
+    Each patient's twin is the one `rank-drugs` builds for that patient (same settings,
+    same numbers; docs/scores.md says why). Writes OUT/cohort.csv, cohort-heatmap.png, cohort.html,
     associations.csv (variant vs score, Mann-Whitney, BH q) and, where patients have
     observed responses, observed.csv and calibration.json (logistic score -> P(response)).
 
@@ -351,7 +351,7 @@ def cohort_command(ctx, patients, drugs, hops, curated, trajectories, seed, stre
     table = result.table
     data = {
         "patients": int(table["patient"].nunique()), "drugs": int(table["drug"].nunique()),
-        "model_nodes": len(result.model.model) if result.model else None,
+        "model_nodes": result.model_nodes,
         "files": {k: str(v) for k, v in paths.items()},
         "skipped_drugs": result.skipped,
         "associations": result.associations.head(10).to_dict(orient="records"),
@@ -360,8 +360,9 @@ def cohort_command(ctx, patients, drugs, hops, curated, trajectories, seed, stre
     if as_json:
         echo_json(data)
         return
-    click.echo(f"{data['patients']} patients x {data['drugs']} drugs on a "
-               f"{data['model_nodes']}-node shared twin; wrote {paths['html']}")
+    sizes = sorted(result.model_nodes.values()) or [0]
+    click.echo(f"{data['patients']} patients x {data['drugs']} drugs, each patient on "
+               f"its own twin ({sizes[0]}-{sizes[-1]} nodes); wrote {paths['html']}")
     for drug, why in sorted(result.skipped.items()):
         click.echo(f"  {drug}: does not act ({why})")
     best = (table[table["acts"]].sort_values("score", ascending=False)

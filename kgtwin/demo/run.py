@@ -200,14 +200,17 @@ def twin_step(store: GraphStore, out: Path) -> Section:
     for check in scientific_checks(store, settings):
         verdict = {True: "holds", False: "**does not hold**", None: "not checked"}[check.holds]
         section.lines.append(f"- {check.name}: {verdict}. {check.detail}.")
-    # The same settings as the twin above and `kgtwin twin cohort`: one number per question.
+    # Each patient's own twin with the settings above, as `kgtwin twin rank-drugs` and
+    # `kgtwin twin cohort` build it: one number per question (docs/scores.md).
     cohort = run_cohort(store, None, DEMO_DRUGS, settings)
     paths = write_cohort(cohort, out / "cohort")
     section.figures.append(paths["png"])
+    sizes = sorted(cohort.model_nodes.values())
     section.lines += ["", f"**Cohort**: {cohort.table['patient'].nunique()} twins x "
-                      f"{cohort.table['drug'].nunique()} drugs on one shared "
-                      f"{len(cohort.model.model)}-node wiring (table, heatmap and HTML in "
-                      "`cohort/`)." + association_sentences(cohort.associations)]
+                      f"{cohort.table['drug'].nunique()} drugs, each patient on its own twin "
+                      f"({sizes[0]}-{sizes[-1]} nodes; a score here is the one `rank-drugs` "
+                      "gives; table, heatmap and HTML in `cohort/`)."
+                      + association_sentences(cohort.associations)]
     if cohort.skipped:
         section.lines.append("Drugs that do not act on these twins: " + "; ".join(
             f"{drug} ({why})" for drug, why in sorted(cohort.skipped.items())) + ".")

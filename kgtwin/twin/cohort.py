@@ -1,11 +1,13 @@
 """Every patient x drug of a cohort: a table, a heatmap, variant-response associations and
 a calibration of scores against observed responses.
 
-Cohort twins share one wiring: the model built (``build.py``) from the union of every
-patient's seeds (altered genes, expression outliers, targets of candidate drugs), so
-scores are comparable across patients; each twin is personalised with its own records
-(``personal.py``). A single patient's ``rank-drugs`` builds from that patient's seeds
-alone, so its numbers can differ slightly from the cohort's.
+Each patient's twin in a cohort is that patient's own twin, built exactly as ``kgtwin
+twin rank-drugs`` builds it (``patient_twin.build_patient_twin``: the patient's seeds,
+the graph, the same settings), so a patient-drug score is one number wherever it is
+shown: the cohort table and HTML, ``rank-drugs``, ``twin update`` and the demo report
+(``docs/scores.md`` says why this definition and not a wiring shared by the cohort). A
+drug none of whose targets is in a patient's twin, or a mutant-selective drug without
+its mutant, does not act on that twin: its row says so (``acts`` false, ``why``).
 
 Associations: for each variant carried by at least ``min_carriers`` patients (and not
 by at least as many), and each drug, the twins' scores of carriers and non-carriers are
@@ -27,13 +29,12 @@ import pandas as pd
 from kgtwin.errors import NotFoundError
 from kgtwin.patients import list_patients, patient_profile, resolve_patient
 from kgtwin.store.base import GraphStore
-from kgtwin.twin.build import GraphModel, build_model
 from kgtwin.twin.calibrate import Calibration, fit_calibration, responder
-from kgtwin.twin.drugs import candidate_ids, drug_targets, graph_drugs, mutant_blocked
+from kgtwin.twin.drugs import candidate_ids, graph_drugs, mutant_blocked
 from kgtwin.twin.executor import Executor
-from kgtwin.twin.patient_twin import TwinSettings
-from kgtwin.twin.personal import alterations, engine_profile, seed_genes
-from kgtwin.twin.profile import Twin, all_levels, personalise
+from kgtwin.twin.patient_twin import PatientTwin, TwinSettings, build_patient_twin
+from kgtwin.twin.personal import alterations, seed_genes
+from kgtwin.twin.profile import Twin, all_levels
 from kgtwin.twin.response import Drug, TreatmentResponse, rank_treatments
 from kgtwin.twin.simulate import SimulationSettings
 
@@ -58,6 +59,9 @@ class CohortTwin:
     variants: tuple[str, ...]
     twin: Twin
     regimens: tuple[tuple[tuple[str, ...], str], ...] = ()  # (drug names, observed response)
+    #: This twin's own version of each drug (targets inside its model), by drug id or
+    #: name; empty: the cohort's drugs act as given (``screen`` twins share one wiring).
+    own_drugs: dict[str, Drug] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -68,14 +72,16 @@ class CohortResult:
     associations: pd.DataFrame
     observed: pd.DataFrame
     calibration: Calibration | None
-    model: GraphModel | None = None
+    #: Nodes of each patient's twin (its own wiring), by patient id.
+    model_nodes: dict[str, int] = field(default_factory=dict)
     skipped: dict[str, str] = field(default_factory=dict)
 
 
 def _row(twin: CohortTwin, drug: Drug, response: TreatmentResponse | None) -> dict:
+    acts = response is not None and not response.untargeted
     row = {"patient": twin.patient, "label": twin.label, "diagnosis": twin.diagnosis,
            "variants": ", ".join(twin.variants) or "none", "drug": drug.name,
-           "drug_id": drug.id, "acts": response is not None and not response.untargeted,
+           "drug_id": drug.id, "acts": acts, "why": "" if acts else _why_not(twin, drug),
            "score": 0.0, "score_low": 0.0, "score_high": 0.0}
     if response is not None:
         row |= {"score": response.score, "score_low": response.score_low,
@@ -87,10 +93,29 @@ def _row(twin: CohortTwin, drug: Drug, response: TreatmentResponse | None) -> di
     return row
 
 
+def _present(twin: CohortTwin) -> list[tuple[str, ...]]:
+    return [tuple(v.split(" ", 1)) if " " in v else (v, "") for v in twin.variants]
+
+
+def _own(twin: CohortTwin, drug: Drug) -> Drug | None:
+    """The twin's version of ``drug`` (None: it has no target in the twin)."""
+    if not twin.own_drugs:
+        return drug
+    return twin.own_drugs.get(drug.id or drug.name)
+
+
+def _why_not(twin: CohortTwin, drug: Drug) -> str:
+    if mutant_blocked(drug.name, _present(twin)):
+        return "needs a mutant this patient lacks"
+    return "none of its targets is in this twin"
+
+
 def _acting(twin: CohortTwin, drugs: Sequence[Drug]) -> list[Drug]:
-    """Drugs that act on this twin (mutant-selective drugs need the patient's mutant)."""
-    present = [tuple(v.split(" ", 1)) if " " in v else (v, "") for v in twin.variants]
-    return [drug for drug in drugs if not mutant_blocked(drug.name, present)]
+    """Drugs that act on this twin, as the twin has them (targets inside its model;
+    mutant-selective drugs need the patient's mutant)."""
+    present = _present(twin)
+    found = [_own(twin, drug) for drug in drugs if not mutant_blocked(drug.name, present)]
+    return [drug for drug in found if drug is not None]
 
 
 def _hold_key(model, drug: Drug) -> tuple:
@@ -214,49 +239,49 @@ def run_cohort(
     workers: int | None = None,
     executor: Executor | None = None,
 ) -> CohortResult:
-    """Build the cohort's shared wiring, personalise every twin, simulate every drug
-    (on ``executor``: default ``workers`` threads)."""
-    settings = settings or TwinSettings(
-        simulation=SimulationSettings(trajectories=500, max_time=50, seed=0))
+    """Build every patient's own twin (as ``rank-drugs`` does), simulate every drug on
+    it (on ``executor``: default ``workers`` threads)."""
+    settings = settings or TwinSettings()
     ids = ([resolve_patient(store, p) for p in patients] if patients
            else [row["id"] for row in list_patients(store)])
     if not ids:
         raise NotFoundError("no patients in the store")
+    built = {p: build_patient_twin(store, p, settings) for p in ids}
     profiles = {p: patient_profile(store, p) for p in ids}
-    seeds: set[str] = set()
     candidates: set[str] = set()
-    for profile in profiles.values():
-        own = seed_genes(store, profile)
-        seeds |= set(own)
-        candidates |= candidate_ids(store, profile, own)
-    # Drugs by name need every drug's name; candidates only their own records.
-    all_drugs = (graph_drugs(store, strength=settings.strength) if drugs
-                 else graph_drugs(store, strength=settings.strength, ids=candidates))
+    if drugs:
+        # Drugs by name need every drug's name.
+        all_drugs = graph_drugs(store, strength=settings.strength)
+    else:
+        for profile in profiles.values():
+            candidates |= candidate_ids(store, profile, seed_genes(store, profile))
+        all_drugs = graph_drugs(store, strength=settings.strength, ids=candidates)
     chosen = _choose_drugs(store, all_drugs, drugs, candidates)
-    targets = {t for d in chosen for t in drug_targets(store, d.id)}
-    model = build_model(store, seeds | targets, settings.build, name="cohort_twin")
-    acting = [d for d in chosen if any(model.model.nodes_for_gene(t) for t in d.targets)]
-    twins = []
-    for patient, profile in profiles.items():
-        engine, _ = engine_profile(store, profile, model.model)
-        twins.append(CohortTwin(
-            patient=patient, label=patient.split(":", 1)[1][:8],
-            diagnosis="; ".join(sorted(d.name or d.disease for d in profile.diagnoses)),
-            variants=tuple(a.label for a in alterations(profile)),
-            twin=personalise(model.model, engine, settings.personalisation),
-            regimens=_regimens(profile)))
-    table, observed = simulate_cohort(twins, acting, settings.simulation, workers=workers,
+    twins = [_cohort_twin(built[p], profiles[p]) for p in ids]
+    acting = [d for d in chosen if any(_acting(t, [d]) for t in twins)]
+    table, observed = simulate_cohort(twins, chosen, settings.simulation, workers=workers,
                                       executor=executor)
     calibration = None
     if not observed.empty:
         usable = observed[observed["responder"].notna()]
         if len(usable) >= 2:
             calibration = fit_calibration(usable["score"], usable["responder"].astype(int))
-    skipped = {d.name: f"none of its targets ({', '.join(d.targets)}) is wired to a readout "
-                       "through signed regulation edges in the graph"
+    skipped = {d.name: f"none of its targets ({', '.join(d.targets)}) is in any of these "
+                       "patients' twins, or it needs a mutant none of them carries"
                for d in chosen if d not in acting}
     return CohortResult(table=table, associations=associations(table), observed=observed,
-                        calibration=calibration, model=model, skipped=skipped)
+                        calibration=calibration, skipped=skipped,
+                        model_nodes={p: len(b.graph_model.model) for p, b in built.items()})
+
+
+def _cohort_twin(built: PatientTwin, profile) -> CohortTwin:
+    """A patient's own twin, as the cohort simulates it."""
+    return CohortTwin(
+        patient=built.patient, label=built.patient.split(":", 1)[1][:8],
+        diagnosis="; ".join(sorted(d.name or d.disease for d in profile.diagnoses)),
+        variants=tuple(a.label for a in alterations(profile)),
+        twin=built.twin, regimens=_regimens(profile),
+        own_drugs={d.id or d.name: d for d in built.drugs})
 
 
 def _choose_drugs(store, all_drugs: dict[str, Drug], names, candidates) -> list[Drug]:

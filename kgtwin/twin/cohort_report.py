@@ -2,7 +2,7 @@
 
 Kept apart from the simulation (``cohort.py``) so the numbers can be used without
 matplotlib; the heatmap shows the response score of every patient (rows, grouped by
-diagnosis) x drug (columns), grey where the drug has no target in the twin.
+diagnosis) x drug (columns), grey where the drug does not act on the twin.
 """
 
 from __future__ import annotations
@@ -50,7 +50,8 @@ def heatmap_png(table: pd.DataFrame, path: Path) -> Path:
     axis.set_ylabel("patient (pseudonym, diagnosis, variants)")
     figure.colorbar(image, ax=axis, label="response score (-Δprolif + Δapop)",
                     shrink=min(1.0, 4.0 / height), aspect=15)
-    axis.set_title("Twin response score, patient x drug (grey: no target)", fontsize=10)
+    axis.set_title("Twin response score, patient x drug (grey: drug does not act)",
+                   fontsize=10)
     figure.tight_layout()
     figure.savefig(path, dpi=110, bbox_inches="tight")
     plt.close(figure)
@@ -81,8 +82,11 @@ def heatmap_html(result: CohortResult, path: Path, png: Path | None = None) -> P
              "<style>body{font-family:sans-serif;font-size:12px}td,th{padding:2px 4px;"
              "text-align:right;font-size:11px}th{white-space:nowrap}</style>",
              "<h1>Twin response scores (patient x drug)</h1>",
-             "<p>score = -Δ proliferation + Δ apoptosis against the untreated twin; red: "
-             "the drug helps, blue: it harms, grey: no target in the twin.</p>",
+             "<p>score = -Δ proliferation + Δ apoptosis against the untreated twin, each "
+             "patient on its own twin (the score <code>kgtwin twin rank-drugs</code> gives); "
+             "red: the drug helps, blue: it harms, grey: it does not act on the twin (no "
+             "target in it, or it needs a mutant the patient lacks; cohort.csv says which)."
+             "</p>",
              f"<table><tr><th></th>{head}</tr>{body}</table>"]
     if png is not None:
         parts.append(f"<p><img src='{html.escape(png.name)}' alt='heatmap'></p>")

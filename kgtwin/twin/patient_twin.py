@@ -41,6 +41,8 @@ __all__ = ["DEFAULT_TRAJECTORIES", "PatientTwin", "TwinSettings", "build_patient
 DEFAULT_TRAJECTORIES = 2000
 DEFAULT_MAX_TIME = 50.0
 DEFAULT_SEED = 0
+#: Names the way a treatment's seed is derived (``response.treatment_seed``).
+TREATMENT_SEEDING = "sha256(seed, holds)"
 
 
 def default_simulation(trajectories: int = DEFAULT_TRAJECTORIES,
@@ -69,7 +71,10 @@ class TwinSettings:
                                 **({"effects": {k: e.value for k, e in p.effects}}
                                    if p.effects else {})},
             "simulation": {"trajectories": s.trajectories, "max_time": s.max_time,
-                           "time_tick": s.time_tick, "seed": s.seed},
+                           "time_tick": s.time_tick, "seed": s.seed,
+                           # How each treatment's random stream is chosen (response.py):
+                           # a twin stored under another scheme is not current.
+                           "treatment_seed": TREATMENT_SEEDING},
             "strength": self.strength,
             **({"calibration": self.calibration.to_dict()} if self.calibration else {}),
         }

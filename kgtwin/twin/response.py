@@ -21,6 +21,8 @@ Definitions (documented so every number can be traced):
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
@@ -41,6 +43,7 @@ __all__ = [
     "TreatmentResponse",
     "rank_treatments",
     "treatment_response",
+    "treatment_seed",
 ]
 
 
@@ -141,6 +144,20 @@ def _cell_values(final_states: np.ndarray, present) -> np.ndarray:
     return np.stack([final_states[:, cols].mean(axis=1) for _, cols in present], axis=1)
 
 
+def treatment_seed(seed: int, holds: Sequence[Hold]) -> int:
+    """The treated run's seed: derived from the run's seed and what the treatment holds.
+
+    Not from the treatment's place in a list, so a patient-drug score is the same whether
+    the drug is ranked alone (``rank-drugs --only``), among all drugs, in a cohort or in
+    the demo; two drugs that hold the same nodes the same way get the same simulation.
+    It differs from ``seed`` (the untreated run), so the two runs are independent streams
+    and the two-sample interval is exact.
+    """
+    key = json.dumps([seed, sorted((h.node, h.value, h.fraction) for h in holds)])
+    derived = int.from_bytes(hashlib.sha256(key.encode("utf-8")).digest()[:4], "big")
+    return derived if derived != seed else (derived + 1) % 2**32
+
+
 def _holds(model: LogicalModel, drugs: Sequence[Drug]):
     holds: list[Hold] = []
     targets: dict[str, tuple[str, ...]] = {}
@@ -155,6 +172,9 @@ def _holds(model: LogicalModel, drugs: Sequence[Drug]):
             untargeted.append(drug.name)
         value = drug.action == Action.AGONIST
         holds += [Hold(node, value, drug.strength) for node in nodes]
+    # One order whatever order the drugs' targets were listed in: partial holds draw
+    # their cells in this order.
+    holds.sort(key=lambda h: (h.node, h.value, h.fraction))
     return holds, targets, tuple(untargeted)
 
 
@@ -228,10 +248,9 @@ def rank_treatments(
     present = _readout_columns(twin.model, readouts)
     untreated = _simulate_cells(twin, [], settings, present, threads)
     responses = []
-    for k, drugs in enumerate(treatments):
+    for drugs in treatments:
         holds, targets, untargeted = _holds(twin.model, drugs)
-        # An independent stream per run, so the two-sample interval is exact.
-        own = replace(settings, seed=(settings.seed + 1 + k) % 2**32)
+        own = replace(settings, seed=treatment_seed(settings.seed, holds))
         # Nothing to hold (no target in the model): the treated twin is the untreated one.
         treated = _simulate_cells(twin, holds, own, present, threads) if holds else untreated
         responses.append(_response(twin, drugs, treated, untreated, present, targets, untargeted))

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+
+import pandas as pd
 from click.testing import CliRunner
 
 from kgtwin.cli.main import cli
@@ -23,3 +26,17 @@ def test_demo_writes_a_report_with_the_graph_and_a_figure(tmp_path):
     assert "![cohort-heatmap](cohort/cohort-heatmap.png)" in report
     assert "## Predicted repurposing links" in report and "degree" in report
     assert (out / "embed" / "embed_metrics.png").stat().st_size > 1000
+    # One number per question: the ranked twin's scores are the cohort's for that patient.
+    assert _report_agrees_with_cohort(report, pd.read_csv(out / "cohort" / "cohort.csv")) >= 2
+
+
+def _report_agrees_with_cohort(report: str, cohort: pd.DataFrame) -> int:
+    """The report's ranking of its twin and the cohort table give one score per drug."""
+    patient = re.search(r"For `(\w+)`", report).group(1)
+    rows = cohort[cohort["patient"].str.contains(patient) & cohort["acts"]]
+    scores = dict(zip(rows["drug"], rows["score"], strict=True))
+    ranked = dict(re.findall(r"^\| \d+ \| ([\w-]+) \| ([+-]\d\.\d{3}) \[", report, re.M))
+    shared = sorted(set(scores) & set(ranked))
+    for drug in shared:
+        assert ranked[drug] == f"{scores[drug]:+.3f}", drug
+    return len(shared)

@@ -1,4 +1,4 @@
-"""Cohorts: every patient x drug on one shared wiring, heatmap, associations, calibration."""
+"""Cohorts: every patient x drug, each on its own twin; heatmap, associations, calibration."""
 
 from __future__ import annotations
 
@@ -42,7 +42,7 @@ def test_every_patient_times_every_drug(cohort) -> None:
     acting = table[table["acts"]]
     assert (acting["score_low"] <= acting["score"]).all()
     assert (acting["score"] <= acting["score_high"]).all()
-    # Same drug, same number on the shared wiring: a mutant twin beats the wild type.
+    # A mutant twin beats the wild type (on which a V600-selective drug does not act).
     vemurafenib = table[table["drug"] == "vemurafenib"]
     mutant = vemurafenib[vemurafenib["variants"] == "BRAF V600E"]["score"]
     wild = vemurafenib[vemurafenib["variants"] == "none"]["score"]
