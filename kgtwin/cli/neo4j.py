@@ -161,6 +161,47 @@ def examples_command(export_dir: Path | None) -> None:
             click.echo(f"wrote {path}", err=True)
 
 
+@neo4j_group.command("guide")
+@click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True,
+              help="Loopback port to serve the guide on (0: any free port).")
+@click.option("--write", "write_to", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write the guide's HTML to this file instead of serving it.")
+def guide_command(port: int, write_to: Path | None) -> None:
+    """Serve a Neo4j Browser guide to the demo graph; open it with the :guide line printed.
+
+    The guide has a page per example query (`kgtwin neo4j examples`), each with its
+    :param lines and the query as blocks that go into Browser's editor when clicked.
+    Browser fetches it from http://localhost:PORT (a host its default allowlist,
+    browser.remote_content_hostname_allowlist, accepts); stop with Ctrl-C.
+
+    \b
+    Example:
+      kgtwin neo4j guide              # then in Browser: :guide http://localhost:8765/kgtwin-guide.html
+      kgtwin neo4j guide --write guide.html
+    """
+    import time
+
+    from kgtwin.neo4j.guide import GuideServer, guide_html
+
+    if write_to is not None:
+        write_to.write_text(guide_html(), encoding="utf-8")
+        click.echo(f"wrote {write_to}")
+        return
+    try:
+        server = GuideServer(port=port)
+    except OSError as error:
+        raise click.ClickException(f"cannot serve on port {port}: {error.strerror}; "
+                                   "choose another with --port") from None
+    with server:
+        click.echo(f"serving the guide on {server.url}; in Neo4j Browser run:\n"
+                   f"  {server.command}\n(Ctrl-C stops)")
+        try:
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:
+            click.echo("stopped")
+
+
 #: Rows ``kgtwin query`` prints unless told otherwise.
 DEFAULT_ROW_LIMIT = 1000
 

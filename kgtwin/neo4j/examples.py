@@ -58,7 +58,7 @@ GUIDE = "GUIDE.md"
 
 def export(directory: Path) -> list[Path]:
     """Copy the ``.cypher`` files (to drag into Browser's Favorites), the style file and
-    the guide to ``directory``."""
+    the guide (Markdown, and the HTML Browser opens with ``:guide``) to ``directory``."""
     directory.mkdir(parents=True, exist_ok=True)
     folder = resources.files("kgtwin.neo4j").joinpath("browser")
     written = []
@@ -68,7 +68,11 @@ def export(directory: Path) -> list[Path]:
         with resources.as_file(folder.joinpath(name)) as source:
             shutil.copyfile(source, target)
         written.append(target)
-    return written
+    from kgtwin.neo4j.guide import GUIDE_HTML, guide_html  # the guide imports this module
+
+    target = directory / GUIDE_HTML
+    target.write_text(guide_html(), encoding="utf-8")
+    return [*written, target]
 
 
 def _parse(filename: str, text: str) -> Example:
