@@ -368,7 +368,7 @@ def cohort_command(ctx, patients, drugs, hops, curated, trajectories, seed, stre
     best = (table[table["acts"]].sort_values("score", ascending=False)
             .drop_duplicates("patient").sort_values("label"))
     for row in best.itertuples():
-        click.echo(f"  {row.label}  {row.diagnosis[:28]:<28} {row.variants[:30]:<30} "
+        click.echo(f"  {row.label}  {row.diagnosis[:30]:<30} {row.variants[:30]:<30} "
                    f"best: {row.drug} {row.score:+.3f}")
     if not result.associations.empty:
         click.echo("variants whose carriers' twins score higher (+) or lower (-) than the "
