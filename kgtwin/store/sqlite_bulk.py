@@ -14,7 +14,6 @@ rule), inside the load's one transaction.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from itertools import repeat
 
 import numpy as np
 
@@ -24,11 +23,19 @@ from kgtwin.store.sqlite_sql import ADD_SOURCE, BULK_EDGES
 
 MERGE_ROWS = f"""
 INSERT INTO edges (subject, predicate, object, qualifiers, properties, aligned, sources)
-VALUES (?, ?, ?, ?, ?, ?, ?)
+VALUES ({{values}})
 ON CONFLICT (subject, predicate, object, qualifiers) DO UPDATE SET
     properties = kgtwin_merge(edges.properties, excluded.properties),
     sources = {ADD_SOURCE.format(table="edges")}
 """
+#: Page cache of a bulk merge (KiB): a Hetionet-size graph's pages stay in memory
+#: until the commit instead of spilling to the journal midway.
+BULK_CACHE_KIB = 1 << 20
+
+
+def _literal(value: str | int) -> str:
+    """An SQL literal (a column whose value every row shares is not bound row by row)."""
+    return str(value) if isinstance(value, int) else "'" + value.replace("'", "''") + "'"
 
 
 class _Values:
@@ -94,23 +101,31 @@ class ColumnarEdges:
         order = np.lexsort((self.qualifiers.ranks()[qualifiers], node_rank[object_],
                             self.predicates.ranks()[predicate], node_rank[subject]))
         nodes = self.nodes.array()
-        rows = zip(
-            nodes[subject[order]].tolist(),
-            self.predicates.array()[predicate[order]].tolist(),
-            nodes[object_[order]].tolist(),
-            self.qualifiers.array()[qualifiers[order]].tolist(),
-            self.properties.array()[properties[order]].tolist(),
-            aligned[order].tolist(),
-            repeat(self.writer.source_id),
-        )
+        values = ["?", "?", "?"]
+        bound = [nodes[subject[order]].tolist(), self.predicates.array()[predicate[order]].tolist(),
+                 nodes[object_[order]].tolist()]
+        for table, codes in ((self.qualifiers.array(), qualifiers),
+                             (self.properties.array(), properties),
+                             (np.array([0, 1], dtype=object), aligned)):
+            if np.all(codes == codes[0]):  # one value for all rows (Hetionet: '', '{}', 1)
+                values.append(_literal(table[codes[0]]))
+            else:
+                values.append("?")
+                bound.append(table[codes[order]].tolist())
+        values.append(_literal(self.writer.source_id))
         db = self.writer.db
         existing = db.execute("SELECT max(id) FROM edges").fetchone()[0] or 0
         bulk = self.rows >= max(BULK_EDGES, existing)
-        if bulk:
-            db.execute("DROP INDEX IF EXISTS edges_object")
-        db.executemany(MERGE_ROWS, rows)
-        if bulk:
-            db.execute("CREATE INDEX edges_object ON edges (object, predicate)")
+        cache = db.execute("PRAGMA cache_size").fetchone()[0]
+        db.execute(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
+        try:
+            if bulk:
+                db.execute("DROP INDEX IF EXISTS edges_object")
+            db.executemany(MERGE_ROWS.format(values=", ".join(values)), zip(*bound, strict=True))
+            if bulk:
+                db.execute("CREATE INDEX edges_object ON edges (object, predicate)")
+        finally:
+            db.execute(f"PRAGMA cache_size = {cache}")
 
 
 def merge_columns(writer: BatchWriter, chunks: Iterable[EdgeColumns]) -> int:
