@@ -130,8 +130,6 @@ def load_files(
     loader_class = get_loader(format)
     paths = expand_paths(paths, suffixes=loader_class.suffixes,
                          folders=loader_class.reads_folders)
-    aligner = Aligner(genes=options.get("genes"),  # type: ignore[arg-type]
-                      unresolved_genes=str(options.get("unresolved_genes", "reject")))
     if not allow_empty:
         check_not_empty(paths)
     try:
@@ -150,6 +148,11 @@ def load_files(
     )
     if store.is_loaded(info) and not force:
         return LoadReport(source=info, skipped=True)
+    # Made only now: its id normaliser takes a second to build, and a re-load of an
+    # unchanged source must not pay it (the options are part of the source's identity,
+    # so a bad one never reaches the skip above).
+    aligner = Aligner(genes=options.get("genes"),  # type: ignore[arg-type]
+                      unresolved_genes=str(options.get("unresolved_genes", "reject")))
     plan = columnar_plan(loader, store) if columnar else None
     counts = None
     if plan is not None:

@@ -10,7 +10,13 @@ rows as ``file:line: reason``.
 from __future__ import annotations
 
 import logging
+import os
 import shutil
+import signal
+import subprocess
+import sys
+import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -187,3 +193,51 @@ def test_reloading_an_unchanged_source_is_a_no_op(tmp_path):
     revision = store.revision()
     assert load_files(store, "kgx", [edges]).skipped
     assert store.revision() == revision
+
+
+COLUMNAR_WRITER = textwrap.dedent(
+    """
+    import sys, time
+    from pathlib import Path
+    from kgtwin.columns import EdgeColumns, Factor
+    from kgtwin.store import EmbeddedStore
+    from kgtwin.store.base import SourceInfo
+
+    store = EmbeddedStore(sys.argv[1])
+    marker = Path(sys.argv[2])
+
+    def chunks():
+        for number in range(2):
+            if number == 1:  # the first chunk's new nodes are written, uncommitted
+                marker.write_text("halfway")
+                time.sleep(120)
+            ids = [f"HGNC:{i}" for i in range(number * 50_000, (number + 1) * 50_000)]
+            yield EdgeColumns(Factor.of(ids), Factor.constant("biolink:interacts_with", 50_000),
+                              Factor.of(ids[1:] + ids[:1]), Factor.constant("", 50_000),
+                              Factor.constant("{}", 50_000))
+
+    store.load_columns((), chunks(), SourceInfo("big", "1", "0" * 64, "test@1"))
+    """
+)
+
+
+def test_sigkill_mid_columnar_load_keeps_previous_state(tmp_path):
+    path = tmp_path / "kg"
+    store = EmbeddedStore(path)
+    load_files(store, "kgx", [write(tmp_path, "n.tsv", NODES), write(tmp_path, "e.tsv", EDGES)])
+    before = (store.counts(), store.checksum(), store.ledger())
+    store.close()
+    marker = tmp_path / "marker"
+    process = subprocess.Popen([sys.executable, "-c", COLUMNAR_WRITER, str(path), str(marker)])
+    try:
+        deadline = time.monotonic() + 120
+        while not marker.exists():
+            assert process.poll() is None, "writer died before reaching halfway"
+            assert time.monotonic() < deadline, "writer never reached halfway"
+            time.sleep(0.1)
+        os.kill(process.pid, signal.SIGKILL)
+    finally:
+        process.wait()
+    assert process.returncode == -signal.SIGKILL
+    reopened = EmbeddedStore(path)
+    assert (reopened.counts(), reopened.checksum(), reopened.ledger()) == before
