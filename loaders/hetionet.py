@@ -64,15 +64,27 @@ class HetionetLoader(Loader):
     def records(self) -> Iterator[Record]:
         for path in self.paths:
             self.path = path
-            if ".tsv" in [s.lower() for s in path.suffixes]:
+            if self.is_node_table(path):
                 yield from self._node_table(path)
                 continue
-            yield from self._checked(path, "node", self._node_items(path), self._node)
+            yield from self.json_nodes(path)
             yield from self._checked(path, "edge", self._edge_items(path), self._edge)
+        self.warn_unknown_kinds()
+
+    def json_nodes(self, path: Path) -> Iterator[Record]:
+        """The nodes of one Hetionet JSON file (the columnar path reads its edges apart)."""
+        self.path = path
+        yield from self._checked(path, "node", self._node_items(path), self._node)
+
+    def warn_unknown_kinds(self) -> None:
+        """Names, once per load, the node kinds of another metagraph that were met."""
         if self.unknown_kinds:
             kinds = ", ".join(f"{k} ({n})" for k, n in sorted(self.unknown_kinds.items()))
             log.warning("node kinds Hetionet v1.0 does not have, kept as %s in the %s "
                         "namespace (unaligned): %s", UNKNOWN_KIND, GRAPH, kinds)
+
+    def is_node_table(self, path: Path) -> bool:
+        return ".tsv" in [s.lower() for s in path.suffixes]
 
     def _node_table(self, path: Path) -> Iterator[Record]:
         """``id`` (``Gene::1017``), ``name``, ``kind``: Hetionet's nodes without edges."""

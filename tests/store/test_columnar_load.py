@@ -9,6 +9,7 @@ rows as ``file:line: reason``.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import shutil
@@ -241,3 +242,35 @@ def test_sigkill_mid_columnar_load_keeps_previous_state(tmp_path):
     assert process.returncode == -signal.SIGKILL
     reopened = EmbeddedStore(path)
     assert (reopened.counts(), reopened.checksum(), reopened.ledger()) == before
+
+
+@pytest.mark.parametrize("files", [["bupropion.json.gz"], ["random-subgraph.json.xz"],
+                                   ["disease-gene-example-graph.json"],
+                                   ["hetionet-v1.0-nodes.tsv", "random-subgraph.json.xz"]])
+def test_hetionet_json_edges_as_columns(tmp_path, caplog, files):
+    caplog.set_level(logging.INFO, logger="kgtwin.load")
+    columnar, records = EmbeddedStore(tmp_path / "c"), EmbeddedStore(tmp_path / "r")
+    paths = [real("hetio", name) for name in files]
+    ours = load_files(columnar, "hetionet", paths)
+    theirs = load_files(records, "hetionet", paths, columnar=False)
+    assert FALLBACK not in caplog.text
+    assert ours.counts == theirs.counts and ours.reconciliation == theirs.reconciliation
+    assert ours.counts.edges > 0
+    assert_same(columnar, records)
+
+
+def test_a_malformed_hetionet_edge_is_named_by_the_record_path(tmp_path, caplog):
+    document = json.loads(real("hetio", "disease-gene-example-graph.json").read_text())
+    del document["edges"][1]["target_id"]
+    path = tmp_path / "graph.json"
+    path.write_text(json.dumps(document))
+    caplog.set_level(logging.INFO, logger="kgtwin.load")
+    messages = []
+    for columnar in (True, False):
+        with pytest.raises(InputError) as error:
+            load_files(EmbeddedStore(tmp_path / str(columnar)), "hetionet", [path],
+                       columnar=columnar)
+        messages.append(str(error.value))
+    assert messages[0] == messages[1]
+    assert "graph.json (edge 2): edge needs source_id and target_id" in messages[0]
+    assert FALLBACK in caplog.text
