@@ -8,7 +8,7 @@
 ``prepare`` turns the GDSC tables that the ``gdsctools`` package ships (sdist on PyPI,
 ``gdsctools/data/genomic_features_v17.csv.gz`` and ``IC50_v17.csv.gz``: 988 cell lines,
 gene-level mutation and recurrent copy-number status, tissue, natural-log IC50) and the
-GDSC1 drug list (id -> name, synonyms; e.g. ``../shared/data/reference``'s or DeepCDR's)
+GDSC1 drug list (id -> name, synonyms; ``../shared/data/reference/gdsc1_drug_list.csv``)
 into the screen's two input tables, kept OUT of the repository:
 
 - ``samples.tsv`` (sample, tissue, gene, change, effect): a mutated oncogene or an
@@ -205,8 +205,8 @@ def main() -> None:
     commands = parser.add_subparsers(dest="command", required=True)
     p = commands.add_parser("prepare")
     p.add_argument("--gdsc", default="/work/ext/gdsctools/gdsctools-1.0.1/gdsctools/data")
-    p.add_argument("--drug-list",
-                   default="/work/ext/deepcdr/1.Drug_listMon_Jun_24_09_00_55_2019.csv")
+    p.add_argument("--drug-list", default=str(Path(__file__).resolve().parents[2]
+                                              / "shared/data/reference/gdsc1_drug_list.csv"))
     p.add_argument("--out", default="/work/ext/gdsc17")
     r = commands.add_parser("run")
     r.add_argument("--tables", default="/work/ext/gdsc17")

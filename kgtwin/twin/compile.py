@@ -7,6 +7,8 @@ personalised twins costs no JIT time beyond the first call.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
@@ -49,47 +51,18 @@ class CompiledModel:
 
     @classmethod
     def from_model(cls, model: LogicalModel) -> CompiledModel:
-        """Compile every rule of ``model``; rates and initial probabilities are copied."""
-        index = {name: i for i, name in enumerate(model.names)}
-        ops: list[int] = []
-        args: list[int] = []
-        starts = [0]
-        depth = 1
-        readers: list[set[int]] = [{i} for i in range(len(model))]
-        for i, node in enumerate(model.nodes):
-            depth = max(depth, _emit(node.rule, index, ops, args))
-            starts.append(len(ops))
-            for name in node.rule.variables():
-                readers[index[name]].add(i)
-        inputs, input_starts, tables, table_starts = _truth_tables(model, index)
-        readers.append(set(range(len(model))))  # the start of a trajectory: every node
-        dep_starts = np.cumsum([0] + [len(r) for r in readers]).astype(np.int64)
-        dependents = np.array([j for r in readers for j in sorted(r)], dtype=np.int64)
-        weights = _input_weights(model, index)
-        dep_weights = np.array(
-            [
-                weights[j].get(i, 0) if i < len(model) else 0
-                for i, r in enumerate(readers)
-                for j in sorted(r)
-            ],
-            dtype=np.int64,
-        )
+        """Compile every rule of ``model``; rates and initial probabilities are copied.
+
+        The rule part is reused for a model whose nodes carry the very same rule objects
+        (the personalised twins of one wiring differ in rates, initial states and held
+        nodes only): compiling the truth tables took more CPU than simulating them."""
+        structure = _structure(model)
         return cls(
             names=model.names,
-            ops=np.array(ops, dtype=np.int8),
-            args=np.array(args, dtype=np.int64),
-            starts=np.array(starts, dtype=np.int64),
-            dep_starts=dep_starts,
-            dependents=dependents,
-            dep_weights=dep_weights,
-            stack_size=depth,
+            **structure,
             rate_up=np.array([n.rate_up for n in model.nodes], dtype=np.float64),
             rate_down=np.array([n.rate_down for n in model.nodes], dtype=np.float64),
             initial_on=np.array([n.initial_on for n in model.nodes], dtype=np.float64),
-            inputs=inputs,
-            input_starts=input_starts,
-            tables=tables,
-            table_starts=table_starts,
         )
 
     def evaluate(self, states: np.ndarray) -> np.ndarray:
@@ -102,6 +75,71 @@ class CompiledModel:
                 _numpy_step(int(self.ops[k]), int(self.args[k]), states, stack)
             out[:, i] = stack[0]
         return out
+
+
+#: Compiled rule parts of the last models seen, keyed by node names and the identity of
+#: each node's rule object; the entry keeps those objects alive, so an identity cannot be
+#: reused by another rule while its entry exists.
+_STRUCTURES: OrderedDict[tuple, tuple[tuple[Expr, ...], dict]] = OrderedDict()
+_STRUCTURES_KEPT = 16
+_structures_lock = threading.Lock()
+
+
+def _structure(model: LogicalModel) -> dict:
+    """The arrays that depend on the rules only (shared, never written by the kernel)."""
+    rules = tuple(node.rule for node in model.nodes)
+    key = (model.names, tuple(map(id, rules)))
+    with _structures_lock:
+        found = _STRUCTURES.get(key)
+        if found is not None:
+            _STRUCTURES.move_to_end(key)
+            return found[1]
+    structure = _compile_rules(model)
+    with _structures_lock:
+        _STRUCTURES[key] = (rules, structure)
+        while len(_STRUCTURES) > _STRUCTURES_KEPT:
+            _STRUCTURES.popitem(last=False)
+    return structure
+
+
+def _compile_rules(model: LogicalModel) -> dict:
+    index = {name: i for i, name in enumerate(model.names)}
+    ops: list[int] = []
+    args: list[int] = []
+    starts = [0]
+    depth = 1
+    readers: list[set[int]] = [{i} for i in range(len(model))]
+    for i, node in enumerate(model.nodes):
+        depth = max(depth, _emit(node.rule, index, ops, args))
+        starts.append(len(ops))
+        for name in node.rule.variables():
+            readers[index[name]].add(i)
+    inputs, input_starts, tables, table_starts = _truth_tables(model, index)
+    readers.append(set(range(len(model))))  # the start of a trajectory: every node
+    dep_starts = np.cumsum([0] + [len(r) for r in readers]).astype(np.int64)
+    dependents = np.array([j for r in readers for j in sorted(r)], dtype=np.int64)
+    weights = _input_weights(model, index)
+    dep_weights = np.array(
+        [
+            weights[j].get(i, 0) if i < len(model) else 0
+            for i, r in enumerate(readers)
+            for j in sorted(r)
+        ],
+        dtype=np.int64,
+    )
+    return {
+        "ops": np.array(ops, dtype=np.int8),
+        "args": np.array(args, dtype=np.int64),
+        "starts": np.array(starts, dtype=np.int64),
+        "dep_starts": dep_starts,
+        "dependents": dependents,
+        "dep_weights": dep_weights,
+        "stack_size": depth,
+        "inputs": inputs,
+        "input_starts": input_starts,
+        "tables": tables,
+        "table_starts": table_starts,
+    }
 
 
 def _input_weights(model: LogicalModel, index: dict[str, int]) -> list[dict[int, int]]:
