@@ -93,11 +93,14 @@ def simulate_kernel(
     events = 0
     for trajectory in range(clamp.shape[0]):
         for i in range(n):
+            # One draw per node whether held or not: runs that differ only in what they
+            # hold (a twin treated and untreated) then start from the same random numbers.
+            draw = np.random.random()
             held = clamp[trajectory, i]
             if held >= 0:
                 state[i] = held
             else:
-                state[i] = 1 if np.random.random() < initial_on[i] else 0
+                state[i] = 1 if draw < initial_on[i] else 0
             position[i] = -1
             changes[0, i] += state[i]
         for i in range(n):

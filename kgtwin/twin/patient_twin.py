@@ -41,8 +41,9 @@ __all__ = ["DEFAULT_TRAJECTORIES", "PatientTwin", "TwinSettings", "build_patient
 DEFAULT_TRAJECTORIES = 2000
 DEFAULT_MAX_TIME = 50.0
 DEFAULT_SEED = 0
-#: Names the way a treatment's seed is derived (``response.treatment_seed``).
-TREATMENT_SEEDING = "sha256(seed, holds)"
+#: Names the way a treatment's seed is derived: the untreated run's own (common random
+#: numbers, ``response.rank_treatments``).
+TREATMENT_SEEDING = "common: the untreated seed"
 
 
 def default_simulation(trajectories: int = DEFAULT_TRAJECTORIES,

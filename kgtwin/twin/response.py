@@ -12,8 +12,10 @@ Definitions (documented so every number can be traced):
   every drug's holds independently (two inhibitors of one node reach 1 - (1-s1)(1-s2));
 - a readout's value in a cell is the mean of its levels at ``max_time``
   (``Proliferation`` = mean of ``Proliferation_b1`` and ``Proliferation_b2``), so it lies
-  in [0, 1]; its change is treated minus untreated, with a normal 95 % interval from the
-  per-cell variances of the two independent runs;
+  in [0, 1]; its change is treated minus untreated. Both runs use the same seed (common
+  random numbers): cell i draws the same numbers treated and untreated, so the cells are
+  independent pairs, the 95 % interval is the normal one of the mean per-cell difference,
+  and a treatment's numbers depend on what it holds, never on the other treatments asked;
 - the response score is the change of sum(weight x readout); by default
   Proliferation weighs -1 and Apoptosis +1 (whichever the model has), so a positive
   score means the drug moves the twin towards less growth or more death.
@@ -21,10 +23,8 @@ Definitions (documented so every number can be traced):
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from enum import StrEnum
 from statistics import NormalDist
 
@@ -43,7 +43,6 @@ __all__ = [
     "TreatmentResponse",
     "rank_treatments",
     "treatment_response",
-    "treatment_seed",
 ]
 
 
@@ -144,20 +143,6 @@ def _cell_values(final_states: np.ndarray, present) -> np.ndarray:
     return np.stack([final_states[:, cols].mean(axis=1) for _, cols in present], axis=1)
 
 
-def treatment_seed(seed: int, holds: Sequence[Hold]) -> int:
-    """The treated run's seed: derived from the run's seed and what the treatment holds.
-
-    Not from the treatment's place in a list, so a patient-drug score is the same whether
-    the drug is ranked alone (``rank-drugs --only``), among all drugs, in a cohort or in
-    the demo; two drugs that hold the same nodes the same way get the same simulation.
-    It differs from ``seed`` (the untreated run), so the two runs are independent streams
-    and the two-sample interval is exact.
-    """
-    key = json.dumps([seed, sorted((h.node, h.value, h.fraction) for h in holds)])
-    derived = int.from_bytes(hashlib.sha256(key.encode("utf-8")).digest()[:4], "big")
-    return derived if derived != seed else (derived + 1) % 2**32
-
-
 def _holds(model: LogicalModel, drugs: Sequence[Drug]):
     holds: list[Hold] = []
     targets: dict[str, tuple[str, ...]] = {}
@@ -179,8 +164,12 @@ def _holds(model: LogicalModel, drugs: Sequence[Drug]):
 
 
 def _change(treated: np.ndarray, untreated: np.ndarray, z: float) -> tuple[float, ...]:
+    """Means before and after, the change and its interval. Cell i of both runs drew the
+    same random numbers, so the cells are pairs: the interval is that of the mean of the
+    per-cell differences (pairs are independent of each other)."""
     before, after = float(untreated.mean()), float(treated.mean())
-    variance = treated.var(ddof=1) / treated.size + untreated.var(ddof=1) / untreated.size
+    difference = treated - untreated
+    variance = difference.var(ddof=1) / difference.size if difference.size > 1 else 0.0
     spread = z * float(np.sqrt(variance))
     return before, after, after - before, after - before - spread, after - before + spread
 
@@ -250,8 +239,10 @@ def rank_treatments(
     responses = []
     for drugs in treatments:
         holds, targets, untargeted = _holds(twin.model, drugs)
-        own = replace(settings, seed=treatment_seed(settings.seed, holds))
+        # The untreated run's random numbers (common random numbers): cell i treated and
+        # cell i untreated start alike, so a drug that changes nothing scores 0 instead of
+        # the noise of two independent runs; the interval is the paired one.
         # Nothing to hold (no target in the model): the treated twin is the untreated one.
-        treated = _simulate_cells(twin, holds, own, present, threads) if holds else untreated
+        treated = _simulate_cells(twin, holds, settings, present, threads) if holds else untreated
         responses.append(_response(twin, drugs, treated, untreated, present, targets, untargeted))
     return sorted(responses, key=lambda r: -r.score)
