@@ -368,8 +368,14 @@ def cohort_command(ctx, patients, drugs, hops, curated, trajectories, seed, stre
     best = (table[table["acts"]].sort_values("score", ascending=False)
             .drop_duplicates("patient").sort_values("label"))
     for row in best.itertuples():
+        generic = "" if row.patient_specific else "  (no patient-specific change)"
         click.echo(f"  {row.label}  {row.diagnosis[:30]:<30} {row.variants[:30]:<30} "
-                   f"best: {row.drug} {row.score:+.3f}")
+                   f"best: {row.drug} {row.score:+.3f}{generic}")
+    unchanged = table[~table["patient"].isin(best["patient"])].drop_duplicates("patient")
+    for row in unchanged.itertuples():
+        generic = "" if row.patient_specific else "; no patient-specific change"
+        click.echo(f"  {row.label}  {row.diagnosis[:30]:<30} {row.variants[:30]:<30} "
+                   f"no drug acts on this twin{generic}")
     if not result.associations.empty:
         click.echo("variants whose carriers' twins score higher (+) or lower (-) than the "
                    "others' (difference of means; p, BH q):")

@@ -80,7 +80,8 @@ class CohortResult:
 def _row(twin: CohortTwin, drug: Drug, response: TreatmentResponse | None) -> dict:
     acts = response is not None and not response.untargeted
     row = {"patient": twin.patient, "label": twin.label, "diagnosis": twin.diagnosis,
-           "variants": ", ".join(twin.variants) or "none", "drug": drug.name,
+           "variants": ", ".join(twin.variants) or "none",
+           "patient_specific": twin.twin.patient_specific, "drug": drug.name,
            "drug_id": drug.id, "acts": acts, "why": "" if acts else _why_not(twin, drug),
            "score": 0.0, "score_low": 0.0, "score_high": 0.0}
     if response is not None:

@@ -29,8 +29,11 @@ def _clip(text: str, width: int = 30) -> str:
 def _matrix(table: pd.DataFrame) -> pd.DataFrame:
     shown = table.assign(score=table["score"].where(table["acts"]))
     shown = shown.sort_values(["diagnosis", "variants", "label"], kind="stable")
+    generic = ~shown["patient_specific"].astype(bool) if "patient_specific" in shown \
+        else pd.Series(False, index=shown.index)
     shown = shown.assign(row=shown["label"] + "  " + shown["diagnosis"].map(lambda t: _clip(t, 36))
-                         + "  " + shown["variants"].map(_clip))
+                         + "  " + shown["variants"].map(_clip)
+                         + generic.map({True: "  (no patient-specific change)", False: ""}))
     matrix = shown.pivot_table(index="row", columns="drug", values="score", aggfunc="first",
                                dropna=False, sort=False)
     return matrix.loc[:, sorted(matrix.columns, key=str.lower)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -72,6 +73,20 @@ def test_outputs(cohort, tmp_path) -> None:
     assert "<table>" in html and "vemurafenib" in html
     table = pd.read_csv(paths["table"])
     assert len(table) == len(cohort.table)
+    assert "patient_specific" in table
+
+
+def test_a_twin_without_patient_specific_change_says_so(cohort, tmp_path) -> None:
+    # Demo patients all carry expression values; a twin that nothing personalised (no
+    # variant or value reached it) is marked in the HTML table and heatmap rows.
+    table = cohort.table.copy()
+    first = table["patient"].iloc[0]
+    table.loc[table["patient"] == first, "patient_specific"] = False
+    generic = replace(cohort, table=table)
+    html = write_cohort(generic, tmp_path)["html"].read_text()
+    assert html.count("(no patient-specific change)") == 1
+    assert "(no patient-specific change)" not in write_cohort(
+        cohort, tmp_path / "all")["html"].read_text()
 
 
 def test_calibration_fit() -> None:
