@@ -35,13 +35,18 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Reconciliation:
-    """Every record a load read, accounted for: ``read = stored + merged + rejected``.
+    """Everything a load read, accounted for:
+    ``read = stored + merged + passed_over + rejected``.
 
     ``stored`` made a new node or edge (or is a measurement value), ``merged`` folded
     into one already there (the same statement again, another spelling of one gene),
-    ``rejected`` was refused with its ``file:line: reason`` (the first
-    :data:`kgtwin.loaders.base.REJECTIONS_KEPT` are kept). ``stored``/``merged`` are
-    None where a store cannot tell them apart.
+    ``passed_over`` gave no record on purpose, counted by reason in ``passed_over_reasons``
+    (a DGIdb claim tied to no drug, a variant with no gene, an exact repeat of a MAF row,
+    a probe combined into its gene's value, an hpoa ``NOT`` row), ``rejected`` was refused
+    with its ``file:line: reason`` (the first :data:`kgtwin.loaders.base.REJECTIONS_KEPT`
+    are kept). ``stored`` and ``merged`` count records (and measurement values);
+    ``passed_over`` and ``rejected`` count the source's rows or entries, which gave none.
+    ``stored``/``merged`` are None where a store cannot tell them apart.
     """
 
     read: int
@@ -49,21 +54,29 @@ class Reconciliation:
     merged: int | None
     rejected: int
     rejections: tuple[str, ...] = ()
+    passed_over: int = 0
+    passed_over_reasons: Mapping[str, int] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, object]:
         return {"read": self.read, "stored": self.stored, "merged": self.merged,
+                "passed_over": self.passed_over,
+                "passed_over_reasons": dict(self.passed_over_reasons),
                 "rejected": self.rejected, "rejections": list(self.rejections)}
 
 
-def reconcile(counts: LoadCounts, rejected: int, rejections: tuple[str, ...]) -> Reconciliation:
-    """The load's account from the store's counts and the loader's rejections."""
+def reconcile(counts: LoadCounts, loader: Loader) -> Reconciliation:
+    """The load's account from the store's counts and the loader's passed-over and
+    rejected rows."""
     written = counts.nodes + counts.edges + counts.measurements
     stored = None
     if counts.new_nodes is not None and counts.new_edges is not None:
         stored = counts.new_nodes + counts.new_edges + counts.measurements
-    return Reconciliation(read=written + rejected, stored=stored,
+    passed, rejected = loader.passed.count, loader.bad.count
+    return Reconciliation(read=written + passed + rejected, stored=stored,
                           merged=None if stored is None else written - stored,
-                          rejected=rejected, rejections=rejections)
+                          rejected=rejected, rejections=tuple(loader.bad.rejections),
+                          passed_over=passed,
+                          passed_over_reasons=dict(sorted(loader.passed.reasons.items())))
 
 
 @dataclass(frozen=True)
@@ -168,7 +181,7 @@ def load_files(
         if progress:
             records = with_progress(records, f"{loader.name} {info.path}")
         counts = store.load(records, info)  # the store pauses the cycle collector meanwhile
-    account = reconcile(counts, loader.bad.count, tuple(loader.bad.rejections))
+    account = reconcile(counts, loader)
     store.record_reconciliation(info, account.to_dict())
     return LoadReport(
         source=info,

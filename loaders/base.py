@@ -45,6 +45,25 @@ class BadRecords:
             self.rejections.append(str(error))
 
 
+@dataclass
+class PassedOver:
+    """Rows a loader deliberately turned into no record, counted by reason.
+
+    Not bad input (a DGIdb claim tied to no drug, a variant with no gene, the same MAF
+    row twice, a probe combined into its gene's value, an hpoa ``NOT`` row): the load
+    still accounts for each, so ``read = stored + merged + passed over + rejected``.
+    """
+
+    reasons: dict[str, int] = field(default_factory=dict)
+
+    def add(self, reason: str, count: int = 1) -> None:
+        self.reasons[reason] = self.reasons.get(reason, 0) + count
+
+    @property
+    def count(self) -> int:
+        return sum(self.reasons.values())
+
+
 class Loader(ABC):
     """Base of every loader; subclasses set ``name``, ``description`` and ``records``.
 
@@ -77,6 +96,7 @@ class Loader(ABC):
                                  "`kgtwin load` (which expands folders and patterns)")
         self.skip_bad = skip_bad
         self.bad = BadRecords()
+        self.passed = PassedOver()
         self.path: Path = self.paths[0]
         self.position: int | str | None = None
 
@@ -96,6 +116,10 @@ class Loader(ABC):
             # parser's) may quote the raw value, and --debug prints the whole chain.
             raise error from None
         self.bad.add(error)
+
+    def pass_over(self, reason: str, count: int = 1) -> None:
+        """``count`` rows deliberately give no record, for ``reason`` (counted, not bad)."""
+        self.passed.add(reason, count)
 
 
 def open_binary(path: Path) -> IO[bytes]:

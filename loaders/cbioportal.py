@@ -17,7 +17,7 @@ import logging
 from collections.abc import Iterator
 from pathlib import Path
 
-from kgtwin.loaders.base import EXAMPLES_KEPT, Loader
+from kgtwin.loaders.base import EXAMPLES_KEPT, REJECTIONS_KEPT, Loader
 from kgtwin.loaders.clinical_csv import ClinicalCsvLoader
 from kgtwin.loaders.describe import loader_options
 from kgtwin.loaders.expression import CopyNumberLoader, ExpressionLoader
@@ -140,3 +140,7 @@ class CbioportalStudyLoader(PatientLoader):
                 self.bad.count += loader.bad.count
                 self.bad.examples.extend(
                     loader.bad.examples[: max(0, EXAMPLES_KEPT - len(self.bad.examples))])
+                self.bad.rejections.extend(
+                    loader.bad.rejections[: max(0, REJECTIONS_KEPT - len(self.bad.rejections))])
+                for reason, count in loader.passed.reasons.items():
+                    self.pass_over(reason, count)

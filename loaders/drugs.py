@@ -63,6 +63,10 @@ def _name(value: str) -> str | None:
     return value or None
 
 
+#: Why a drug-target row with an empty drug or target id gives no record.
+UNIDENTIFIED = "empty drug or target id (a claim tied to no drug or gene)"
+
+
 class DrugTargetLoader(RoleTableLoader):
     """Drug–target CSV/TSV (DrugBank style): drug id, name, target, action."""
 
@@ -91,6 +95,7 @@ class DrugTargetLoader(RoleTableLoader):
         drug, target = cell(row, columns, "drug"), cell(row, columns, "target")
         if not drug or not target:  # DGIdb: a claim not tied to a drug or gene id
             self.unidentified += 1
+            self.pass_over(UNIDENTIFIED)
             return
         drug = drug_curie(drug)
         if column_key(columns["target"]) in SYMBOL_COLUMNS and not is_curie(target):

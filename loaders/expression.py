@@ -183,6 +183,8 @@ class ExpressionLoader(PatientLoader):
                     rows.append(stacked[0])
                 else:
                     rows.append(np.nanmean(stacked, axis=0))
+        self.pass_over(f"a gene's further row (probe), combined into one value per sample "
+                       f"({self.duplicates})", sum(len(layout.held[g]) - 1 for g in genes))
         log.warning("%s: %d gene(s) had several rows (probes); each one's values are the "
                     "%s of its rows per sample (--option duplicates=mean|max|first|refuse)",
                     path.name, len(genes), self.duplicates)

@@ -104,6 +104,8 @@ class FhirLoader(PatientLoader):
         for number, resource, _ in resources:
             handler = HANDLERS.get(resource.get_resource_type())
             if handler is None:
+                self.pass_over(f"FHIR {resource.get_resource_type()}: a resource kgtwin "
+                               "does not map")
                 continue
             self.position = f"{where}entry {number}"
             try:

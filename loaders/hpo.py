@@ -94,8 +94,12 @@ class HpoaLoader(Loader):
                     seen.add(disease)
                     yield Node(disease, "biolink:Disease", row.get("disease_name") or None)
                 if row["qualifier"].strip().upper() == "NOT":
+                    self.pass_over("NOT qualifier (the disease does not have the phenotype)")
                     continue
-                if row["aspect"].strip().upper() not in self.aspects:
+                aspect = row["aspect"].strip().upper()
+                if aspect not in self.aspects:
+                    self.pass_over(f"aspect {aspect or '(empty)'} not asked for "
+                                   "(--option aspects=)")
                     continue
                 yield Edge(disease, HAS_PHENOTYPE, term)
 

@@ -41,6 +41,10 @@ USED = {
 _BARE_CHANGE = re.compile(r"^[A-Z*]\d+[A-Z*]$|^[A-Z][a-z]{2}\d+([A-Z][a-z]{2}|\*|Ter)$")
 
 
+#: Why a MAF row exactly repeating an earlier one gives no record.
+REPEATED_ROW = "repeats an earlier row (sample, gene, change, allele fraction): one statement"
+
+
 class MafLoader(PatientLoader):
     """MAF files: one variant per row, sample pseudonymised (options: key_file, genes).
 
@@ -134,6 +138,7 @@ class MafLoader(PatientLoader):
                             "another allele fraction")
             else:  # the same row again (cBioPortal exports have some): one statement
                 self.repeated_rows += 1
+                self.pass_over(REPEATED_ROW)
             return None
         seen[key] = fraction
         if protein and genomic:  # two DNA changes, one protein change: one variant edge

@@ -71,10 +71,13 @@ class ObographsLoader(OntologyLoader):
         for number, node in enumerate(graph.get("nodes") or [], start=1):
             self.position = f"nodes[{number}]"
             if not isinstance(node, dict) or node.get("type") != "CLASS" or not node.get("id"):
-                continue  # properties, individuals, untyped annotation nodes
+                # properties, individuals, untyped annotation nodes
+                self.pass_over("not a class (a property, an individual or an untyped node)")
+                continue
             ident = curie(str(node["id"]))
             if ":" not in ident or ident.startswith(("http:", "https:")):
-                continue  # a class outside the OBO namespaces (owl:Thing, …)
+                self.pass_over("a class outside the OBO namespaces (owl:Thing, …)")
+                continue
             yield self._term(ident, node, parents.get(ident, []), relations.get(ident, []))
 
     def _term(self, ident: str, node: dict, parents: list[str],

@@ -198,6 +198,7 @@ class PhenopacketLoader(PatientLoader):
                 gene_id = descriptor.gene_context.value_id or descriptor.gene_context.symbol
                 if not gene_id:
                     self.geneless_variants += 1
+                    self.pass_over("variant with no geneContext (a variant edge needs a gene)")
                     continue
                 gene = self.genes.resolve(gene_id)
                 if gene is None:

@@ -118,6 +118,7 @@ class VcfLoader(PatientLoader):
         symbol, protein, effect = _annotation(info, csq)
         if not symbol:
             self.unannotated += 1
+            self.pass_over("no gene annotation (ANN, EFF, CSQ, GENE or GENEINFO)")
             return
         gene = self.genes.resolve(symbol)
         if gene is None:

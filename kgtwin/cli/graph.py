@@ -133,7 +133,11 @@ def _echo_report(report: LoadReport) -> None:
     if account is not None:
         click.echo(f"read {account.read} records = {_or_unknown(account.stored)} stored + "
                    f"{_or_unknown(account.merged)} merged into existing nodes and edges + "
-                   f"{account.rejected} rejected")
+                   f"{account.passed_over} passed over + {account.rejected} rejected")
+        if account.passed_over:
+            click.echo(f"passed over {account.passed_over} rows (no statement to store):")
+        for reason, count in account.passed_over_reasons.items():
+            click.echo(f"  {count:>9}  {reason}")
         if account.rejected:
             click.echo(f"skipped {account.rejected} bad records:")
         for rejection in account.rejections[:REJECTIONS_LISTED]:
@@ -204,7 +208,10 @@ def status(ctx: click.Context, as_json: bool) -> None:
         if account:
             click.echo(f"    read={account['read']} stored={_or_unknown(account['stored'])} "
                        f"merged={_or_unknown(account['merged'])} "
+                       f"passed_over={account.get('passed_over', 0)} "
                        f"rejected={account['rejected']}")
+            for reason, count in (account.get("passed_over_reasons") or {}).items():
+                click.echo(f"      passed over {count}: {reason}")
     for source in incomplete:
         click.echo(f"  incomplete: {source.name} {source.version} ({source.loader}) "
                    f"{source.path}: the load stopped; load it again to complete it")  # fmt: skip

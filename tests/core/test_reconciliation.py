@@ -1,10 +1,16 @@
-"""Every load reconciles: read = stored + merged + rejected; provenance lists accumulate."""
+"""Every load reconciles: read = stored + merged + passed over + rejected; provenance
+lists accumulate."""
 
 from __future__ import annotations
 
+import json
+import tempfile
 from pathlib import Path
 
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from kgtwin.loaders.drugs import UNIDENTIFIED
 
 from kgtwin.cli.main import cli
 from kgtwin.load import load_files
@@ -21,7 +27,8 @@ def test_kgx_publications_accumulate_on_one_edge(tmp_path):
         report = load_files(store, "kgx", [REAL / "monarch-tiny_edges.tsv"], skip_bad=True)
         account = report.reconciliation
         assert account is not None
-        assert account.read == account.stored + account.merged + account.rejected
+        assert account.read == account.stored + account.merged + account.passed_over + \
+            account.rejected
         assert report.counts.total_edges == account.stored
         rows = [line.split("\t") for line in
                 (REAL / "monarch-tiny_edges.tsv").read_text().splitlines()]
@@ -45,7 +52,8 @@ def test_rejections_are_counted_listed_and_kept_in_the_ledger(tmp_path):
         # rejected; BRAF1 (BRAF's alias) merges into BRAF's node and edge.
         assert (account.read, account.rejected) == (7, 2)
         assert (account.stored, account.merged) == (3, 2)
-        assert account.read == account.stored + account.merged + account.rejected
+        assert account.read == account.stored + account.merged + account.passed_over + \
+            account.rejected
         assert all("targets.tsv:3: unknown gene 'NOTAGENE'" in r for r in account.rejections)
         (entry,) = store.ledger()
         assert entry.reconciliation["rejected"] == 2
@@ -68,3 +76,55 @@ def test_merge_rule_accumulates_lists_and_keeps_scalars_last_wins():
                                           "tags": ["a", "b"]}
     assert merge_properties({"publications": "PMID:1"}, {"publications": "PMID:3"}) == {
         "publications": ["PMID:1", "PMID:3"]}
+
+
+#: Targets of generated drug-target rows: genes, an alias of one (merges), a name no
+#: gene has (rejected), and no target at all (passed over).
+TARGETS = ["BRAF", "KRAS", "EGFR", "BRAF1", "NOTAGENE", ""]
+DRUGS = ["DB08881", "DB00619", ""]
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.sampled_from(DRUGS), st.sampled_from(TARGETS)),
+                min_size=1, max_size=12))
+def test_every_row_is_stored_merged_passed_over_or_rejected(rows):
+    """The account is exact whatever the mix: each part is counted independently of
+    the others (passed-over rows from the file, stored from the store's size)."""
+    passed = [r for r in rows if not r[0] or not r[1]]
+    identified = [r for r in rows if r[0] and r[1]]
+    unknown = [r for r in identified if r[1] == "NOTAGENE"]
+    with tempfile.TemporaryDirectory() as folder:
+        table = Path(folder) / "targets.tsv"
+        table.write_text("drug_id\ttarget\n" + "".join(f"{d}\t{t}\n" for d, t in rows))
+        with open_store(Path(folder) / "s") as store:
+            report = load_files(store, "drug-targets", [table], skip_bad=True,
+                                allow_empty=True)
+            account = report.reconciliation
+            assert account.read == (account.stored + account.merged + account.passed_over
+                                    + account.rejected)
+            assert account.passed_over == len(passed)
+            assert account.passed_over_reasons == ({UNIDENTIFIED: len(passed)} if passed
+                                                   else {})
+            # an unknown target: its node (once) and each of its edges refused
+            assert account.rejected == bool(unknown) + len(unknown)
+            assert account.stored == report.counts.total_nodes + report.counts.total_edges
+            assert report.counts.edges == len(identified) - len(unknown)
+            (entry,) = store.ledger()
+            assert entry.reconciliation["passed_over"] == len(passed)
+
+
+def test_status_shows_what_was_passed_over_and_why(tmp_path):
+    table = tmp_path / "targets.tsv"
+    table.write_text("drug_id\ttarget\nDB08881\tBRAF\n\tBRAF\nDB08881\t\n")
+    store = str(tmp_path / "s")
+    done = CliRunner().invoke(cli, ["--store", store, "load", "drug-targets", str(table)])
+    assert done.exit_code == 0, done.output
+    assert "read 5 records = 3 stored + 0 merged into existing nodes and edges + " \
+        "2 passed over + 0 rejected" in done.output
+    assert f"        2  {UNIDENTIFIED}" in done.output
+    shown = CliRunner().invoke(cli, ["--store", store, "status"])
+    assert "passed_over=2 rejected=0" in shown.output
+    assert f"passed over 2: {UNIDENTIFIED}" in shown.output
+    as_json = CliRunner().invoke(cli, ["--store", store, "status", "--json"])
+    (entry,) = json.loads(as_json.output)["ledger"]
+    assert entry["reconciliation"]["passed_over_reasons"] == {UNIDENTIFIED: 2}

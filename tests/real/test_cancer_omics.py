@@ -7,6 +7,7 @@ import csv
 import gzip
 
 import pytest
+from kgtwin.loaders.maf import REPEATED_ROW
 
 from kgtwin.errors import InputError
 from kgtwin.privacy import pseudonymiser
@@ -58,6 +59,10 @@ def test_cbioportal_study_folder(store, caplog):
     assert report.bad_examples and all("unknown gene" in e or "is ambiguous" in e
                                        for e in report.bad_examples)
     assert "8 row(s) repeated an earlier row" in warnings_of(caplog)
+    account = report.reconciliation
+    assert account.passed_over_reasons[REPEATED_ROW] == 8
+    assert account.read == account.stored + account.merged + account.passed_over + \
+        account.rejected
     sample = _sample("P-0061934-T01-IM7", STUDY)
     assert _variants(store, sample)["PIK3CA"] == "p.H1047R"
     patient = pseudonymiser().patient("P-0061934", STUDY)
@@ -104,6 +109,14 @@ def test_gsea_expression_with_probes_and_its_gct_agree(store, tmp_path, caplog):
         gct = load(other, "expression", ["gsea/Leukemia_hgu95av2.trim.gct"],
                    skip_bad=True)
         assert gct.counts.measurements == txt.counts.measurements
+        # each gene's further probe rows are passed over, counted: every row accounted
+        # for (one row of values per gene, the probes combined into it, the rejected)
+        combined = "a gene's further row (probe), combined into one value per sample (mean)"
+        account = txt.reconciliation
+        assert account.passed_over_reasons == {combined: 2509}
+        rows = len(real("gsea", "Leukemia_hgu95av2.trim.txt").read_text().splitlines()) - 1
+        assert rows == txt.counts.measurements // 48 + account.passed_over + account.rejected
+        assert gct.reconciliation.passed_over == 0  # the GCT holds one row per gene
         sample = _sample("ALL_1")
         braf = other.measurements(entity=sample, feature="HGNC:1097")["value"].tolist()
     assert all("unknown gene" in e for e in txt.bad_examples + gct.bad_examples)
@@ -142,6 +155,11 @@ def test_vcf_flavours(store, caplog, name, edges, warned):
     if edges is not None:
         assert report.counts.edges == edges
     assert ("with no gene annotation" in warnings_of(caplog)) == warned
+    if warned:  # every record passed over, counted in the load's account
+        lines = real("vcf", name).read_text().splitlines()
+        records = sum(1 for line in lines if line.strip() and not line.startswith("#"))
+        account = report.reconciliation
+        assert account.passed_over == records > 0 and report.counts.edges == 0
 
 
 def test_snpeff_eff_missense_variant(store):

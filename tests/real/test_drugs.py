@@ -8,6 +8,7 @@ import gzip
 from collections import Counter
 
 import pytest
+from kgtwin.loaders.drugs import UNIDENTIFIED
 
 from kgtwin.errors import InputError
 from tests.real.conftest import REFERENCE, load, real, warnings_of
@@ -77,6 +78,10 @@ def test_dgidb_table_is_read_by_its_own_headers(store, caplog):
     assert report.bad == 0
     assert report.counts.edges == len(rows) - unidentified
     assert f"passed over {unidentified} row(s)" in warnings_of(caplog)
+    account = report.reconciliation
+    assert account.passed_over_reasons == {UNIDENTIFIED: unidentified}
+    assert account.read == account.stored + account.merged + account.passed_over + \
+        account.rejected
     claims = [e for e in store.edges(subject="CHEMBL.COMPOUND:CHEMBL941")]
     assert {"KIT", "PDGFRA", "RET"} <= {store.node(e.object).name or e.object.split(":")[-1]
                                         for e in claims}
