@@ -23,6 +23,10 @@ from kgtwin.errors import InvalidIdentifierError
 
 #: IRIs of values kept inside a user namespace (unaligned data) start with this.
 NAMESPACE_IRI = "urn:kgtwin:"
+#: The node property an ontology term's ``alt_id`` values travel in: secondary ids of
+#: the term (merged, obsolete or renamed terms), which never name its node while its
+#: primary id of the same prefix is there (:func:`kgtwin.store.identity.preferred_id`).
+ALT_IDS = "alt_ids"
 
 
 @dataclass(frozen=True, slots=True)

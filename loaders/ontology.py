@@ -4,7 +4,9 @@ Each term's Biolink class comes from ``ontologies/ontology_terms.yaml`` by the p
 its id (HP -> PhenotypicFeature, MONDO -> Disease, GO by namespace, ...). Xrefs that the
 same file declares exact (MONDO's ``MONDO:equivalentTo``) join the node's identity, so
 the store finds the MONDO node by its DOID or OMIM id; other xrefs stay a property.
-``alt_id`` values are old ids of the same term and join the identity too. Obsolete terms
+``alt_id`` values are old ids of the same term and join the identity too, listed in the
+``alt_ids`` property so the term's own id names the node (not DOID:353, an alt_id of
+lymphoma DOID:0060058, which sorts first). Obsolete terms
 are left out. Relations ``part_of``, ``has_part`` and GO's (positively/negatively)
 ``regulates`` become edges; other relations and logical definitions are not loaded.
 """
@@ -23,7 +25,7 @@ from kgtwin.loaders.naming import direction
 from kgtwin.loaders.obo import Stanza, quoted, read_header, stanzas
 
 from kgtwin.errors import KgTwinError
-from kgtwin.ids import default_normaliser
+from kgtwin.ids import ALT_IDS, default_normaliser
 from kgtwin.model import Edge, Node, Record
 
 SUBCLASS_OF = "biolink:subclass_of"
@@ -101,7 +103,8 @@ class OntologyLoader(Loader):
         equivalent, related = self._split_xrefs(term, rule)
         properties: dict[str, object] = {}
         for key, value in (("definition", term.definition), ("namespace", term.namespace),
-                           ("synonyms", term.synonyms), ("related_xrefs", related)):
+                           ("synonyms", term.synonyms), ("related_xrefs", related),
+                           (ALT_IDS, term.alt_ids)):
             if value:
                 properties[key] = value
         if term.obsolete:

@@ -21,7 +21,7 @@ from kgtwin.model import (
     properties_text,
     qualifier_key,
 )
-from kgtwin.store.identity import preferred_id
+from kgtwin.store.identity import alt_ids, preferred_id
 from kgtwin.store.sqlite_measures import MeasureWriter
 from kgtwin.store.sqlite_sql import (
     ADD_SOURCE,
@@ -122,6 +122,7 @@ class BatchWriter:
             self.new_nodes += 1
         categories = {node.category}
         aliases = set(members)
+        secondary = alt_ids(node.properties)
         for other in existing:
             categories.update(
                 r[0]
@@ -132,8 +133,12 @@ class BatchWriter:
             aliases.update(
                 r[0] for r in self.db.execute("SELECT alias FROM aliases WHERE node = ?", (other,))
             )
+            for (text,) in self.db.execute("SELECT properties FROM nodes WHERE id = ?",
+                                           (other,)):
+                secondary += alt_ids(text)
         category = self.biolink.resolve_category(categories) if node.aligned else ROOT_CATEGORY
-        target = preferred_id(aliases, category, self.biolink) if node.aligned else node.id
+        target = (preferred_id(aliases, category, self.biolink, secondary) if node.aligned
+                  else node.id)
         for other in existing - {target}:
             self._rekey(other, target)
         self.db.execute(

@@ -19,10 +19,27 @@ def test_disease_ontology_slim_terms_and_parents(store):
     assert store.node("DOID:1612").name == "breast cancer"
     parents = {e.object for e in store.edges(subject="DOID:0050745",
                                              predicate="biolink:subclass_of")}
-    # lymphoma (DOID:0060058, with alt_ids DOID:1033 and DOID:353) and B-cell lymphoma;
-    # the store names the lymphoma node by one of its equivalent ids
-    assert parents == {store.resolve("DOID:0060058"), "DOID:707"}
+    # lymphoma (DOID:0060058, with alt_ids DOID:1033 and DOID:353) and B-cell lymphoma:
+    # a term's own id names its node, never one of its alt_ids (DOID:353 sorts first)
+    assert parents == {"DOID:0060058", "DOID:707"}
+    assert store.node("DOID:353").id == "DOID:0060058"
     assert store.node("DOID:0060058").name == "lymphoma"
+    own = [line[4:].strip() for line in text.splitlines() if line.startswith("id: ")]
+    assert [i for i in own if store.resolve(i) != i] == []
+
+
+@pytest.mark.parametrize("ontology_first", [True, False])
+def test_an_alt_id_named_by_another_source_joins_the_term_under_its_own_id(
+        store, tmp_path, ontology_first):
+    """A source naming lymphoma by its old id DOID:353, before or after the ontology:
+    one node, DOID:0060058, whatever the order."""
+    nodes = tmp_path / "old_nodes.tsv"
+    nodes.write_text("id\tcategory\tname\nDOID:353\tbiolink:Disease\tlymphoma (old id)\n")
+    loads = [("obo", ["obo/DO_cancer_slim.obo"]), ("kgx", [nodes])]
+    for format, files in loads if ontology_first else loads[::-1]:
+        load(store, format, files)
+    assert store.resolve("DOID:353") == store.resolve("DOID:1033") == "DOID:0060058"
+    assert store.node("DOID:353").name == "lymphoma"
 
 
 def test_go_import_of_the_hpo(store):
