@@ -38,6 +38,13 @@ def _slot_name(name: str) -> str:
     return "biolink:" + name.replace(" ", "_")
 
 
+#: Biolink slots outside the ``related to`` tree that published KGX files state as edges
+#: between two entities, kept as predicates of their own (no ``is_a``): ``has attribute``
+#: (domain entity, range attribute; RO:0000087 "has role" is among its mappings), which
+#: KGX's own ChEBI sample uses for a chemical's roles.
+ENTITY_SLOTS = ("has attribute",)
+
+
 def extract_biolink() -> dict:
     schema_path = _biolink_file("schema/biolink_model.yaml")
     schema = yaml.safe_load(schema_path.read_text())
@@ -66,7 +73,7 @@ def extract_biolink() -> dict:
     predicates = {}
     for name, spec in slots.items():
         spec = spec or {}
-        if not is_predicate(name):
+        if not is_predicate(name) and name not in ENTITY_SLOTS:
             continue
         predicates[_slot_name(name)] = {
             "is_a": _slot_name(spec["is_a"]) if spec.get("is_a") else None,
