@@ -12,7 +12,9 @@ Several rows of one gene (microarray probes) are combined per sample, as
 ``duplicates=`` says: ``mean`` (the default: the mean of the rows' present values),
 ``max``, ``first``, or ``refuse`` (each later row a bad record); the load warns how
 many genes were combined. cBioPortal's RPPA rows (``GENE|antibody``) name their gene
-before the ``|``; a row naming several genes (``AKT1 AKT2 AKT3|Akt``) is a bad record.
+before the ``|``; an antibody against a protein family names several
+(``AKT1 AKT2 AKT3|Akt``) and, as cBioPortal maps it, its values count for each of them
+(combined with the gene's other antibody rows like probes).
 
 Each gene's values get a z-score against the cohort in the
 file (mean and sample standard deviation over the row's values; none when the row has
@@ -163,9 +165,8 @@ class ExpressionLoader(PatientLoader):
             names[key] = names.get(key, 0) + 1
         counts: dict[str, int] = {}
         for (name, entrez), count in names.items():
-            gene = self._gene(_text(name).strip('"'),
-                              _text(entrez) if entrez is not None else None, quiet=True)
-            if gene is not None:
+            for gene in self._genes(_text(name).strip('"'),
+                                    _text(entrez) if entrez is not None else None, quiet=True):
                 counts[gene] = counts.get(gene, 0) + count
         return {gene for gene, count in counts.items() if count > 1}
 
@@ -298,11 +299,13 @@ class ExpressionLoader(PatientLoader):
                 name, entrez = parsed.names[index], parsed.entrez[index]
                 row = None
                 values = parsed.values[index]
-            gene = self._gene(name, entrez)
-            if gene is None:
+            named = self._genes(name, entrez)
+            if not named:
                 continue
-            if gene in seen_genes and gene not in layout.repeated:
-                self.reject(f"duplicate row for gene {gene} (--option duplicates=mean "
+            twice = [gene for gene in named if gene in seen_genes
+                     and gene not in layout.repeated]
+            if twice:
+                self.reject(f"duplicate row for gene {twice[0]} (--option duplicates=mean "
                             "combines a gene's rows)")
                 continue
             if values is None or not np.isfinite(values[~np.isnan(values)]).all():
@@ -310,12 +313,13 @@ class ExpressionLoader(PatientLoader):
                                                 layout)
                 if values is None:
                     continue
-            if gene in layout.repeated:
-                layout.held.setdefault(gene, []).append(values)
-                continue
-            seen_genes.add(gene)
-            genes.append(gene)
-            kept.append(values)
+            for gene in named:  # an RPPA family antibody's row: each of its genes
+                if gene in layout.repeated:
+                    layout.held.setdefault(gene, []).append(values)
+                    continue
+                seen_genes.add(gene)
+                genes.append(gene)
+                kept.append(values)
         if not genes:
             return
         for gene in genes:
@@ -325,19 +329,31 @@ class ExpressionLoader(PatientLoader):
         if self.implies_edges:
             yield from self.call_edges(genes, layout.samples, matrix)
 
-    def _gene(self, value: str, entrez: str | None, *, quiet: bool = False) -> str | None:
+    def _genes(self, value: str, entrez: str | None, *, quiet: bool = False) -> tuple[str, ...]:
+        """The genes a row measures: one, or an RPPA family antibody's every gene
+        (``AKT1 AKT2 AKT3|Akt``, as cBioPortal maps it); none (rejected) if any is
+        unknown."""
         value = value.strip()
-        if "|" in value:  # cBioPortal RPPA: GENE|antibody
-            value = value.split("|", 1)[0].strip()
-            if " " in value:
-                if not quiet:
-                    self.reject("the row names several genes before its '|' (an antibody "
-                                "against a protein family): no one gene to measure")
-                return None
+        if "|" in value:  # cBioPortal RPPA: GENE|antibody, GENE GENE|antibody
+            symbols = value.split("|", 1)[0].split()
+            if len(symbols) > 1:
+                found = []
+                for symbol in symbols:
+                    gene = self.genes.resolve(symbol)
+                    if gene is None:
+                        if not quiet:
+                            self.reject(f"{self.genes.explain(symbol)} (one of the genes of "
+                                        f"the antibody row {value[:60]!r})")
+                        return ()
+                    found.append(gene)
+                return tuple(dict.fromkeys(found))
+            value = symbols[0] if symbols else ""
         gene = self.genes.resolve(value, entrez=entrez)
-        if gene is None and not quiet:
-            self.reject(self.genes.explain(value))
-        return gene
+        if gene is None:
+            if not quiet:
+                self.reject(self.genes.explain(value))
+            return ()
+        return (gene,)
 
     def _values_with_gaps(self, row: list[str], layout: _Layout) -> np.ndarray | None:
         """A row's values checked cell by cell (the slow path; names the bad column)."""

@@ -131,15 +131,27 @@ def test_expression_probes_can_be_refused(store):
 
 
 def test_rppa_gene_antibody_rows(store):
+    """An antibody against a protein family (AKT1 AKT2 AKT3|Akt) counts for each of its
+    genes, as cBioPortal maps it; only the file's two misspelt symbols are refused."""
     report = load(store, "expression", ["profile/data_rppa.txt"],
                   skip_bad=True)
-    assert report.bad_examples and all("several genes before its '|'" in e
-                                       for e in report.bad_examples)
+    assert [e.split(": ", 1)[1][:20] for e in report.bad_examples] == [
+        "unknown gene 'GUSP4'", "unknown gene 'IGFR1'"]  # DUSP4, IGF1R (lines 217, 219)
     with open(real("profile", "data_rppa.txt"), newline="") as handle:
-        families = sum(1 for r in csv.reader(handle, delimiter="\t")
-                       if " " in r[0].split("|")[0].strip())  # not "BIRC2 |cIAP"
-    # and two misspelt symbols of the file itself (GUSP4 at line 217, IGFR1 at 219)
-    assert report.bad == families + 2
+        rows = list(csv.reader(handle, delimiter="\t"))
+    header, body = rows[0], rows[1:]
+    gene_rows = sum(len(r[0].split("|")[0].split()) for r in body) - 2
+    account = report.reconciliation
+    # every gene-row is one gene's values or combined into them (a gene's several rows)
+    genes = sum(1 for _ in store.nodes(category="biolink:Gene"))
+    assert gene_rows == genes + account.passed_over
+    sample = _sample(header[1])
+    akt3_rows = [r for r in body if "AKT3" in r[0].split("|")[0].split()]
+    assert [r[0] for r in akt3_rows] == ["AKT1 AKT2 AKT3|Akt", "AKT1 AKT2 AKT3|Akt_pS473",
+                                         "AKT1 AKT2 AKT3|Akt_pT308"]
+    expected = sum(float(r[1]) for r in akt3_rows) / 3  # AKT3 (HGNC:393): their mean
+    akt3 = store.measurements(entity=sample, feature="HGNC:393")["value"].tolist()
+    assert akt3 == pytest.approx([expected])
 
 
 @pytest.mark.parametrize(("name", "edges", "warned"), [
