@@ -1,22 +1,25 @@
-"""Embedded-store load of a Hetionet-size KGX graph, beside bare sqlite3 on the same rows.
+"""Embedded-store load of a Hetionet-size graph, beside bare sqlite3 on the same rows.
 
-The graph is ``hetionet_scale.py``'s (47,031 nodes, 1,854,510 distinct edges at
-scale 1). Each step runs in a fresh process, so its CPU time and peak RSS are its own:
+Two sources of the same size: ``--format kgx`` loads ``hetionet_scale.py``'s KGX TSV
+pair (47,031 nodes, 1,854,510 distinct edges at scale 1); ``--format hetionet`` loads
+``loaders.py``'s Hetionet-format JSON (47,031 nodes, 2,250,197 edges, some repeated).
+Each step runs in a fresh process, so its CPU time and peak RSS are its own:
 
-* ``kgtwin columnar`` — ``load_files(store, "kgx", [nodes, edges])``: the bulk path
-  (:mod:`kgtwin.load_columnar`): parse, align, resolve, merge, commit;
+* ``kgtwin columnar`` — ``load_files``: the bulk path (:mod:`kgtwin.load_columnar`):
+  parse, align, resolve, merge, commit;
 * ``kgtwin records`` — the same load record by record (``columnar=False``);
-* ``bare sqlite3`` — the bare tool: the same node and edge rows, already in memory as
-  tuples (reading them is not timed), ``executemany`` into kgtwin's schema with its
-  PRAGMAs in one transaction, in file order with the schema's indexes as they are;
-  and ``bare sqlite3, key order`` — rows sorted first (not timed), the object index
-  built after the insert, as kgtwin's bulk merge does;
+* ``bare sqlite3, key order`` — the bare tool at its best: the rows kgtwin stored
+  (nodes and edges, read back from its store; not timed) ``executemany``'d into
+  kgtwin's schema with the bulk merge's PRAGMAs in one transaction, sorted by key, the
+  object index built after the insert;
+* ``bare sqlite3, file order`` (KGX only) — the file's rows as tuples in file order into
+  the same schema with its indexes as they are (what a plain script would do);
 * ``kgtwin reload`` — ``kgtwin load`` of the unchanged files again, a whole CLI process.
 
-Edges/s are per CPU second (the development machine is shared; wall time is printed
-too). The ratio is kgtwin's edges per CPU second over the bare tool's.
+Edges/s are edges read per CPU second (the development machine is shared; wall time
+is printed too). Ratios are kgtwin's edges per CPU second over the bare tool's.
 
-    python benchmarks/embedded_load.py [--scale 0.1] [--data DIR]
+    python benchmarks/embedded_load.py [--format hetionet] [--scale 0.1] [--data DIR]
 """
 
 from __future__ import annotations
@@ -33,27 +36,42 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-STEPS = ["kgtwin columnar", "kgtwin records", "bare sqlite3", "bare sqlite3, key order"]
+STEPS = ["kgtwin columnar", "kgtwin records", "bare sqlite3, key order",
+         "bare sqlite3, file order"]
+FILES = {"kgx": ["nodes.tsv", "edges.tsv"], "hetionet": ["hetionet.json"]}
 
 
 def peak_rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def kgtwin_load(data: Path, store: Path, columnar: bool) -> dict:
+def kgtwin_load(files: list[Path], format: str, store: Path, columnar: bool) -> dict:
     from kgtwin.load import load_files
     from kgtwin.store import open_store
 
     started, cpu = time.perf_counter(), time.process_time()
     with open_store(store) as opened:
-        report = load_files(opened, "kgx", [data / "nodes.tsv", data / "edges.tsv"],
-                            columnar=columnar)
+        report = load_files(opened, format, files, columnar=columnar)
     return {"cpu_s": time.process_time() - cpu, "wall_s": time.perf_counter() - started,
             "edges": report.counts.edges, "stored_edges": report.counts.total_edges}
 
 
-def bare_rows(data: Path) -> tuple[list[tuple], list[tuple]]:
-    """The rows kgtwin stores, as tuples a bare ``executemany`` takes."""
+def stored_rows(store: Path) -> tuple[list[tuple], list[tuple]]:
+    """The node and edge rows of a kgtwin store, in key order."""
+    import sqlite3
+
+    db = sqlite3.connect(store / "graph.sqlite")
+    nodes = db.execute("SELECT id, category, name, properties, aligned, sources FROM nodes "
+                       "ORDER BY id").fetchall()
+    edges = db.execute("SELECT subject, predicate, object, qualifiers, properties, aligned, "
+                       "sources FROM edges ORDER BY subject, predicate, object, qualifiers"
+                       ).fetchall()
+    db.close()
+    return nodes, edges
+
+
+def file_rows(data: Path) -> tuple[list[tuple], list[tuple]]:
+    """A KGX pair's rows as tuples in file order (what a plain script would insert)."""
     with open(data / "nodes.tsv", newline="") as handle:
         reader = csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
         next(reader)
@@ -65,19 +83,18 @@ def bare_rows(data: Path) -> tuple[list[tuple], list[tuple]]:
     return nodes, edges
 
 
-def bare_load(data: Path, store: Path, key_order: bool) -> dict:
-    """Bare sqlite3: kgtwin's schema and PRAGMAs, rows in memory, one transaction."""
+def bare_load(rows: tuple[list[tuple], list[tuple]], store: Path, key_order: bool) -> dict:
+    """Bare sqlite3: kgtwin's schema and bulk PRAGMAs, rows in memory, one transaction."""
     import sqlite3
 
+    from kgtwin.store.sqlite_bulk import BULK_CACHE_KIB
     from kgtwin.store.sqlite_sql import SCHEMA, run_script
 
-    nodes, edges = bare_rows(data)
-    if key_order:
-        edges.sort()
+    nodes, edges = rows
     store.mkdir(parents=True)
     db = sqlite3.connect(store / "graph.sqlite", isolation_level=None)
-    for pragma in ("journal_mode = WAL", "synchronous = NORMAL", "cache_size = -262144",
-                   "temp_store = FILE"):
+    for pragma in ("journal_mode = WAL", "synchronous = NORMAL",
+                   f"cache_size = -{BULK_CACHE_KIB}", "temp_store = FILE"):
         db.execute(f"PRAGMA {pragma}")
     db.execute("BEGIN")
     run_script(db, SCHEMA)
@@ -97,22 +114,24 @@ def bare_load(data: Path, store: Path, key_order: bool) -> dict:
             "edges": len(edges), "stored_edges": len(edges)}
 
 
-def run_step(step: str, data: Path, store: Path) -> dict:
+def run_step(step: str, format: str, data: Path, store: Path, first: Path) -> dict:
+    files = [data / name for name in FILES[format]]
     if step.startswith("kgtwin"):
-        row = kgtwin_load(data, store, columnar=step == "kgtwin columnar")
+        row = kgtwin_load(files, format, store, columnar=step == "kgtwin columnar")
+    elif step.endswith("key order"):
+        row = bare_load(stored_rows(first), store, key_order=True)
     else:
-        row = bare_load(data, store, key_order=step.endswith("key order"))
+        row = bare_load(file_rows(data), store, key_order=False)
     return {**row, "peak_rss_mib": peak_rss_mib()}
 
 
-def reload(data: Path, store: Path) -> dict:
+def reload(files: list[Path], format: str, store: Path) -> dict:
     """``kgtwin load`` of files already in the store: a whole CLI process."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     command = [str(Path(sys.executable).parent / "kgtwin"), "--store", str(store), "load",
-               "kgx", str(data / "nodes.tsv"), str(data / "edges.tsv")]
-    done = subprocess.run(command,
-                          capture_output=True, text=True, check=True)
+               format, *map(str, files)]
+    done = subprocess.run(command, capture_output=True, text=True, check=True)
     wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     assert "already loaded" in done.stdout + done.stderr, done.stdout + done.stderr
@@ -120,46 +139,59 @@ def reload(data: Path, store: Path) -> dict:
     return {"cpu_s": cpu, "wall_s": wall}
 
 
+def generate(format: str, data: Path, scale: float) -> None:
+    sys.path.insert(0, str(HERE))
+    if format == "kgx":
+        from hetionet_scale import generate as write_kgx
+
+        write_kgx(data, scale=scale)
+    else:
+        from loaders import write_hetionet
+
+        data.mkdir(parents=True, exist_ok=True)
+        write_hetionet(data / "hetionet.json", scale)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--format", choices=sorted(FILES), default="kgx")
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--data", type=Path, help="folder for the generated graph (kept)")
     parser.add_argument("--step", choices=STEPS, help=argparse.SUPPRESS)
     parser.add_argument("--store", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--first", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.step:
-        print(json.dumps(run_step(args.step, args.data, args.store)))
+        print(json.dumps(run_step(args.step, args.format, args.data, args.store, args.first)))
         return
+    steps = STEPS if args.format == "kgx" else STEPS[:3]
     with tempfile.TemporaryDirectory() as folder:
         data = args.data or Path(folder) / "graph"
-        if not (data / "edges.tsv").exists():
-            sys.path.insert(0, str(HERE))
-            from hetionet_scale import generate
-
-            generate(data, scale=args.scale)
+        files = [data / name for name in FILES[args.format]]
+        if not files[-1].exists():
+            generate(args.format, data, args.scale)
+        first = Path(folder) / "store0"
         rows = {}
-        for number, step in enumerate(STEPS):
-            store = Path(folder) / f"store{number}"
-            done = subprocess.run([sys.executable, __file__, "--step", step, "--data",
-                                   str(data), "--store", str(store)],
+        for number, step in enumerate(steps):
+            done = subprocess.run([sys.executable, __file__, "--step", step, "--format",
+                                   args.format, "--data", str(data), "--store",
+                                   str(Path(folder) / f"store{number}"), "--first", str(first)],
                                   capture_output=True, text=True, check=True,
                                   env={**os.environ, "PYTHONPATH": str(HERE.parent)})
             rows[step] = json.loads(done.stdout.strip().splitlines()[-1])
-        rows["kgtwin reload"] = reload(data, Path(folder) / "store0")
+        rows["kgtwin reload"] = reload(files, args.format, first)
     edges = rows["kgtwin columnar"]["edges"]
-    print(f"{edges:,} edges ({rows['kgtwin columnar']['stored_edges']:,} stored), "
-          f"scale {args.scale}")
-    print(f"{'step':<24} {'CPU s':>7} {'wall s':>7} {'edges/CPU s':>12} {'peak RSS MiB':>13} "
-          f"{'vs bare':>8} {'vs bare, key order':>19}")
+    print(f"{args.format}: {edges:,} edges read, {rows['kgtwin columnar']['stored_edges']:,} "
+          f"stored; scale {args.scale}")
+    print(f"{'step':<26} {'CPU s':>7} {'wall s':>7} {'edges/CPU s':>12} {'peak RSS MiB':>13} "
+          f"{'vs bare, key order':>19}")
+    best = edges / rows["bare sqlite3, key order"]["cpu_s"]
     for step, row in rows.items():
         rate = edges / row["cpu_s"]
-        ratios = ""
-        if "peak_rss_mib" in row:
-            ratios = "".join(f" {rate / (edges / rows[b]['cpu_s']):>{w}.2f}x"
-                             for b, w in (("bare sqlite3", 7), ("bare sqlite3, key order", 18)))
-        print(f"{step:<24} {row['cpu_s']:>7.2f} {row['wall_s']:>7.2f} "
-              f"{rate if 'peak_rss_mib' in row else 0:>12,.0f} "
-              f"{row.get('peak_rss_mib', 0):>13,.0f}{ratios}", flush=True)
+        measured = "peak_rss_mib" in row
+        print(f"{step:<26} {row['cpu_s']:>7.2f} {row['wall_s']:>7.2f} "
+              f"{rate if measured else 0:>12,.0f} {row.get('peak_rss_mib', 0):>13,.0f} "
+              f"{rate / best if measured else 0:>18.2f}x", flush=True)
 
 
 if __name__ == "__main__":
