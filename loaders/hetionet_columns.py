@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 from kgtwin.loaders.base import open_binary
 from kgtwin.loaders.graph_kinds import edge_kind
 from kgtwin.loaders.hetionet import GRAPH, HetionetLoader, _properties
@@ -42,22 +43,33 @@ class HetionetNodes(HetionetLoader):
 
 
 class _Rows:
-    """Edge rows of one alignment, gathered column by column."""
+    """Edge rows of one alignment: (subject, kind code, object, properties text); the
+    kind code indexes ``kinds``, the (predicate, qualifiers text) of each edge kind."""
 
-    def __init__(self, aligned: bool):
-        self.aligned = aligned
-        self.clear()
-
-    def clear(self) -> None:
-        self.columns: tuple[list[str], ...] = ([], [], [], [], [])
-
-    def __len__(self) -> int:
-        return len(self.columns[0])
+    def __init__(self, aligned: bool, kinds: list[tuple[str, str]]):
+        self.aligned, self.kinds = aligned, kinds
+        self.rows: list[tuple[str, int, str, str]] = []
 
     def chunk(self) -> EdgeColumns:
-        subject, predicate, object_, qualifiers, properties = (Factor.of(c) for c in self.columns)
-        self.clear()
-        return EdgeColumns(subject, predicate, object_, qualifiers, properties, self.aligned)
+        subject, kind, object_, properties = zip(*self.rows, strict=True)
+        self.rows = []
+        codes = np.array(kind, dtype=np.int64)
+        return EdgeColumns(Factor.of(subject), Factor(codes, [k[0] for k in self.kinds]),
+                           Factor.of(object_), Factor(codes, [k[1] for k in self.kinds]),
+                           Factor.of(properties), self.aligned)
+
+
+def _properties_text(texts: dict[tuple, str], data: object, kind: str) -> str:
+    """An edge's properties text, as the record path makes it; made once per distinct
+    ``data`` of plain values (Hetionet repeats a few: source, unbiased, license)."""
+    try:
+        key = (kind, *data.items()) if type(data) is dict else (kind, data)
+        found = texts.get(key)
+    except TypeError:  # a list among the values: not hashable, made each time
+        return properties_text(_properties(data, kind))
+    if found is None:
+        found = texts[key] = properties_text(_properties(data, kind))
+    return found
 
 
 def edge_columns(loader: HetionetLoader, path: Path, *, chunk: int | None = None
@@ -66,8 +78,10 @@ def edge_columns(loader: HetionetLoader, path: Path, *, chunk: int | None = None
     import ijson
 
     chunk = chunk or CHUNK_EDGES
-    rows = {True: _Rows(True), False: _Rows(False)}
-    kinds: dict[tuple[str, str, str], tuple[str, str]] = {}
+    table: list[tuple[str, str]] = []  # (predicate, qualifiers text) per kind code
+    rows = {True: _Rows(True, table), False: _Rows(False, table)}
+    kinds: dict[tuple[str, str, str], int] = {}
+    texts: dict[tuple, str] = {}
     ids, new_id = loader._ids, loader._id
     try:
         with open_binary(path) as handle:
@@ -84,26 +98,21 @@ def edge_columns(loader: HetionetLoader, path: Path, *, chunk: int | None = None
                     mapped = kinds.get(key)
                     if mapped is None:
                         found = edge_kind(GRAPH, *key)
-                        mapped = kinds[key] = (found.predicate,
-                                               qualifier_key(found.qualifier_map))
-                    properties = properties_text(_properties(item.get("data"), kind))
+                        mapped = kinds[key] = len(table)
+                        table.append((found.predicate, qualifier_key(found.qualifier_map)))
+                    properties = _properties_text(texts, item.get("data"), kind)
                 except (KeyError, TypeError, ValueError, AttributeError) as error:
                     raise NotColumnar(f"a malformed edge: {error}") from None
                 gathered = rows[subject_aligned and object_aligned]
-                columns = gathered.columns
-                columns[0].append(subject)
-                columns[1].append(mapped[0])
-                columns[2].append(object_)
-                columns[3].append(mapped[1])
-                columns[4].append(properties)
-                if len(gathered) >= chunk:
+                gathered.rows.append((subject, mapped, object_, properties))
+                if len(gathered.rows) >= chunk:
                     yield gathered.chunk()
     except (ijson.JSONError, UnicodeDecodeError, OSError, EOFError, KgTwinError) as error:
         raise NotColumnar(f"not read as columns: {error}") from None
-    if not any(len(gathered) for gathered in rows.values()):
+    if not any(gathered.rows for gathered in rows.values()):
         raise NotColumnar("no edges")  # the record path says whether that is an error
     for gathered in rows.values():
-        if len(gathered):
+        if gathered.rows:
             yield gathered.chunk()
 
 
