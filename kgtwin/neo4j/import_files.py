@@ -27,14 +27,14 @@ from __future__ import annotations
 import gzip
 import json
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 
 from kgtwin.biolink import ROOT_CATEGORY, Biolink, default_biolink
-from kgtwin.model import Node, properties_text, qualifier_key
+from kgtwin.model import properties_text, qualifier_key
 from kgtwin.neo4j import codec
 from kgtwin.neo4j.import_csv import ARRAY_DELIMITER, cell, header_cell, quote, value_type
 from kgtwin.neo4j.store import BATCH, SCHEMA_VERSION
@@ -192,8 +192,8 @@ def write_import_files(
     count = max(len(keys), 1)
     plan.node_records = [0] * count
     plan.edge_records = [0] * count
-    for node in store.nodes():
-        groups = plan.groups(source_key(p) for p in node.provenance)
+    for node in _node_rows(store):
+        groups = plan.groups(node.keys)
         plan.node_groups[node.id] = groups
         for group in groups:
             plan.node_records[group] += 1
@@ -377,11 +377,53 @@ def _sids(groups: tuple[int, ...]) -> str:
 
 
 # --- nodes, aliases, measurements, ledger ------------------------------------------------
+class _NodeRow(NamedTuple):
+    """What the files need of a node; ``keys``: its provenance as source keys."""
+
+    id: str
+    category: str
+    name: str | None
+    xrefs: tuple[str, ...]
+    properties: Mapping[str, Any]
+    aligned: bool
+    keys: tuple
+
+
+def _node_rows(store: GraphStore) -> Iterator[_NodeRow]:
+    """Every node in id order. An :class:`~kgtwin.store.EmbeddedStore` is read from its
+    tables in one statement (its ``nodes()`` asks for each node's aliases apart and builds
+    a ``Node``: 47,000 nodes took 2 s of the files' 4 s), any other store through the
+    protocol."""
+    from kgtwin.store import EmbeddedStore
+
+    if not isinstance(store, EmbeddedStore):
+        for node in store.nodes():
+            yield _NodeRow(node.id, node.category, node.name, node.xrefs, node.properties,
+                           node.aligned, tuple(source_key(p) for p in node.provenance))
+        return
+    keys: dict[Any, tuple] = {}
+    parsed = {"{}": {}, "": {}}
+    rows = store.db.execute(
+        "SELECT id, category, name, properties, aligned, sources, "
+        "(SELECT json_group_array(alias) FROM aliases WHERE aliases.node = nodes.id) "
+        "FROM nodes ORDER BY id"
+    )
+    for node_id, category, name, properties, aligned, sources, aliases in rows:
+        found = keys.get(sources)
+        if found is None:
+            found = keys[sources] = tuple(source_key(p) for p in store._provenance(sources))
+        xrefs = tuple(sorted(set(json.loads(aliases)) - {node_id})) if aliases != "[]" else ()
+        props = parsed.get(properties)
+        yield _NodeRow(node_id, category, name, xrefs,
+                       json.loads(properties) if props is None else props, bool(aligned),
+                       found)  # fmt: skip
+
+
 def _write_nodes(
     store: GraphStore, plan: _Plan, biolink: Biolink, out: _Files, aliases: _Files
 ) -> int:
     written = 0
-    for node in store.nodes():
+    for node in _node_rows(store):
         _write_node(node, plan, biolink, out, aliases)
         written += 1
     for node_id, (group, aligned) in plan.stubs.items():
@@ -392,7 +434,9 @@ def _write_nodes(
     return written
 
 
-def _write_node(node: Node, plan: _Plan, biolink: Biolink, out: _Files, aliases: _Files) -> None:
+def _write_node(
+    node: _NodeRow, plan: _Plan, biolink: Biolink, out: _Files, aliases: _Files
+) -> None:
     groups = plan.node_groups[node.id]
     category = biolink.resolve_category([node.category]) if node.aligned else ROOT_CATEGORY
     stub = plan.stubs.get(node.id)
