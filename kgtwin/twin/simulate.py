@@ -197,6 +197,8 @@ def _clamp(
     for name, value in fixed.items():
         for level in level_nodes(model, name):
             clamp[:, model.index(level)] = int(bool(value))
+    if not holds:  # numpy.random (0.02 s to import) only where a drug is partial
+        return clamp
     held = np.full_like(clamp, -1)
     rng = np.random.default_rng([settings.seed, 1])
     for hold in holds:
