@@ -69,15 +69,23 @@ def guide_html() -> str:
 
 
 class _Handler(BaseHTTPRequestHandler):
-    """Serves the guide with the CORS headers Browser's fetch needs (it sends
-    ``pragma`` and ``cache-control``, so a preflight comes first)."""
+    """Serves the guide with the CORS headers Browser's fetch needs: it sends ``pragma``
+    and ``cache-control`` (so a preflight comes first) with credentials, so the answer
+    names the asking origin instead of ``*`` (a wildcard fails with "Failed to fetch").
+    The page is public and read-only; the server listens on loopback only."""
 
     page: bytes = b""
 
     def _cors(self) -> None:
-        self.send_header("Access-Control-Allow-Origin", "*")
+        origin = self.headers.get("Origin")
+        self.send_header("Access-Control-Allow-Origin", origin or "*")
+        if origin:
+            self.send_header("Access-Control-Allow-Credentials", "true")
+            self.send_header("Vary", "Origin")
         self.send_header("Access-Control-Allow-Methods", "GET, OPTIONS")
-        self.send_header("Access-Control-Allow-Headers", "pragma, cache-control")
+        self.send_header("Access-Control-Allow-Headers",
+                         self.headers.get("Access-Control-Request-Headers")
+                         or "pragma, cache-control")
 
     def do_OPTIONS(self) -> None:
         self.send_response(204)

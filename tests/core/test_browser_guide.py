@@ -42,10 +42,13 @@ def test_served_with_the_cors_answers_browser_needs() -> None:
             "Access-Control-Request-Headers": "pragma,cache-control"})
         with urllib.request.urlopen(preflight) as answer:
             assert answer.status == 204
-            assert answer.headers["Access-Control-Allow-Origin"] == "*"
+            # Browser fetches with credentials: the origin itself, never "*".
+            assert answer.headers["Access-Control-Allow-Origin"] == "http://127.0.0.1:7474"
+            assert answer.headers["Access-Control-Allow-Credentials"] == "true"
             assert "cache-control" in answer.headers["Access-Control-Allow-Headers"]
-        with urllib.request.urlopen(url) as answer:
-            assert answer.headers["Access-Control-Allow-Origin"] == "*"
+        get = urllib.request.Request(url, headers={"Origin": "http://127.0.0.1:7474"})
+        with urllib.request.urlopen(get) as answer:
+            assert answer.headers["Access-Control-Allow-Origin"] == "http://127.0.0.1:7474"
             assert answer.read().decode("utf-8") == guide_html()
         with pytest.raises(urllib.error.HTTPError) as missing:
             urllib.request.urlopen(url.replace(GUIDE_HTML, "other.html"))
