@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import time
 from pathlib import Path
 
@@ -66,3 +68,16 @@ def test_attractors_take_a_timeout(toy_file):
                                       "--json"])  # fmt: skip
     assert result.exit_code == 0, result.output
     assert '"steady_states"' in result.output
+
+
+def _die() -> None:
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def test_within_reports_a_child_that_dies_and_a_result_that_cannot_travel():
+    with pytest.raises(KgTwinError, match="stopped unexpectedly"):
+        within(30, "dying", _die)
+    with pytest.raises(KgTwinError, match="could not be passed back"):
+        within(30, "a lambda", lambda: lambda: None)
+    big = within(30, "a large result", bytes, 5_000_000)  # many pipe buffers' worth
+    assert big == bytes(5_000_000)
