@@ -20,10 +20,13 @@ genes and the targets of candidate drugs) and of the phenotype readouts:
 4. derived nodes without a directed path to a readout are dropped, since they cannot
    change a prediction; seeds dropped so are listed in ``unreached``.
 
-Deliberate limits, so a result can be traced: curated rules are never edited, so graph
-edges *into* a curated node (for example NF1 -| KRAS beside the BRAF model's RAS node)
-are not added to it (extending a published rule with every database edge changes the
-model's validated behaviour); unsigned edges (no ``object_direction_qualifier``) and
+Deliberate limits, so a result can be traced: curated rules are not extended with every
+graph edge into a curated node (for example NF1 -| KRAS beside the BRAF model's RAS node;
+that would change the model's validated behaviour). The one exception is a gene the
+sample *gains* that the curated model does not pass on (a BCR::ABL1 fusion, an ERBB2
+amplification): its edges into curated nodes are added to their rules, and the node's
+origin says so (``_extend_curated``), since otherwise the patient's driver would reach
+nothing. Unsigned edges (no ``object_direction_qualifier``) and
 gene pairs stated with both signs define no rule and are listed in ``skipped``; edges
 another model predicted (``knowledge_level: prediction``, e.g. embedding write-backs)
 are not knowledge to build on and are ignored.
@@ -35,7 +38,7 @@ import logging
 import re
 from collections import deque
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from kgtwin.errors import KgTwinError
 from kgtwin.model import KNOWLEDGE_LEVEL, PREDICTED
@@ -351,8 +354,13 @@ def build_model(
     settings: BuildSettings | None = None,
     *,
     name: str = "twin",
+    gained: Iterable[str] = (),
 ) -> GraphModel:
-    """The twin's logical model for ``seeds`` (gene ids as stored, e.g. ``HGNC:1097``)."""
+    """The twin's logical model for ``seeds`` (gene ids as stored, e.g. ``HGNC:1097``).
+
+    ``gained``: genes the sample gains (activating variant, amplification, fusion); where
+    the curated model does not pass such a gene on, its signed graph edges into the
+    curated model's nodes are added to those nodes' rules (see :func:`_extend_curated`)."""
     settings = settings or BuildSettings()
     seeds = sorted({store.resolve(s) or s for s in seeds})
     readout_ids = dict(settings.readouts)
@@ -368,8 +376,55 @@ def build_model(
             model_id = max(sorted(covering), key=lambda m: len(covering[m]))
             curated, mapping = _load_curated(store, model_id)
             signed.sources |= provenance_keys(store.node(model_id))
-    return _assemble(store, signed, seeds, genes, readout_ids, curated, mapping, model_id, name,
-                     settings)
+    graph = _assemble(store, signed, seeds, genes, readout_ids, curated, mapping, model_id,
+                      name, settings)
+    return _extend_curated(graph, signed, mapping, {store.resolve(g) or g for g in gained})
+
+
+def _extend_curated(graph: GraphModel, signed: _Signed, mapping: Mapping[str, str],
+                    gained: set[str]) -> GraphModel:
+    """Add the signed edges of gained genes the curated model does not pass on to the
+    rules of the curated nodes they point to.
+
+    A curated model's published rules are kept for everything it passes on, but a driver
+    it does not (a BCR::ABL1 fusion beside the BRAF model's GRB2, a derived node; an
+    ERBB2 amplification, whose BRAF-model node no other node reads) would otherwise hold
+    a node whose signal stops there, and the twin would ignore the patient's driver. So
+    for each gene the sample gains that is a derived node, or a curated node nothing else
+    in the model reads, each graph edge from it into a curated node that does not read
+    it yet becomes ``rule | gene`` (activation) or ``rule & !gene`` (inhibition) of that
+    node. Only gains: a lost gene is held off, and an edge from a gene that is off changes
+    no rule's value. In a sample without such a gain the curated rules are the published
+    ones.
+    """
+    if not mapping or not gained:
+        return graph
+    model = graph.model
+    added: dict[str, list[tuple[str, int]]] = {}
+    read = {v for node in model.nodes for v in node.rule.variables() if v != node.name}
+    for gene in sorted(gained):
+        nodes = list(graph.entity_nodes.get(gene, ()))
+        if not nodes or (graph.origins[nodes[0]].origin == CURATED and nodes[0] in read):
+            continue  # not in the twin, or a curated node the model already passes on
+        for target, sign in sorted(signed.out(gene).items()):
+            node = mapping.get(target)
+            if node is not None and node in model.names and node not in nodes \
+                    and nodes[0] not in model.node(node).rule.variables():
+                added.setdefault(node, []).append((nodes[0], sign))
+    if not added:
+        return graph
+    changed, origins = [], dict(graph.origins)
+    for node, extra in sorted(added.items()):
+        text = model.node(node).rule.to_text()
+        for regulator, sign in extra:
+            text = f"({text}) | {regulator}" if sign > 0 else f"({text}) & !{regulator}"
+        changed.append(replace(model.node(node), rule=parse_expr(text)))
+        origin = origins[node]
+        words = ", ".join(f"{r} ({'+' if s > 0 else '-'})" for r, s in extra)
+        origins[node] = replace(origin, source=f"{origin.source}; extended with graph edges "
+                                               f"from gained genes: {words}",
+                                regulators=tuple(sorted({*origin.regulators, *extra})))
+    return replace(graph, model=model.replace_nodes(changed), origins=origins)
 
 
 def _curated_part(curated, mapping, model_id, readout_ids):

@@ -28,7 +28,13 @@ from kgtwin.twin.drugs import (
 )
 from kgtwin.twin.formats.bnet import dumps_bnet
 from kgtwin.twin.personal import alterations, engine_profile, expression, seed_genes
-from kgtwin.twin.profile import PatientProfile, PersonalisationSettings, Twin, personalise
+from kgtwin.twin.profile import (
+    Effect,
+    PatientProfile,
+    PersonalisationSettings,
+    Twin,
+    personalise,
+)
 from kgtwin.twin.response import Drug, TreatmentResponse, rank_treatments
 from kgtwin.twin.simulate import SimulationSettings
 
@@ -138,8 +144,10 @@ def build_patient_twin(
     candidates = candidate_ids(store, profile, seeds) | {store.resolve(d) or d
                                                           for d in extra_drugs}
     targets = {t for d in candidates for t in drug_targets(store, d)}
+    gained = {store.resolve(f"hgnc.symbol:{a.target}") or a.gene if a.target else a.gene
+              for a in alterations(profile) if a.effect is Effect.GAIN}
     graph_model = build_model(store, set(seeds) | targets, settings.build,
-                              name=f"twin_{profile.id.split(':', 1)[1][:12]}")
+                              name=f"twin_{profile.id.split(':', 1)[1][:12]}", gained=gained)
     engine, notes = engine_profile(store, profile, graph_model.model)
     twin = personalise(graph_model.model, engine, settings.personalisation)
     variants = [(a.symbol, a.change) for a in alterations(profile)]
