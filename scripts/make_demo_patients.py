@@ -59,7 +59,10 @@ VARIANTS = {
                    "c.818G>A"),
 }
 HGNC = {"BRAF": "HGNC:1097", "KRAS": "HGNC:6407", "EGFR": "HGNC:3236", "PIK3CA": "HGNC:8975",
-        "TP53": "HGNC:11998", "ABL1": "HGNC:76"}
+        "TP53": "HGNC:11998", "ABL1": "HGNC:76", "ERBB2": "HGNC:3430"}
+#: Copy-number changes, written like the fusion: a DNA-change (48004-6) text that kgtwin
+#: reads as an amplification (no MAF row, no allele fraction).
+COPY_NUMBER = {"ERBB2 amplification": ("ERBB2", "amplification")}
 
 # number, sex, birth year, disease, variants, drugs, response, fhir_variant
 PATIENTS = [
@@ -85,7 +88,22 @@ PATIENTS = [
     (18, "male", 1953, "nsclc", ["TP53 R273H"], ["carboplatin"], "PD", False),
     (19, "female", 1969, "breast", [], ["tamoxifen"], "SD", False),
     (20, "male", 1977, "nsclc", [], ["carboplatin"], "SD", False),
+    # Newly diagnosed HER2-positive (ERBB2-amplified) breast cancer, before treatment: the
+    # twin ranks the options (trastuzumab, lapatinib, ...); no response is recorded.
+    (21, "female", 1971, "breast", ["ERBB2 amplification"], [], None, True),
 ]
+#: Patients 1-20 draw from the seeded module generator in the order the files were first
+#: written; each patient added later draws from a generator of its own (seeded with its
+#: number), so adding a patient changes no earlier patient's values.
+FIRST_PATIENTS = 20
+_OWN: dict[int, random.Random] = {}
+
+
+def rng(number: int):
+    """The random generator patient ``number``'s values are drawn from."""
+    if number <= FIRST_PATIENTS:
+        return random
+    return _OWN.setdefault(number, random.Random(number))
 
 GENES = ["BRAF", "KRAS", "NRAS", "EGFR", "ERBB2", "PIK3CA", "ABL1", "BCR", "TP53", "PTEN",
          "MAP2K1", "MAPK1", "MAPK3", "AKT1", "MTOR", "ESR1", "SOX10", "MITF", "DUSP6", "FOS",
@@ -101,6 +119,7 @@ HIGH = {  # what each profile's tumours over-express (public knowledge, coarse)
     "KRAS G12C": {"DUSP6": 2.0},
     "EGFR L858R": {"EGFR": 3.0, "DUSP6": 1.5},
     "PIK3CA H1047R": {"AKT1": 1.0},
+    "ERBB2 amplification": {"ERBB2": 4.0},  # amplified genes are over-expressed
 }
 
 
@@ -122,6 +141,7 @@ def entry(kind: str, ident: str, resource: dict) -> dict:
 
 def bundle(patient: tuple) -> dict:
     number, sex, year, disease, variants, drugs, response, fhir_variant = patient
+    draw = rng(number)
     pid = f"00000000-0000-4000-8000-{number:012d}"
     ref = {"reference": f"urn:uuid:{pid}"}
     entries = [
@@ -144,7 +164,7 @@ def bundle(patient: tuple) -> dict:
         entry("Observation", f"{pid}-hb", {
             "status": "final", "subject": ref,
             "code": {"coding": [coding(LOINC, "718-7", "Hemoglobin [Mass/volume] in Blood")]},
-            "valueQuantity": {"value": round(random.uniform(10.5, 15.5), 1), "unit": "g/dL",
+            "valueQuantity": {"value": round(draw.uniform(10.5, 15.5), 1), "unit": "g/dL",
                               "system": "http://unitsofmeasure.org", "code": "g/dL"},
         }),
     ]
@@ -154,29 +174,33 @@ def bundle(patient: tuple) -> dict:
             "medicationCodeableConcept": {"coding": [coding(RXNORM, DRUGS[drug], drug)]},
             "subject": ref,
         }))
-    code, display = RESPONSES[response]
-    entries.append(entry("Observation", f"{pid}-r", {
-        "status": "final", "subject": ref,
-        "code": {"coding": [coding(LOINC, "88040-1", "Response to cancer treatment")]},
-        "focus": [{"reference": f"urn:uuid:{pid}-m{i}"} for i in range(len(drugs))],
-        "valueCodeableConcept": {"coding": [coding(SNOMED, code, display)]},
-    }))
+    if drugs:
+        code, display = RESPONSES[response]
+        entries.append(entry("Observation", f"{pid}-r", {
+            "status": "final", "subject": ref,
+            "code": {"coding": [coding(LOINC, "88040-1", "Response to cancer treatment")]},
+            "focus": [{"reference": f"urn:uuid:{pid}-m{i}"} for i in range(len(drugs))],
+            "valueCodeableConcept": {"coding": [coding(SNOMED, code, display)]},
+        }))
     if fhir_variant:
-        entries += variant_observations(pid, variants)
+        entries += variant_observations(pid, variants, draw)
     return {"resourceType": "Bundle", "type": "collection", "timestamp": TIMESTAMP,
             "entry": entries}
 
 
-def variant_observations(pid: str, variants: list[str]) -> list[dict]:
+def variant_observations(pid: str, variants: list[str], draw=random) -> list[dict]:
     found = []
     for index, name in enumerate(variants):
         if name == "BCR::ABL1":
             gene, change = "ABL1", [component("48004-6", text="BCR::ABL1 fusion")]
             fraction = None
+        elif name in COPY_NUMBER:
+            gene, text = COPY_NUMBER[name]
+            change, fraction = [component("48004-6", text=text)], None
         else:
             gene, _, protein, *_rest = VARIANTS[name]
             change = [component("48005-3", coding("http://varnomen.hgvs.org", protein))]
-            fraction = round(random.uniform(0.2, 0.5), 2)
+            fraction = round(draw.uniform(0.2, 0.5), 2)
         parts = [
             component("48018-6", coding("http://www.genenames.org/geneId", HGNC[gene], gene)),
             *change,
@@ -231,8 +255,8 @@ def expression_rows() -> list[list[str]]:
     rows = [["Hugo_Symbol", *[barcode(p[0]) for p in PATIENTS]]]
     for gene in GENES:
         values = []
-        for _, _, _, disease, variants, *_ in PATIENTS:
-            value = BASE.get(gene, 6.0) + random.gauss(0, 0.4)
+        for number, _, _, disease, variants, *_ in PATIENTS:
+            value = BASE.get(gene, 6.0) + rng(number).gauss(0, 0.4)
             for profile in (disease, *variants):
                 value += HIGH.get(profile, {}).get(gene, 0.0)
             values.append(f"{value:.2f}")

@@ -1,6 +1,6 @@
 """The demo patients' twins respond as the textbook says (`kgtwin twin rank-drugs` path):
-CML twins to imatinib, EGFR L858R lung twins to EGFR inhibitors more than a TP53-only
-lung twin."""
+CML twins to imatinib, the ERBB2-amplified breast twin to lapatinib and trastuzumab, EGFR
+L858R lung twins to EGFR inhibitors more than a TP53-only lung twin."""
 
 from __future__ import annotations
 
@@ -41,3 +41,23 @@ def test_egfr_l858r_lung_twin_above_a_tp53_only_one(demo_store) -> None:
     for patient in find_patients(demo_store, LUNG, {"EGFR p.L858R"}):
         score, low = _score(demo_store, patient, "erlotinib")
         assert low > 0 and score > only_tp53 + 0.2
+
+
+def test_erbb2_amplified_breast_twin_responds_to_her2_drugs(demo_store) -> None:
+    (her2,) = find_patients(demo_store, "breast cancer", {"ERBB2 amplification"})
+    (pik3ca,) = find_patients(demo_store, "breast cancer", {"PIK3CA p.H1047R"})
+    for drug in ("lapatinib", "trastuzumab"):
+        score, low = _score(demo_store, her2, drug)
+        assert low > 0 and score > _score(demo_store, pik3ca, drug)[0] + 0.1
+    # The BRAF model's ERBB2 node passes nothing on; the amplified gene's graph edge into
+    # the model (ERBB2 -> PIK3CA) is added to that node's rule, and the twin says so.
+    twin = build_patient_twin(demo_store, her2, SETTINGS)
+    origin = twin.graph_model.origins["PI3K"]
+    assert "extended with graph edges from gained genes: ERBB2 (+)" in origin.source
+    assert "ERBB2" in twin.graph_model.model.node("PI3K").rule.variables()
+
+
+def test_curated_rules_stay_published_without_such_a_gain(demo_store) -> None:
+    (pik3ca,) = find_patients(demo_store, "breast cancer", {"PIK3CA p.H1047R"})
+    twin = build_patient_twin(demo_store, pik3ca, SETTINGS)
+    assert not any("extended" in o.source for o in twin.graph_model.origins.values())

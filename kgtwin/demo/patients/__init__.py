@@ -1,8 +1,9 @@
-"""kgtwin's synthetic demo patients: 20 FHIR R4 bundles, a MAF and an expression matrix.
+"""kgtwin's synthetic demo patients: 21 FHIR R4 bundles, a MAF and an expression matrix.
 
 Written by ``scripts/make_demo_patients.py`` (profiles from public knowledge: BRAF V600E
 melanoma and colorectal cancer, KRAS G12C and EGFR L858R non-small cell lung cancer,
-BCR::ABL1 chronic myeloid leukaemia, PIK3CA H1047R breast cancer, wild-type controls).
+BCR::ABL1 chronic myeloid leukaemia, PIK3CA H1047R and ERBB2-amplified breast cancer,
+wild-type controls).
 The demo pseudonymises like any load; as the one exception to "no default key", it
 writes a fixed, public key (:data:`DEMO_KEY_TEXT`) into the demo store folder
 (:func:`demo_key_file`), so every fresh demo store gets the same pseudonyms and the
