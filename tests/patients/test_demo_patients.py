@@ -27,7 +27,7 @@ def demo(tmp_path_factory):
 
 def test_demo_files_are_shipped():
     files = dict(patient_files())
-    assert len(files["fhir"]) == 20
+    assert len(files["fhir"]) == 21
     assert files["maf"][0].exists() and files["expression"][0].exists()
 
 
@@ -40,7 +40,7 @@ def test_demo_loads_cleanly_and_twice_is_a_no_op(demo):
     with open_store(folder) as store:
         again = load_demo_patients(store, folder)
         assert all(r.skipped for r in again)
-        assert len(list_patients(store)) == 20
+        assert len(list_patients(store)) == 21
 
 
 def demo_patient(folder, number):
@@ -80,6 +80,16 @@ def test_cml_patient_has_the_fusion_and_a_complete_response(demo):
         ("CHEBI:45783", "complete_response")]
 
 
+def test_her2_patient_has_the_amplification_and_no_treatment_yet(demo):
+    folder, _ = demo
+    from kgtwin.store import open_store
+
+    with open_store(folder) as store:
+        profile = patient_profile(store, demo_patient(folder, 21))
+    assert [(v.symbol, v.change) for v in profile.variants] == [("ERBB2", "amplification")]
+    assert not profile.treatments
+
+
 def test_resolve_patient_by_prefix_and_unknown(demo):
     folder, _ = demo
     from kgtwin.store import open_store
@@ -98,7 +108,7 @@ def test_patient_cli_list_and_show(demo, monkeypatch):
     listed = runner.invoke(cli, ["--store", str(folder), "patient", "list", "--json"])
     assert listed.exit_code == 0, listed.output
     rows = json.loads(listed.output)
-    assert len(rows) == 20 and sum("melanoma" in r["diagnoses"] for r in rows) == 4
+    assert len(rows) == 21 and sum("melanoma" in r["diagnoses"] for r in rows) == 4
     shown = runner.invoke(cli, ["--store", str(folder), "patient", "show", "--identifier",
                                 "DEMO-MRN-0009", "--key-file", str(folder / DEMO_KEY)])
     assert shown.exit_code == 0, shown.output
