@@ -8,6 +8,27 @@ times slower in 5.26.
 
 from __future__ import annotations
 
+
+def accumulate(entity: str, new: str) -> str:
+    """Cypher that merges the property map ``new`` into ``entity`` by
+    :func:`kgtwin.model.merge_properties`' rule: a value stored before and a new one that
+    differ accumulate (both sides' items, first seen first, no repeats) when either is a
+    list or the key is multivalued (``$multivalued``), else the new one wins. Keys whose
+    stored value is JSON text (``kgtwin_json``: maps, mixed lists) are replaced. Run it
+    before the ``kgtwin_json`` update; ``new`` holds only values Neo4j keeps natively.
+    """
+    old, value = f"{entity}[k]", f"{new}[k]"
+    return f"""FOREACH (k IN keys({new}) | SET {old} = CASE
+    WHEN {old} IS NULL OR {old} = {value} OR k IN coalesce({entity}.kgtwin_json, [])
+        THEN {value}
+    WHEN k IN $multivalued OR {old} IS :: LIST<ANY> OR {value} IS :: LIST<ANY>
+        THEN reduce(acc = [], x IN
+            coalesce(CASE WHEN {old} IS :: LIST<ANY> THEN {old} END, [{old}])
+            + coalesce(CASE WHEN {value} IS :: LIST<ANY> THEN {value} END, [{value}])
+            | CASE WHEN x IN acc THEN acc ELSE acc + [x] END)
+    ELSE {value} END)"""
+
+
 CREATE_NODES = """
 UNWIND $rows AS row
 CREATE (n:NamedThing {id: row.id})
@@ -25,12 +46,13 @@ MERGE (n:NamedThing {id: $id})
 ON CREATE SET n.aligned = $aligned, n.kgtwin_sources = [], n.kgtwin_categories = []
 WITH n, [l IN labels(n) WHERE NOT l IN $labels] AS stale
 REMOVE n:$(stale)
-SET n:$($labels), n += $props, n.category = $category, n.name = coalesce($name, n.name),
+""" + accumulate("n", "$props") + """
+SET n:$($labels), n += $json_props, n.category = $category, n.name = coalesce($name, n.name),
     n.kgtwin_sources = n.kgtwin_sources + [s IN [$source] WHERE NOT s IN n.kgtwin_sources],
     n.kgtwin_categories = n.kgtwin_categories
         + [c IN $categories WHERE NOT c IN n.kgtwin_categories],
-    n.kgtwin_json = nullif_empty([k IN coalesce(n.kgtwin_json, []) WHERE NOT k IN keys($props)]
-        + $json_keys)
+    n.kgtwin_json = nullif_empty([k IN coalesce(n.kgtwin_json, []) WHERE NOT k IN keys($props)
+        AND NOT k IN $json_keys] + $json_keys)
 """
 
 SET_ALIASES = """
@@ -45,13 +67,15 @@ UNWIND $rows AS row
 MATCH (n:NamedThing {id: row.id})
 WITH n, row, [l IN labels(n) WHERE NOT l IN row.labels] AS stale
 REMOVE n:$(stale)
-SET n:$(row.labels), n += row.props, n.category = row.category,
+""" + accumulate("n", "row.props") + """
+SET n:$(row.labels), n += row.json_props, n.category = row.category,
     n.name = coalesce(row.name, n.name),
     n.kgtwin_sources = n.kgtwin_sources + [s IN [$source] WHERE NOT s IN n.kgtwin_sources],
     n.kgtwin_categories = n.kgtwin_categories
         + [c IN row.categories WHERE NOT c IN n.kgtwin_categories],
     n.kgtwin_json = nullif_empty([k IN coalesce(n.kgtwin_json, [])
-                                  WHERE NOT k IN keys(row.props)] + row.json_keys)
+                                  WHERE NOT k IN keys(row.props)
+                                  AND NOT k IN row.json_keys] + row.json_keys)
 WITH row WHERE row.name IS NOT NULL
 MATCH (a:KgtwinAlias {alias: row.own})
 SET a.name = row.name
@@ -70,8 +94,11 @@ SET n.xrefs = nullif_empty([a IN aliases WHERE a.alias <> n.id | a.alias]),
     n.name = coalesce(own, n.name)
 """
 
+
 # One statement per relationship type, the type written into the text after
 # codec.check_type: a MERGE on a dynamic type $(…) is several times slower in 5.26.
+# Properties follow the one merge rule (lists accumulate: the publications of every row
+# that states the edge); values kept as JSON text (row.json_props) are replaced.
 MERGE_EDGES = """
 UNWIND $rows AS row
 MATCH (s:NamedThing {id: row.subject})
@@ -79,10 +106,12 @@ MATCH (o:NamedThing {id: row.object})
 MERGE (s)-[r:%s {predicate: row.predicate, kgtwin_qualifiers: row.qualifier_key}]->(o)
 ON CREATE SET r += row.qualifiers, r.aligned = row.aligned, r.kgtwin_sources = [],
               r.kgtwin_seq = row.seq
-SET r += row.props,
+""" + accumulate("r", "row.props") + """
+SET r += row.json_props,
     r.kgtwin_sources = r.kgtwin_sources + [s IN row.sources WHERE NOT s IN r.kgtwin_sources],
     r.kgtwin_json = nullif_empty([k IN coalesce(r.kgtwin_json, [])
-                                  WHERE NOT k IN keys(row.props)] + row.json_keys)
+                                  WHERE NOT k IN keys(row.props)
+                                  AND NOT k IN row.json_keys] + row.json_keys)
 """
 
 # Edges known to be new (an endpoint was created in this load, the key not yet written):

@@ -19,7 +19,17 @@ from collections.abc import Iterable
 from typing import Any
 
 from kgtwin.biolink import ROOT_CATEGORY, Biolink
-from kgtwin.model import Edge, Measurement, Node, Record, measurement_rows, qualifier_key
+from kgtwin.ids import ALT_IDS
+from kgtwin.model import (
+    MULTIVALUED,
+    Edge,
+    Measurement,
+    Node,
+    Record,
+    measurement_rows,
+    merge_properties,
+    qualifier_key,
+)
 from kgtwin.neo4j import codec
 from kgtwin.neo4j.store_cypher import (
     CREATE_EDGES,
@@ -32,7 +42,7 @@ from kgtwin.neo4j.store_cypher import (
     UPDATE_NODES,
     UPSERT_NODE,
 )
-from kgtwin.store.identity import preferred_id
+from kgtwin.store.identity import alt_ids, preferred_id
 
 _CHUNK = 10_000
 #: Staged edges are flushed at this many, to bound memory; below it (every load the
@@ -150,7 +160,8 @@ class Neo4jBatchWriter:
                 self.biolink.resolve_category([node.category]) if node.aligned else ROOT_CATEGORY
             )
             members = {node.id, *node.xrefs}
-            target = preferred_id(members, category, self.biolink) if node.aligned else node.id
+            target = (preferred_id(members, category, self.biolink, alt_ids(node.properties))
+                      if node.aligned else node.id)
             props, json_keys = codec.encode(node.properties)
             rows.append(
                 {
@@ -191,20 +202,22 @@ class Neo4jBatchWriter:
         if not candidates:
             return rest
         stored = {
-            row[0]: (set(row[1] or ()), set(row[2]))
+            row[0]: (set(row[1] or ()), set(row[2]), alt_ids({ALT_IDS: row[3]}))
             for row in self._run(
                 "UNWIND $ids AS id MATCH (n:NamedThing {id: id}) "
                 "OPTIONAL MATCH (a:KgtwinAlias {node: id}) "
-                "RETURN id, n.kgtwin_categories, collect(a.alias)",
+                f"RETURN id, n.kgtwin_categories, collect(a.alias), n.{ALT_IDS}",
                 ids=sorted({self._aliases[n.id] for n in candidates.values()}),
             )
         }
         rows, touched = [], set()
         for node in candidates.values():
             target = self._aliases[node.id]
-            categories, aliases = stored[target]
+            categories, aliases, secondary = stored[target]
             category = self.biolink.resolve_category(categories | {node.category})
-            if target in touched or preferred_id(aliases, category, self.biolink) != target:
+            secondary = secondary + alt_ids(node.properties)
+            if (target in touched
+                    or preferred_id(aliases, category, self.biolink, secondary) != target):
                 rest.append(node)
                 continue
             touched.add(target)
@@ -222,7 +235,8 @@ class Neo4jBatchWriter:
                 }
             )
         if rows:
-            self._send(UPDATE_NODES, rows=rows, source=self.source)
+            self._send(UPDATE_NODES, rows=[_split_json(r) for r in rows], source=self.source,
+                       multivalued=MULTIVALUED_KEYS)
             self._send(REFRESH_NODE, ids=[row["id"] for row in rows])
         return rest
 
@@ -231,27 +245,33 @@ class Neo4jBatchWriter:
         existing = {self._aliases[m] for m in members if m in self._aliases}
         categories = {node.category}
         aliases = set(members)
+        secondary = alt_ids(node.properties)
         if existing:
             for row in self._run(
                 "UNWIND $ids AS id MATCH (n:NamedThing {id: id}) "
                 "OPTIONAL MATCH (a:KgtwinAlias {node: id}) "
-                "RETURN n.kgtwin_categories, collect(a.alias)",
+                f"RETURN n.kgtwin_categories, collect(a.alias), n.{ALT_IDS}",
                 ids=sorted(existing),
             ):
                 categories.update(row[0] or ())
                 aliases.update(row[1])
+                secondary += alt_ids({ALT_IDS: row[2]})
         category = self.biolink.resolve_category(categories) if node.aligned else ROOT_CATEGORY
-        target = preferred_id(aliases, category, self.biolink) if node.aligned else node.id
+        target = (preferred_id(aliases, category, self.biolink, secondary) if node.aligned
+                  else node.id)
         for other in sorted(existing - {target}):
             self._rekey(other, target)
         props, json_keys = codec.encode(node.properties)
+        split = _split_json({"props": props, "json_keys": json_keys})
         self._run(
             UPSERT_NODE,
             id=target,
             aligned=node.aligned,
             labels=list(codec.labels(self.biolink, category)),
-            props=props,
+            props=split["props"],
+            json_props=split["json_props"],
             json_keys=json_keys,
+            multivalued=MULTIVALUED_KEYS,
             category=category,
             name=node.name,
             source=self.source,
@@ -425,7 +445,8 @@ class Neo4jBatchWriter:
         for type_, group in created.items():
             self._send(CREATE_EDGES % codec.check_type(type_), rows=group)
         for type_, group in merged.items():
-            self._send(MERGE_EDGES % codec.check_type(type_), rows=group)
+            self._send(MERGE_EDGES % codec.check_type(type_), rows=[_split_json(r) for r in group],
+                       multivalued=MULTIVALUED_KEYS)
 
     def _write_measurements(self, measurements: list[Measurement]) -> None:
         self._prefetch(i for m in measurements for i in (m.entity, m.feature))
@@ -442,6 +463,20 @@ class Neo4jBatchWriter:
         ]
         self._stubs(stubs)
         self._send(MERGE_MEASUREMENTS, rows=rows, source=self.source)
+
+
+#: :data:`kgtwin.model.MULTIVALUED` as the ``$multivalued`` parameter of MERGE_EDGES.
+MULTIVALUED_KEYS = sorted(MULTIVALUED)
+
+
+def _split_json(row: dict[str, Any]) -> dict[str, Any]:
+    """The row for a merging statement: values Neo4j holds natively (``props``, merged by the one
+    rule) apart from those kept as JSON text (``json_props``, replaced)."""
+    props, json_keys = row["props"], row["json_keys"]
+    if not json_keys:
+        return {**row, "json_props": {}}
+    return {**row, "props": {k: v for k, v in props.items() if k not in json_keys},
+            "json_props": {k: props[k] for k in json_keys if k in props}}
 
 
 def _created_edge(row: dict[str, Any]) -> dict[str, Any]:
@@ -461,8 +496,16 @@ def _created_edge(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def _fold(moved: dict[str, Any], kept: dict[str, Any]) -> dict[str, Any]:
-    """Properties of a node ``moved`` into ``kept``: kept's values win, nothing is lost."""
+    """Properties of a node ``moved`` into ``kept``: kept's values win, lists accumulate
+    (:func:`kgtwin.model.merge_properties`, as the embedded store folds them), nothing is
+    lost."""
     merged = {**moved, **kept}
+    as_json = {*(moved.get(codec.JSON_KEYS) or ()), *(kept.get(codec.JSON_KEYS) or ())}
+    for key in moved.keys() & kept.keys():
+        if key in as_json or key in codec.RESERVED or (
+                key.startswith(codec.INTERNAL) and not key.startswith(codec.ESCAPED)):
+            continue
+        merged[key] = merge_properties({key: moved[key]}, {key: kept[key]})[key]
     merged["name"] = kept.get("name") or moved.get("name")
     for key in ("kgtwin_sources", "kgtwin_categories"):
         merged[key] = sorted(set(kept.get(key) or ()) | set(moved.get(key) or ()))

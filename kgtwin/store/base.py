@@ -10,8 +10,8 @@ Merge semantics every back end follows (tested on each by ``tests/store``):
   a duplicate. Re-loading the same input leaves the store unchanged.
 * Conflicting property values: the most recently loaded source wins, key by key; keys
   are never dropped by a later load; multivalued properties (publications, sources,
-  lists) accumulate both sides' values (:func:`kgtwin.model.merge_properties`; the
-  Neo4j store still lets the latest list win). A node's name comes from the record that carries
+  lists) accumulate both sides' values (:func:`kgtwin.model.merge_properties`, on
+  nodes and edges, in one load or across loads). A node's name comes from the record that carries
   its preferred id when there is one (otherwise the latest name); its category is
   resolved by :meth:`kgtwin.biolink.Biolink.resolve_category`.
 * A load is atomic: it commits whole or leaves the store as it was.

@@ -58,6 +58,45 @@ def test_conflicting_properties_latest_source_wins_key_by_key(store):
     assert dict(edge.properties) == {"score": 0.8, "evidence": "PMID:1"}
 
 
+#: Property maps one edge may be stated with: lists and multivalued keys accumulate,
+#: scalars and maps (JSON text in Neo4j) go to the latest statement.
+_STATED_PROPERTIES = st.fixed_dictionaries({}, optional={
+    "publications": st.one_of(st.sampled_from(["PMID:1", "PMID:2"]),
+                              st.lists(st.sampled_from(["PMID:1", "PMID:2", "PMID:3"]),
+                                       min_size=1, max_size=3)),
+    "source": st.sampled_from(["infores:a", "infores:b"]),
+    "tags": st.lists(st.sampled_from(["x", "y"]), min_size=1, max_size=2),
+    "score": st.sampled_from([0.5, 0.8]),
+    "meta": st.sampled_from([{"a": 1}, {"b": 2}]),
+})
+
+
+@settings(
+    max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(stated=st.lists(_STATED_PROPERTIES, min_size=1, max_size=4), one_load=st.booleans())
+def test_list_properties_accumulate_on_one_edge(make_store, stated, one_load):
+    """Every back end folds a node's and an edge's statements by the one merge rule
+    (:func:`kgtwin.model.merge_properties`), in one load or across loads."""
+    from functools import reduce
+
+    from kgtwin.model import merge_properties
+
+    statements = [[Node("HGNC:1097", "biolink:Gene", "BRAF", properties=props),
+                   Edge("HGNC:1097", "biolink:regulates", "HGNC:6840", {DIRECTION: UP}, props)]
+                  for props in stated]
+    store = make_store()
+    if one_load:
+        store.load([r for pair in statements for r in pair], source())
+    else:
+        for index, pair in enumerate(statements):
+            store.load(pair, source(str(index), checksum=str(index)))
+    (edge,) = store.edges()
+    expected = reduce(merge_properties, stated, {})
+    assert dict(edge.properties) == expected
+    assert dict(store.node("HGNC:1097").properties) == expected
+
+
 def test_property_values_keep_their_type_within_one_load(store):
     # Equal under ==, different in meaning: true, 1 and 1.0 must not share one text.
     values = [True, 1, 1.0, "1"]
@@ -118,6 +157,27 @@ def test_equivalence_merge_does_not_depend_on_load_order(make_store, order):
     (edge,) = store.edges()
     assert (edge.subject, edge.object) == ("HGNC:1097", "HGNC:6840")
     assert store.counts().nodes == 2
+
+
+@settings(
+    max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(order=st.permutations(range(3)))
+def test_a_term_is_named_by_its_own_id_not_an_alt_id(make_store, order):
+    """DO's lymphoma DOID:0060058 lists alt_ids DOID:1033 and DOID:353 (which sort
+    first): whatever names the old ids, before or after, the node is DOID:0060058."""
+    records = [
+        Node("DOID:0060058", "biolink:Disease", "lymphoma", xrefs=("DOID:353", "DOID:1033"),
+             properties={"alt_ids": ["DOID:1033", "DOID:353"]}),
+        Node("DOID:353", "biolink:Disease", "lymphoma (an old id)"),
+        Edge("CHEBI:63637", "biolink:treats", "DOID:1033"),
+    ]
+    store = make_store()
+    for index in order:
+        store.load(aligned([records[index]]), source(str(index), checksum=str(index)))
+    assert store.node("DOID:353").id == store.node("DOID:1033").id == "DOID:0060058"
+    assert store.node("DOID:0060058").name == "lymphoma"
+    assert [e.object for e in store.edges(subject="CHEBI:63637")] == ["DOID:0060058"]
 
 
 def test_category_queries_include_descendants(store):
