@@ -20,7 +20,7 @@ from kgtwin.embed import modeldir
 from kgtwin.embed.baselines import ModelScorer, Side
 from kgtwin.embed.explain import PathIndex, entity_embeddings, explain_pair, nearest_positives
 from kgtwin.embed.modeldir import TrainedModel
-from kgtwin.embed.triples import base_predicate
+from kgtwin.embed.triples import base_predicate, is_negated
 from kgtwin.errors import InvalidIdentifierError, KgTwinError, NotFoundError
 from kgtwin.ids import normalize
 from kgtwin.model import KNOWLEDGE_LEVEL, PREDICTED
@@ -181,8 +181,8 @@ class Predictor:
             anchor_id = self.labels[anchor]
             way = {"object": anchor_id} if side == "head" else {"subject": anchor_id}
             for edge in self.store.edges(predicate=predicate, **way):
-                if edge.qualifiers.get(KNOWLEDGE_LEVEL) == PREDICTED:
-                    continue  # a prediction (this model's or another's) is not knowledge
+                if edge.qualifiers.get(KNOWLEDGE_LEVEL) == PREDICTED or is_negated(edge):
+                    continue  # a prediction, or a statement that the link does not hold
                 other = edge.subject if side == "head" else edge.object
                 if other in self.trained.entity_to_id:
                     linked.add(self.trained.entity_to_id[other])

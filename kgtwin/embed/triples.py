@@ -10,7 +10,10 @@ Statements the store marks as predicted (``knowledge_level = prediction``) are l
 a model must never learn from its own, or another model's, output. So are statements
 about individuals (pseudonymised patients, their samples, their twins): a model of the
 knowledge must not memorise people, and its predictions must not depend on who happens
-to be in the cohort.
+to be in the cohort. Negated statements (edge property ``negated: true``, Biolink's
+slot; a PharmacotherapyDB non-indication is a negated ``related_to``) say that a link
+does *not* hold: they never train a model and never count as known links, whatever
+predicates the user names.
 
 Statements derived from another carry an edge property ``derived_from`` naming their
 source statements as ``"SUBJECT PREDICATE OBJECT"`` (a KGX ``|``-list for several). A
@@ -33,6 +36,9 @@ from kgtwin.store.base import GraphStore
 #: Prefixes of individual-level nodes that never enter training.
 INDIVIDUAL_PREFIXES = ("KGTWIN.PATIENT:", "KGTWIN.SAMPLE:", "KGTWIN.TWIN:")
 
+#: Edge property (Biolink's ``negated`` slot) marking a statement that says the opposite.
+NEGATED = "negated"
+
 #: Edge property naming the statements this one was derived from.
 DERIVED_FROM = "derived_from"
 
@@ -43,6 +49,14 @@ def relation_label(edge: Edge) -> str:
     """The relation a model sees: predicate, plus the direction qualifier when present."""
     direction = edge.qualifiers.get(DIRECTION)
     return f"{edge.predicate}[{direction}]" if direction else edge.predicate
+
+
+def is_negated(edge: Edge) -> bool:
+    """Whether the statement is negated (``negated: true``; KGX text ``true``/``1``/``yes``)."""
+    value = edge.properties.get(NEGATED)
+    if isinstance(value, str):
+        return value.strip().lower() in ("true", "1", "yes", "t", "y")
+    return bool(value)
 
 
 def base_predicate(relation: str) -> str:
@@ -112,13 +126,13 @@ def expand_predicates(predicates: Iterable[str]) -> frozenset[str]:
 def triples_from_store(
     store: GraphStore, predicates: Sequence[str] | None = None
 ) -> GraphTriples:
-    """The store's asserted statements (optionally only ``predicates``) as triples."""
+    """The store's asserted, non-negated statements (optionally only ``predicates``)."""
     wanted = expand_predicates(predicates) if predicates else None
     rows: list[tuple[str, str, str]] = []
     seen: set[tuple[str, str, str]] = set()
     derived: dict[int, tuple[StatementKey, ...]] = {}
     for edge in store.edges():
-        if edge.qualifiers.get(KNOWLEDGE_LEVEL) == PREDICTED:
+        if edge.qualifiers.get(KNOWLEDGE_LEVEL) == PREDICTED or is_negated(edge):
             continue
         if edge.subject.startswith(INDIVIDUAL_PREFIXES) or edge.object.startswith(
             INDIVIDUAL_PREFIXES

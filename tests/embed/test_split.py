@@ -44,6 +44,60 @@ def test_triples_leave_out_predictions_and_filter_predicates(store):
     assert {base_predicate(r) for r in only.relations} == {TREATS}
 
 
+INDICATIONS = """doid_id\tdrugbank_id\tdisease\tdrug\tcategory
+DOID:10652\tDB00843\tAlzheimer's disease\tDonepezil\tDM
+DOID:10652\tDB00810\tAlzheimer's disease\tBiperiden\tNOT
+DOID:10652\tDB00674\tAlzheimer's disease\tGalantamine\tSYM
+"""
+
+
+@pytest.mark.parametrize("predicates", [None, ["biolink:related_to"],
+                                        ["biolink:treats", "biolink:related_to"]])
+def test_negated_statements_never_train_whatever_the_predicates(tmp_path, predicates):
+    from kgtwin.load import load_files
+    from kgtwin.store import open_store
+
+    (tmp_path / "indications.tsv").write_text(INDICATIONS)
+    with open_store(tmp_path / "store") as store:
+        load_files(store, "drug-indications", [tmp_path / "indications.tsv"])
+        # the NOT row is in the store as a negated related_to, and a KGX-style negated
+        # treats statement (text "true") beside it
+        assert any(e.properties.get("negated") is True for e in store.edges())
+        store.load([Edge("DRUGBANK:DB00674", TREATS, "DOID:10652",
+                         properties={"negated": "true"})],
+                   SourceInfo("test:negated", "1", "x", "test"))
+        graph = triples_from_store(store, predicates)
+    pairs_trained = {(s, o) for s, _, o in graph.triples.tolist()}
+    assert ("DRUGBANK:DB00810", "DOID:10652") not in pairs_trained  # NOT: never trained
+    rows = set(map(tuple, graph.triples.tolist()))
+    # related_to names its Biolink descendants too: the asserted treats statement trains
+    assert ("DRUGBANK:DB00843", TREATS, "DOID:10652") in rows
+    assert ("DRUGBANK:DB00674", TREATS, "DOID:10652") not in rows  # negated treats
+
+
+def test_negated_treats_is_no_known_link_for_predictions(trained, tmp_path):
+    """A negated statement added after training does not hide a candidate as known."""
+    import shutil
+
+    from kgtwin.embed.predict import Predictor
+    from kgtwin.store import open_store
+
+    store_path, model_dir = trained
+    copy = tmp_path / "store"
+    (shutil.copytree if store_path.is_dir() else shutil.copy)(store_path, copy)
+    with open_store(copy) as store:
+        before = Predictor.open(model_dir, store).rank(
+            "MONDO:0005148", TREATS, "head", k=50, explain=False)
+        negated, asserted = before["candidate"].iloc[0], before["candidate"].iloc[1]
+        store.load([Edge(negated, TREATS, "MONDO:0005148", properties={"negated": True}),
+                    Edge(asserted, TREATS, "MONDO:0005148")],
+                   SourceInfo("test:after-training", "1", "x", "test"))
+        after = Predictor.open(model_dir, store).rank(
+            "MONDO:0005148", TREATS, "head", k=50, explain=False)
+    assert negated in set(after["candidate"])  # a NOT statement is no known link
+    assert asserted not in set(after["candidate"])  # an asserted one is
+
+
 def test_edge_split_removes_every_statement_of_a_held_out_pair(store):
     graph = triples_from_store(store)
     split = edge_split(graph, seed=3)
