@@ -121,8 +121,8 @@ def predict_links(store: GraphStore, out: Path) -> Section:
     section = Section("Predicted repurposing links")
     split = summary["split"]
     section.lines.append(
-        f"{summary['model']} trained for {summary['epochs']} epochs in "
-        f"{summary['train_seconds']} s on a leakage-free split of "
+        f"{summary['model']} trained for {summary['epochs']} epochs (timings in "
+        f"`embed/timings.json`) on a leakage-free split of "
         f"{', '.join(split.get('tasks', []))} edges (train {split.get('train')}, "
         f"valid {split.get('valid')}, test {split.get('test')}); "
         f"{summary['removed_for_leakage']} statements removed for leakage."

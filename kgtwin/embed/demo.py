@@ -10,6 +10,7 @@ one bar chart.
 
 from __future__ import annotations
 
+import json
 import logging
 from pathlib import Path
 from typing import Any
@@ -87,6 +88,12 @@ def demo_step(
     }
     if plot:
         summary["plot"] = str(plot_metrics(report, out / "embed_metrics.png"))
+    # Timings vary from run to run; they go to a file of their own so that the report
+    # (everything else in the summary) is the same bytes for the same store and seed.
+    (out / "timings.json").write_text(json.dumps({
+        "train_seconds": summary["train_seconds"],
+        "evaluate_seconds": round(trained.info.get("evaluate_seconds", 0.0), 1),
+    }, indent=1) + "\n", encoding="utf-8")
     return summary
 
 
@@ -94,8 +101,8 @@ def summary_markdown(summary: dict[str, Any]) -> list[str]:
     """The summary as Markdown lines for the demo report (a table, verdicts, top picks)."""
     split = summary["split"]
     lines = [
-        f"{summary['model']} model `{summary['model_id']}` trained in "
-        f"{summary['train_seconds']} s ({summary['epochs']} epochs). Held out "
+        f"{summary['model']} model `{summary['model_id']}` trained for "
+        f"{summary['epochs']} epochs. Held out "
         f"{split['test']} approved indications (+{split['valid']} for early stopping); "
         f"{summary['removed_for_leakage']} statements removed with them for leakage.",
         "",
