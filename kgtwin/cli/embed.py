@@ -68,13 +68,14 @@ def embed() -> None:
               help="With --test-triples: also remove every other statement between a "
                    "held-out pair (always done for kgtwin's own splits).")
 @click.option("--model", default=None,
-              help="PyKEEN model (default RotatE): ComplEx, DistMult, TransE, or any PyKEEN name.")
+              help="PyKEEN model (default ComplEx): RotatE, DistMult, TransE, or any PyKEEN name.")
 @click.option("--epochs", type=int, help="Most epochs (default 500; early stopping ends sooner).")
 @click.option("--dim", "embedding_dim", type=int, help="Embedding dimension (default 128).")
 @click.option("--batch-size", type=int, help="Batch size (default 256).")
 @click.option("--lr", "learning_rate", type=float, help="Adam learning rate (default 0.01).")
-@click.option("--training-loop", type=click.Choice(["lcwa", "slcwa"]),
-              help="lcwa: 1-vs-all (default); slcwa: negative sampling.")
+@click.option("--training-loop", type=click.Choice(["auto", "lcwa", "slcwa"]),
+              help="lcwa: 1-vs-all; slcwa: negative sampling; auto (default): lcwa unless "
+                   "an epoch would score over 1e9 entries (then slcwa).")
 @click.option("--loss", help="PyKEEN loss (default crossentropy, i.e. softmax; 'default': the "
                              "training loop's own).")
 @click.option("--negatives", type=int, help="Negatives per positive with slcwa (default 8).")

@@ -117,6 +117,7 @@ def train(
         the_split = make_split(graph, kind=split, tasks=tasks, test_fraction=test_fraction,
                                seed=config.seed)
     result = train_model(graph, the_split, config, progress=progress)
+    config = result.config  # the training loop ``auto`` chose is what the model records
     trained = modeldir.TrainedModel(
         model=result.model,
         graph=graph,

@@ -13,7 +13,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from kgtwin.embed.train import TrainConfig, pipeline_kwargs, pykeen_metrics
+from kgtwin.embed.train import TrainConfig, pipeline_kwargs, pykeen_metrics, resolve_loop
 from kgtwin.errors import KgTwinError
 
 SHIPPED = ("nations", "umls", "kinships")
@@ -51,6 +51,7 @@ def run_direct(name: str, config: TrainConfig) -> DirectRun:
     validation = TriplesFactory.from_path(
         files["valid"], entity_to_id=training.entity_to_id, relation_to_id=training.relation_to_id
     )
+    config = resolve_loop(config, training)
     kwargs = pipeline_kwargs(config, validation=True, progress=False)
     if "stopper" in kwargs:  # PyKEEN's own stopper, as a PyKEEN user would run it
         kwargs["stopper"] = "early"

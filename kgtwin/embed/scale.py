@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from kgtwin.embed.train import TrainConfig, build_model, memory_batches
+from kgtwin.embed.train import TrainConfig, build_model, memory_batches, query_bytes
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +71,8 @@ def estimate(config: TrainConfig, factory: Any, validation: int) -> Estimate:
     sub_batch, evaluation_batch = memory_batches(config, entities)
     generator = torch.Generator().manual_seed(0)
     full = min(config.batch_size, instances)
-    size = min(full, max(1, PROBE_ELEMENTS // (entities * config.embedding_dim))) if lcwa else full
+    per_query = query_bytes(entities, config.embedding_dim, config.model) // 8
+    size = min(full, max(1, PROBE_ELEMENTS // per_query)) if lcwa else full
     steps = full / size  # probes per batch
     heads = torch.randint(entities, (size,), generator=generator)
     rels = torch.randint(max(1, factory.num_relations), (size,), generator=generator)
@@ -98,7 +99,7 @@ def estimate(config: TrainConfig, factory: Any, validation: int) -> Estimate:
     parameters = sum(p.numel() for p in model.parameters())
     memory = (parameters * 4 * 4  # weights, gradients, Adam's two moments
               + 4 * size * entities * 4  # scores, their gradients, labels, softmax
-              + 2 * sub_batch * entities * config.embedding_dim * 8  # broadcast tensors (capped)
+              + 2 * sub_batch * query_bytes(entities, config.embedding_dim, config.model)
               + 2 * evaluation_batch * entities * 4  # evaluator's score matrix
               + len(mapped) * 3 * 8 * 4)  # the mapped triples and their copies
     return Estimate(seconds_per_epoch=per_epoch,

@@ -31,6 +31,25 @@ def test_options_are_recorded_in_the_model_directory(store, tmp_path):
     assert trained.info["epochs_run"] == 3
 
 
+def test_auto_loop_is_1_vs_all_on_small_graphs_and_negative_sampling_on_large(
+        store, tmp_path, monkeypatch, caplog):
+    import importlib
+
+    train_module = importlib.import_module("kgtwin.embed.train")
+
+    small = embed.train(store, tmp_path / "small", evaluate_baselines=False, **TINY)
+    assert small.config.training_loop == "lcwa"
+    saved = json.loads((tmp_path / "small" / "config.json").read_text())
+    assert saved["training_loop"] == "lcwa"  # recorded as trained, not as "auto"
+    monkeypatch.setattr(train_module, "LCWA_WORK_LIMIT", 10.0)  # as if the graph were huge
+    with caplog.at_level(logging.WARNING):
+        large = embed.train(store, tmp_path / "large", evaluate_baselines=False, **TINY)
+    assert large.config.training_loop == "slcwa"
+    assert json.loads((tmp_path / "large" / "config.json").read_text())["training_loop"] == "slcwa"
+    assert any("negative sampling" in r.getMessage() for r in caplog.records)
+    assert large.model_id != small.model_id
+
+
 def test_budget_ends_training_and_keeps_the_best_validation_weights(store, tmp_path):
     trained = embed.train(store, tmp_path / "m", evaluate_baselines=False,
                           **{**TINY, "early_stopping": True, "epochs": 500, "budget": 0.01})
