@@ -93,3 +93,17 @@ def test_seeds_report_mean_and_spread(tmp_path):
     assert summary["seeds"] == [42, 43]
     assert {"mrr_mean", "mrr_sd"} <= set(summary["overall"]["model"])
     assert (tmp_path / "m" / "seed-43" / "weights.pt").exists()
+
+
+def test_complex_starts_from_glorot_and_older_complex_models_keep_their_start():
+    from kgtwin.embed.train import CONFIG_VERSION, model_kwargs
+
+    now = TrainConfig(model="ComplEx")
+    assert model_kwargs(now)["entity_initializer"] == "xavier_normal"
+    assert model_kwargs(TrainConfig(model="ComplEx", model_kwargs={
+        "entity_initializer": "normal"}))["entity_initializer"] == "normal"  # asked wins
+    assert "entity_initializer" not in model_kwargs(TrainConfig(model="RotatE"))
+    older = TrainConfig.from_dict({**now.to_dict(), "config_version": 2})
+    assert model_kwargs(older)["entity_initializer"] == "normal"  # as it was trained
+    again = TrainConfig.from_dict(now.to_dict())
+    assert again == now and again.config_version == CONFIG_VERSION
