@@ -18,7 +18,13 @@ from typing import Any
 
 import numpy as np
 
-from kgtwin.embed.train import TrainConfig, build_model, memory_batches, query_bytes
+from kgtwin.embed.train import (
+    MATRIX_PRODUCT_MODELS,
+    TrainConfig,
+    build_model,
+    memory_batches,
+    query_bytes,
+)
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +54,8 @@ class Estimate:
         text = (f"training {config.model}: about {_duration(self.seconds_per_epoch)} per epoch "
                 f"({self.batches_per_epoch} batches), {ceiling}; early stopping usually ends "
                 f"sooner; about {self.memory_gb:.1f} GB of memory (estimates)")
-        if self.seconds_per_epoch > 600 and config.training_loop.lower() == "lcwa":
+        if (self.seconds_per_epoch > 600 and config.training_loop.lower() == "lcwa"
+                and config.model.lower() not in MATRIX_PRODUCT_MODELS):
             text += ("; 1-vs-all scores every entity for every query: on a graph this size "
                      "--training-loop slcwa --negatives 32, --budget or a GPU (--device cuda) "
                      "is the practical choice")
