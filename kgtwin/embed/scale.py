@@ -72,8 +72,8 @@ def estimate(config: TrainConfig, factory: Any, validation: int) -> Estimate:
     lcwa = config.training_loop.lower() == "lcwa"
     if lcwa:
         instances = len(np.unique(mapped[:, :2], axis=0)) * (1 + config.inverse_triples)
-    else:
-        instances = len(mapped)
+    else:  # inverse triples are made on the fly: twice the statements
+        instances = len(mapped) * (1 + config.inverse_triples)
     batches = max(1, math.ceil(instances / config.batch_size))
     sub_batch, evaluation_batch = memory_batches(config, entities)
     generator = torch.Generator().manual_seed(0)

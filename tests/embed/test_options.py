@@ -45,6 +45,7 @@ def test_auto_loop_is_1_vs_all_on_small_graphs_and_negative_sampling_on_large(
     with caplog.at_level(logging.WARNING):
         large = embed.train(store, tmp_path / "large", evaluate_baselines=False, **TINY)
     assert large.config.training_loop == "slcwa"
+    assert large.config.batch_size == train_module.AUTO_SLCWA_BATCH  # dense Adam steps
     assert json.loads((tmp_path / "large" / "config.json").read_text())["training_loop"] == "slcwa"
     assert any("negative sampling" in r.getMessage() for r in caplog.records)
     assert large.model_id != small.model_id
