@@ -4,6 +4,7 @@
     python benchmarks/embed.py predict  [--drugs 10000]      # Hetionet-scale generated graph
     python benchmarks/embed.py demo                          # demo_step on the demo KB
     python benchmarks/embed.py tune                          # the demo configuration search
+    python benchmarks/embed.py scoring [--entities 29000]    # one 1-vs-all batch per model
 
 ``overhead`` trains the same configuration on the same triples twice: through kgtwin
 (triples file -> store -> kgtwin split and ids -> PyKEEN pipeline) and with PyKEEN
@@ -219,6 +220,33 @@ def tune(args: argparse.Namespace) -> None:
         store.close()
 
 
+def scoring(args: argparse.Namespace) -> None:
+    """CPU seconds and peak memory of one 1-vs-all training batch (256 queries against
+    every entity, forward and backward, one thread) per model: which score by matrix
+    product and which broadcast a queries x entities x dimension tensor."""
+    import resource
+
+    import torch
+    from pykeen.models import model_resolver
+    from pykeen.triples import CoreTriplesFactory
+
+    torch.set_num_threads(1)
+    triples = torch.randint(4, (1000, 3)) % args.entities
+    factory = CoreTriplesFactory.create(triples, num_entities=args.entities, num_relations=4)
+    for name in args.models.split(","):
+        model = model_resolver.make(name, triples_factory=factory, embedding_dim=128,
+                                    regularizer=None, random_seed=1)
+        queries = torch.stack([torch.randint(args.entities, (256,)),
+                               torch.randint(4, (256,))], dim=1)
+        for _ in range(2):  # the second pass is timed
+            started = time.process_time()
+            model.score_t(queries).logsumexp(-1).mean().backward()
+            cpu = time.process_time() - started
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 ** 2
+        print(f"{name:<10} {cpu:6.2f} s CPU per batch; process peak so far {peak:.1f} GB",
+              flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -232,9 +260,13 @@ def main() -> None:
     two.add_argument("--model", default="DistMult")
     sub.add_parser("demo")
     sub.add_parser("tune")
+    three = sub.add_parser("scoring")
+    three.add_argument("--entities", type=int, default=29_000)
+    three.add_argument("--models", default="ComplEx,DistMult")
     args = parser.parse_args()
     quiet()
-    {"overhead": overhead, "predict": predict, "demo": demo, "tune": tune}[args.command](args)
+    {"overhead": overhead, "predict": predict, "demo": demo, "tune": tune,
+     "scoring": scoring}[args.command](args)
 
 
 if __name__ == "__main__":
