@@ -1,4 +1,5 @@
-"""Neo4j Browser, served by the test server, runs a shipped example as a person would.
+"""Neo4j Browser, served by the test server, runs a shipped example as a person would:
+as a favourite dropped on the page, and from the guide `kgtwin neo4j guide` serves.
 
 Needs Debian's ``chromium`` and ``node`` plus ``playwright-core`` installed next to the
 script: ``apt-get install -y chromium nodejs npm`` and ``npm ci --prefix
@@ -18,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from kgtwin.neo4j.examples import examples
+from kgtwin.neo4j.guide import GuideServer
 
 pytestmark = pytest.mark.neo4j
 
@@ -44,7 +46,7 @@ def test_browser_runs_an_example_favourite(neo4j_server, demo_graph, tmp_path):
         pytest.fail("KGTWIN_TEST_NEO4J_BROWSER_URL is not set", pytrace=False)
     artifacts = Path(os.environ.get("KGTWIN_TEST_ARTIFACTS", REPO / "test-artifacts"))
     artifacts.mkdir(parents=True, exist_ok=True)
-    for old in ("browser-result.png", "browser-failure.png"):
+    for old in ("browser-result.png", "browser-guide.png", "browser-failure.png"):
         (artifacts / old).unlink(missing_ok=True)
 
     example = next(e for e in examples() if e.name == "1-drug-targets-pathways")
@@ -62,22 +64,33 @@ def test_browser_runs_an_example_favourite(neo4j_server, demo_graph, tmp_path):
         "expect": ["ABL1", "Signaling by SCF-KIT"],
         "artifacts": str(artifacts),
     }
+    guide = GuideServer(port=0)
+    job["guide"] = {
+        "url": guide.url,
+        "intro": "The kgtwin demo graph",
+        # Slide 0 is the introduction; slide 1 the first example.
+        "slide": 1,
+        "title": example.title,
+        "query": example.cypher.splitlines()[0],
+    }
     env = dict(
         os.environ,
         KGTWIN_BROWSER_JOB=json.dumps(job),
         KGTWIN_BROWSER_PASSWORD=settings.password or "",
     )
-    done = subprocess.run(
-        [node, "browser_check.mjs"],
-        cwd=SCRIPT_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    with guide:
+        done = subprocess.run(
+            [node, "browser_check.mjs"],
+            cwd=SCRIPT_DIR,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
     report = done.stdout.strip().splitlines()[-1] if done.stdout.strip() else "{}"
     assert done.returncode == 0 and json.loads(report).get("ok"), (
         f"browser check failed (see {artifacts}/browser-failure.png):\n{done.stdout}\n{done.stderr}"
     )
     assert (artifacts / "browser-result.png").stat().st_size > 10_000
+    assert (artifacts / "browser-guide.png").stat().st_size > 10_000

@@ -1,6 +1,7 @@
 // Drives Neo4j Browser in headless Debian chromium, as a person would: connect, set the
 // example's parameters, drop the example's .cypher file on the page, save it as a
-// favourite, run the favourite and wait for its result; screenshots as artefacts.
+// favourite, run the favourite and wait for its result; then open kgtwin's guide with
+// :guide, click the same query into the editor and run it; screenshots as artefacts.
 // Called by tests/neo4j/test_browser.py. The job comes in KGTWIN_BROWSER_JOB (JSON), the
 // password in KGTWIN_BROWSER_PASSWORD, so neither appears in argv.
 import { chromium } from 'playwright-core';
@@ -63,6 +64,26 @@ try {
     await page.getByText(text, { exact: false }).first().waitFor({ timeout: 60000 });
   }
   await shot('browser-result');
+
+  if (job.guide) {
+    // The guide `kgtwin neo4j guide` serves, opened at the example's page: its query
+    // block is clicked into the editor and run, as a reader of the guide does.
+    await type(`:clear`);
+    // Opened at its first page (an error would show there), then at the example's page.
+    await type(`:guide ${job.guide.url}`);
+    await page.getByText(job.guide.intro, { exact: false }).first().waitFor({ timeout: 60000 });
+    step('guide open');
+    await type(`:guide ${job.guide.url}#slide-${job.guide.slide}`);
+    await page.getByText(job.guide.title, { exact: false }).first().waitFor({ timeout: 60000 });
+    step('guide at the example');
+    await page.locator('pre', { hasText: job.guide.query }).first().click({ timeout: 30000 });
+    await page.getByTestId('editor-Run').click();
+    for (const text of job.expect) {
+      await page.getByText(text, { exact: false }).first().waitFor({ timeout: 60000 });
+    }
+    step('guide query run');
+    await shot('browser-guide');
+  }
   console.log(JSON.stringify({ ok: true }));
 } catch (error) {
   await shot('browser-failure').catch(() => {});
