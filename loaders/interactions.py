@@ -10,13 +10,19 @@ not a silent guess.
 Tables are read by their header: OmniPath (``source``, ``target``, ``is_stimulation``,
 ``is_inhibition``, ``consensus_*``), SIGNOR (``IDA``, ``IDB``, ``EFFECT``, ``DATABASEA``,
 ``TYPEA``, ``MECHANISM``, ``PMID``) or a plain ``source``, ``target``, ``effect`` table.
+
+Both loaders read OmniPath's member-joined complex names (``ABI1_BRK1_CYFIP1``) as
+protein complexes with ``has_part`` edges to their members (:mod:`kgtwin.loaders.complexes`;
+``--option complexes=off`` reads them as symbols).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 from kgtwin.loaders.base import Loader, read_rows
+from kgtwin.loaders.complexes import ComplexNames, UnresolvedMembers
 from kgtwin.loaders.naming import direction, gene_curie, split_list
 from kgtwin.loaders.tables import RoleTableLoader, cell
 
@@ -67,6 +73,23 @@ def relation(word: str) -> tuple[str, int] | None:
     return None
 
 
+def _endpoint(loader: Loader, names: ComplexNames, value: str) -> list[str] | str | None:
+    """A gene id, or a complex's member ids; None when the row is refused (a complex
+    with an unresolved member)."""
+    try:
+        members = names.members(value)
+    except UnresolvedMembers as why:
+        loader.reject(str(why))
+        return None
+    return gene_curie(value) if members is None else members
+
+
+def _described(names: ComplexNames, end: list[str] | str,
+               seen: set[str]) -> tuple[str, list[Record]]:
+    """The id of an end, and the records of a complex met for the first time."""
+    return (end, []) if isinstance(end, str) else names.records(end, seen)
+
+
 #: Words a SIF header line has where a relation would be (the line is then skipped).
 HEADER_WORDS = {"interaction", "relation", "effect", "sign", "type", "edge", "relationship"}
 
@@ -78,7 +101,16 @@ class SifLoader(Loader):
     name = "sif"
     description = "SIF signed interactions (A -> B, A -| B, A activates B) -> regulates edges"
 
+    def __init__(self, paths: list[Path], *, skip_bad: bool = False,
+                 genes: str | None = None, unresolved_genes: str = "reject",
+                 complexes: str = "members"):
+        """``complexes``: ``members`` reads ``A_B_C`` as a complex of genes A, B, C when
+        all are genes, ``off`` reads every name as one symbol."""
+        super().__init__(paths, skip_bad=skip_bad)
+        self.genes = ComplexNames(genes, keep=unresolved_genes == "keep", policy=complexes)
+
     def records(self) -> Iterator[Record]:
+        seen: set[str] = set()
         for path in self.paths:
             for row in read_rows(self, path, header=False):
                 parts = row if len(row) > 1 else row[0].split()
@@ -96,9 +128,20 @@ class SifLoader(Loader):
                                 "inhibits, pp, …)")
                     continue
                 predicate, sign = found
-                for target in parts[2:]:
-                    yield Edge(gene_curie(parts[0]), predicate, gene_curie(target),
-                               qualifiers=direction(sign))
+                ends = []
+                for part in (parts[0], *parts[2:]):
+                    end = _endpoint(self, self.genes, part)
+                    if end is None:
+                        break
+                    ends.append(end)
+                else:
+                    ids = []
+                    for end in ends:
+                        ident, described = _described(self.genes, end, seen)
+                        ids.append(ident)
+                        yield from described
+                    for target in ids[1:]:
+                        yield Edge(ids[0], predicate, target, qualifiers=direction(sign))
 
 
 TABLE_COLUMNS = {
@@ -133,6 +176,15 @@ class SignedInteractionLoader(RoleTableLoader):
     roles = TABLE_COLUMNS
     required = ("source", "target")
 
+    def __init__(self, paths: list[Path], *, skip_bad: bool = False,
+                 delimiter: str | None = None, columns: str | None = None,
+                 genes: str | None = None, unresolved_genes: str = "reject",
+                 complexes: str = "members"):
+        """``complexes``: ``members`` reads ``A_B_C`` as a complex of genes A, B, C when
+        all are genes, ``off`` reads every name as one symbol."""
+        super().__init__(paths, skip_bad=skip_bad, delimiter=delimiter, columns=columns)
+        self.genes = ComplexNames(genes, keep=unresolved_genes == "keep", policy=complexes)
+
     def row(self, row: dict[str, str], columns: dict[str, str],
             seen: set[str]) -> Iterator[Record]:
         if not any(r in columns for r in ("effect", "stimulation", "inhibition")):
@@ -153,19 +205,21 @@ class SignedInteractionLoader(RoleTableLoader):
         inhibition = _flag(cell(row, columns, "inhibition"))
         return REGULATES, (stimulation and not inhibition) - (inhibition and not stimulation)
 
-    def _entity(self, row: dict[str, str], columns: dict[str, str], side: str,
-                seen: set[str]) -> tuple[str, Node | None]:
+    def _entity(self, row: dict[str, str], columns: dict[str, str],
+                side: str) -> tuple[str | list[str], Node | None] | None:
+        """The end's gene id or complex members, and a SIGNOR non-gene entity's node;
+        None when the row is refused."""
         value = cell(row, columns, side)
         database = cell(row, columns, f"{side}_db").lower()
         kind = cell(row, columns, f"{side}_type").lower()
         if database in DATABASES and ":" not in value:
             value = f"{DATABASES[database]}:{value}"
-        ident = gene_curie(value)
-        if kind in ENTITY_TYPES and ident not in seen:
-            seen.add(ident)
+        if kind in ENTITY_TYPES:
+            ident = gene_curie(value)
             return ident, Node(id=ident, category=ENTITY_TYPES[kind],
                                name=cell(row, columns, f"{side}_name") or None)
-        return ident, None
+        end = _endpoint(self, self.genes, value)
+        return None if end is None else (end, None)
 
     def _row(self, row: dict[str, str], columns: dict[str, str],
              seen: set[str]) -> Iterator[Record]:
@@ -175,9 +229,19 @@ class SignedInteractionLoader(RoleTableLoader):
         kind = self._kind(row, columns)
         if kind is None:
             return
-        source, source_node = self._entity(row, columns, "source", seen)
-        target, target_node = self._entity(row, columns, "target", seen)
-        yield from (n for n in (source_node, target_node) if n is not None)
+        source_end = self._entity(row, columns, "source")
+        target_end = self._entity(row, columns, "target") if source_end else None
+        if source_end is None or target_end is None:
+            return
+        ids = []
+        for end, node in (source_end, target_end):
+            ident, described = _described(self.genes, end, seen)
+            ids.append(ident)
+            if node is not None and ident not in seen:
+                seen.add(ident)
+                described = [node]
+            yield from described
+        source, target = ids
         properties: dict[str, object] = {}
         for role in ("effect", "mechanism", "record"):
             if cell(row, columns, role):

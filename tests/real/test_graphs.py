@@ -89,25 +89,56 @@ def test_hallmark_set_members_are_hgnc_genes(store):
 def test_omnipath_signed_table(store):
     with open(real("omnipath", "omnipath_carnival.tsv"), newline="") as handle:
         rows = list(csv.DictReader(handle, delimiter="\t"))
-    # Refused by name, or kept by symbol when the user says so: OmniPath complexes named
-    # by their members joined with '_' (1,102 rows, ABI1_BRK1_CYFIP1_NCKAP1_WASF1) and
-    # symbols newer than the 2018 HGNC reference (the other 252 refusals).
-    refused = load(store, "signed-interactions", ["omnipath/omnipath_carnival.tsv"],
-                   skip_bad=True)
-    assert refused.bad and all("unknown gene" in e for e in refused.bad_examples)
-    complexes = sum(1 for r in rows if "_" in r["source"] or "_" in r["target"])
-    assert complexes == 1102 and refused.bad == 1354
+    joined = sum(1 for r in rows if "_" in r["source"] or "_" in r["target"])
+    assert joined == 1102  # OmniPath complexes named by members: ABI1_BRK1_CYFIP1_NCKAP1_WASF1
     report = load(store, "signed-interactions", ["omnipath/omnipath_carnival.tsv"],
-                  unresolved_genes="keep", skip_bad=True)
-    assert (report.bad, report.counts.edges) == (0, len(rows))
+                  skip_bad=True)
+    # Every member of 243 distinct complexes is a 2018 HGNC gene: each is one node with
+    # a has_part edge per member. The 430 refusals are genes newer than the 2018 table:
+    # 152 rows name a complex with such a member (named in the message), 273 a single
+    # such symbol (H2AC1, SEPTIN5), and 5 a name no part of which is a gene
+    # (CHEBI_16038_CHEBI_28494_CHEBI_64482, viral P03205_P03212_P03231).
+    reasons = Counter("complex" if e.split(": ", 1)[1].startswith("complex")
+                      else "gene" for e in report.reconciliation.rejections)
+    assert reasons == {"complex": 152, "gene": 278} and report.bad == 430
+    assert all("unknown gene" in e for e in report.reconciliation.rejections)
+    complexes = list(store.nodes(category="biolink:MacromolecularComplex"))
+    parts = list(store.edges(predicate="biolink:has_part"))
+    assert (len(complexes), len(parts)) == (243, 1009)
+    account = report.reconciliation
+    assert account.read == account.stored + account.merged + account.passed_over + 430
+    assert report.counts.edges == len(rows) - 430 + 1009
+    # ABI1_BRK1_CYFIP1_NCKAP1_WASF1 (the WAVE complex) -> the Arp2/3 complex, activation
+    wave = "KGTWIN.COMPLEX:HGNC-7666+HGNC-11320+HGNC-12732+HGNC-13759+HGNC-23057"
+    assert store.node(wave).name == "ABI1_BRK1_CYFIP1_NCKAP1_WASF1"
+    assert {e.object for e in store.edges(subject=wave, predicate="biolink:has_part")} == \
+        {"HGNC:11320", "HGNC:23057", "HGNC:13759", "HGNC:7666", "HGNC:12732"}
+    arp = store.node("KGTWIN.COMPLEX:HGNC-169+HGNC-170+HGNC-703+HGNC-705+HGNC-706+HGNC-707"
+                     "+HGNC-708")
+    assert arp.name == "ACTR2_ACTR3_ARPC1A_ARPC2_ARPC3_ARPC4_ARPC5"
+    signed = {(e.object, e.qualifiers.get("object_direction_qualifier"))
+              for e in store.edges(subject=wave, predicate="biolink:regulates")}
+    assert signed == {(arp.id, "increased")}
     egfr = {(e.object, e.qualifiers.get("object_direction_qualifier"))
             for e in store.edges(subject="HGNC:3236", predicate="biolink:regulates")}
     assert ("HGNC:4566", "increased") in egfr  # EGFR -> GRB2
 
 
+def test_omnipath_table_keeping_newer_symbols(store):
+    """With unresolved_genes=keep every row loads: a complex with a newer member is kept
+    whole by its name, like any symbol the 2018 table lacks."""
+    with open(real("omnipath", "omnipath_carnival.tsv"), newline="") as handle:
+        rows = sum(1 for _ in csv.DictReader(handle, delimiter="\t"))
+    report = load(store, "signed-interactions", ["omnipath/omnipath_carnival.tsv"],
+                  unresolved_genes="keep")
+    assert (report.bad, report.counts.edges) == (0, rows + 1009)
+    assert store.node("hgnc.symbol:CENPA_H2AC4_H2BC11_H4-16") is not None
+
+
 def test_the_same_table_as_sif_with_a_header_line(store):
     report = load(store, "sif", ["omnipath/omnipath_carnival.tsv"], unresolved_genes="keep")
     assert report.bad == 0  # the header line is not an interaction
+    assert sum(1 for _ in store.nodes(category="biolink:MacromolecularComplex")) == 243
     calm3 = {(e.object, e.qualifiers.get("object_direction_qualifier"))
              for e in store.edges(subject="HGNC:1449")}
     assert ("HGNC:12333", "decreased") in calm3  # CALM3 -| TRPC1

@@ -1,0 +1,97 @@
+"""OmniPath complexes named by their members (``A_B_C``): the name rule and the records."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from kgtwin.loaders.complexes import PREFIX, ComplexNames, UnresolvedMembers, complex_id
+from loader_testing import records
+
+from kgtwin.errors import InputError, KgTwinError
+from kgtwin.genes import gene_index
+from kgtwin.model import Edge, Node
+
+#: Approved 2018 symbols and their HGNC ids (the shipped index).
+GENES = {"BRAF": "HGNC:1097", "RAF1": "HGNC:9829", "KRAS": "HGNC:6407",
+         "ABI1": "HGNC:11320", "EGFR": "HGNC:3236", "GRB2": "HGNC:4566"}
+#: Words no gene answers to (checked below against the index itself).
+NOT_GENES = ["NOTAGENE1", "ZZZQ9", "XYZW7", "QQQ3"]
+
+
+def test_the_words_used_here_are_what_they_claim():
+    index = gene_index()
+    assert {s: index.resolve_symbol(s).hgnc for s in GENES} == GENES
+    assert all(index.resolve_symbol(w).hgnc is None for w in NOT_GENES)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(sorted(GENES)), min_size=2, max_size=5, unique=True),
+       st.randoms(use_true_random=False))
+def test_genes_joined_are_one_complex_whatever_the_order(members, random):
+    names = ComplexNames()
+    shuffled = list(members)
+    random.shuffle(shuffled)
+    found = names.members("_".join(members))
+    again = names.members("_".join(shuffled))
+    assert sorted(found) == sorted(GENES[m] for m in members)
+    assert complex_id(found) == complex_id(again)
+    assert complex_id(found).startswith(f"{PREFIX}:HGNC-")
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sampled_from(NOT_GENES + sorted(GENES)))
+def test_a_single_symbol_is_never_split(symbol):
+    assert ComplexNames().members(symbol) is None
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(sorted(GENES)), min_size=1, max_size=3, unique=True),
+       st.lists(st.sampled_from(NOT_GENES), min_size=1, max_size=2, unique=True))
+def test_a_complex_with_an_unknown_member_names_it(genes, unknown):
+    with pytest.raises(UnresolvedMembers) as why:
+        ComplexNames().members("_".join(genes + unknown))
+    assert all(repr(u) in str(why.value) for u in unknown)
+    kept = ComplexNames(keep=True)
+    assert kept.members("_".join(genes + unknown)) is None  # kept whole, by symbol
+    assert set(kept.unresolved) == set(unknown)
+
+
+def test_parts_none_of_which_is_a_gene_stay_one_symbol():
+    assert ComplexNames().members("ZZZQ9_XYZW7") is None
+    assert ComplexNames(policy="off").members("BRAF_RAF1") is None
+    with pytest.raises(KgTwinError, match="complexes='split'"):
+        ComplexNames(policy="split")
+
+
+def test_signed_table_complex_node_parts_and_edge(tmp_path):
+    table = tmp_path / "carnival.tsv"
+    table.write_text("source\tinteraction\ttarget\nKRAS\t1\tRAF1_BRAF\n"
+                     "BRAF_RAF1\t-1\tEGFR\nEGFR\t1\tGRB2\n")
+    found = records("signed-interactions", table)
+    ident = "KGTWIN.COMPLEX:HGNC-1097+HGNC-9829"
+    nodes = [r for r in found if isinstance(r, Node)]
+    assert [(n.id, n.category, n.name) for n in nodes] == [
+        (ident, "biolink:MacromolecularComplex", "BRAF_RAF1")]  # one node for both orders
+    edges = {(e.subject, e.predicate, e.object, e.sign) for e in found if isinstance(e, Edge)}
+    assert edges == {
+        (ident, "biolink:has_part", "HGNC:1097", 0), (ident, "biolink:has_part", "HGNC:9829", 0),
+        ("hgnc.symbol:KRAS", "biolink:regulates", ident, 1),
+        (ident, "biolink:regulates", "hgnc.symbol:EGFR", -1),
+        ("hgnc.symbol:EGFR", "biolink:regulates", "hgnc.symbol:GRB2", 1)}
+    sif = records("sif", table)
+    assert {(e.subject, e.object, e.sign) for e in sif if isinstance(e, Edge)} == \
+        {(s, o, sign) for s, _, o, sign in edges}
+
+
+def test_a_refused_member_refuses_the_row_and_nothing_of_it_is_kept(tmp_path, load):
+    table = tmp_path / "carnival.tsv"
+    table.write_text("source\tinteraction\ttarget\nBRAF_RAF1\t1\tKRAS_NOTAGENE1\n"
+                     "EGFR\t1\tGRB2\n")
+    with pytest.raises(InputError, match=r"carnival.tsv:2: complex 'KRAS_NOTAGENE1': "
+                                         r"member 'NOTAGENE1' not resolved"):
+        load("signed-interactions", table)
+    report = load("signed-interactions", table, skip_bad=True)
+    account = report.reconciliation
+    assert (account.read, account.stored, account.rejected) == (2, 1, 1)
+    assert report.counts.nodes == 0  # BRAF_RAF1 came only with the refused row
