@@ -16,7 +16,9 @@ genes and the targets of candidate drugs) and of the phenotype readouts:
    inhibitor is on**; with inhibitors only, on when none of them is on; with no regulator
    in the twin, an input (keeps its initial state, P(on) = 0.5 unless personalised).
    A derived node reads a curated gene through the curated node's lowest level
-   (``ERK_b1`` for MAPK1);
+   (``ERK_b1`` for MAPK1); a protein complex (``biolink:MacromolecularComplex``, e.g.
+   OmniPath's ``ABI1_BRK1_CYFIP1_NCKAP1_WASF1``) is the AND of its ``has_part`` member
+   genes, which join the twin with it, and of its own regulators' default rule if any;
 4. derived nodes without a directed path to a readout are dropped, since they cannot
    change a prediction; seeds dropped so are listed in ``unreached``.
 
@@ -68,6 +70,10 @@ REGULATES = "biolink:regulates"
 MENTIONS = "biolink:mentions"
 MODEL_PREFIX = "KGTWIN.MODEL:"
 GENE = "biolink:Gene"
+#: A protein complex (OmniPath's ``A_B_C``, see ``loaders/complexes.py``): the AND of its
+#: ``has_part`` member genes.
+COMPLEX = "biolink:MacromolecularComplex"
+HAS_PART = "biolink:has_part"
 #: GO readouts and the node names the response engine scores (weights in response.py).
 DEFAULT_READOUTS = {"GO:0008283": "Proliferation", "GO:0006915": "Apoptosis"}
 _LEVEL = re.compile(r"_b\d+$")
@@ -176,14 +182,23 @@ class _Signed:
         self.skipped: set[str] = set()
         self.sources: set[tuple[str, str, str]] = set()
         self._genes: dict[str, bool] = {}
+        self._members: dict[str, tuple[str, ...]] = {}
 
     def _usable(self, id: str) -> bool:
         if id in self.readouts:
             return True
         if id not in self._genes:
             node = self.store.node(id)
-            self._genes[id] = node is not None and node.category == GENE
+            self._genes[id] = node is not None and node.category in (GENE, COMPLEX)
+            if node is not None and node.category == COMPLEX:
+                self._members[id] = tuple(sorted(
+                    n.edge.object for n in self.store.neighbors(id, predicate=HAS_PART,
+                                                                direction="out")))
         return self._genes[id]
+
+    def members(self, id: str) -> tuple[str, ...]:
+        """A complex's member genes (none for a gene)."""
+        return self._members.get(id, ()) if self._usable(id) else ()
 
     def _read(self, id: str, direction: str) -> dict[str, int]:
         cache = self.outgoing if direction == "out" else self.incoming
@@ -368,6 +383,7 @@ def build_model(
     genes = _neighbourhood(signed, seeds, settings.hops)
     genes |= _paths_to_readouts(signed, seeds, settings.path_length)
     genes = {g for g in genes if signed._usable(g) and g not in readout_ids}
+    genes |= {m for g in genes for m in signed.members(g) if signed._usable(m)}
 
     curated, mapping, model_id = None, {}, None
     if settings.use_curated:
@@ -477,9 +493,23 @@ def _regulators(signed, derived, entity_nodes) -> dict[str, dict[str, int]]:
     return regulators
 
 
-def _alive(curated, regulators, readout_nodes) -> set[str]:
+def _complex_members(signed, derived, entity_nodes) -> dict[str, list[str]]:
+    """Derived complex node -> the twin nodes of its members (the complex is their AND)."""
+    reader = {e: n for e, n in derived.items()} | {e: n[0] for e, n in entity_nodes.items()}
+    return {node: sorted({reader[m] for m in signed.members(entity) if m in reader})
+            for entity, node in derived.items() if signed.members(entity)}
+
+
+def complex_rule(members: list[str], regulators: Mapping[str, int]) -> str:
+    """A complex is on when all its members are on and, if signed edges regulate it, its
+    default rule holds too (BNET syntax)."""
+    rule = default_rule(regulators)
+    return " & ".join(members + ([f"({rule})"] if rule else []))
+
+
+def _alive(curated, regulators, readout_nodes, members=None) -> set[str]:
     """Nodes with a directed path to a readout, through derived and curated wiring."""
-    wiring = {n: set(r) for n, r in regulators.items()}
+    wiring = {n: set(r) | set((members or {}).get(n, ())) for n, r in regulators.items()}
     for node in curated.nodes if curated is not None else ():
         wiring[node.name] = set(node.rule.variables()) - {node.name}
     return _reaches(wiring, readout_nodes)
@@ -507,7 +537,8 @@ def _assemble(store, signed, seeds, genes, readout_ids, curated, mapping, model_
     readout_nodes = {n for e, n in derived.items() if e in readout_ids}
     readout_nodes |= {n for n in (curated.names if curated else ())
                       if _LEVEL.sub("", n) in readouts}
-    alive = _alive(curated, regulators, readout_nodes)
+    members = _complex_members(signed, derived, entity_nodes)
+    alive = _alive(curated, regulators, readout_nodes, members)
     keep = {e: n for e, n in derived.items() if n in alive}
     if curated is None and not (keep.keys() - set(readout_ids)):
         raise BuildError(
@@ -517,6 +548,15 @@ def _assemble(store, signed, seeds, genes, readout_ids, curated, mapping, model_
     nodes = list(curated.nodes) if curated else []
     for entity, node in sorted(keep.items(), key=lambda item: item[1]):
         regs = {n: s for n, s in regulators[node].items() if n in alive}
+        if node in members:
+            nodes.append(Node(name=node, rule=parse_expr(complex_rule(members[node], regs))))
+            origins[node] = NodeOrigin(
+                name=node, origin=DERIVED, entities=(entity,),
+                source="complex: all has_part members on, and its signed regulators' default "
+                       "rule", regulators=tuple(sorted({**regs, **dict.fromkeys(
+                           members[node], 1)}.items())))
+            entity_nodes[entity] = (node,)
+            continue
         symbol = store.node(entity).name if entity not in readout_ids else None
         if settings.signal_needs_activator and symbol and not any(s > 0 for s in regs.values()) \
                 and symbol.upper() not in TUMOUR_SUPPRESSORS:
