@@ -189,11 +189,14 @@ class _Signed:
             return True
         if id not in self._genes:
             node = self.store.node(id)
-            self._genes[id] = node is not None and node.category in (GENE, COMPLEX)
+            self._genes[id] = node is not None and node.category == GENE
             if node is not None and node.category == COMPLEX:
+                # Only a complex whose members the graph names (OmniPath's A_B_C) joins;
+                # one without (a SIGNOR-C id alone) stays out, as before.
                 self._members[id] = tuple(sorted(
                     n.edge.object for n in self.store.neighbors(id, predicate=HAS_PART,
                                                                 direction="out")))
+                self._genes[id] = bool(self._members[id])
         return self._genes[id]
 
     def members(self, id: str) -> tuple[str, ...]:
