@@ -123,7 +123,8 @@ def test_real_kgx_files(tmp_path):
 
 def test_chunks_of_a_few_lines_give_the_same_graph(tmp_path, monkeypatch):
     monkeypatch.setattr(kgx_columns, "BLOCK_BYTES", 200)
-    _, _, columnar, records = both(tmp_path, [[real("kgx", "graph_edges.tsv")]])
+    _, _, columnar, records = both(tmp_path, [[real("kgx", "graph_edges.tsv")]],
+                                   progress=True)
     assert_same(columnar, records)
 
 
