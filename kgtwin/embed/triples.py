@@ -154,10 +154,17 @@ def triples_from_store(
     used = set(triples[:, 0]) | set(triples[:, 2])
     categories: dict[str, str] = {}
     names: dict[str, str | None] = {}
+    aliases: dict[str, str] = {}
     for node in store.nodes():
         if node.id in used:
             categories[node.id] = node.category
             names[node.id] = node.name
+            aliases.update(dict.fromkeys(node.xrefs, node.id))
+    # A source names its statements in its own ids (HPO: NCBIGene:10), the store keeps
+    # the canonical node (HGNC:7646): references are read in the store's ids, or no
+    # held-out source would ever match and every derived statement would leak.
+    derived = {i: tuple((aliases.get(s, s), p, aliases.get(o, o)) for s, p, o in keys)
+               for i, keys in derived.items()}
     return GraphTriples(triples, categories, names, derived, store.checksum())
 
 

@@ -187,3 +187,22 @@ def test_split_without_task_statements_says_so(store):
     graph = triples_from_store(store)
     with pytest.raises(KgTwinError, match="task predicates"):
         edge_split(graph, ["biolink:physically_interacts_with"])
+
+
+def test_derived_from_references_are_read_in_the_store_s_ids(tmp_path):
+    """HPO names genes NCBIGene:N; the store keeps the canonical node (HGNC): every
+    reference must still find its gene–disease statement, or nothing derived ever leaves."""
+    from pathlib import Path
+
+    from kgtwin.load import load_files
+    from kgtwin.store import open_store
+
+    hpo = Path(__file__).resolve().parents[1] / "data" / "embed" / "hpo"
+    with open_store(tmp_path / "store") as store:
+        load_files(store, "hpo-genes", [hpo / "genes_to_phenotype.txt"], source="hpo-genes",
+                   version="test")
+        graph = triples_from_store(store)
+    assert not any(s.startswith("NCBIGene:") for s in graph.triples[:, 0])  # canonicalised
+    keys = {(s, base_predicate(r), o) for s, r, o in graph.triples.tolist()}
+    references = [key for refs in graph.derived.values() for key in refs]
+    assert references and all(key in keys for key in references)
