@@ -105,6 +105,7 @@ def test_examples_command_prints_and_exports(tmp_path):
     assert result.exit_code == 0, result.output
     assert ':param drug_id => "CHEBI:45783"' in result.output
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
-        [f"{e.name}.cypher" for e in examples()] + ["GUIDE.md", "kgtwin.grass"])
+        [f"{e.name}.cypher" for e in examples()]
+        + ["GUIDE.md", "kgtwin-guide.html", "kgtwin.grass"])
     style = (tmp_path / "kgtwin.grass").read_text()
     assert 'node.Case {' in style and 'caption: "{kgtwin_caption}"' in style
