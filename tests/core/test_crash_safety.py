@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
 import sys
 import textwrap
-import time
 
 from kgtwin.load import load_files
 from kgtwin.store import EmbeddedStore
+from tests.crash import sigkill_at_marker
 
 WRITER = textwrap.dedent(
     """
@@ -44,17 +41,7 @@ def test_sigkill_mid_load_keeps_previous_state(data, tmp_path):
     store.close()
 
     marker = tmp_path / "marker"
-    process = subprocess.Popen([sys.executable, "-c", WRITER, str(path), str(marker)])
-    try:
-        deadline = time.monotonic() + 120
-        while not marker.exists():
-            assert process.poll() is None, "writer died before reaching halfway"
-            assert time.monotonic() < deadline, "writer never reached halfway"
-            time.sleep(0.1)
-        os.kill(process.pid, signal.SIGKILL)
-    finally:
-        process.wait()
-    assert process.returncode == -signal.SIGKILL
+    sigkill_at_marker([sys.executable, "-c", WRITER, str(path), str(marker)], marker)
 
     reopened = EmbeddedStore(path)
     assert (reopened.counts(), reopened.checksum(), reopened.ledger()) == before

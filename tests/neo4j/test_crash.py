@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import os
-import signal
-import subprocess
 import sys
 import textwrap
-import time
 
 import pytest
 
 from kgtwin.neo4j.store import Neo4jStore
+from tests.crash import sigkill_at_marker
 from tests.store.records import RECORDS, aligned, source
 
 pytestmark = pytest.mark.neo4j
@@ -53,17 +51,7 @@ def test_sigkill_mid_load_keeps_previous_state(neo4j_settings, empty_graph, tmp_
         USER=neo4j_settings.user,
         PASSWORD=neo4j_settings.password,
     )
-    process = subprocess.Popen([sys.executable, "-c", WRITER, str(marker)], env=env)
-    try:
-        deadline = time.monotonic() + 120
-        while not marker.exists():
-            assert process.poll() is None, "writer died before reaching halfway"
-            assert time.monotonic() < deadline, "writer never reached halfway"
-            time.sleep(0.1)
-        os.kill(process.pid, signal.SIGKILL)
-    finally:
-        process.wait()
-    assert process.returncode == -signal.SIGKILL
+    sigkill_at_marker([sys.executable, "-c", WRITER, str(marker)], marker, env=env)
 
     with Neo4jStore(neo4j_settings) as store:
         assert (store.counts(), store.checksum(), store.ledger()) == before

@@ -11,13 +11,9 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import shutil
-import signal
-import subprocess
 import sys
 import textwrap
-import time
 from pathlib import Path
 
 import pytest
@@ -27,6 +23,7 @@ from kgtwin.errors import InputError
 from kgtwin.genes import GENES_ENV
 from kgtwin.load import LoadReport, load_files
 from kgtwin.store import EmbeddedStore
+from tests.crash import sigkill_at_marker
 from tests.real.conftest import REFERENCE, real
 
 FALLBACK = "loading record by record"
@@ -230,17 +227,7 @@ def test_sigkill_mid_columnar_load_keeps_previous_state(tmp_path):
     before = (store.counts(), store.checksum(), store.ledger())
     store.close()
     marker = tmp_path / "marker"
-    process = subprocess.Popen([sys.executable, "-c", COLUMNAR_WRITER, str(path), str(marker)])
-    try:
-        deadline = time.monotonic() + 120
-        while not marker.exists():
-            assert process.poll() is None, "writer died before reaching halfway"
-            assert time.monotonic() < deadline, "writer never reached halfway"
-            time.sleep(0.1)
-        os.kill(process.pid, signal.SIGKILL)
-    finally:
-        process.wait()
-    assert process.returncode == -signal.SIGKILL
+    sigkill_at_marker([sys.executable, "-c", COLUMNAR_WRITER, str(path), str(marker)], marker)
     reopened = EmbeddedStore(path)
     assert (reopened.counts(), reopened.checksum(), reopened.ledger()) == before
 
