@@ -17,6 +17,20 @@ from dataclasses import dataclass
 
 import numpy as np
 
+#: Zero bytes :meth:`Factor.of_fields` needs after the text: fields of up to
+#: ``FIELD_PAD - 8`` bytes are hashed in 8-byte words, longer ones decoded one by one.
+FIELD_PAD = 136
+_LOW_BYTES = np.array([(1 << (8 * n)) - 1 for n in range(8)] + [(1 << 64) - 1],
+                      dtype=np.uint64)
+_MIX = np.uint64(0x9E3779B97F4A7C15)
+
+
+def _factorize(values: np.ndarray) -> np.ndarray:
+    """Codes of an integer column in order of first appearance (pandas' hash table)."""
+    import pandas as pd
+
+    return pd.factorize(values, sort=False)[0].astype(np.int64, copy=False)
+
 
 class NotColumnar(Exception):
     """The source has something only the record path handles exactly (a bad row, an
@@ -37,6 +51,43 @@ class Factor:
 
         codes, uniques = pd.factorize(np.asarray(column, dtype=object), sort=False)
         return cls(codes.astype(np.int64, copy=False), list(uniques))
+
+    @classmethod
+    def of_fields(cls, text: bytes, padded: np.ndarray, starts: np.ndarray,
+                  lengths: np.ndarray) -> Factor:
+        """Factorises the UTF-8 fields ``text[start:start + length]`` without making a
+        Python string a row: each field's bytes are read 8 at a time from ``padded``
+        (``text`` as uint8 with :data:`FIELD_PAD` zero bytes after it), hashed, grouped by
+        hash, and every row checked byte for byte against its group's first row, so a
+        hash collision cannot merge two values (that column is redone the plain way).
+        Only each distinct value is decoded (strict UTF-8: a bad byte raises
+        :class:`UnicodeDecodeError`, as decoding the whole text would)."""
+        rows = len(starts)
+        if not rows:
+            return cls(np.zeros(0, dtype=np.int64), [])
+        lanes = (int(lengths.max()) + 7) // 8
+        if lanes * 8 > FIELD_PAD - 8:  # long values: one string a row
+            return cls.of([text[s:s + n].decode("utf-8") for s, n in
+                           zip(starts.tolist(), lengths.tolist(), strict=True)])
+        words = np.ndarray((len(padded) - 7,), dtype="<u8", buffer=padded, strides=(1,))
+        hashed = lengths.astype(np.uint64)
+        parts = []
+        for lane in range(lanes):
+            word = words[starts + 8 * lane] & _LOW_BYTES[np.clip(lengths - 8 * lane, 0, 8)]
+            parts.append(word)
+            hashed = (hashed * _MIX) ^ word
+        codes = _factorize(hashed)
+        seen = np.maximum.accumulate(codes)  # codes are numbered in order of first row
+        first = np.flatnonzero(np.concatenate(([True], codes[1:] > seen[:-1])))
+        same = lengths[first][codes] == lengths
+        for word in parts:
+            same &= word[first][codes] == word
+        if not same.all():
+            return cls.of([text[s:s + n].decode("utf-8") for s, n in
+                           zip(starts.tolist(), lengths.tolist(), strict=True)])
+        values = [text[s:s + n].decode("utf-8") for s, n in
+                  zip(starts[first].tolist(), lengths[first].tolist(), strict=True)]
+        return cls(codes, values)
 
     @classmethod
     def constant(cls, value: str, rows: int) -> Factor:
@@ -74,4 +125,4 @@ class EdgeColumns:
                            self.aligned)
 
 
-__all__ = ["EdgeColumns", "Factor", "NotColumnar"]
+__all__ = ["FIELD_PAD", "EdgeColumns", "Factor", "NotColumnar"]

@@ -1,19 +1,20 @@
 """KGX TSV edges read as columns: the bulk path of the ``kgx`` loader.
 
-A KGX edges file of millions of rows is parsed by pandas' C reader, block by block,
-into :class:`~kgtwin.columns.EdgeColumns`, instead of one dict and one
-:class:`~kgtwin.model.Edge` per row. The path takes only what it reads exactly as the
-record path would: a block is first checked with numpy to hold lines of exactly the
-header's number of fields, no carriage return and no NUL byte; UTF-8 is checked by the
-decoder; an empty subject, predicate or object is refused. Anything else (a short or
-long row, a blank line, a Windows line end, a bad byte) raises
+A KGX edges file of millions of rows is split into fields with numpy, block by block,
+and each column factorised straight from the bytes
+(:meth:`~kgtwin.columns.Factor.of_fields`) into :class:`~kgtwin.columns.EdgeColumns`,
+instead of one dict and one :class:`~kgtwin.model.Edge` per row (or one string per
+field). The path takes only what it reads exactly as the record path would: a block
+must hold lines of exactly the header's number of fields, no carriage return and no
+NUL byte; each distinct value is decoded as strict UTF-8; an empty subject, predicate
+or object is refused. Anything else (a short or long row, a blank line, a Windows line
+end, a bad byte) raises
 :class:`~kgtwin.columns.NotColumnar`, and the load is redone record by record, which
 accepts, pads or rejects the row with ``file:line: reason`` as it always did.
 """
 
 from __future__ import annotations
 
-import csv
 import io
 import lzma
 import zlib
@@ -24,7 +25,7 @@ import numpy as np
 from kgtwin.loaders.base import open_binary
 from kgtwin.loaders.kgx import EDGE_FIELDS, _json_kind, is_qualifier, parse_value
 
-from kgtwin.columns import EdgeColumns, Factor, NotColumnar
+from kgtwin.columns import FIELD_PAD, EdgeColumns, Factor, NotColumnar
 from kgtwin.model import properties_text, qualifier_key
 
 #: Bytes of a file parsed at once (whole lines): about a million edges, ~0.3 GB parsed.
@@ -85,10 +86,9 @@ def edge_columns(path: Path, *, block_bytes: int | None = None) -> Iterator[Edge
                             if c not in EDGE_FIELDS and c not in qualifier_columns]
         rows = 0
         for block in _blocks(handle, block_bytes):
-            _check_block(block, len(columns))
-            frame = _parse(block, columns)
-            rows += len(frame)
-            yield _edges(frame, qualifier_columns, property_columns)
+            fields = _fields(block, columns)
+            rows += len(fields["subject"])
+            yield _edges(fields, qualifier_columns, property_columns)
     if rows == 0:
         raise NotColumnar("a header but no rows")  # the record path says so, or allows it
 
@@ -106,51 +106,49 @@ def _blocks(handle: io.BufferedIOBase, size: int) -> Iterator[bytes]:
         raise NotColumnar(f"unreadable: {error}") from None
 
 
-def _check_block(block: bytes, fields: int) -> None:
-    """Every line holds exactly ``fields`` fields; no CR, no NUL (numpy, no Python loop)."""
+def _fields(block: bytes, columns: list[str]) -> dict[str, Factor]:
+    """Each column of a block of lines, factorised straight from the bytes (numpy, no
+    Python object a row). Every line must hold exactly the header's number of fields,
+    with no CR and no NUL byte: the fields are then the bytes between tabs and line
+    ends, as a tab-separated reader without quoting reads them."""
     if b"\r" in block or b"\0" in block:
         raise NotColumnar("carriage return or NUL byte")
     data = np.frombuffer(block, dtype=np.uint8)
-    tabs = np.flatnonzero(data == _TAB)
-    ends = np.flatnonzero(data == _LF)
-    per_line = np.diff(np.searchsorted(tabs, ends), prepend=0)
-    if np.any(per_line != fields - 1):
+    separators = np.flatnonzero((data == _TAB) | (data == _LF))
+    ends = separators[data[separators] == _LF]
+    tabs_per_line = np.diff(np.searchsorted(separators, ends), prepend=-1) - 1
+    if np.any(tabs_per_line != len(columns) - 1):
         raise NotColumnar("a line with another number of fields")
-
-
-def _parse(block: bytes, columns: list[str]):  # -> pd.DataFrame
-    import pandas as pd
-
+    lines = len(ends)
+    stops = separators.reshape(lines, len(columns))
+    starts = np.concatenate(([0], separators[:-1] + 1)).reshape(lines, len(columns))
+    padded = np.frombuffer(block + bytes(FIELD_PAD), dtype=np.uint8)
     try:
-        return pd.read_csv(
-            io.BytesIO(block), sep="\t", header=None, names=columns, dtype=str,
-            quoting=csv.QUOTE_NONE, keep_default_na=False, na_filter=False,
-            skip_blank_lines=False, index_col=False, engine="c", encoding="utf-8",
-        )
-    except (UnicodeDecodeError, ValueError) as error:
-        raise NotColumnar(f"not parsed: {error}") from None
+        return {name: Factor.of_fields(block, padded, starts[:, i], stops[:, i] - starts[:, i])
+                for i, name in enumerate(columns)}
+    except UnicodeDecodeError as error:
+        raise NotColumnar(f"not UTF-8: {error}") from None
 
 
-def _edges(frame, qualifier_columns: list[str], property_columns: list[str]) -> EdgeColumns:
-    subject, predicate, object_ = (
-        Factor.of(frame[c].to_numpy()).mapped(str.strip)
-        for c in ("subject", "predicate", "object")
-    )
+def _edges(fields: dict[str, Factor], qualifier_columns: list[str],
+           property_columns: list[str]) -> EdgeColumns:
+    subject, predicate, object_ = (fields[c].mapped(str.strip)
+                                   for c in ("subject", "predicate", "object"))
     for factor in (subject, predicate, object_):
         if "" in factor.values:
             raise NotColumnar("edge without subject, predicate or object")
-    rows = len(frame)
-    qualifiers = (_texts(frame, qualifier_columns, str.strip, qualifier_key)
+    rows = len(subject)
+    qualifiers = (_texts(fields, qualifier_columns, str.strip, qualifier_key)
                   if qualifier_columns else Factor.constant("", rows))
-    properties = (_texts(frame, property_columns, parse_value, properties_text)
+    properties = (_texts(fields, property_columns, parse_value, properties_text)
                   if property_columns else Factor.constant("{}", rows))
     return EdgeColumns(subject, predicate, object_, qualifiers, properties)
 
 
-def _texts(frame, columns: list[str], convert, canonical) -> Factor:
+def _texts(fields: dict[str, Factor], columns: list[str], convert, canonical) -> Factor:
     """Each row's canonical text of ``columns`` (empty values left out), as the record
     path builds it; each distinct value converted once, each distinct row once."""
-    factors = [Factor.of(frame[c].to_numpy()) for c in columns]
+    factors = [fields[c] for c in columns]
     converted = [[convert(v.strip()) if v.strip() else None for v in f.values]
                  for f in factors]
     made: dict[tuple[int, ...], str] = {}
