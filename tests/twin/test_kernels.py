@@ -1,5 +1,5 @@
-"""The ahead-of-time kernel: built into the cache folder, same numbers as numba's JIT,
-used only where holding the GIL harms nothing, and a CLI simulation that never loads numba."""
+"""The C kernel: built into the cache folder, same numbers as numba's JIT on every
+thread, refused arguments of the wrong type, and a CLI simulation that never loads numba."""
 
 from __future__ import annotations
 
@@ -47,30 +47,72 @@ def test_building_twice_reuses_the_module(use_cache: Path) -> None:
     assert not list(use_cache.glob(".build-*"))  # the scratch folder is gone
 
 
-def test_main_thread_runs_the_aot_kernel_and_workers_the_jit(use_cache: Path) -> None:
+def test_every_thread_runs_the_c_kernel(use_cache: Path) -> None:
     from kgtwin.twin._kernel import simulate_kernel as jitted
 
     main = kernels.simulate_kernel()
-    assert main is not jitted and type(main).__name__ == "builtin_function_or_method"
-    assert kernels.simulate_kernel(threads=2) is jitted
+    assert main is not jitted and main.__name__ == "kernel"
+    assert kernels.simulate_kernel(threads=2) is main
     seen = []
     worker = threading.Thread(target=lambda: seen.append(kernels.simulate_kernel()))
     worker.start()
     worker.join()
-    assert seen == [jitted]
+    assert seen == [main]
 
 
-def test_aot_and_jit_give_identical_numbers(use_cache: Path, monkeypatch) -> None:
-    model = load_model(GRIECO)
-    settings = SimulationSettings(trajectories=3000, max_time=20, seed=7)
-    holds = [Hold("MEK1_2", False, 0.6)]
-    fixed = {"EGFR_stimulus": 1}
-    aot = simulate(model, settings, fixed=fixed, holds=holds)
+@pytest.mark.parametrize(
+    ("model_path", "fixed", "holds", "seed"),
+    [
+        (GRIECO, {"EGFR_stimulus": 1}, [Hold("MEK1_2", False, 0.6)], 7),
+        (GRIECO, {}, [], 0),
+        (Path("kgtwin/twin/models/BRAF_Model.bnd"), {}, [], 2**32 - 1),
+        (Path("kgtwin/twin/models/Flobak.bnd"), {}, [Hold("MEK", False, 0.5)], 123),
+    ],
+)
+def test_c_and_jit_give_identical_numbers(use_cache: Path, monkeypatch, model_path, fixed,
+                                          holds, seed) -> None:
+    model = load_model(model_path)
+    settings = SimulationSettings(trajectories=3000, max_time=20, seed=seed)
+    c_kernel = simulate(model, settings, fixed=fixed, holds=holds)
+    threaded = simulate(model, settings, fixed=fixed, holds=holds, threads=3)
     monkeypatch.setenv("KGTWIN_KERNEL", "jit")
     jit = simulate(model, settings, fixed=fixed, holds=holds)
-    assert aot.events == jit.events > 0
-    assert np.array_equal(aot.on_counts, jit.on_counts)
-    assert np.array_equal(aot.final_states, jit.final_states)
+    assert c_kernel.events == threaded.events == jit.events > 0
+    for other in (threaded, jit):
+        assert np.array_equal(c_kernel.on_counts, other.on_counts)
+        assert np.array_equal(c_kernel.final_states, other.final_states)
+
+
+def test_the_c_kernel_refuses_arrays_of_the_wrong_type(use_cache: Path) -> None:
+    """It reads raw memory: an int32 array where int64 is expected must not get through."""
+    from kgtwin.twin.compile import CompiledModel
+
+    compiled = CompiledModel.from_model(load_model(GRIECO))
+    n = len(compiled.names)
+    grid = np.array([0.0, 1.0])
+    arguments = [compiled.ops, compiled.args, compiled.starts, compiled.dependents,
+                 compiled.dep_weights, compiled.dep_starts, compiled.rate_up,
+                 compiled.rate_down, compiled.initial_on, compiled.inputs,
+                 compiled.input_starts, compiled.tables, compiled.table_starts,
+                 np.full((4, n), -1, dtype=np.int8), grid, 1, compiled.stack_size,
+                 np.zeros((2, n), dtype=np.int64), np.zeros((4, n), dtype=np.uint8)]
+    kernel = kernels.simulate_kernel()
+    assert kernel(*arguments) >= 0
+    wrong = list(arguments)
+    wrong[1] = compiled.args.astype(np.int32)
+    with pytest.raises(TypeError, match="argument 1: expected a C-contiguous i8 array"):
+        kernel(*wrong)
+    wrong = list(arguments)
+    wrong[17] = np.zeros((3, n), dtype=np.int64)
+    with pytest.raises(ValueError, match="mismatched shapes"):
+        kernel(*wrong)
+
+
+def test_a_failing_compiler_is_reported(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("CC", "false")  # a "compiler" that always fails
+    with pytest.raises(kernels.KernelBuildError, match="compiling the simulation kernel"):
+        kernels.build_aot_kernel(tmp_path)
+    assert not list(tmp_path.iterdir()) or not list(tmp_path.glob("*.so"))
 
 
 def test_an_unknown_kernel_choice_is_an_error(monkeypatch) -> None:
