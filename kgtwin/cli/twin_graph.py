@@ -27,7 +27,7 @@ def _settings(hops: int, curated: bool, trajectories: int, seed: int, strength: 
 
     effects = click.get_current_context().meta.get(EFFECTS_KEY, ())
     return TwinSettings(
-        build=BuildSettings(hops=hops, use_curated=curated),
+        build=BuildSettings(hops=hops, use_curated=curated, p53_gated_apoptosis=True),
         personalisation=PersonalisationSettings(gain_mode=gain, expression_mode=expression,
                                                 effects=effects),
         simulation=default_simulation(trajectories, seed),

@@ -76,6 +76,9 @@ COMPLEX = "biolink:MacromolecularComplex"
 HAS_PART = "biolink:has_part"
 #: GO readouts and the node names the response engine scores (weights in response.py).
 DEFAULT_READOUTS = {"GO:0008283": "Proliferation", "GO:0006915": "Apoptosis"}
+APOPTOSIS = "GO:0006915"
+#: The gene whose node gates apoptosis under ``BuildSettings.p53_gated_apoptosis``.
+P53_SYMBOL = "TP53"
 _LEVEL = re.compile(r"_b\d+$")
 
 
@@ -102,6 +105,14 @@ class BuildSettings:
     #: of "any one of them": one bypass route (PI3K -> S6K beside ERK) then keeps part of
     #: the readout, not all of it.
     graded_readouts: bool = False
+    #: p53 licenses mitochondrial apoptosis instead of causing it: in a derived node on
+    #: p53's routes into the Apoptosis readout (BAX, the readout itself) that has another
+    #: activator, p53 moves from "any activator" to "required" (``BAX = BCL2L11 & p53``
+    #: instead of ``BCL2L11 | p53``), as in the Flobak model PROFILE ships (``BAX = p53``,
+    #: ``CytochromeC = !BCL2 & BAX``). A drug's death signal (ERK off -> BIM) then kills
+    #: only cells with functional p53, and TP53 loss lowers drug-induced apoptosis.
+    #: Patient twins use it (``TwinSettings``); curated rules are never changed.
+    p53_gated_apoptosis: bool = False
 
     def __post_init__(self) -> None:
         if self.hops < 0 or self.path_length < 1:
@@ -112,7 +123,8 @@ class BuildSettings:
         return {"hops": self.hops, "path_length": self.path_length,
                 "use_curated": self.use_curated, "readouts": dict(self.readouts),
                 "signal_needs_activator": self.signal_needs_activator,
-                "graded_readouts": self.graded_readouts}
+                "graded_readouts": self.graded_readouts,
+                "p53_gated_apoptosis": self.p53_gated_apoptosis}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -531,6 +543,25 @@ def _graded(node: str, regs: Mapping[str, int]) -> list[Node]:
     return levels
 
 
+def _p53_gated(store, regulators, derived, entity_nodes, members, alive) -> dict[str, str]:
+    """Derived nodes whose p53 activation becomes a requirement, each with p53's node name.
+
+    These are the Apoptosis readout and the derived nodes on p53's routes into it (nodes
+    p53 activates that reach the readout without going back through p53), each only if
+    it has an activator besides p53: a node p53 alone switches on (its own effector) keeps
+    the default rule, as does every curated rule."""
+    tp53 = store.resolve(f"hgnc.symbol:{P53_SYMBOL}")
+    p53 = (entity_nodes.get(tp53) or (derived.get(tp53),))[0] if tp53 else None
+    apoptosis = derived.get(APOPTOSIS)
+    if p53 is None or p53 not in alive or apoptosis is None:
+        return {}
+    wiring = {n: {r for r in regs if r != p53} for n, regs in regulators.items() if n != p53}
+    routes = _reaches(wiring, {apoptosis})
+    return {n: p53 for n, regs in regulators.items()
+            if n in routes and n in alive and n not in members and regs.get(p53, 0) > 0
+            and any(s > 0 for r, s in regs.items() if r != p53)}
+
+
 def _assemble(store, signed, seeds, genes, readout_ids, curated, mapping, model_id, name,
               settings):
     origins, entity_nodes, readouts = _curated_part(curated, mapping, model_id, readout_ids)
@@ -543,6 +574,8 @@ def _assemble(store, signed, seeds, genes, readout_ids, curated, mapping, model_
     members = _complex_members(signed, derived, entity_nodes)
     alive = _alive(curated, regulators, readout_nodes, members)
     keep = {e: n for e, n in derived.items() if n in alive}
+    gated = (_p53_gated(store, regulators, derived, entity_nodes, members, alive)
+             if settings.p53_gated_apoptosis else {})
     if curated is None and not (keep.keys() - set(readout_ids)):
         raise BuildError(
             f"none of the {len(seeds)} seed gene(s) ({_symbols(store, seeds)}) reaches a "
@@ -567,6 +600,13 @@ def _assemble(store, signed, seeds, genes, readout_ids, curated, mapping, model_
         if settings.graded_readouts and not symbol and sum(s > 0 for s in regs.values()) > 1:
             made = _graded(node, regs)
             source = "graded readout: level j on when >= j activators and no inhibitor are on"
+        elif node in gated:
+            p53 = gated[node]
+            rest = default_rule({n: s for n, s in regs.items() if n != p53})
+            made = [Node(name=node, rule=parse_expr(f"({rest}) & {p53}"),
+                         genes=(symbol,) if symbol else ())]
+            source = (f"p53-gated apoptosis: another activator on, {p53} on (required, not "
+                      "sufficient) and no inhibitor on (signed graph edges)")
         else:
             made = [Node(name=node, rule=parse_expr(default_rule(regs) or node),
                          genes=(symbol,) if symbol else ())]

@@ -62,7 +62,9 @@ def default_simulation(trajectories: int = DEFAULT_TRAJECTORIES,
 class TwinSettings:
     """Everything that decides a twin's predictions besides the patient's records."""
 
-    build: BuildSettings = field(default_factory=BuildSettings)
+    #: Patient twins gate apoptosis on p53 (``BuildSettings.p53_gated_apoptosis``).
+    build: BuildSettings = field(
+        default_factory=lambda: BuildSettings(p53_gated_apoptosis=True))
     personalisation: PersonalisationSettings = field(default_factory=PersonalisationSettings)
     simulation: SimulationSettings = field(default_factory=default_simulation)
     strength: float = 1.0
