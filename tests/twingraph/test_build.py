@@ -55,15 +55,22 @@ def test_curated_model_is_used_where_it_covers_the_seeds(melanoma) -> None:
 def test_derived_rules_follow_the_documented_default(melanoma) -> None:
     model = melanoma.graph_model.model
     rng = random.Random(5)
+    # Patient twins gate apoptosis on p53 (BuildSettings.p53_gated_apoptosis): on p53's
+    # routes into Apoptosis p53 is required, not one activator among others.
+    (p53,) = melanoma.graph_model.entity_nodes[TP53]
+    gated = {n for n in melanoma.graph_model.nodes_with(DERIVED)
+             if melanoma.graph_model.origins[n].source.startswith("p53-gated")}
+    assert {"BAX", "Apoptosis"} <= gated
     for name in melanoma.graph_model.nodes_with(DERIVED):
         origin = melanoma.graph_model.origins[name]
         regulators = dict(origin.regulators)
-        activators = [n for n, s in regulators.items() if s > 0]
+        activators = [n for n, s in regulators.items() if s > 0 and not
+                      (name in gated and n == p53)]
         inhibitors = [n for n, s in regulators.items() if s < 0]
         for _ in range(50):
             state = {n: rng.random() < 0.5 for n in model.names}
             expected = (not activators or any(state[n] for n in activators)) and not any(
-                state[n] for n in inhibitors)
+                state[n] for n in inhibitors) and (name not in gated or state[p53])
             if not regulators:
                 expected = state[name]
             assert model.node(name).rule.evaluate(state) == expected

@@ -102,7 +102,10 @@ def test_colorectal_needs_egfr_inhibition_too(colorectal_v600e, melanoma_v600e) 
         gains_crc.append(combined.score - alone.score)
     gains_melanoma = [r["encorafenib + cetuximab"].score - r["encorafenib"].score
                       for r in melanoma_v600e]
-    assert min(gains_crc) > max(gains_melanoma) + 0.1
+    # Seed 7, 2,000 cells: colorectal gains 0.103 (TP53 intact) and 0.086 (TP53 R273H),
+    # melanoma at most 0.011. Before p53-gated apoptosis (BuildSettings) the TP53-lost
+    # twin gained 0.237, its extra apoptosis coming without p53; the margin was 0.1 then.
+    assert min(gains_crc) > max(gains_melanoma) + 0.05
 
 
 def test_rank_drugs_cli_lists_best_first(demo_store) -> None:
