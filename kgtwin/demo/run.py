@@ -180,10 +180,15 @@ def twin_step(store: GraphStore, out: Path) -> Section:
         f"{len(summary['curated'])} with the curated rules of `{summary['curated_model']}` "
         f"and {len(summary['derived'])} derived from signed edges "
         f"({', '.join(summary['derived'])}); personalised with its variants, expression "
-        "z-scores and tissue context (SOX10 off).", "",
+        "z-scores and tissue context (SOX10 off). Ranked: the heatmap's drugs that act on "
+        "this twin, and encorafenib + cetuximab.", "",
         "| rank | treatment | score [95 % CI] | Δ proliferation | Δ apoptosis |",
         "|---:|---|---|---:|---:|"]
-    responses = rank_patient_drugs(twin, store, combinations=["encorafenib+cetuximab"])
+    # The heatmap's drugs that act on this twin, so each row is checkable against the
+    # cohort table (many drugs tie: every MEK inhibitor holds the same node).
+    acting = {d.name.lower() for d in twin.drugs}
+    responses = rank_patient_drugs(twin, store, combinations=["encorafenib+cetuximab"],
+                                   only=[d for d in DEMO_DRUGS if d in acting])
     for rank, response in enumerate(responses[:6], 1):
         changes = {r.name: r.change for r in response.readouts}
         section.lines.append(

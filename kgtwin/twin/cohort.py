@@ -247,8 +247,8 @@ def run_cohort(
            else [row["id"] for row in list_patients(store)])
     if not ids:
         raise NotFoundError("no patients in the store")
-    built = {p: build_patient_twin(store, p, settings) for p in ids}
     profiles = {p: patient_profile(store, p) for p in ids}
+    built = {p: build_patient_twin(store, p, settings, records=profiles[p]) for p in ids}
     candidates: set[str] = set()
     if drugs:
         # Drugs by name need every drug's name.

@@ -138,10 +138,14 @@ def build_patient_twin(
     settings: TwinSettings | None = None,
     *,
     extra_drugs: Iterable[str] = (),
+    records: Profile | None = None,
 ) -> PatientTwin:
-    """Build the twin of ``patient`` (id, pseudonym or unique prefix) from the graph."""
+    """Build the twin of ``patient`` (id, pseudonym or unique prefix) from the graph.
+
+    ``records``: the patient's records already read with ``patient_profile`` (a cohort
+    reads them once for the twin and its own columns); read from the store if omitted."""
     settings = settings or TwinSettings()
-    profile = patient_profile(store, patient)
+    profile = records if records is not None else patient_profile(store, patient)
     seeds = seed_genes(store, profile)
     candidates = candidate_ids(store, profile, seeds) | {store.resolve(d) or d
                                                           for d in extra_drugs}

@@ -173,3 +173,23 @@ def test_drugs_holding_the_same_nodes_share_one_simulation(demo_store) -> None:
     table = run_cohort(demo_store, patients, ["erlotinib", "gefitinib"], small).table
     for _, rows in table.groupby("patient"):
         assert rows["acts"].all() and rows["score"].nunique() == 1
+
+
+def test_cohort_reads_each_patients_records_once(demo_store, monkeypatch) -> None:
+    import kgtwin.twin.cohort as cohort_module
+    import kgtwin.twin.patient_twin as twin_module
+
+    patients = find_patients(demo_store, "melanoma", {"BRAF p.V600E"})[:2]
+    before = run_cohort(demo_store, patients, ["trametinib"], SETTINGS, workers=1)
+    reads: list[str] = []
+
+    def counted(store, patient):
+        reads.append(patient)
+        return cohort_module.patient_profile.__wrapped__(store, patient)
+
+    counted.__wrapped__ = cohort_module.patient_profile
+    monkeypatch.setattr(cohort_module, "patient_profile", counted)
+    monkeypatch.setattr(twin_module, "patient_profile", counted)
+    after = run_cohort(demo_store, patients, ["trametinib"], SETTINGS, workers=1)
+    assert sorted(reads) == sorted(patients)
+    pd.testing.assert_frame_equal(before.table, after.table)  # same numbers
