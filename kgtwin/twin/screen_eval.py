@@ -140,20 +140,23 @@ def _loo_tissue(frame: pd.DataFrame) -> np.ndarray:
 
 
 def _stacked(frame: pd.DataFrame, folds: int = 5) -> np.ndarray:
-    """Out-of-fold least-squares prediction from the tissue mean and the twin score."""
+    """Out-of-fold twin + tissue: the tissue mean plus w x twin score, w fitted on the
+    other folds to what the tissue mean leaves unexplained, and never below 0."""
     import zlib
 
     fold = np.array([zlib.crc32(str(s).encode()) % folds for s in frame["sample"]])
-    design = np.column_stack([np.ones(len(frame)), frame["tissue_mean"].to_numpy(float),
-                              frame["score"].to_numpy(float)])
-    target = frame["sensitivity"].to_numpy(float)
-    predicted = frame["tissue_mean"].to_numpy(float).copy()
+    tissue = frame["tissue_mean"].to_numpy(float)
+    score = frame["score"].to_numpy(float)
+    residual = frame["sensitivity"].to_numpy(float) - tissue
+    predicted = tissue.copy()
     for k in range(folds):
         test = fold == k
         if test.all() or not test.any():
             continue
-        weights, *_ = np.linalg.lstsq(design[~test], target[~test], rcond=None)
-        predicted[test] = design[test] @ weights
+        x, y = score[~test], residual[~test]
+        spread = float(((x - x.mean()) ** 2).sum())
+        weight = float(((x - x.mean()) * (y - y.mean())).sum()) / spread if spread else 0.0
+        predicted[test] = tissue[test] + max(weight, 0.0) * score[test]
     return predicted
 
 
