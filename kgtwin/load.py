@@ -22,7 +22,7 @@ from kgtwin.load_columnar import ColumnarPlan, columnar_plan, load_columnar
 from kgtwin.load_guard import check_not_empty, guarded_records
 from kgtwin.load_inputs import expand_paths, short_label
 from kgtwin.loaders import get_loader
-from kgtwin.loaders.base import Loader
+from kgtwin.loaders.base import REJECTIONS_KEPT, Loader
 from kgtwin.loaders.patient_base import PatientLoader
 from kgtwin.loaders.patient_privacy import coded_only, file_labels
 from kgtwin.model import Record
@@ -47,6 +47,13 @@ class Reconciliation:
     are kept). ``stored`` and ``merged`` count records (and measurement values);
     ``passed_over`` and ``rejected`` count the source's rows or entries, which gave none.
     ``stored``/``merged`` are None where a store cannot tell them apart.
+
+    ``unresolved_genes`` are the gene names and ids the gene index did not know (value
+    -> why, the first :data:`~kgtwin.loaders.base.REJECTIONS_KEPT` in sorted order;
+    ``unresolved_count`` counts them all) and ``unresolved_policy`` what the load did
+    with them: ``reject`` refused their rows (among ``rejected``), ``keep`` stored the
+    symbols as ``hgnc.symbol:X`` nodes. Ids of another gene namespace (an Entrez id the
+    table lacks) are kept as written either way.
     """
 
     read: int
@@ -56,27 +63,39 @@ class Reconciliation:
     rejections: tuple[str, ...] = ()
     passed_over: int = 0
     passed_over_reasons: Mapping[str, int] = field(default_factory=dict)
+    unresolved_genes: Mapping[str, str] = field(default_factory=dict)
+    unresolved_count: int = 0
+    unresolved_policy: str = "reject"
 
     def to_dict(self) -> dict[str, object]:
         return {"read": self.read, "stored": self.stored, "merged": self.merged,
                 "passed_over": self.passed_over,
                 "passed_over_reasons": dict(self.passed_over_reasons),
-                "rejected": self.rejected, "rejections": list(self.rejections)}
+                "rejected": self.rejected, "rejections": list(self.rejections),
+                "unresolved_policy": self.unresolved_policy,
+                "unresolved_count": self.unresolved_count,
+                "unresolved_genes": dict(self.unresolved_genes)}
 
 
-def reconcile(counts: LoadCounts, loader: Loader) -> Reconciliation:
-    """The load's account from the store's counts and the loader's passed-over and
-    rejected rows."""
+def reconcile(counts: LoadCounts, loader: Loader, *,
+              unresolved: Mapping[str, str] | None = None,
+              policy: str = "reject") -> Reconciliation:
+    """The load's account from the store's counts, the loader's passed-over and
+    rejected rows, and the gene values the index did not know (``unresolved``)."""
     written = counts.nodes + counts.edges + counts.measurements
     stored = None
     if counts.new_nodes is not None and counts.new_edges is not None:
         stored = counts.new_nodes + counts.new_edges + counts.measurements
     passed, rejected = loader.passed.count, loader.bad.count
+    unresolved = unresolved or {}
+    listed = dict(sorted(unresolved.items())[:REJECTIONS_KEPT])
     return Reconciliation(read=written + passed + rejected, stored=stored,
                           merged=None if stored is None else written - stored,
                           rejected=rejected, rejections=tuple(loader.bad.rejections),
                           passed_over=passed,
-                          passed_over_reasons=dict(sorted(loader.passed.reasons.items())))
+                          passed_over_reasons=dict(sorted(loader.passed.reasons.items())),
+                          unresolved_genes=listed, unresolved_count=len(unresolved),
+                          unresolved_policy=policy)
 
 
 @dataclass(frozen=True)
@@ -181,7 +200,10 @@ def load_files(
         if progress:
             records = with_progress(records, f"{loader.name} {info.path}")
         counts = store.load(records, info)  # the store pauses the cycle collector meanwhile
-    account = reconcile(counts, loader)
+    unresolved = {**getattr(getattr(loader, "genes", None), "unresolved", {}),
+                  **aligner.unresolved}
+    account = reconcile(counts, loader, unresolved=unresolved,
+                        policy=aligner.unresolved_genes)
     store.record_reconciliation(info, account.to_dict())
     return LoadReport(
         source=info,
@@ -190,8 +212,7 @@ def load_files(
         bad=loader.bad.count,
         bad_examples=tuple(loader.bad.examples),
         dropped_xrefs=aligner.dropped_xrefs,
-        unresolved_genes={**getattr(getattr(loader, "genes", None), "unresolved", {}),
-                          **aligner.unresolved},
+        unresolved_genes=unresolved,
         gene_index=aligner._index.release if aligner._index is not None else None,
         reconciliation=account,
     )

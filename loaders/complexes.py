@@ -16,17 +16,23 @@ index (:mod:`kgtwin.genes`), is a complex. It becomes one node per distinct memb
 A name with no ``_``, or none of whose parts is a gene, stays a gene symbol (refused by
 the aligner if unknown: a single unresolved symbol is never split). A name with some
 parts genes and some not is refused, naming the unresolved members; with
-``unresolved_genes=keep`` it is kept whole by symbol, as any unknown symbol is. A
+``unresolved_genes=keep`` it is kept whole by symbol, as any unknown symbol is. A name
+with a member that is recognisably no human gene, a ChEBI entity (OmniPath writes
+``CHEBI_29035``) or a UniProt accession no human gene has (viral proteins such as
+``P03205``), is refused whatever ``unresolved_genes`` says, naming each such member:
+kgtwin builds complexes of human genes only, and keeping the name as one gene symbol
+would store a gene that does not exist. A
 complex whose own row is refused for its other end (an unknown partner symbol) is still
 stored with its members: it is valid, only the interaction is not.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from kgtwin.errors import KgTwinError
-from kgtwin.genes import GeneIndex, fetch_hint, gene_index
+from kgtwin.genes import GeneIndex, Resolution, fetch_hint, gene_index
 from kgtwin.model import Edge, Node, Record
 
 PREFIX = "KGTWIN.COMPLEX"
@@ -40,6 +46,35 @@ COMPLEX_POLICIES = ("members", "off")
 
 class UnresolvedMembers(ValueError):
     """Some parts of a member-joined name are genes and some are not."""
+
+
+class NonGeneMembers(UnresolvedMembers):
+    """A member-joined name has a member that is no human gene (ChEBI, viral UniProt)."""
+
+
+#: The six-character ``O/P/Q`` form of a UniProt accession (``P03205``, ``Q7TFA0``):
+#: the other forms are spelt like gene symbols (``H2BC11``), so they are not taken as one.
+_SWISSPROT = re.compile(r"^[OPQ]\d[A-Z0-9]{3}\d$")
+
+
+def _parts(text: str) -> list[str]:
+    """A member-joined name's members; OmniPath writes a ChEBI member ``CHEBI_29035``,
+    split here by ``_`` too, so ``CHEBI`` and the number after it are one ``CHEBI:n``."""
+    split = [p for p in text.split(SEPARATOR) if p]
+    parts: list[str] = []
+    for part in split:
+        if parts and parts[-1] == "CHEBI" and part.isdigit():
+            parts[-1] = f"CHEBI:{part}"
+        else:
+            parts.append(part)
+    return parts
+
+
+def _non_gene(part: str) -> str:
+    if part.startswith("CHEBI:"):
+        return f"member {part} is a ChEBI entity, not a gene"
+    return (f"member {part} is a UniProt accession (UniProtKB:{part}) that no human gene "
+            "in the gene index has (a viral or other non-human protein)")
 
 
 def complex_id(members: list[str]) -> str:
@@ -88,9 +123,16 @@ class ComplexNames:
     def _members(self, text: str) -> list[str] | None:
         if self.index.resolve_symbol(text).hgnc is not None:
             return None  # the whole name is a gene
-        parts = [p for p in text.split(SEPARATOR) if p]
-        resolved = [self.index.resolve_symbol(p) for p in parts]
-        missing = [r for r in resolved if r.hgnc is None]
+        parts = _parts(text)
+        resolved = [self._member(p) for p in parts]
+        others = [p for p, r in zip(parts, resolved, strict=True) if r is None]
+        if others:
+            raise NonGeneMembers(
+                f"complex {text!r}: {'; '.join(_non_gene(p) for p in others)}. kgtwin "
+                "builds complexes of human genes only, so the row is refused whatever "
+                "unresolved_genes says (storing the name as one gene would be wrong); "
+                "--skip-bad loads the rest of the file and lists each such row")
+        missing = [r for r in resolved if r is not None and r.hgnc is None]
         if len(missing) == len(parts):
             return None  # no part is a gene: a symbol, refused or kept as one
         if missing:
@@ -102,7 +144,18 @@ class ComplexNames:
                 f"complex {text!r}: member {', '.join(repr(r.value) for r in missing)} "
                 f"not resolved ({'; '.join(r.reason() for r in missing)}; "
                 f"{fetch_hint(self.index)})")
-        return [r.hgnc for r in resolved if r.hgnc is not None]
+        return [r.hgnc for r in resolved if r is not None and r.hgnc is not None]
+
+    def _member(self, part: str) -> Resolution | None:
+        """A part's gene resolution; None for a member that is no human gene (a ChEBI
+        entity, a UniProt accession of a protein no human gene has)."""
+        if part.startswith("CHEBI:"):
+            return None
+        found = self.index.resolve_symbol(part)
+        if found.hgnc is None and _SWISSPROT.match(part):
+            by_accession = self.index.resolve(f"UniProtKB:{part}")
+            return by_accession if by_accession.hgnc is not None else None
+        return found
 
     def records(self, members: list[str], seen: set[str]) -> tuple[str, list[Record]]:
         """The complex's id, and its node and ``has_part`` edges the first time seen."""

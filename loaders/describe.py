@@ -16,6 +16,30 @@ from kgtwin.loaders.base import Loader
 
 #: Constructor parameters every loader has, described by ``kgtwin load --help``.
 COMMON = {"self", "paths", "skip_bad", "options"}
+#: Options of every load (the aligner's, :data:`kgtwin.load.ALIGNER_OPTIONS`), whether or
+#: not the loader itself also reads them.
+GENE_OPTIONS = {
+    "genes": "FILE, an HGNC complete-set table to resolve genes with (default: "
+             "$KGTWIN_GENES, else the release `kgtwin genes fetch` cached, else the "
+             "shipped 2018 index)",
+    "unresolved_genes": "reject (default) or keep: a gene symbol the index does not know "
+                        "(newer than the table, withdrawn, misspelt, or an ambiguous alias) "
+                        "is refused with its row as file:line: reason, or kept as an "
+                        "hgnc.symbol:NAME gene node; either way counted and listed at the "
+                        "end of the load and in `kgtwin status --json`",
+}
+#: One line on options several loaders share.
+OPTION_HELP = {
+    "columns": "ROLE:COLUMN,... names the file's column for a role (see Columns below)",
+    "key_file": "the pseudonymisation key file (default: $KGTWIN_PSEUDONYM_KEY_FILE or "
+                "$KGTWIN_PSEUDONYM_KEY)",
+    "allow": "what else patient nodes may keep: identifiers, names, birth_dates "
+             "(comma-separated; none by default)",
+    "dataset": "the dataset patient and sample ids are unique within (pseudonyms are "
+               "scoped to it)",
+    "delimiter": "tab, comma, semicolon or a character (default: by extension, .csv "
+                 "comma, else tab)",
+}
 
 
 def loader_options(cls: type[Loader]) -> dict[str, object]:
@@ -42,14 +66,19 @@ def loader_help(cls: type[Loader]) -> str:
         parts += [inspect.cleandoc(module.__doc__), ""]
     if cls.__doc__ and cls.__doc__.strip() and cls.__doc__ != module.__doc__:
         parts += [inspect.cleandoc(cls.__doc__), ""]
-    options = loader_options(cls)
+    options = {k: v for k, v in loader_options(cls).items() if k not in GENE_OPTIONS}
     if options:
         parts.append("Options (--option KEY=VALUE):")
         for name, default in options.items():
             shown = "" if default is inspect.Parameter.empty or default is None \
                 else f" (default: {default})"
-            parts.append(f"  {name}{shown}")
+            said = f": {OPTION_HELP[name]}" if name in OPTION_HELP else ""
+            parts.append(_option_line(f"  {name}{shown}{said}"))
         parts.append("")
+    parts.append("Gene options (every format: each gene a file names, by symbol or id, goes "
+                 "through the one gene index):")
+    parts += [_option_line(f"  {name}: {text}") for name, text in GENE_OPTIONS.items()]
+    parts.append("")
     columns_help = getattr(cls, "columns_help", None)
     if callable(columns_help):
         parts += ["Columns (--option columns=ROLE:COLUMN,...; otherwise the first header "
@@ -61,3 +90,8 @@ def loader_help(cls: type[Loader]) -> str:
     return "\n".join(textwrap.fill(line, 88, subsequent_indent="    ", break_on_hyphens=False)
                      if len(line) > 88 and not line.startswith("  ") else line
                      for line in "\n".join(parts).rstrip().splitlines())
+
+
+def _option_line(text: str) -> str:
+    """An option's line, wrapped under its name."""
+    return textwrap.fill(text, 88, subsequent_indent=" " * 6, break_on_hyphens=False)

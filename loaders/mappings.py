@@ -81,7 +81,10 @@ class GeneResolver:
         return f"{self.index.resolve(value.strip()).reason()} ({fetch_hint(self.index)})"
 
     def symbol(self, curie: str) -> str | None:
-        """The approved symbol of an HGNC id, if the index knows it (the node's name)."""
+        """The approved symbol of an HGNC id, if the index knows it, or the symbol a
+        kept ``hgnc.symbol:X`` gene was given by (the node's name)."""
+        if curie.startswith("hgnc.symbol:"):
+            return curie.partition(":")[2]
         return self.index.symbol(curie)
 
 

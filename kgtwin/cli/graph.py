@@ -152,8 +152,13 @@ def _echo_report(report: LoadReport) -> None:
         listed = sorted(report.unresolved_genes)
         shown = ", ".join(listed[:GENES_LISTED])
         more = f" and {len(listed) - GENES_LISTED} more" if len(listed) > GENES_LISTED else ""
+        kept = account is not None and account.unresolved_policy == "keep"
+        what = ("kept (--option unresolved_genes=keep): symbols as hgnc.symbol:NAME, ids as "
+                "written" if kept else "refused with their rows, listed above (a graph file's "
+                "NCBIGene:/ENSEMBL: ids are kept as written); --option unresolved_genes=keep "
+                "keeps symbols as hgnc.symbol:NAME")
         click.echo(f"{len(listed)} gene names or ids not in the gene index "
-                   f"({report.gene_index}): {shown}{more}")
+                   f"({report.gene_index}), {what}: {shown}{more}")
 
 
 #: How many unresolved genes the end of a load lists (status --json has them all).

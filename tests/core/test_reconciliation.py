@@ -128,3 +128,37 @@ def test_status_shows_what_was_passed_over_and_why(tmp_path):
     as_json = CliRunner().invoke(cli, ["--store", store, "status", "--json"])
     (entry,) = json.loads(as_json.output)["ledger"]
     assert entry["reconciliation"]["passed_over_reasons"] == {UNIDENTIFIED: 2}
+
+
+def test_unresolved_genes_refused_or_kept_are_listed_either_way(tmp_path):
+    """``--option unresolved_genes``: reject (default) refuses a row naming a symbol the
+    gene index lacks, at its file:line; keep stores it as an ``hgnc.symbol`` gene. The
+    end of the load and ``status --json`` list the symbols and say which was done."""
+    table = tmp_path / "targets.tsv"
+    table.write_text("drug_id\ttarget\taction\nDB08881\tBRAF\tinhibitor\n"
+                     "DB08881\tNOTAGENE\tinhibitor\n")
+    refused = str(tmp_path / "refused")
+    stopped = CliRunner().invoke(cli, ["--store", refused, "load", "drug-targets",
+                                       str(table)])
+    assert stopped.exit_code != 0
+    assert "targets.tsv:3: unknown gene 'NOTAGENE'" in stopped.output
+    assert "--option unresolved_genes=keep keeps such genes by symbol" in stopped.output
+    done = CliRunner().invoke(cli, ["--store", refused, "load", "drug-targets", str(table),
+                                    "--skip-bad"])
+    assert done.exit_code == 0, done.output
+    assert "1 gene names or ids not in the gene index (shipped" in done.output
+    assert "refused with their rows, listed above" in done.output
+    kept = str(tmp_path / "kept")
+    done = CliRunner().invoke(cli, ["--store", kept, "load", "drug-targets", str(table),
+                                    "--option", "unresolved_genes=keep"])
+    assert done.exit_code == 0, done.output
+    assert "+ 0 rejected" in done.output
+    assert "kept (--option unresolved_genes=keep): symbols as hgnc.symbol:NAME" in done.output
+    for store, policy in ((refused, "reject"), (kept, "keep")):
+        as_json = CliRunner().invoke(cli, ["--store", store, "status", "--json"])
+        account = json.loads(as_json.output)["ledger"][-1]["reconciliation"]
+        assert account["unresolved_policy"] == policy
+        assert account["unresolved_genes"] == {"NOTAGENE": "unknown gene 'NOTAGENE'"}
+    with open_store(Path(kept)) as store:
+        (edge,) = store.edges(object="hgnc.symbol:NOTAGENE")
+        assert edge.subject == "DRUGBANK:DB08881"

@@ -5,7 +5,13 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from kgtwin.loaders.complexes import PREFIX, ComplexNames, UnresolvedMembers, complex_id
+from kgtwin.loaders.complexes import (
+    PREFIX,
+    ComplexNames,
+    NonGeneMembers,
+    UnresolvedMembers,
+    complex_id,
+)
 from loader_testing import records
 
 from kgtwin.errors import InputError, KgTwinError
@@ -55,6 +61,29 @@ def test_a_complex_with_an_unknown_member_names_it(genes, unknown):
     kept = ComplexNames(keep=True)
     assert kept.members("_".join(genes + unknown)) is None  # kept whole, by symbol
     assert set(kept.unresolved) == set(unknown)
+
+
+@pytest.mark.parametrize("keep", [False, True])
+@pytest.mark.parametrize(("name", "said"), [
+    ("CHEBI_16038_CHEBI_28494", ["member CHEBI:16038 is a ChEBI entity",
+                                 "member CHEBI:28494 is a ChEBI entity"]),
+    ("BARD1_BRCA1_CHEBI_29035_BRAF", ["member CHEBI:29035 is a ChEBI entity"]),
+    ("P03205_KRAS", ["member P03205 is a UniProt accession (UniProtKB:P03205) that no "
+                     "human gene"]),
+    ("P03205_P03212", ["member P03205", "member P03212"]),
+])
+def test_a_complex_with_a_member_that_is_no_gene_is_refused_whatever_the_policy(
+        name, said, keep):
+    """OmniPath's ChEBI (``CHEBI_29035``) and viral (``P03205``) members: never a gene
+    symbol, not even with unresolved_genes=keep."""
+    with pytest.raises(NonGeneMembers) as why:
+        ComplexNames(keep=keep).members(name)
+    assert all(s in str(why.value) for s in said)
+    assert "complexes of human genes only" in str(why.value)
+
+
+def test_a_human_accession_member_is_its_gene():
+    assert ComplexNames().members("P15056_RAF1") == ["HGNC:1097", "HGNC:9829"]  # BRAF
 
 
 def test_parts_none_of_which_is_a_gene_stay_one_symbol():

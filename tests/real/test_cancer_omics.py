@@ -73,6 +73,33 @@ def test_cbioportal_study_folder(store, caplog):
     assert "AR" in amplified
 
 
+def test_cbioportal_study_newer_symbols_refused_or_kept_as_the_user_chooses(store):
+    """The study's only failures are gene symbols the 2018 HGNC table lacks (H3-3A,
+    H1-2, …), cBioPortal's protein names CDKN2Ap14ARF/p16INK4A and an ambiguous alias
+    (MLL4). By default the first stops the load with its file:line: reason; with
+    unresolved_genes=keep the study loads whole, without --skip-bad, those genes kept
+    in the hgnc.symbol namespace, counted and listed in the load's recorded account."""
+    with pytest.raises(InputError, match=r"cbio/data_CNA\.txt:12: unknown gene 'H3-3A' "
+                       r"\(gene index: hgnc_complete_set\.txt\.gz; --option "
+                       r"unresolved_genes=keep keeps such genes by symbol\)"):
+        load(store, "cbioportal", ["cbio"])
+    report = load(store, "cbioportal", ["cbio"], unresolved_genes="keep")
+    account = report.reconciliation
+    assert report.bad == account.rejected == 0
+    assert account.read == account.stored + account.merged + account.passed_over
+    assert account.unresolved_policy == "keep" and account.unresolved_count == 22
+    assert account.unresolved_genes["H3-3A"] == "unknown gene 'H3-3A'"
+    assert account.unresolved_genes["MLL4"].startswith("gene 'MLL4' is ambiguous: a "
+                                                       "previous symbol or alias of HGNC:")
+    h33a = store.node("hgnc.symbol:H3-3A")
+    assert (h33a.category, h33a.name) == ("biolink:Gene", "H3-3A")
+    assert len(store.measurements(feature="hgnc.symbol:H3-3A")) > 0  # its CNA calls
+    # the account as `kgtwin status --json` shows it
+    recorded = store.ledger()[-1].reconciliation
+    assert recorded["unresolved_policy"] == "keep" and recorded["unresolved_count"] == 22
+    assert set(recorded["unresolved_genes"]) == set(account.unresolved_genes)
+
+
 def test_cbioportal_clinical_files_alone_skip_their_description_lines(store):
     with open(real("cbio", "data_clinical_sample.txt"), newline="") as handle:
         rows = [r for r in csv.reader(handle, delimiter="\t") if not r[0].startswith("#")][1:]

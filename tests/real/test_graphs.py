@@ -77,6 +77,28 @@ def test_gene_set_files(store, name):
     assert all("gene" in e for e in report.bad_examples)  # only unresolvable members
 
 
+def test_gene_sets_keep_or_refuse_symbols_the_table_lacks(store, tmp_path):
+    """The aligner's path (GMT members are symbols): by default each set naming a
+    symbol the 2018 table lacks is refused at its line; with unresolved_genes=keep the
+    file loads whole, the symbols kept as hgnc.symbol genes, counted and listed."""
+    from kgtwin.errors import InputError
+    from kgtwin.store import open_store
+
+    with pytest.raises(InputError, match=r"c2\.cp\.kegg\.v7\.5\.1\.symbols\.gmt:8: "
+                       r"unknown gene 'TAFAZZIN'"):  # TAZ's 2020 name
+        load(store, "gmt", ["gsea/c2.cp.kegg.v7.5.1.symbols.gmt"])
+    with open_store(tmp_path / "kept") as kept:
+        report = load(kept, "gmt", ["gsea/c2.cp.kegg.v7.5.1.symbols.gmt"],
+                      unresolved_genes="keep")
+        account = report.reconciliation
+        assert report.bad == 0 and account.unresolved_policy == "keep"
+        assert account.unresolved_count == len(report.unresolved_genes) == 120
+        assert account.unresolved_genes["AARS1"] == "unknown gene 'AARS1'"  # 2019 name
+        assert kept.node("hgnc.symbol:AARS1") is not None  # an endpoint, as HGNC genes are
+        [member] = kept.edges(subject="hgnc.symbol:AARS1")
+        assert member.object.endswith("KEGG_AMINOACYL_TRNA_BIOSYNTHESIS")
+
+
 def test_hallmark_set_members_are_hgnc_genes(store):
     load(store, "gmt", ["gsea/h.all.v7.0.symbols.gmt"], skip_bad=True)
     sets = [n for n in store.nodes() if "TNFA_SIGNALING" in (n.name or n.id)]
@@ -93,21 +115,31 @@ def test_omnipath_signed_table(store):
     assert joined == 1102  # OmniPath complexes named by members: ABI1_BRK1_CYFIP1_NCKAP1_WASF1
     report = load(store, "signed-interactions", ["omnipath/omnipath_carnival.tsv"],
                   skip_bad=True)
-    # Every member of 243 distinct complexes is a 2018 HGNC gene: each is one node with
-    # a has_part edge per member. The 430 refusals are genes newer than the 2018 table:
-    # 152 rows name a complex with such a member (named in the message), 273 a single
-    # such symbol (H2AC1, SEPTIN5), and 5 a name no part of which is a gene
-    # (CHEBI_16038_CHEBI_28494_CHEBI_64482, viral P03205_P03212_P03231).
-    reasons = Counter("complex" if e.split(": ", 1)[1].startswith("complex")
-                      else "gene" for e in report.reconciliation.rejections)
-    assert reasons == {"complex": 152, "gene": 278} and report.bad == 430
-    assert all("unknown gene" in e for e in report.reconciliation.rejections)
+    # Every member of 240 distinct complexes is a 2018 HGNC gene: each is one node with
+    # a has_part edge per member. The 430 refusals: 273 rows name a single symbol newer
+    # than the 2018 table (H2AC1, SEPTIN5), 5 a complex with such a member (named in the
+    # message), and 152 a complex with a member that is no human gene: a ChEBI entity
+    # (CHEBI_16038_CHEBI_28494_CHEBI_64482, BARD1_BRCA1_BRIP1_CHEBI_49883_TOPBP1) or a
+    # viral protein's accession (P03205_P03212_P03231, P13288_RPS27A).
+    rejections = report.reconciliation.rejections
+    non_gene = [e for e in rejections if "builds complexes of human genes only" in e]
+    reasons = Counter("non-gene member" if e in non_gene else
+                      "complex" if e.split(": ", 1)[1].startswith("complex") else "gene"
+                      for e in rejections)
+    assert reasons == {"gene": 273, "complex": 5, "non-gene member": 152}
+    assert report.bad == 430
+    assert all("unknown gene" in e for e in rejections if e not in non_gene)
+    chebi = next(e for e in non_gene if "'CHEBI_16038_CHEBI_28494_CHEBI_64482'" in e)
+    assert "member CHEBI:16038 is a ChEBI entity, not a gene" in chebi
+    viral = next(e for e in non_gene if "'P13288_RPS27A'" in e)
+    assert "member P13288 is a UniProt accession (UniProtKB:P13288) that no human gene" \
+        in viral
     complexes = list(store.nodes(category="biolink:MacromolecularComplex"))
     parts = list(store.edges(predicate="biolink:has_part"))
-    assert (len(complexes), len(parts)) == (243, 1009)
+    assert (len(complexes), len(parts)) == (240, 981)
     account = report.reconciliation
     assert account.read == account.stored + account.merged + account.passed_over + 430
-    assert report.counts.edges == len(rows) - 430 + 1009
+    assert report.counts.edges == len(rows) - 430 + 981
     # ABI1_BRK1_CYFIP1_NCKAP1_WASF1 (the WAVE complex) -> the Arp2/3 complex, activation
     wave = "KGTWIN.COMPLEX:HGNC-7666+HGNC-11320+HGNC-12732+HGNC-13759+HGNC-23057"
     assert store.node(wave).name == "ABI1_BRK1_CYFIP1_NCKAP1_WASF1"
@@ -125,20 +157,34 @@ def test_omnipath_signed_table(store):
 
 
 def test_omnipath_table_keeping_newer_symbols(store):
-    """With unresolved_genes=keep every row loads: a complex with a newer member is kept
-    whole by its name, like any symbol the 2018 table lacks."""
+    """With unresolved_genes=keep every row naming genes loads: a complex with a newer
+    member is kept whole by its name, like any symbol the 2018 table lacks. The rows
+    naming a complex with a ChEBI or viral member are still refused: they name no
+    unresolved gene but a member that is no gene at all."""
     with open(real("omnipath", "omnipath_carnival.tsv"), newline="") as handle:
         rows = sum(1 for _ in csv.DictReader(handle, delimiter="\t"))
     report = load(store, "signed-interactions", ["omnipath/omnipath_carnival.tsv"],
-                  unresolved_genes="keep")
-    assert (report.bad, report.counts.edges) == (0, rows + 1009)
+                  unresolved_genes="keep", skip_bad=True)
+    rejections = report.reconciliation.rejections
+    assert report.bad == len(rejections) == 152
+    assert all("builds complexes of human genes only" in e for e in rejections)
+    assert report.counts.edges == rows - 152 + 981
     assert store.node("hgnc.symbol:CENPA_H2AC4_H2BC11_H4-16") is not None
+    assert store.node("hgnc.symbol:SEPTIN5") is not None
+    assert store.node("hgnc.symbol:CHEBI_16038_CHEBI_28494_CHEBI_64482") is None
+    account = report.reconciliation
+    assert account.unresolved_policy == "keep"
+    assert account.unresolved_genes["SEPTIN5"] == "unknown gene 'SEPTIN5'"
+    assert account.unresolved_count == len(report.unresolved_genes) > 50
 
 
 def test_the_same_table_as_sif_with_a_header_line(store):
-    report = load(store, "sif", ["omnipath/omnipath_carnival.tsv"], unresolved_genes="keep")
-    assert report.bad == 0  # the header line is not an interaction
-    assert sum(1 for _ in store.nodes(category="biolink:MacromolecularComplex")) == 243
+    report = load(store, "sif", ["omnipath/omnipath_carnival.tsv"], unresolved_genes="keep",
+                  skip_bad=True)
+    # the header line is not an interaction; only the ChEBI/viral complexes are refused
+    assert report.bad == 152
+    assert all("human genes only" in e for e in report.reconciliation.rejections)
+    assert sum(1 for _ in store.nodes(category="biolink:MacromolecularComplex")) == 240
     calm3 = {(e.object, e.qualifiers.get("object_direction_qualifier"))
              for e in store.edges(subject="HGNC:1449")}
     assert ("HGNC:12333", "decreased") in calm3  # CALM3 -| TRPC1
