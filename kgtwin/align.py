@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from kgtwin.biolink import Biolink, default_biolink
-from kgtwin.errors import InvalidIdentifierError, KgTwinError
+from kgtwin.errors import InvalidIdentifierError, KgTwinError, VocabularyError
 from kgtwin.genes import GENE_PREFIXES, SYMBOL, GeneIndex, fetch_hint, gene_index
 from kgtwin.ids import IdNormaliser, default_normaliser
 from kgtwin.model import Edge, Measurement, MeasurementBlock, Node, Record
@@ -154,7 +154,16 @@ class Aligner:
         """The canonical Biolink predicate of ``value`` (cached: a load uses few)."""
         found = self._predicates.get(value)
         if found is None:
-            found = self._predicates[value] = self.biolink.predicate(value)
+            try:
+                found = self._predicates[value] = self.biolink.predicate(value)
+            except VocabularyError as why:
+                raise VocabularyError(
+                    f"{why}. It is not a predicate of Biolink {self.biolink.version}, the "
+                    "model kgtwin pins (a file written for an older Biolink may use a name "
+                    "since retired): kgtwin stores no predicate Biolink does not define. "
+                    "To keep these edges, rewrite the predicate in the file to a current "
+                    "one that says what the file means; --skip-bad loads the rest and "
+                    "lists each such edge") from None
         return found
 
     def measurement(self, measurement: Measurement) -> Measurement:

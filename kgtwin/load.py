@@ -167,7 +167,9 @@ def load_files(
     try:
         loader = loader_class(paths, skip_bad=skip_bad, **_loader_options(loader_class, options))
     except TypeError as error:
-        raise KgTwinError(f"bad option for the {format} loader: {error}") from None
+        raise KgTwinError(f"bad option for the {format} loader: {error}; it takes "
+                          f"{_options_taken(loader_class)} (`kgtwin load {format} --help` "
+                          "says what each does)") from None
     loader.allow_empty = allow_empty
     patients = isinstance(loader, PatientLoader)
     info = SourceInfo(
@@ -239,6 +241,16 @@ def _loader_options(loader_class: type[Loader], options: dict[str, object]) -> d
     accepted = {name for cls in loader_class.__mro__ if "__init__" in vars(cls)
                 for name in inspect.signature(vars(cls)["__init__"]).parameters}
     return {k: v for k, v in options.items() if k not in ALIGNER_OPTIONS or k in accepted}
+
+
+def _options_taken(loader_class: type[Loader]) -> str:
+    from kgtwin.loaders.describe import loader_options
+
+    taken = [*loader_options(loader_class), *(o for o in ALIGNER_OPTIONS
+                                             if o not in loader_options(loader_class))]
+    fixed = " (its columns are fixed by the format: no columns=)" \
+        if loader_class.fixed_columns else ""
+    return ", ".join(taken) + fixed
 
 
 def _stored_names(loader: PatientLoader, paths: list[Path]) -> list[Path]:

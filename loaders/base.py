@@ -12,7 +12,7 @@ import codecs
 import csv
 import io
 from abc import ABC, abstractmethod
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, ClassVar
@@ -83,6 +83,11 @@ class Loader(ABC):
     suffixes: ClassVar[tuple[str, ...]] = ()
     #: Whether a folder is one unit of this format (a cBioPortal study), given whole.
     reads_folders: ClassVar[bool] = False
+    #: A fixed published format's columns (column -> what it becomes), which
+    #: ``kgtwin load FORMAT --help`` lists; such a loader takes no ``columns=`` option,
+    #: and ``fixed_why`` says why (a table read by role has ``columns_help`` instead).
+    fixed_columns: ClassVar[Mapping[str, str]] = {}
+    fixed_why: ClassVar[str] = ""
 
     def __init__(self, paths: list[Path], *, skip_bad: bool = False):
         if not paths:

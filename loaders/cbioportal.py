@@ -14,8 +14,9 @@ identifier (``meta_study.txt``) is the source version when the user gives none.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import ClassVar
 
 from kgtwin.loaders.base import EXAMPLES_KEPT, REJECTIONS_KEPT, Loader
 from kgtwin.loaders.clinical_csv import ClinicalCsvLoader
@@ -71,6 +72,18 @@ class CbioportalStudyLoader(PatientLoader):
     description = ("cBioPortal study folder (meta_*.txt, data_*.txt): patients, samples, "
                    "mutations, copy number, expression")
     reads_folders = True
+    fixed_columns: ClassVar[Mapping[str, str]] = {
+        "meta_study.txt: cancer_study_identifier": "the dataset ids are scoped to and the "
+                                                   "source version",
+        "data_clinical_patient.txt, data_clinical_sample.txt": "the clinical-csv map",
+        "data_mutations*.txt": "the maf map (Hugo_Symbol, Tumor_Sample_Barcode, …)",
+        "data_CNA.txt": "the copy-number map (Hugo_Symbol, Entrez_Gene_Id, samples)",
+        "data_mrna*.txt": "the expression map",
+    }
+    fixed_why = ("a study's files follow cBioPortal's file formats, each read by the "
+                 "loader named below with its own column map (`kgtwin load maf --help`); "
+                 "a part with other headers loads by itself with that loader and "
+                 "--option columns=")
 
     def __init__(self, paths: list[Path], *, skip_bad: bool = False, **options: object):
         shared = {k: v for k, v in options.items() if k in PATIENT_OPTIONS}

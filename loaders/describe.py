@@ -83,6 +83,11 @@ def loader_help(cls: type[Loader]) -> str:
     if callable(columns_help):
         parts += ["Columns (--option columns=ROLE:COLUMN,...; otherwise the first header "
                   "spelling found):", columns_help(), ""]
+    elif cls.fixed_columns:
+        parts.append(f"Columns (fixed: no --option columns=, because {cls.fixed_why}):")
+        parts += [_option_line(f"  {column}: {becomes}")
+                  for column, becomes in cls.fixed_columns.items()]
+        parts.append("")
     if cls.suffixes:
         parts.append(f"A folder argument loads its {', '.join(cls.suffixes)} files.")
     if cls.reads_folders:

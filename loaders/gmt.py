@@ -12,8 +12,9 @@ Pathway) or ``biolink:member_of`` (any other ``--option category``) the set.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import ClassVar
 
 from kgtwin.loaders.base import Loader, read_rows
 from kgtwin.loaders.naming import gene_curie
@@ -51,6 +52,12 @@ class GmtLoader(Loader):
 
     name = "gmt"
     description = "GMT gene sets (MSigDB, WikiPathways): set nodes and gene membership"
+    fixed_columns: ClassVar[Mapping[str, str]] = {
+        "1 set name": "the set node (its id is made from name and description)",
+        "2 description or URL": "the set's description property",
+        "3 … last: gene symbols or ids": "one membership edge per distinct gene",
+    }
+    fixed_why = "GMT has no header: the format is these positions, a line per set"
 
     def __init__(self, paths: list[Path], *, skip_bad: bool = False,
                  category: str = "biolink:Pathway"):

@@ -20,8 +20,9 @@ met this way are named in a warning. Hetionet's node table (``hetionet-v1.0-node
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import ClassVar
 
 from kgtwin.loaders.base import Loader, open_binary, read_rows
 from kgtwin.loaders.graph_kinds import EdgeKind, curie, edge_kind, graph_kinds
@@ -53,6 +54,12 @@ class HetionetLoader(Loader):
     description = ("Hetionet JSON (metanodes/nodes/edges; .json, .json.bz2/.gz/.xz) or its "
                    "node TSV -> Biolink graph")
     suffixes = (".json", ".tsv")
+    fixed_columns: ClassVar[Mapping[str, str]] = {
+        "node TSV: id (required)": "KIND::IDENTIFIER (Gene::1017), the node",
+        "node TSV: name, kind": "its name; kind must match the id's KIND",
+    }
+    fixed_why = ("Hetionet is published as JSON (metanodes, nodes, edges) and one node "
+                 "table with this header")
 
     def __init__(self, paths: list[Path], *, skip_bad: bool = False):
         super().__init__(paths, skip_bad=skip_bad)

@@ -10,8 +10,9 @@ gene's symbol), so they must not merge nodes. Withdrawn entries are left out.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import ClassVar
 
 from kgtwin.loaders.base import Loader, read_rows, require_columns
 from kgtwin.loaders.naming import SYMBOL, split_list
@@ -42,6 +43,18 @@ class HgncLoader(Loader):
 
     name = "hgnc"
     description = "HGNC complete set TSV (hgnc_complete_set.txt): genes and their id xrefs"
+    fixed_columns: ClassVar[Mapping[str, str]] = {
+        "hgnc_id (required)": "the gene node's id, HGNC:n (a bare number gets the prefix)",
+        "symbol (required)": "the node's name and its hgnc.symbol:SYMBOL xref",
+        "status": "'Entry Withdrawn' rows are left out (--option include_withdrawn=true)",
+        "entrez_id, ensembl_gene_id, uniprot_ids, omim_id": "xrefs NCBIGene:, ENSEMBL:, "
+                                                            "UniProtKB:, OMIM:",
+        "name, locus_group, locus_type, location, alias_symbol, prev_symbol, gene_group":
+            "properties (alias and previous symbols never merge nodes)",
+    }
+    fixed_why = ("HGNC publishes one header for this file (every HGNC download and the "
+                 "complete set share it); a gene table with other headers is not HGNC's "
+                 "and is refused naming the missing columns")
 
     def __init__(self, paths: list[Path], *, skip_bad: bool = False,
                  include_withdrawn: bool = False):

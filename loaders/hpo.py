@@ -23,8 +23,9 @@ from __future__ import annotations
 
 import csv
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import ClassVar
 
 from kgtwin.loaders.base import Loader, text_lines
 
@@ -77,6 +78,16 @@ class HpoaLoader(Loader):
 
     name = "hpoa"
     description = "HPO phenotype.hpoa: disease -> phenotype annotations (NOT rows skipped)"
+    fixed_columns: ClassVar[Mapping[str, str]] = {
+        "database_id (required)": "the disease (OMIM:, ORPHA:, DECIPHER: …), a node",
+        "disease_name": "the disease node's name",
+        "qualifier (required)": "NOT rows are passed over, counted (the disease lacks "
+                                "the phenotype)",
+        "hpo_id (required)": "the phenotype (HP:n): disease has_phenotype HP",
+        "aspect (required)": "P is read; I, C, M only when --option aspects= names them",
+    }
+    fixed_why = ("HPO publishes phenotype.hpoa with one header (after its #-comment lines); "
+                 "a file without these columns is refused as not an HPO annotation file")
 
     def __init__(self, paths: list[Path], *, skip_bad: bool = False, aspects: str = "P"):
         super().__init__(paths, skip_bad=skip_bad)
@@ -111,6 +122,15 @@ class HpoGenesLoader(Loader):
     name = "hpo-genes"
     description = ("HPO genes_to_phenotype / phenotype_to_genes: gene-disease links and "
                    "gene-phenotype links derived from them")
+    fixed_columns: ClassVar[Mapping[str, str]] = {
+        "ncbi_gene_id (required)": "the gene, NCBIGene:n (resolved to HGNC by the index)",
+        "gene_symbol (required)": "the gene's name",
+        "hpo_id (required)": "the phenotype (HP:n)",
+        "hpo_name": "the phenotype's name",
+        "disease_id (required)": "the disease the gene-phenotype link comes through",
+    }
+    fixed_why = ("HPO publishes both files with these headers; a file without them is "
+                 "refused as not an HPO annotation file")
 
     def records(self) -> Iterator[Record]:
         phenotypes: dict[tuple[str, str], set[str]] = defaultdict(set)

@@ -18,8 +18,9 @@ protein complexes with ``has_part`` edges to their members (:mod:`kgtwin.loaders
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import ClassVar
 
 from kgtwin.loaders.base import Loader, read_rows
 from kgtwin.loaders.complexes import ComplexNames, UnresolvedMembers
@@ -100,6 +101,14 @@ class SifLoader(Loader):
 
     name = "sif"
     description = "SIF signed interactions (A -> B, A -| B, A activates B) -> regulates edges"
+    fixed_columns: ClassVar[Mapping[str, str]] = {
+        "1 source": "a gene symbol or id, or a member-joined complex (A_B_C)",
+        "2 relation": "->, -|, activates, inhibits, 1, -1, …: the sign",
+        "3 … last: targets": "one signed regulates edge per target",
+    }
+    fixed_why = ("SIF is positional (a header line naming the columns is skipped); a table "
+                 "with named columns loads with the signed-interactions loader, which "
+                 "takes --option columns=")
 
     def __init__(self, paths: list[Path], *, skip_bad: bool = False,
                  genes: str | None = None, unresolved_genes: str = "reject",

@@ -18,8 +18,9 @@ loader says so and names the loader that reads it (``obographs``).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
+from typing import ClassVar
 
 from kgtwin.loaders.base import Loader, open_text, read_rows, text_lines
 
@@ -54,6 +55,16 @@ def parse_value(value: str) -> object:
 
 class KgxLoader(Loader):
     """KGX TSV nodes and edges files (any order; kind told by the header)."""
+
+    fixed_columns: ClassVar[Mapping[str, str]] = {
+        "nodes: id (required), category, name, xref": "the node; every other column a "
+                                                      "property",
+        "edges: subject, predicate, object (required), id": "the edge; *_qualifier and "
+            "qualified_predicate columns qualifiers, every other column a property "
+            "(publications, knowledge sources accumulate)",
+    }
+    fixed_why = ("KGX's field names are Biolink's, fixed by the KGX specification; any "
+                 "column beyond them is kept as a property, so none is ever ignored")
 
     name = "kgx"
     description = "KGX TSV, JSON or JSON Lines: nodes and/or edges with Biolink fields"

@@ -13,7 +13,8 @@ Each node is yielded once, the first time a row names it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from typing import ClassVar
 
 from kgtwin.loaders.base import Loader, read_rows, require_columns
 from kgtwin.loaders.graph_kinds import curie, edge_kind, graph_kinds
@@ -30,6 +31,14 @@ class PrimeKgLoader(Loader):
 
     name = "primekg"
     description = "PrimeKG kg.csv (x_/y_ id, type, name, source; relation) -> Biolink graph"
+    fixed_columns: ClassVar[Mapping[str, str]] = {
+        "relation (required)": "the edge, mapped by ontologies/graph_kinds.yaml",
+        "display_relation": "kept as a property",
+        "x_id, x_type, x_name, x_source (required)": "the subject node (id by source)",
+        "y_id, y_type, y_name, y_source (required)": "the object node",
+    }
+    fixed_why = ("PrimeKG is one published CSV (kg.csv) with this header; its kinds and "
+                 "relations map through graph_kinds.yaml, not through a column map")
 
     def records(self) -> Iterator[Record]:
         kinds = graph_kinds(GRAPH)

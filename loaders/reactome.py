@@ -15,8 +15,9 @@ transcripts and proteins would be nodes no other source names.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import ClassVar
 
 from kgtwin.loaders.base import Loader, read_rows
 from kgtwin.loaders.naming import gene_curie
@@ -50,6 +51,15 @@ class ReactomeLoader(Loader):
     name = "reactome"
     description = ("Reactome ReactomePathways.txt, ReactomePathwaysRelation.txt, "
                    "*2Reactome.txt (--option species='Homo sapiens'|all)")
+    fixed_columns: ClassVar[Mapping[str, str]] = {
+        "ReactomePathways.txt: 1 stable id, 2 name, 3 species": "pathway nodes REACT:R-…",
+        "ReactomePathwaysRelation.txt: 1 parent, 2 child": "child part_of parent",
+        "*2Reactome.txt: 1 member id, 2 pathway id, 3 url, 4 pathway name, 5 evidence, "
+        "6 species": "member participates_in pathway (ChEBI2Reactome's numbers are "
+                     "CHEBI:, NCBI2Reactome's Entrez ids)",
+    }
+    fixed_why = ("Reactome's files have no header: each is told apart by its shape and "
+                 "read by column position, as Reactome publishes them")
 
     def __init__(self, paths: list[Path], *, skip_bad: bool = False,
                  species: str = "Homo sapiens"):

@@ -8,8 +8,9 @@ allowed there; ``kgtwin status`` counts such records.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import ClassVar
 
 from kgtwin.loaders.base import Loader, read_rows
 
@@ -23,6 +24,12 @@ class TriplesLoader(Loader):
 
     name = "triples"
     description = "headerless subject/predicate/object TSV (--namespace NAME: unaligned data)"
+    fixed_columns: ClassVar[Mapping[str, str]] = {
+        "1 subject": "a CURIE (or a value kept in --namespace)",
+        "2 predicate": "a Biolink predicate (any, inside --namespace)",
+        "3 object": "a CURIE (or a value kept in --namespace)",
+    }
+    fixed_why = "the format is three tab-separated fields and no header"
 
     def __init__(self, paths: list[Path], *, skip_bad: bool = False, namespace: str | None = None):
         super().__init__(paths, skip_bad=skip_bad)

@@ -94,6 +94,30 @@ def test_every_loader_documents_itself_and_its_column_map():
         assert cls.__doc__, cls.name
         if "columns" in loader_options(cls):
             assert "Columns (--option columns=ROLE:COLUMN" in text, cls.name
+        elif cls.name not in NOT_TABLES:  # a table read by fixed columns says which, why
+            assert cls.fixed_columns and cls.fixed_why, cls.name
+            assert "Columns (fixed: no --option columns=, because" in text, cls.name
+        assert "unresolved_genes: reject (default) or keep" in text, cls.name
+
+
+#: Formats that are documents, not tables (JSON, RDF, OBO, HDF5, VCF, model files).
+NOT_TABLES = {"fhir", "phenopacket", "h5ad", "vcf", "obo", "owl", "obographs",
+              "logical-model"}
+
+
+def test_columns_given_to_a_fixed_format_say_what_it_takes(tmp_path):
+    from kgtwin.errors import KgTwinError
+    from kgtwin.load import load_files
+    from kgtwin.store import open_store
+
+    table = tmp_path / "hgnc.tsv"
+    table.write_text("hgnc_id\tsymbol\nHGNC:1097\tBRAF\n")
+    with open_store(tmp_path / "s") as store, pytest.raises(KgTwinError) as why:
+        load_files(store, "hgnc", [table], options={"columns": "symbol:gene"})
+    said = str(why.value)
+    assert "bad option for the hgnc loader" in said and "'columns'" in said
+    assert "it takes include_withdrawn, genes, unresolved_genes (its columns are fixed " \
+        "by the format: no columns=)" in said
 
 
 def test_maf_columns_map_a_maf_like_table(tmp_path, monkeypatch):

@@ -31,7 +31,12 @@ def test_json_document_loads_nodes_and_edges(store):
     # edges are refused by name, the rest load.
     report = load(store, "kgx", ["kgx/graph.json"], skip_bad=True)
     assert report.bad == len(old) == 22
-    assert "unknown Biolink predicate 'biolink:involved_in'" in report.bad_examples[0]
+    said = report.bad_examples[0]
+    assert "unknown Biolink predicate 'biolink:involved_in'; closest: " \
+        "biolink:actively_involved_in" in said
+    # why, and what the user can do
+    assert "not a predicate of Biolink 4.4.6, the model kgtwin pins" in said
+    assert "rewrite the predicate in the file" in said and "--skip-bad loads the rest" in said
     assert "graph.json (edges[" in report.bad_examples[0]
     assert report.counts.nodes == len(document["nodes"])
     assert report.counts.edges == len(document["edges"]) - len(old)
