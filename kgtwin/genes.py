@@ -141,7 +141,15 @@ class GeneIndex:
             elif canonical == "ENSEMBL":
                 local = local.split(".")[0]
             elif canonical == "UniProtKB":
-                local = local.split("-")[0]
+                found = self._by_id(text, f"{canonical}:{local.split('-')[0]}")
+                if found.hgnc is None and _UNIPROT.match(local):
+                    # A symbol spelt like an accession (B3GNT6, P2RY10, H2AC21) that a
+                    # loader took for one: no accession of a human gene has this
+                    # spelling, so the symbol is what the file meant.
+                    by_symbol = self.resolve_symbol(local, value=text)
+                    if by_symbol.hgnc is not None:
+                        return by_symbol
+                return found
             return self._by_id(text, f"{canonical}:{local}")
         if _UNIPROT.match(text):  # a symbol may look like an accession: both are tried
             found = self._by_id(text, "UniProtKB:" + text.split("-")[0])

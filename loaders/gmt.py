@@ -81,4 +81,4 @@ class GmtLoader(Loader):
         properties = {"description": description} if description else {}
         yield Node(id=ident, category=self.category, name=set_name(name), properties=properties)
         for gene in dict.fromkeys(g.strip() for g in row[2:] if g.strip()):
-            yield Edge(gene_curie(gene), self.predicate, ident)
+            yield Edge(gene_curie(gene, accessions=False), self.predicate, ident)

@@ -40,18 +40,20 @@ def is_curie(value: str) -> bool:
     return bool(_CURIE.match(value)) and not value.startswith(("http:", "https:"))
 
 
-def gene_curie(value: str, *, default: str = SYMBOL) -> str:
+def gene_curie(value: str, *, default: str = SYMBOL, accessions: bool = True) -> str:
     """A gene or protein named any common way, as a CURIE.
 
     ``ENSG…`` is Ensembl, a UniProt accession is UniProtKB (isoform suffix dropped), digits
-    are NCBIGene (Entrez), anything else is a symbol (or ``default``'s prefix).
+    are NCBIGene (Entrez), anything else is a symbol (or ``default``'s prefix). Symbols
+    can be spelt like accessions (``B3GNT6``, ``H2AC21``): a format that never holds
+    accessions (GMT) passes ``accessions=False`` so they stay symbols.
     """
     text = value.strip()
     if is_curie(text):
         return text
     if _ENSEMBL_GENE.match(text):
         return f"ENSEMBL:{text.split('.')[0]}"
-    if _UNIPROT.match(text):
+    if accessions and _UNIPROT.match(text):
         return f"UniProtKB:{text.split('-')[0]}"
     if text.isdigit():
         return f"NCBIGene:{text}"

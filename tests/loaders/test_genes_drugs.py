@@ -93,3 +93,18 @@ def test_indications_approved_treat_trials_do_not():
     assert kinds[("CHEMBL.COMPOUND:CHEMBL1229517", "EFO:0000756")] == "biolink:treats"
     assert kinds[("CHEMBL.COMPOUND:CHEMBL1229517", "EFO:0000365")] == \
         "biolink:in_clinical_trials_for"
+
+
+def test_symbols_spelt_like_uniprot_accessions_are_symbols():
+    """B3GNT6 and P2RY10 fit UniProt's accession pattern: a UniProtKB id that no gene
+    has but that is a gene's symbol is that gene, and GMT members stay symbols."""
+    from kgtwin.loaders.naming import gene_curie
+
+    from kgtwin.genes import gene_index
+
+    index = gene_index()
+    assert index.resolve("UniProtKB:B3GNT6").hgnc == "HGNC:24141"
+    assert index.resolve("UniProtKB:P2RY10").hgnc == "HGNC:19906"
+    assert index.resolve("UniProtKB:P15056").hgnc == "HGNC:1097"  # BRAF's accession
+    assert gene_curie("B3GNT6") == "UniProtKB:B3GNT6"  # a drug-target table may mean one
+    assert gene_curie("B3GNT6", accessions=False) == "hgnc.symbol:B3GNT6"

@@ -9,6 +9,7 @@ from collections import Counter
 
 import pytest
 
+from kgtwin.store import open_store
 from tests.real.conftest import load, real, warnings_of
 
 
@@ -70,11 +71,22 @@ def test_reactome_pathways_and_hierarchy(store):
 @pytest.mark.parametrize("name", ["genes.gmt", "c2.cp.kegg.v7.5.1.symbols.gmt",
                                   "enrichr.KEGG_2016.gmt", "geneset.gsva.gmt",
                                   "h.all.v7.0.symbols.gmt"])
-def test_gene_set_files(store, name):
+def test_gene_set_files(store, tmp_path, name):
     lines = [line.split("\t") for line in real("gsea", name).read_text().splitlines() if line]
     report = load(store, "gmt", [f"gsea/{name}"], skip_bad=True)
     assert report.counts.nodes >= len(lines) - report.bad
     assert all("gene" in e for e in report.bad_examples)  # only unresolvable members
+    # Those members are symbols the 2018 table lacks: with unresolved_genes=keep the
+    # file loads whole without --skip-bad, the same symbols kept and listed.
+    refused = set(report.unresolved_genes)
+    with open_store(tmp_path / "kept") as kept:
+        again = load(kept, "gmt", [f"gsea/{name}"], unresolved_genes="keep")
+        assert again.bad == 0 and set(again.unresolved_genes) == refused
+        assert again.reconciliation.unresolved_policy == "keep"
+        assert all(kept.node(f"hgnc.symbol:{s}") is not None for s in refused)
+        members = sum(len(dict.fromkeys(g.strip() for g in line[2:] if g.strip()))
+                      for line in lines)
+        assert again.counts.edges == members  # every member of every set
 
 
 def test_gene_sets_keep_or_refuse_symbols_the_table_lacks(store, tmp_path):
@@ -92,11 +104,17 @@ def test_gene_sets_keep_or_refuse_symbols_the_table_lacks(store, tmp_path):
                       unresolved_genes="keep")
         account = report.reconciliation
         assert report.bad == 0 and account.unresolved_policy == "keep"
-        assert account.unresolved_count == len(report.unresolved_genes) == 120
+        assert account.unresolved_count == len(report.unresolved_genes) == 106
         assert account.unresolved_genes["AARS1"] == "unknown gene 'AARS1'"  # 2019 name
         assert kept.node("hgnc.symbol:AARS1") is not None  # an endpoint, as HGNC genes are
         [member] = kept.edges(subject="hgnc.symbol:AARS1")
         assert member.object.endswith("KEGG_AMINOACYL_TRNA_BIOSYNTHESIS")
+        # Symbols spelt like UniProt accessions are symbols: 2018's B3GNT6 and P2RY10
+        # land on their genes (they were UniProtKB:B3GNT6 nodes, meeting nothing), a
+        # newer one (H2AC21) is kept as the symbol it is
+        assert any(kept.edges(subject="HGNC:24141")) and any(kept.edges(subject="HGNC:19906"))
+        assert kept.node("UniProtKB:B3GNT6") is None
+        assert "H2AC21" in account.unresolved_genes
 
 
 def test_hallmark_set_members_are_hgnc_genes(store):
