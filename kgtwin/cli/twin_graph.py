@@ -95,8 +95,8 @@ def _response_dict(response) -> dict:
     return {
         "treatment": response.label,
         "drugs": list(response.drugs),
-        "score": round(response.score, 4),
-        "score_ci": [round(response.score_low, 4), round(response.score_high, 4)],
+        "score": round(response.score, 6),
+        "score_ci": [round(response.score_low, 6), round(response.score_high, 6)],
         "readouts": {r.name: {"untreated": round(r.untreated, 4), "treated": round(r.treated, 4),
                               "change": round(r.change, 4),
                               "ci": [round(r.low, 4), round(r.high, 4)]}
@@ -149,13 +149,27 @@ def build_command(ctx, patient_id, hops, curated, trajectories, seed, strength, 
         "drugs": sorted(d.name for d in built.drugs),
     }
     if out is not None:
-        save_model(built.twin.model.fix(built.twin.fixed), out)
+        save_model(_exported(built), out)
         data["written"] = str(out)
     if as_json:
         echo_json(data)
         return
     for line in _build_lines(data):
         click.echo(line)
+
+
+def _exported(built):
+    """The personalised twin as a model file states it: held nodes as constants and the
+    twin's own simulation settings in place of the curated model's, so the file says
+    which cells, time and seed gave rank-drugs' numbers (``twin respond`` on it with the
+    same --trajectories and --seed gives the same scores; tests/twingraph)."""
+    from dataclasses import replace
+
+    simulation = built.settings.simulation
+    settings = {**built.twin.model.settings, "sample_count": simulation.trajectories,
+                "max_time": simulation.max_time, "time_tick": simulation.time_tick,
+                "seed_pseudorandom": simulation.seed}
+    return replace(built.twin.model.fix(built.twin.fixed), settings=settings)
 
 
 def _build_lines(data: dict):

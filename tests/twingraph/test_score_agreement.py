@@ -122,3 +122,27 @@ def test_the_score_does_not_depend_on_the_other_drugs_asked(store_dir, patients)
     with_combo = _ranking(store_dir, label, "--combo", "encorafenib+cetuximab")
     alone = _ranking(store_dir, label, "--only", "cetuximab")
     assert with_combo["cetuximab"] == alone["cetuximab"]
+
+
+def test_respond_on_the_exported_twin_gives_the_same_scores(store_dir, patients,
+                                                            tmp_path) -> None:
+    """`twin build --out` then `twin respond` on that file, with the drugs' targets as
+    rank-drugs reports them, is the same question and gives the same number."""
+    compared = 0
+    for patient in patients:
+        label = patient.split(":", 1)[1][:8]
+        model = tmp_path / f"{label}.bnd"
+        _run(store_dir, "twin", "build", label, *OPTIONS, "--out", str(model))
+        ranked = [row for row in json.loads(_run(store_dir, "twin", "rank-drugs", label,
+                                                 *OPTIONS, "--json"))["ranking"]
+                  if row["treatment"] in DRUGS]
+        specs = [f"--drug={row['treatment']}={','.join(row['targets'][row['treatment']])}"
+                 for row in ranked]
+        responded = json.loads(_run(store_dir, "twin", "respond", str(model), *OPTIONS,
+                                    *specs, "--json"))["responses"]
+        scores = {row["treatment"]: row["score"] for row in responded}
+        for row in ranked:
+            assert scores[row["treatment"]] == pytest.approx(row["score"], abs=ROUNDED), (
+                label, row["treatment"])
+            compared += 1
+    assert compared >= 10
