@@ -70,6 +70,11 @@ class Biolink:
         """The category, its ``is_a`` chain and mixins, nearest first."""
         return list(self._ancestor_table[self.category(category)])
 
+    def lineage(self, category: str) -> list[str]:
+        """The category and its ``is_a`` chain to the root, nearest first (no mixins):
+        the classes a node of ``category`` is, as opposed to the traits it has."""
+        return self._is_a_chain(self.category(category))
+
     def descendants(self, category: str) -> frozenset[str]:
         """Every category that counts as ``category`` (itself included)."""
         return self._descendant_table[self.category(category)]

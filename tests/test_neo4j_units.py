@@ -140,9 +140,19 @@ def test_codec_labels_and_types_come_from_biolink():
 
     biolink = default_biolink()
     gene = codec.labels(biolink, "biolink:Gene")
-    assert gene[0] == "Gene" and {"GeneOrGeneProduct", "NamedThing"} <= set(gene)
+    # The category and its is_a chain, most specific first; mixins are not labels.
+    assert gene == ("Gene", "BiologicalEntity", "NamedThing", "Entity")
+    assert "ChemicalEntity" in codec.labels(biolink, "biolink:Drug")
+    assert "DiseaseOrPhenotypicFeature" in codec.labels(biolink, "biolink:Disease")
     assert codec.labels(biolink, "madeup:Thing") == codec.labels(biolink, "NamedThing")
     assert "NamedThing" in codec.labels(biolink, "madeup:Thing")
+    # What the schema 1 -> 2 upgrade removes: the mixins, never a class label.
+    from kgtwin.neo4j.upgrade import stale_labels
+
+    stale = stale_labels(biolink, "biolink:Gene")
+    assert {"GeneOrGeneProduct", "ThingWithTaxon"} <= set(stale)
+    assert not set(stale) & set(gene)
+    assert stale_labels(biolink, "madeup:Thing") == []
     assert codec.relationship_type(biolink, "biolink:treats") == "TREATS"
     assert codec.relationship_type(biolink, "umls:x") == "RELATED_TO"
     for bad in ["TREATS]->() DETACH DELETE n //", "treats", "A-B", ""]:

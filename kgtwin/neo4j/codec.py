@@ -1,8 +1,13 @@
 """How kgtwin's records map onto Neo4j nodes and relationships.
 
-* Labels: the node's Biolink category and all its ancestors and mixins, without the
-  ``biolink:`` prefix (``:Gene:GeneOrGeneProduct:BiologicalEntity:…:NamedThing``), so a
-  Browser user matches ``(g:Gene)`` or ``(c:ChemicalEntity)`` and gets every descendant.
+* Labels: the node's Biolink category and its ``is_a`` ancestors, without the
+  ``biolink:`` prefix (``:Gene:BiologicalEntity:NamedThing:Entity``), so a Browser user
+  matches ``(g:Gene)`` or ``(c:ChemicalEntity)`` and gets every descendant. Mixins
+  (``GeneOrGeneProduct``, ``ThingWithTaxon``…) are traits, not classes, and are left out
+  of the labels (BioCypher's default keeps them, its ``labels_order: Leaves`` keeps the
+  category only): with them a gene carried 13 labels and Browser's legend listed them
+  all. A query for a mixin names its classes (``(t:Gene|Protein)``) or reads the
+  indexed ``category`` property (``n.category IN $categories``).
 * Relationship type: the Biolink predicate in upper snake case (``TREATS``); a predicate
   outside Biolink (an unaligned namespace) travels as ``RELATED_TO`` with the exact
   predicate in the ``predicate`` property, which is the truth for kgtwin either way.
@@ -44,10 +49,11 @@ _PLAIN = (str, bool, int, float)
 
 @lru_cache(maxsize=1024)
 def labels(biolink: Biolink, category: str) -> tuple[str, ...]:
-    """Neo4j labels for a node of ``category`` (unknown or unaligned: ``NamedThing``)."""
+    """Neo4j labels for a node of ``category`` (unknown or unaligned: ``NamedThing``):
+    the category and its ``is_a`` ancestors, most specific first."""
     if not biolink.is_category(category):
         category = ROOT_CATEGORY
-    names = [c.removeprefix(BIOLINK) for c in biolink.ancestors(category)]
+    names = [c.removeprefix(BIOLINK) for c in biolink.lineage(category)]
     names.append(ROOT_CATEGORY.removeprefix(BIOLINK))
     for name in names:
         if not _LABEL.match(name):

@@ -50,9 +50,11 @@ def guide_html() -> str:
         "<p>These pages run the example queries shipped with kgtwin on the demo graph "
         "(<code>kgtwin demo</code>, then <code>kgtwin push</code>). Click a grey block to "
         "put it into the editor, then run it.</p>",
-        "<p>Nodes carry their Biolink category and its ancestors as labels (a "
-        "<code>Gene</code> is also a <code>GeneOrGeneProduct</code>), so broad labels "
-        "find narrow nodes. For captions and colours, drag <code>kgtwin.grass</code> "
+        "<p>Nodes carry their Biolink category and its <code>is_a</code> ancestors as "
+        "labels (a <code>Drug</code> is also a <code>ChemicalEntity</code>), so broad "
+        "labels find narrow nodes. Mixins such as <code>GeneOrGeneProduct</code> are not "
+        "labels: name their classes (<code>(t:Gene|Protein)</code>). For captions and "
+        "colours, drag <code>kgtwin.grass</code> "
         "(from <code>kgtwin neo4j examples --export DIR</code>) onto this window.</p>",
     )
     outro = _slide(

@@ -48,12 +48,15 @@ from kgtwin.neo4j.settings import Neo4jSettings
 from kgtwin.neo4j.store_batches import RETRIES, BatchCommits
 from kgtwin.neo4j.store_read import GraphReads
 from kgtwin.neo4j.store_write import STAGE_LIMIT, Neo4jBatchWriter
+from kgtwin.neo4j.upgrade import upgrade_schema
 from kgtwin.store.base import COMMITS, Commit, LedgerEntry, LoadCounts, SourceInfo
 from kgtwin.store.prefetch import batched, read_ahead
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = "1"
+#: 2: labels are the category and its is_a ancestors (schema 1 added the mixins; a
+#: graph of schema 1 is upgraded on open, kgtwin.neo4j.upgrade).
+SCHEMA_VERSION = "2"
 #: The graph's size from Neo4j's count store (constant time; counts() reads every edge).
 TOTALS = ("CALL () { MATCH (n:NamedThing) RETURN count(n) AS nodes } "
           "CALL () { MATCH ()-[r]->() RETURN count(r) AS edges } RETURN nodes, edges")
@@ -127,10 +130,8 @@ class Neo4jStore(GraphReads):
         found = self._read("MATCH (m:KgtwinMeta {key: 'kgtwin'}) RETURN m.schema")
         if found:
             if found[0][0] != SCHEMA_VERSION:
-                raise StoreError(
-                    f"the Neo4j graph at {self.settings.uri} was written by another kgtwin "
-                    f"(schema {found[0][0]}, this kgtwin reads {SCHEMA_VERSION})"
-                )
+                upgrade_schema(self.driver, self.database, self.biolink, str(found[0][0]),
+                               SCHEMA_VERSION, self.settings.uri)
             return
         create_schema(self.driver, self.database)
         self._write(

@@ -46,7 +46,8 @@ def test_browser_runs_an_example_favourite(neo4j_server, demo_graph, tmp_path):
         pytest.fail("KGTWIN_TEST_NEO4J_BROWSER_URL is not set", pytrace=False)
     artifacts = Path(os.environ.get("KGTWIN_TEST_ARTIFACTS", REPO / "test-artifacts"))
     artifacts.mkdir(parents=True, exist_ok=True)
-    for old in ("browser-result.png", "browser-guide.png", "browser-failure.png"):
+    for old in ("browser-result.png", "browser-legend.png", "browser-guide.png",
+                "browser-failure.png"):
         (artifacts / old).unlink(missing_ok=True)
 
     example = next(e for e in examples() if e.name == "1-drug-targets-pathways")
@@ -63,6 +64,8 @@ def test_browser_runs_an_example_favourite(neo4j_server, demo_graph, tmp_path):
         # Values of the result rows, none of which appear in the query text.
         "expect": ["ABL1", "Signaling by SCF-KIT"],
         "artifacts": str(artifacts),
+        # The drug and its neighbours as a graph, to look at the legend's labels.
+        "graph": {"query": "MATCH (drug {id: $drug_id})-[r]-(other) RETURN drug, r, other"},
     }
     guide = GuideServer(port=0)
     job["guide"] = {
@@ -94,3 +97,4 @@ def test_browser_runs_an_example_favourite(neo4j_server, demo_graph, tmp_path):
     )
     assert (artifacts / "browser-result.png").stat().st_size > 10_000
     assert (artifacts / "browser-guide.png").stat().st_size > 10_000
+    assert (artifacts / "browser-legend.png").stat().st_size > 10_000

@@ -1,7 +1,8 @@
 // Drives Neo4j Browser in headless Debian chromium, as a person would: connect, set the
 // example's parameters, drop the example's .cypher file on the page, save it as a
 // favourite, run the favourite and wait for its result; then open kgtwin's guide with
-// :guide, click the same query into the editor and run it; screenshots as artefacts.
+// :guide, click the same query into the editor and run it; screenshots as artefacts
+// (browser-legend.png: the drug and its neighbours as a graph, with the label legend).
 // Called by tests/neo4j/test_browser.py. The job comes in KGTWIN_BROWSER_JOB (JSON), the
 // password in KGTWIN_BROWSER_PASSWORD, so neither appears in argv.
 import { chromium } from 'playwright-core';
@@ -64,6 +65,17 @@ try {
     await page.getByText(text, { exact: false }).first().waitFor({ timeout: 60000 });
   }
   await shot('browser-result');
+
+  if (job.graph) {
+    // The same drug as a graph: the result frame's legend lists every label of the
+    // nodes shown, which is what a reader sees first (browser-legend.png).
+    await type(`:clear`);
+    await type(job.graph.query);
+    await page.getByText('Displaying', { exact: false }).first().waitFor({ timeout: 60000 });
+    await page.waitForTimeout(2000); // the force layout settles
+    step('graph shown');
+    await shot('browser-legend');
+  }
 
   if (job.guide) {
     // The guide `kgtwin neo4j guide` serves, opened at the example's page: its query
