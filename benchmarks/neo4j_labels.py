@@ -1,7 +1,8 @@
 """Neo4j bulk push next to the bare import path, and what the Biolink ancestor labels cost.
 
-kgtwin gives every node its Biolink category and all its ancestors and mixins as labels
-(a gene carries 13), so ``MATCH (c:ChemicalEntity)`` finds every small molecule and the
+kgtwin gives every node its Biolink category and its ``is_a`` ancestors as labels (a gene
+carries 4; up to schema 1 the mixins too, 13, which is what docs/neo4j.md's numbers
+were measured with), so ``MATCH (c:ChemicalEntity)`` finds every small molecule and the
 Browser examples can match on ancestors. This script times, on the same graph and in the
 same run, each import path end to end (server stop, ``neo4j-admin database import full``,
 server start, kgtwin's constraints and indexes):
