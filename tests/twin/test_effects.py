@@ -79,6 +79,31 @@ def test_tables_carry_source_version_and_licence() -> None:
     assert {gene_role(g) for g in TUMOUR_SUPPRESSORS} == {"tsg"}
 
 
+def _table(name: str) -> tuple[str, list[list[str]]]:
+    text = resources.files("kgtwin.twin").joinpath(name).read_text(encoding="utf-8")
+    header = "\n".join(line for line in text.splitlines() if line.startswith("#"))
+    rows = [line.split("\t") for line in text.splitlines()
+            if line and not line.startswith("#") and not line.startswith("gene\t")]
+    return header, rows
+
+
+def test_every_table_row_says_whether_a_published_list_confirms_it() -> None:
+    # gene_roles.tsv: a row checked against Vogelstein 2013 or Bailey 2018 says so in its
+    # note ([V13], [B18], or why it differs); the header names every unchecked gene.
+    header, rows = _table("gene_roles.tsv")
+    assert "commit f29b7b32693e06800affc0c63192465ca4661715" in header  # Vogelstein copy
+    assert "d39f47fb801da60fb7405b0393fd0b411000a5ee" in header  # Bailey copy
+    for gene, _role, _kinase, note in rows:
+        checked = "[V13" in note or "[B18]" in note or "[B18 as" in note or "B18 differs" in note
+        assert checked or f" {gene}," in header or f" {gene}." in header, gene
+        assert "differ" not in note or "kept" in note, gene  # a disagreement gives its reason
+    # hotspots.tsv: [CH2] when Cancer Hotspots v2 lists the change, else why not.
+    header, rows = _table("hotspots.tsv")
+    assert "0de169bffdf4f2efe27a68114c3620171208f591" in header
+    for gene, variant, _effect, note in rows:
+        assert note.endswith("[CH2]") or "[not CH2: " in note, (gene, variant)
+
+
 @given(
     gene=st.from_regex(r"[A-Z][A-Z0-9]{1,7}", fullmatch=True),
     variant=st.one_of(st.just(""), st.from_regex(r"[A-Z][0-9]{1,4}[A-Z*]", fullmatch=True)),
