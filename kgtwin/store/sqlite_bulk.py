@@ -64,6 +64,21 @@ class _Values:
         return np.array(list(self.codes), dtype=object)
 
 
+def key_order(ranks: list[np.ndarray]) -> np.ndarray:
+    """The rows' order by the rank columns, first column first, ties in row order
+    (duplicates of a key merge in file order). The ranks are folded into one int64 key
+    where they fit (one stable argsort, about three times faster than ``lexsort``)."""
+    span = 1
+    for column in ranks:
+        span *= int(column.max()) + 1 if len(column) else 1
+    if span >= 1 << 63:
+        return np.lexsort(ranks[::-1])
+    key = np.zeros(len(ranks[0]), dtype=np.int64)
+    for column in ranks:
+        key = key * (int(column.max()) + 1) + column
+    return np.argsort(key, kind="stable")
+
+
 class ColumnarEdges:
     """One load's edge chunks, resolved and encoded, merged into ``edges`` at the end."""
 
@@ -98,8 +113,8 @@ class ColumnarEdges:
             np.concatenate(column) for column in zip(*self._parts, strict=True))
         self._parts = []
         node_rank = self.nodes.ranks()
-        order = np.lexsort((self.qualifiers.ranks()[qualifiers], node_rank[object_],
-                            self.predicates.ranks()[predicate], node_rank[subject]))
+        order = key_order([node_rank[subject], self.predicates.ranks()[predicate],
+                           node_rank[object_], self.qualifiers.ranks()[qualifiers]])
         nodes = self.nodes.array()
         values = ["?", "?", "?"]
         bound = [nodes[subject[order]].tolist(), self.predicates.array()[predicate[order]].tolist(),
@@ -138,4 +153,4 @@ def merge_columns(writer: BatchWriter, chunks: Iterable[EdgeColumns]) -> int:
     return edges.rows
 
 
-__all__ = ["MERGE_ROWS", "ColumnarEdges", "merge_columns"]
+__all__ = ["MERGE_ROWS", "ColumnarEdges", "key_order", "merge_columns"]

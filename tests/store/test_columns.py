@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from kgtwin import columns
 from kgtwin.columns import FIELD_PAD, Factor
+from kgtwin.store.sqlite_bulk import key_order
 
 
 def fields_of(values: list[bytes]) -> Factor:
@@ -51,3 +52,16 @@ def test_a_hash_collision_does_not_merge_two_values(monkeypatch):
 def test_bad_utf8_is_refused():
     with pytest.raises(UnicodeDecodeError):
         fields_of([b"HGNC:1", b"caf\xe9"])
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 5), st.integers(0, 3), st.integers(0, 5),
+                          st.integers(0, 2)), min_size=1, max_size=60))
+def test_key_order_is_lexsort(rows):
+    ranks = [np.array(column, dtype=np.int64) for column in zip(*rows, strict=True)]
+    assert key_order(ranks).tolist() == np.lexsort(ranks[::-1]).tolist()
+
+
+def test_key_order_of_ranks_too_wide_for_one_key():
+    ranks = [np.array([2, 1, 2]) << 40, np.array([0, 5, 0]) << 40, np.array([1, 0, 1])]
+    assert key_order(ranks).tolist() == [1, 0, 2]
