@@ -6,9 +6,10 @@ simulation. So the kernel of :mod:`kgtwin.twin._kernel` is also written in C
 (``_kernel.c``: same algorithm, same random stream, identical numbers for the same seed;
 a test checks it), compiled once by the system's C compiler (about 0.3 s) into kgtwin's
 cache folder (``KGTWIN_CACHE_DIR``, else ``$XDG_CACHE_HOME/kgtwin``, else
-``~/.cache/kgtwin``) and called through ctypes, which needs neither numba nor a Python
-extension API. The module's name changes with the C source, the flags and the machine;
-``kgtwin twin warm`` builds it ahead (for example right after install).
+``~/.cache/kgtwin``) and called through ctypes on ``array.array`` buffers, which needs
+neither numba nor numpy (see :mod:`kgtwin.twin.simulate`). The library's name changes
+with the C source, the flags and the machine; ``kgtwin twin warm`` builds it ahead (for
+example right after install).
 
 The C kernel keeps all its state in the call and ctypes releases the GIL while it runs,
 so threads (cohorts simulate twins in parallel threads) run it too. It is also faster
@@ -28,10 +29,15 @@ import subprocess
 import sys
 import tempfile
 import threading
+from array import array
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kgtwin.errors import KgTwinError
+
+if TYPE_CHECKING:
+    from kgtwin.twin.compile import CompiledModel
 
 __all__ = ["build_aot_kernel", "cache_dir", "simulate_kernel"]
 
@@ -41,11 +47,8 @@ _SOURCE = Path(__file__).with_name("_kernel.c")
 # -ffp-contract=off: no fused multiply-add, which would round differently from numba.
 _FLAGS = ("-O2", "-shared", "-fPIC", "-ffp-contract=off", "-fno-fast-math")
 _SUFFIX = ".dll" if sys.platform == "win32" else ".so"
-# The numpy dtype of each array argument, in the kernel's order (None: a scalar).
-_DTYPES = ("i1", "i8", "i8", "i8", "i8", "i8", "f8", "f8", "f8", "i8", "i8", "u1", "i8",
-           "i1", "f8", None, None, "i8", "u1")
 _lock = threading.Lock()
-_loaded: dict[str, Callable[..., int]] = {}
+_loaded: dict[str, Callable[..., int]] = {}  # "aot", "jit"
 
 
 class KernelBuildError(KgTwinError):
@@ -99,8 +102,39 @@ def build_aot_kernel(folder: Path | None = None) -> Path:
     return target
 
 
-def _bind(path: Path) -> Callable[..., int]:
-    """The library's kernel, called with the JIT kernel's arguments (numpy arrays)."""
+#: A kernel call: (compiled model, initial_on, clamp, grid, seed, changes, finals, rows) ->
+#: flips simulated. ``clamp`` and ``finals`` hold every trajectory (row-major, one row of
+#: nodes each); the call simulates ``rows`` of them, adds its flips to ``changes`` (grid
+#: times x nodes) and writes those rows of ``finals``.
+Kernel = Callable[..., int]
+
+# The typecode each buffer must have: the kernel reads raw memory.
+_TYPECODES = {"ops": "b", "tables": "B", "rate_up": "d", "rate_down": "d"}
+
+
+def _check(compiled: CompiledModel, initial_on: array, clamp: array, grid: array,
+           changes: array, finals: array, rows: range) -> int:
+    """The number of nodes, after checking every buffer's type and length (a mistake
+    here would be read as garbage, or written past the end)."""
+    n = len(compiled.names)
+    for name in ("ops", "args", "starts", "dep_starts", "dependents", "dep_weights",
+                 "rate_up", "rate_down", "inputs", "input_starts", "tables", "table_starts"):
+        if getattr(compiled, name).typecode != _TYPECODES.get(name, "q"):
+            raise TypeError(f"compiled.{name}: wrong typecode")
+    given = (initial_on, clamp, grid, changes, finals)
+    for name, buffer, code in zip(("initial_on", "clamp", "grid", "changes", "finals"),
+                                  given, "dbdqB", strict=True):
+        if not isinstance(buffer, array) or buffer.typecode != code:
+            raise TypeError(f"kernel argument {name}: expected array('{code}')")
+    if (len(initial_on) != n or len(clamp) != len(finals) or len(clamp) % max(n, 1)
+            or len(changes) != len(grid) * n or not grid or rows.step != 1
+            or not 0 <= rows.start <= rows.stop <= len(clamp) // max(n, 1)):
+        raise ValueError("kernel arguments of mismatched lengths")
+    return n
+
+
+def _bind(path: Path) -> Kernel:
+    """The C library's kernel, called with buffers' addresses."""
     import ctypes
 
     function = ctypes.CDLL(str(path)).kgtwin_simulate
@@ -109,25 +143,18 @@ def _bind(path: Path) -> Callable[..., int]:
     function.argtypes = [pointer] * 14 + [integer, integer, pointer, integer, integer, integer,
                                           pointer, pointer]
 
-    def kernel(*arrays) -> int:
-        if len(arrays) != len(_DTYPES):
-            raise TypeError(f"the kernel takes {len(_DTYPES)} arguments, not {len(arrays)}")
-        for position, (array, dtype) in enumerate(zip(arrays, _DTYPES, strict=True)):
-            # Raw pointers: a wrong type or layout would be read as garbage, so refuse it.
-            if dtype is not None and (array.dtype.str[1:] != dtype
-                                      or not array.flags.c_contiguous):
-                raise TypeError(f"kernel argument {position}: expected a C-contiguous "
-                                f"{dtype} array, got {array.dtype} {array.shape}")
-        clamp, grid, seed, stack_size, changes, finals = arrays[13:]
-        trajectories, n = clamp.shape
-        if (finals.shape != clamp.shape or changes.shape != (grid.shape[0], n)
-                or arrays[6].shape != (n,) or grid.shape[0] < 1):
-            raise ValueError("kernel arguments of mismatched shapes")
-        address = [a.__array_interface__["data"][0] for a in arrays[:13]]
-        events = function(*address, clamp.__array_interface__["data"][0], trajectories, n,
-                          grid.__array_interface__["data"][0], grid.shape[0], int(seed),
-                          int(stack_size), changes.__array_interface__["data"][0],
-                          finals.__array_interface__["data"][0])
+    def kernel(compiled: CompiledModel, initial_on: array, clamp: array, grid: array,
+               seed: int, changes: array, finals: array, rows: range) -> int:
+        n = _check(compiled, initial_on, clamp, grid, changes, finals, rows)
+        c = compiled
+        arrays = (c.ops, c.args, c.starts, c.dependents, c.dep_weights, c.dep_starts,
+                  c.rate_up, c.rate_down, initial_on, c.inputs, c.input_starts, c.tables,
+                  c.table_starts)
+        first = rows.start * n
+        events = function(*(a.buffer_info()[0] for a in arrays),
+                          clamp.buffer_info()[0] + first, len(rows), n,
+                          grid.buffer_info()[0], len(grid), int(seed), c.stack_size,
+                          changes.buffer_info()[0], finals.buffer_info()[0] + first)
         if events < 0:
             raise MemoryError("the simulation kernel could not allocate its working memory")
         return events
@@ -135,7 +162,7 @@ def _bind(path: Path) -> Callable[..., int]:
     return kernel
 
 
-def _load_aot() -> Callable[..., int] | None:
+def _load_aot() -> Kernel | None:
     """The C kernel, built on first use; None where it cannot be built."""
     if "aot" in _loaded:
         return _loaded["aot"]
@@ -164,13 +191,38 @@ def _load_aot() -> Callable[..., int] | None:
         return kernel
 
 
-def _load_jit() -> Callable[..., int]:
-    from kgtwin.twin._kernel import simulate_kernel as jitted  # numba: imported on first use
+def _load_jit() -> Kernel:
+    """numba's kernel (numba and numpy imported on first use), on numpy views of the
+    same buffers."""
+    if "jit" in _loaded:
+        return _loaded["jit"]
+    import numpy as np
 
-    return jitted
+    from kgtwin.twin._kernel import simulate_kernel as jitted
+
+    def kernel(compiled: CompiledModel, initial_on: array, clamp: array, grid: array,
+               seed: int, changes: array, finals: array, rows: range) -> int:
+        n = _check(compiled, initial_on, clamp, grid, changes, finals, rows)
+        c = compiled
+        view = np.frombuffer
+        return jitted(
+            view(c.ops, np.int8), view(c.args, np.int64), view(c.starts, np.int64),
+            view(c.dependents, np.int64), view(c.dep_weights, np.int64),
+            view(c.dep_starts, np.int64), view(c.rate_up, np.float64),
+            view(c.rate_down, np.float64), view(initial_on, np.float64),
+            view(c.inputs, np.int64), view(c.input_starts, np.int64),
+            view(c.tables, np.uint8), view(c.table_starts, np.int64),
+            view(clamp, np.int8).reshape(-1, n)[rows.start:rows.stop],
+            view(grid, np.float64), np.int64(seed), c.stack_size,
+            view(changes, np.int64).reshape(-1, n),
+            view(finals, np.uint8).reshape(-1, n)[rows.start:rows.stop],
+        )
+
+    _loaded["jit"] = kernel
+    return kernel
 
 
-def simulate_kernel(*, threads: int = 1) -> Callable[..., int]:
+def simulate_kernel(*, threads: int = 1) -> Kernel:
     """The kernel to run: the C one where it can be built (any thread: ctypes releases
     the GIL), else numba's JIT kernel. ``threads`` is kept for callers; both kernels
     serve any number of threads."""

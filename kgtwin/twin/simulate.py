@@ -9,18 +9,26 @@ the experiment, mutations, drugs) never flip and start at their held value.
 Output is the fraction of trajectories with each node on at each time of the grid
 (instantaneous, like MaBoSS's final "last states"; MaBoSS's per-tick trajectory table
 averages over each tick instead), with Wilson score intervals.
+
+A plain simulation (no partial holds, the C kernel) runs on ``array.array`` buffers and
+never imports numpy, whose import alone is a third of a whole CLI call; the result's
+numpy arrays are views of those buffers, made when asked for.
 """
 
 from __future__ import annotations
 
 import math
+from array import array
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-
-import numpy as np
+from operator import add
+from typing import TYPE_CHECKING
 
 from kgtwin.twin.compile import CompiledModel
 from kgtwin.twin.model import LogicalModel, ModelError, level_nodes
+
+if TYPE_CHECKING:
+    import numpy as np
 
 __all__ = [
     "MAX_TIME",
@@ -93,10 +101,17 @@ class SimulationSettings:
     @property
     def times(self) -> np.ndarray:
         """The sampling grid 0, tick, 2 tick, ..., max_time."""
+        import numpy as np
+
+        return np.array(self.grid, dtype=np.float64)
+
+    @property
+    def grid(self) -> array:
+        """:attr:`times` as an ``array('d')`` (no numpy)."""
         steps = math.floor(self.max_time / self.time_tick + 1e-9)
-        grid = np.arange(steps + 1, dtype=np.float64) * self.time_tick
+        grid = array("d", [step * self.time_tick for step in range(steps + 1)])
         if grid[-1] < self.max_time - 1e-12:
-            grid = np.append(grid, self.max_time)
+            grid.append(self.max_time)
         return grid
 
 
@@ -119,12 +134,30 @@ class Hold:
 
 def wilson_interval(on: np.ndarray, total: int, level: float = 0.95) -> tuple[np.ndarray, ...]:
     """Wilson score interval of a binomial proportion (sound near 0 and 1)."""
+    import numpy as np
+
     z = _z(level)
     p = np.asarray(on, dtype=np.float64) / total
     denominator = 1 + z * z / total
     centre = (p + z * z / (2 * total)) / denominator
     half = z * np.sqrt(p * (1 - p) / total + z * z / (4 * total * total)) / denominator
     return np.clip(centre - half, 0, 1), np.clip(centre + half, 0, 1)
+
+
+def _wilson(on: int, total: int, z: float) -> tuple[float, float]:
+    """:func:`wilson_interval` of one count in plain floats: the same operations in the
+    same order, so the same numbers to the last bit (a test checks it)."""
+    p = on / total
+    denominator = 1 + z * z / total
+    centre = (p + z * z / (2 * total)) / denominator
+    half = z * math.sqrt(p * (1 - p) / total + z * z / (4 * total * total)) / denominator
+    return min(max(centre - half, 0.0), 1.0), min(max(centre + half, 0.0), 1.0)
+
+
+def _round_half_even(value: float, digits: int) -> float:
+    """``numpy.round``'s arithmetic (scale, round half to even, unscale) in plain floats."""
+    scale = 10.0**digits
+    return round(value * scale) / scale
 
 
 def _z(level: float) -> float:
@@ -135,19 +168,43 @@ def _z(level: float) -> float:
 
 @dataclass(frozen=True, kw_only=True)
 class SimulationResult:
-    """Counts of trajectories with each node on, per time, and every final state."""
+    """Counts of trajectories with each node on, per time, and every final state.
+
+    Held as flat buffers (``counts``: times x nodes, ``finals``: trajectories x nodes, row
+    by row); :attr:`on_counts`, :attr:`final_states` and :attr:`times` are numpy views."""
 
     names: tuple[str, ...]
-    times: np.ndarray
-    on_counts: np.ndarray  # (len(times), len(names)) int64
-    final_states: np.ndarray  # (trajectories, len(names)) uint8
+    grid: array  # array('d'): the sampling times
+    counts: array  # array('q')
+    finals: array  # array('B')
     settings: SimulationSettings
     events: int = 0  # node flips simulated, over all trajectories
 
     @property
+    def times(self) -> np.ndarray:
+        """The sampling times."""
+        import numpy as np
+
+        return np.frombuffer(self.grid, dtype=np.float64)
+
+    @property
+    def on_counts(self) -> np.ndarray:
+        """Trajectories with each node on, shape (times, nodes), int64."""
+        import numpy as np
+
+        return np.frombuffer(self.counts, dtype=np.int64).reshape(len(self.grid), len(self.names))
+
+    @property
+    def final_states(self) -> np.ndarray:
+        """Every trajectory's final state, shape (trajectories, nodes), uint8."""
+        import numpy as np
+
+        return np.frombuffer(self.finals, dtype=np.uint8).reshape(-1, len(self.names))
+
+    @property
     def trajectories(self) -> int:
         """Number of simulated trajectories."""
-        return int(self.final_states.shape[0])
+        return len(self.finals) // len(self.names)
 
     @property
     def probabilities(self) -> np.ndarray:
@@ -157,26 +214,35 @@ class SimulationResult:
     @property
     def final(self) -> dict[str, float]:
         """P(node on) at ``max_time``."""
-        return dict(zip(self.names, self.probabilities[-1].tolist(), strict=True))
+        n, total = len(self.names), self.trajectories
+        last = self.counts[len(self.counts) - n:]
+        return {name: on / total for name, on in zip(self.names, last, strict=True)}
 
     def interval(self, level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
         """Lower and upper bounds of P(node on) at each time (Wilson)."""
         return wilson_interval(self.on_counts, self.trajectories, level)
 
     def to_dict(self, level: float = 0.95, digits: int = 6) -> dict:
-        """JSON-ready: final probabilities and intervals, the time grid, per-node series."""
-        low, high = self.interval(level)
-        series = np.round(self.probabilities, digits)
+        """JSON-ready: final probabilities and intervals, the time grid, per-node series.
+
+        Computed in plain floats (no numpy), with numpy's rounding for the series."""
+        n, total, z = len(self.names), self.trajectories, _z(level)
+        last = self.counts[len(self.counts) - n:]
+        final_ci = {}
+        for name, on in zip(self.names, last, strict=True):
+            low, high = _wilson(on, total, z)
+            final_ci[name] = [round(low, digits), round(high, digits)]
+        series = {
+            name: [_round_half_even(on / total, digits) for on in self.counts[i::n]]
+            for i, name in enumerate(self.names)
+        }
         return {
-            "final": {n: round(p, digits) for n, p in self.final.items()},
-            "final_ci": {
-                n: [round(float(low[-1, i]), digits), round(float(high[-1, i]), digits)]
-                for i, n in enumerate(self.names)
-            },
+            "final": {name: round(p, digits) for name, p in self.final.items()},
+            "final_ci": final_ci,
             "ci_level": level,
-            "times": [round(float(t), 9) for t in self.times],
-            "trajectories": {n: series[:, i].tolist() for i, n in enumerate(self.names)},
-            "n_trajectories": self.trajectories,
+            "times": [round(t, 9) for t in self.grid],
+            "trajectories": series,
+            "n_trajectories": total,
             "seed": self.settings.seed,
         }
 
@@ -186,19 +252,23 @@ def _clamp(
     fixed: Mapping[str, bool | int],
     holds: Sequence[Hold],
     settings: SimulationSettings,
-) -> np.ndarray:
-    """Per trajectory and node: -1 free, 0/1 held. Partial holds drawn with the seed.
+) -> array:
+    """Per trajectory and node (row by row): -1 free, 0/1 held. Partial holds drawn with
+    the seed.
 
     Holds override ``fixed`` (a drug acts on the protein, so an inhibitor switches off
     even a constitutively active mutant, as in PROFILE); two holds that disagree on a
     node in the same trajectory are an error.
     """
-    clamp = np.full((settings.trajectories, len(model)), -1, dtype=np.int8)
+    row = array("b", [-1]) * len(model)
     for name, value in fixed.items():
         for level in level_nodes(model, name):
-            clamp[:, model.index(level)] = int(bool(value))
-    if not holds:  # numpy.random (0.02 s to import) only where a drug is partial
-        return clamp
+            row[model.index(level)] = int(bool(value))
+    if not holds:  # numpy only where a drug is partial
+        return row * settings.trajectories
+    import numpy as np
+
+    clamp = np.tile(np.frombuffer(row, dtype=np.int8), (settings.trajectories, 1))
     held = np.full_like(clamp, -1)
     rng = np.random.default_rng([settings.seed, 1])
     for hold in holds:
@@ -208,20 +278,50 @@ def _clamp(
             if (chosen & (column >= 0) & (column != int(hold.value))).any():
                 raise ModelError(f"{level} is held both on and off (conflicting drugs)")
             column[chosen] = int(hold.value)
-    return np.where(held >= 0, held, clamp)
+    return array("b", np.where(held >= 0, held, clamp).astype(np.int8).tobytes())
 
 
 # Trajectories are simulated in blocks, each with its own seed derived from (seed, block):
 # the numbers depend on the seed only, never on how many threads ran the blocks.
 BLOCK = 1024
 
+# numpy's SeedSequence constants (numpy/random/bit_generator.pyx).
+_MASK32 = 0xFFFFFFFF
+_INIT_A, _MULT_A, _INIT_B, _MULT_B = 0x43B0D7E5, 0x931E8875, 0x8B51F9DD, 0x58F38DED
+_MIX_MULT_L, _MIX_MULT_R = 0xCA01F9DD, 0x4973F715
 
-def _block_seed(seed: int, block: int) -> np.int64:
-    return np.int64(np.random.SeedSequence([seed, block]).generate_state(1)[0])
+
+def _block_seed(seed: int, block: int) -> int:
+    """``numpy.random.SeedSequence([seed, block]).generate_state(1)[0]`` in plain Python
+    (importing numpy.random costs more than every block's seed): the same number, which a
+    test checks against numpy."""
+    hash_const = _INIT_A
+
+    def hashmix(value: int) -> int:
+        nonlocal hash_const
+        value = (value ^ hash_const) & _MASK32
+        hash_const = (hash_const * _MULT_A) & _MASK32
+        value = (value * hash_const) & _MASK32
+        return value ^ (value >> 16)
+
+    def mix(x: int, y: int) -> int:
+        result = (_MIX_MULT_L * x - _MIX_MULT_R * y) & _MASK32
+        return result ^ (result >> 16)
+
+    if not (0 <= seed <= _MASK32 and 0 <= block <= _MASK32):
+        raise ModelError("seed and block must fit in 32 bits")
+    pool = [hashmix(word) for word in (seed, block, 0, 0)]  # pool of 4 words, zero-padded
+    for source in range(4):
+        for target in range(4):
+            if source != target:
+                pool[target] = mix(pool[target], hashmix(pool[source]))
+    value = pool[0] ^ _INIT_B  # generate_state: the first word of the pool
+    value = (value * ((_INIT_B * _MULT_B) & _MASK32)) & _MASK32
+    return value ^ (value >> 16)
 
 
-def _initial_on(model: LogicalModel, compiled: CompiledModel, initial) -> np.ndarray:
-    initial_on = compiled.initial_on.copy()
+def _initial_on(model: LogicalModel, compiled: CompiledModel, initial) -> array:
+    initial_on = array("d", compiled.initial_on)
     for name, probability in (initial or {}).items():
         if not 0.0 <= probability <= 1.0:
             raise ModelError(f"initial probability of {name} must be in [0, 1]")
@@ -251,52 +351,38 @@ def simulate(
 
     if threads < 1:
         raise ModelError("threads must be at least 1")
-    simulate_kernel = kernel_for(threads=threads)
+    kernel = kernel_for(threads=threads)
     settings = settings or SimulationSettings.from_model(model)
     compiled = CompiledModel.from_model(model)
     initial_on = _initial_on(model, compiled, initial)
     clamp = _clamp(model, fixed or {}, holds, settings)
-    grid = settings.times
-    finals = np.zeros((settings.trajectories, len(model)), dtype=np.uint8)
+    grid = settings.grid
+    n, total = len(model), settings.trajectories
+    finals = array("B", bytes(total * n))
 
-    def run_block(block: int) -> tuple[np.ndarray, int]:
-        rows = slice(block * BLOCK, min((block + 1) * BLOCK, settings.trajectories))
-        changes = np.zeros((grid.shape[0], len(model)), dtype=np.int64)
-        events = simulate_kernel(
-            compiled.ops,
-            compiled.args,
-            compiled.starts,
-            compiled.dependents,
-            compiled.dep_weights,
-            compiled.dep_starts,
-            compiled.rate_up,
-            compiled.rate_down,
-            initial_on,
-            compiled.inputs,
-            compiled.input_starts,
-            compiled.tables,
-            compiled.table_starts,
-            clamp[rows],
-            grid,
-            _block_seed(settings.seed, block),
-            compiled.stack_size,
-            changes,
-            finals[rows],
-        )
-        return changes, events
+    def new_changes() -> array:
+        return array("q", bytes(8 * len(grid) * n))
 
-    blocks = range(-(-settings.trajectories // BLOCK))
-    if threads == 1:
-        done = [run_block(b) for b in blocks]
+    def run_block(block: int, changes: array) -> int:
+        rows = range(block * BLOCK, min((block + 1) * BLOCK, total))
+        return kernel(compiled, initial_on, clamp, grid, _block_seed(settings.seed, block),
+                      changes, finals, rows)
+
+    blocks = range(-(-total // BLOCK))
+    if threads == 1:  # the kernel adds into ``changes``: one buffer serves every block
+        changes = new_changes()
+        events = sum(run_block(block, changes) for block in blocks)
     else:
+        buffers = [new_changes() for _ in blocks]
         with ThreadPoolExecutor(max_workers=threads) as pool:
-            done = list(pool.map(run_block, blocks))
-    counts = np.cumsum(sum(changes for changes, _ in done), axis=0)
+            events = sum(pool.map(run_block, blocks, buffers))
+        changes = array("q", map(sum, zip(*buffers, strict=True)))
+    counts = array("q")
+    running = [0] * n
+    for g in range(len(grid)):  # cumulative sum over the grid: flips into counts
+        running = list(map(add, running, changes[g * n:(g + 1) * n]))
+        counts.extend(running)
     return SimulationResult(
-        names=model.names,
-        times=grid,
-        on_counts=counts,
-        final_states=finals,
-        settings=settings,
-        events=sum(events for _, events in done),
+        names=model.names, grid=grid, counts=counts, finals=finals, settings=settings,
+        events=events,
     )

@@ -48,10 +48,8 @@ def test_building_twice_reuses_the_module(use_cache: Path) -> None:
 
 
 def test_every_thread_runs_the_c_kernel(use_cache: Path) -> None:
-    from kgtwin.twin._kernel import simulate_kernel as jitted
-
     main = kernels.simulate_kernel()
-    assert main is not jitted and main.__name__ == "kernel"
+    assert main is kernels._loaded["aot"] and main is not kernels._load_jit()
     assert kernels.simulate_kernel(threads=2) is main
     seen = []
     worker = threading.Thread(target=lambda: seen.append(kernels.simulate_kernel()))
@@ -83,29 +81,32 @@ def test_c_and_jit_give_identical_numbers(use_cache: Path, monkeypatch, model_pa
         assert np.array_equal(c_kernel.final_states, other.final_states)
 
 
-def test_the_c_kernel_refuses_arrays_of_the_wrong_type(use_cache: Path) -> None:
-    """It reads raw memory: an int32 array where int64 is expected must not get through."""
+@pytest.mark.parametrize("kind", ["aot", "jit"])
+def test_the_kernels_refuse_buffers_of_the_wrong_type(use_cache: Path, kind: str) -> None:
+    """They read raw memory: an int32 buffer where int64 is expected, or one too short,
+    must not get through."""
+    from array import array
+
     from kgtwin.twin.compile import CompiledModel
 
     compiled = CompiledModel.from_model(load_model(GRIECO))
     n = len(compiled.names)
-    grid = np.array([0.0, 1.0])
-    arguments = [compiled.ops, compiled.args, compiled.starts, compiled.dependents,
-                 compiled.dep_weights, compiled.dep_starts, compiled.rate_up,
-                 compiled.rate_down, compiled.initial_on, compiled.inputs,
-                 compiled.input_starts, compiled.tables, compiled.table_starts,
-                 np.full((4, n), -1, dtype=np.int8), grid, 1, compiled.stack_size,
-                 np.zeros((2, n), dtype=np.int64), np.zeros((4, n), dtype=np.uint8)]
-    kernel = kernels.simulate_kernel()
-    assert kernel(*arguments) >= 0
-    wrong = list(arguments)
-    wrong[1] = compiled.args.astype(np.int32)
-    with pytest.raises(TypeError, match="argument 1: expected a C-contiguous i8 array"):
-        kernel(*wrong)
-    wrong = list(arguments)
-    wrong[17] = np.zeros((3, n), dtype=np.int64)
-    with pytest.raises(ValueError, match="mismatched shapes"):
-        kernel(*wrong)
+    grid = array("d", [0.0, 1.0])
+    kernel = kernels._load_aot() if kind == "aot" else kernels._load_jit()
+    good = dict(compiled=compiled, initial_on=compiled.initial_on, clamp=array("b", [-1]) * (4 * n),
+                grid=grid, seed=1, changes=array("q", [0]) * (2 * n),
+                finals=array("B", [0]) * (4 * n), rows=range(1, 3))
+    assert kernel(**good) >= 0
+    finals = np.frombuffer(good["finals"], dtype=np.uint8).reshape(4, n)
+    assert not finals[[0, 3]].any()  # rows outside range(1, 3) untouched
+    with pytest.raises(TypeError, match="kernel argument changes: expected array\\('q'\\)"):
+        kernel(**{**good, "changes": array("i", [0]) * (2 * n)})
+    with pytest.raises(TypeError, match="initial_on"):
+        kernel(**{**good, "initial_on": np.zeros(n)})
+    for wrong in ({"changes": array("q", [0]) * (3 * n)}, {"rows": range(2, 5)},
+                  {"finals": array("B", [0]) * (3 * n)}):
+        with pytest.raises(ValueError, match="mismatched lengths"):
+            kernel(**{**good, **wrong})
 
 
 def test_a_failing_compiler_is_reported(tmp_path, monkeypatch) -> None:
@@ -123,10 +124,9 @@ def test_an_unknown_kernel_choice_is_an_error(monkeypatch) -> None:
 
 def test_an_unbuildable_kernel_falls_back_to_the_jit_once(tmp_path, monkeypatch) -> None:
     """A failed build leaves a marker, so later processes do not retry on every call."""
-    from kgtwin.twin._kernel import simulate_kernel as jitted
-
     monkeypatch.setenv("KGTWIN_CACHE_DIR", str(tmp_path))
     kernels._loaded.clear()
+    jitted = kernels._load_jit()
 
     def fail(folder=None):
         raise kernels.KernelBuildError("no C compiler here")
@@ -139,7 +139,8 @@ def test_an_unbuildable_kernel_falls_back_to_the_jit_once(tmp_path, monkeypatch)
     assert kernels.simulate_kernel() is jitted  # the marker is read: no second attempt
 
 
-def test_a_cli_simulation_never_loads_numba(use_cache: Path) -> None:
+def test_a_cli_simulation_never_loads_numba_or_numpy(use_cache: Path) -> None:
+    """numpy's import alone is a third of a plain ``twin simulate`` call."""
     code = (
         "import sys, runpy\n"
         # --timeout 0: simulated in this process (not a forked child), so sys.modules
@@ -148,7 +149,8 @@ def test_a_cli_simulation_never_loads_numba(use_cache: Path) -> None:
         " '--timeout', '0', '--json']\n"
         "from kgtwin.cli import main\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
-        "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] == 'numba')))\n"
+        "print(json.dumps(sorted(m for m in sys.modules\n"
+        "                        if m.split('.')[0] in ('numba', 'numpy'))))\n"
     )
     env = {**os.environ, "KGTWIN_CACHE_DIR": str(use_cache)}
     done = subprocess.run(

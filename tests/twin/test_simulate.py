@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -169,3 +170,29 @@ def test_threads_do_not_change_the_numbers(braf: LogicalModel) -> None:
     assert np.array_equal(one.final_states, two.final_states) and one.events == two.events
     with pytest.raises(ModelError, match="threads"):
         simulate(braf, settings, threads=0)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 7, 123_456, 2**32 - 1])
+def test_block_seeds_are_numpys_seed_sequence(seed: int) -> None:
+    from kgtwin.twin.simulate import _block_seed
+
+    for block in (0, 1, 2, 97, 1000):
+        expected = np.random.SeedSequence([seed, block]).generate_state(1)[0]
+        assert _block_seed(seed, block) == int(expected)
+
+
+def test_the_json_numbers_are_numpys_to_the_last_bit() -> None:
+    """to_dict works in plain floats; the intervals and rounded series must be exactly
+    what numpy's wilson_interval and numpy.round give."""
+    from kgtwin.twin.formats import load_model
+
+    model = load_model(Path("../shared/data/real/bnet/grieco_mapk.bnet"))
+    result = simulate(model, SimulationSettings(trajectories=777, max_time=7, seed=3))
+    data = result.to_dict(level=0.9)
+    low, high = wilson_interval(result.on_counts, result.trajectories, 0.9)
+    series = np.round(result.probabilities, 6)
+    for i, name in enumerate(result.names):
+        assert data["final_ci"][name] == [round(float(low[-1, i]), 6), round(float(high[-1, i]), 6)]
+        assert data["trajectories"][name] == series[:, i].tolist()
+    steps = np.arange(15, dtype=np.float64) * 0.5
+    assert np.array_equal(result.times, steps) and data["times"] == steps.tolist()
