@@ -1,7 +1,7 @@
 """Screen twins against a public pharmacogenomic screen (GDSC), on a held-out part.
 
     python benchmarks/twin_screen_gdsc.py prepare --gdsc DIR --drug-list CSV --out DIR
-    python benchmarks/twin_screen_gdsc.py run --tables DIR [--part held-out|dev|all]
+    python benchmarks/twin_screen_gdsc.py run --tables DIR [--part held-out|dev|both|all]
                                               [--trajectories 500] [--figure PATH]
     python benchmarks/twin_screen_gdsc.py speed [--samples 700 --drugs 26 --trajectories 500]
 
@@ -20,9 +20,10 @@ into the screen's two input tables, kept OUT of the repository:
 
 ``run`` loads the demo knowledge base into a temporary store, screens the chosen part's
 cell lines (split by cell line: COSMIC id even = dev, odd = held-out; tune on dev, report
-held-out) against every drug both the screen and the knowledge base know, and prints the
+held-out; ``both`` runs the two and prints their means side by side, with the issue's
+bars) against every drug both the screen and the knowledge base know, and prints the
 per-drug Spearman/AUROC next to the baselines, the textbook associations and the wall
-time (2 cores shared by eight engineers: conditions are printed). Numbers of the last
+and CPU time (2 shared cores: the load average is printed). Numbers of the last
 run: docs/twin-screen.md.
 """
 
@@ -126,10 +127,12 @@ def _part(sample: str, part: str) -> bool:
     return odd if part == "held-out" else not odd
 
 
-def run(args: argparse.Namespace) -> None:
+def _screen_part(args: argparse.Namespace, part: str):
+    """Screen one part's cell lines; print its per-drug table and associations."""
     from kgtwin.demo import knowledge_config
     from kgtwin.sources import load_sources
     from kgtwin.store import open_store
+    from kgtwin.twin.drugs import graph_drugs
     from kgtwin.twin.screen import ScreenSettings, read_samples, run_screen
     from kgtwin.twin.screen_eval import (
         association_lines,
@@ -140,13 +143,11 @@ def run(args: argparse.Namespace) -> None:
     )
 
     tables = Path(args.tables)
-    samples = [s for s in read_samples(tables / "samples.tsv") if _part(s.id, args.part)]
+    samples = [s for s in read_samples(tables / "samples.tsv") if _part(s.id, part)]
     observed = read_observed(tables / "observed.tsv")
     with tempfile.TemporaryDirectory() as folder:
         store = open_store(Path(folder) / "store")
         list(load_sources(store, Path(str(knowledge_config()))))
-        from kgtwin.twin.drugs import graph_drugs
-
         known = {_norm(d.name) for d in graph_drugs(store).values()}
         drugs = sorted({d for d in observed["drug"].unique() if _norm(d) in known})
         settings = ScreenSettings(trajectories=args.trajectories, seed=args.seed, hops=args.hops,
@@ -156,7 +157,7 @@ def run(args: argparse.Namespace) -> None:
         wall, cpu = time.perf_counter() - start, time.process_time() - cpu
         store.close()
     evaluation = evaluate_screen(result, observed)
-    print(f"{args.part}: {len(samples)} cell lines x {len(drugs)} drugs x {args.trajectories}"
+    print(f"{part}: {len(samples)} cell lines x {len(drugs)} drugs x {args.trajectories}"
           f" trajectories: {wall:.1f} s wall, {cpu:.1f} s CPU "
           f"(load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
     print(f"wiring: {len(result.model.model)} nodes")
@@ -166,10 +167,37 @@ def run(args: argparse.Namespace) -> None:
     acting = evaluation.per_drug[evaluation.per_drug["acts"]]["drug"].tolist()
     print("summary (acting drugs):", evaluation.summary(acting))
     print("summary (all drugs):", evaluation.summary())
+    return evaluation
+
+
+def _side_by_side(evaluations: dict) -> list[str]:
+    """The parts' means next to each other, the issue's bars last."""
+    rows = [("twin", "twin"), ("target-mutated rule", "target_mutated"),
+            ("tissue mean (leave-one-out)", "tissue_mean"),
+            ("twin + tissue (out-of-fold)", "twin_tissue")]
+    means = {part: e.summary()["mean_spearman"] for part, e in evaluations.items()}
+    lines = [f"{'mean Spearman':30}" + "".join(f"{part:>10}" for part in evaluations)]
+    lines += [f"{label:30}" + "".join(f"{means[p][key]:+10.3f}" for p in evaluations)
+              for label, key in rows]
+    lines.append(f"{'twin - rule (bar +0.10)':30}" + "".join(
+        f"{means[p]['twin'] - means[p]['target_mutated']:+10.3f}" for p in evaluations))
+    lines.append(f"{'twin+tissue - tissue (bar 0)':30}" + "".join(
+        f"{means[p]['twin_tissue'] - means[p]['tissue_mean']:+10.3f}" for p in evaluations))
+    lines.append(f"{'textbook reproduced':30}" + "".join(
+        f"{e.summary()['textbook_reproduced']:>6} of {e.summary()['textbook_tested']}"
+        for e in evaluations.values()))
+    return lines
+
+
+def run(args: argparse.Namespace) -> None:
+    parts = ["dev", "held-out"] if args.part == "both" else [args.part]
+    evaluations = {part: _screen_part(args, part) for part in parts}
+    if len(parts) > 1:
+        print("\n".join(_side_by_side(evaluations)))
     if args.figure:
         from kgtwin.twin.screen_report import screen_figure
 
-        screen_figure(evaluation, Path(args.figure))
+        screen_figure(evaluations[parts[-1]], Path(args.figure))
         print("figure:", args.figure)
 
 
@@ -210,7 +238,7 @@ def main() -> None:
     p.add_argument("--out", default="/work/ext/gdsc17")
     r = commands.add_parser("run")
     r.add_argument("--tables", default="/work/ext/gdsc17")
-    r.add_argument("--part", choices=["dev", "held-out", "all"], default="held-out")
+    r.add_argument("--part", choices=["dev", "held-out", "both", "all"], default="held-out")
     r.add_argument("--trajectories", type=int, default=500)
     r.add_argument("--seed", type=int, default=0)
     r.add_argument("--hops", type=int, default=2)
