@@ -126,6 +126,12 @@ def write_hgnc(path: Path, scale: float) -> int:
 
 
 def write_drug_targets(path: Path, scale: float) -> int:
+    """Targets are real approved symbols (the gene index's first 20,000): made-up
+    names would be refused row by row."""
+    from kgtwin.genes import gene_index
+
+    names = gene_index().names
+    symbols = [names[h] for h in sorted(names, key=lambda h: int(h.partition(":")[2]))]
     count = int(1_000_000 * scale)
     rng = random.Random(3)
     actions = ["inhibitor", "antagonist", "agonist", "binder", ""]
@@ -133,7 +139,7 @@ def write_drug_targets(path: Path, scale: float) -> int:
         out.write("drugbank_id,drug_name,target,action\n")
         for i in range(count):
             drug = rng.randrange(1, 15000)
-            out.write(f"DB{drug:05d},drug {drug},GENE{rng.randrange(1, 20000)},"
+            out.write(f"DB{drug:05d},drug {drug},{symbols[rng.randrange(0, 20000)]},"
                       f"{actions[i % 5]}\n")
     return count
 

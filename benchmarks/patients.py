@@ -38,6 +38,18 @@ ENTREZ = {"BRAF": 673, "KRAS": 3845, "NRAS": 4893, "EGFR": 1956, "PIK3CA": 5290,
           "MAP2K1": 5604, "MAPK1": 5594, "SOX10": 6663}
 
 
+def gene_symbols(count: int) -> list[str]:
+    """The first ``count`` approved symbols of the gene index: a matrix of made-up
+    names would be refused row by row (genes resolve through the index)."""
+    from kgtwin.genes import gene_index
+
+    names = gene_index().names
+    ordered = sorted(names, key=lambda hgnc: int(hgnc.partition(":")[2]))
+    if count > len(ordered):
+        raise SystemExit(f"--genes {count}: the gene index holds {len(ordered)} genes")
+    return [names[hgnc] for hgnc in ordered[:count]]
+
+
 def write_maf(path: Path, lines: int, samples: int = 10_000) -> None:
     rng = random.Random(1)
     columns = ["Hugo_Symbol", "Entrez_Gene_Id", "Chromosome", "Start_Position",
@@ -60,9 +72,9 @@ def write_matrix(path: Path, genes: int, samples: int) -> None:
     rng = np.random.default_rng(2)
     with open(path, "w") as handle:
         handle.write("gene\t" + "\t".join(f"BENCH-{s:05d}-01A" for s in range(samples)) + "\n")
-        for g in range(genes):
+        for symbol in gene_symbols(genes):
             values = rng.normal(8.0, 2.0, samples)
-            handle.write(f"ENSG{g:011d}\t" + "\t".join(f"{v:.3f}" for v in values) + "\n")
+            handle.write(f"{symbol}\t" + "\t".join(f"{v:.3f}" for v in values) + "\n")
 
 
 def write_h5ad(path: Path, genes: int, samples: int) -> None:
@@ -74,7 +86,7 @@ def write_h5ad(path: Path, genes: int, samples: int) -> None:
     rng = np.random.default_rng(3)
     values = rng.normal(8.0, 2.0, (samples, genes)).astype(np.float32)
     obs = pd.DataFrame(index=[f"BENCH-{s:05d}-01A" for s in range(samples)])
-    var = pd.DataFrame(index=[f"ENSG{g:011d}" for g in range(genes)])
+    var = pd.DataFrame(index=gene_symbols(genes))
     anndata.AnnData(X=values, obs=obs, var=var).write_h5ad(path)
 
 
