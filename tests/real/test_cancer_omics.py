@@ -208,11 +208,22 @@ def test_snpeff_eff_missense_variant(store):
     assert {store.node(e.object).name for e in missense} == {"OR4F5"}
 
 
-def test_h5ad_of_scanpy(store):
+def test_h5ad_of_scanpy(store, tmp_path):
     report = load(store, "h5ad", ["h5ad/pbmc68k_reduced.h5ad"],
                   skip_bad=True)
     assert report.counts.measurements > 0
     assert all("unknown gene" in e for e in report.bad_examples)
+    # the 12 refused genes are clone-based names with no HGNC symbol (RP11-782C8.1):
+    # with unresolved_genes=keep the file loads whole, without --skip-bad, those kept
+    from kgtwin.store import open_store
+
+    refused = set(report.unresolved_genes)
+    assert len(refused) == report.bad == 12 and "RP11-782C8.1" in refused
+    with open_store(tmp_path / "kept") as kept:
+        again = load(kept, "h5ad", ["h5ad/pbmc68k_reduced.h5ad"], unresolved_genes="keep")
+        assert again.bad == 0 and set(again.unresolved_genes) == refused
+        assert again.counts.measurements == 700 * 765  # pbmc68k_reduced: cells x genes
+        assert len(kept.measurements(feature="hgnc.symbol:RP11-782C8.1")) == 700
 
 
 def test_a_study_folder_is_loaded_under_the_patient_rules(store):
