@@ -39,6 +39,23 @@ def test_tcga_maf_protein_change_column(store, caplog):
     assert "2 row(s) had the protein change of an earlier row" in warnings_of(caplog)
 
 
+def test_maftools_clinical_annotation_meets_its_maf(store):
+    """maftools' tcga_laml_annot.tsv names samples by Tumor_Sample_Barcode only: with the
+    column map it loads (a patient per barcode, its sample), and the samples are the
+    MAF's own (one pseudonym for one barcode across the two files)."""
+    with pytest.raises(InputError, match=r"tcga_laml_annot\.tsv:2: no patient column"):
+        load(store, "clinical-csv", ["maf/tcga_laml_annot.tsv"])
+    report = load(store, "clinical-csv", ["maf/tcga_laml_annot.tsv"],
+                  columns="patient:Tumor_Sample_Barcode")
+    rows = len(real("maf", "tcga_laml_annot.tsv").read_text().splitlines()) - 1
+    assert (report.bad, report.counts.edges) == (0, rows)  # each sample -> its patient
+    load(store, "maf", ["maf/tcga_laml.maf.gz"], unresolved_genes="keep")
+    sample = _sample("TCGA-AB-2802")
+    assert _variants(store, sample)["DNMT3A"] == "p.R882C"
+    assert any(e.object == pseudonymiser().patient("TCGA-AB-2802")
+               for e in store.edges(subject=sample))
+
+
 def test_maftools_maf_with_lone_cr_line_ends(store):
     raw = gzip.decompress(real("maf", "APL_primary.maf.gz").read_bytes())
     assert b"\n" not in raw and raw.count(b"\r") > 200  # an old-Mac text file

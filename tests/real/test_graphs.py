@@ -70,7 +70,8 @@ def test_reactome_pathways_and_hierarchy(store):
 
 @pytest.mark.parametrize("name", ["genes.gmt", "c2.cp.kegg.v7.5.1.symbols.gmt",
                                   "enrichr.KEGG_2016.gmt", "geneset.gsva.gmt",
-                                  "h.all.v7.0.symbols.gmt"])
+                                  "h.all.v7.0.symbols.gmt",
+                                  "enrichr.GO_Biological_Process_2021.gmt"])
 def test_gene_set_files(store, tmp_path, name):
     lines = [line.split("\t") for line in real("gsea", name).read_text().splitlines() if line]
     report = load(store, "gmt", [f"gsea/{name}"], skip_bad=True)
