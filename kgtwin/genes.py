@@ -39,6 +39,30 @@ SHIPPED = "hgnc_genes.tsv.xz"
 REQUIRED = ("hgnc_id", "symbol")
 ID_COLUMNS = {"entrez_id": "NCBIGene", "ensembl_gene_id": "ENSEMBL", "uniprot_ids": "UniProtKB"}
 SYMBOL_COLUMNS = ("prev_symbol", "alias_symbol")
+#: HGNC's custom downloads (genenames.org/download/custom) spell the complete set's
+#: columns otherwise and separate list items with ", " instead of "|".
+CUSTOM_HEADERS = {
+    "hgnc id": "hgnc_id", "approved symbol": "symbol", "approved name": "name",
+    "status": "status", "previous symbols": "prev_symbol", "alias symbols": "alias_symbol",
+    "ncbi gene id": "entrez_id", "entrez gene id": "entrez_id",
+    "ensembl gene id": "ensembl_gene_id", "uniprot id(supplied by uniprot)": "uniprot_ids",
+    "omim id(supplied by omim)": "omim_id", "locus group": "locus_group",
+    "locus type": "locus_type", "chromosome": "location",
+}
+
+
+def hgnc_columns(header: list[str]) -> tuple[list[str], str]:
+    """A header in the complete set's spelling, and the list separator its file uses
+    (``|``; ``,`` for a custom download, recognised by its spelling). A column two
+    custom spellings would give one name keeps its own name after the first."""
+    stripped = [c.strip() for c in header]
+    if "hgnc_id" in stripped or not any(c.lower() in CUSTOM_HEADERS for c in stripped):
+        return stripped, "|"
+    named: list[str] = []
+    for column in stripped:
+        canonical = CUSTOM_HEADERS.get(column.lower(), column)
+        named.append(canonical if canonical not in named else column)
+    return named, ","
 
 _ENSEMBL = re.compile(r"^ENSG\d{11}(\.\d+)?$")
 _UNIPROT = re.compile(r"^([OPQ]\d[A-Z0-9]{3}\d|[A-NR-Z]\d([A-Z][A-Z0-9]{2}\d){1,2})(-\d+)?$")
@@ -70,6 +94,7 @@ class GeneIndex:
     """Symbols, previous symbols, aliases, Entrez, Ensembl, UniProt and HGNC ids -> HGNC."""
 
     def __init__(self, table: GeneTable, release: str):
+        separators = table.separators
         self.release = release
         self.names: dict[str, str] = {}
         self._approved: dict[str, str] = {}
@@ -96,12 +121,12 @@ class GeneIndex:
             self._ids[hgnc] = hgnc
             for i, prefix in ids:
                 if row[i]:
-                    for value in _items(row[i]):
+                    for value in _items(row[i], separators):
                         self._ids.setdefault(f"{prefix}:{value.removeprefix(prefix + ':')}",
                                              hgnc)
             for i, table_ in others:
                 if row[i]:
-                    for value in _items(row[i]):
+                    for value in _items(row[i], separators):
                         table_.setdefault(value.upper(), set()).add(hgnc)
 
     def __len__(self) -> int:
@@ -188,10 +213,13 @@ _PREFIX_SPELLINGS = {
 }
 
 
-def _items(cell: str | None) -> list[str]:
+def _items(cell: str | None, separators: str = "|") -> list[str]:
     if not cell:
         return []
-    return [v.strip() for v in cell.strip().strip('"').split("|") if v.strip()]
+    text = cell.strip().strip('"')
+    if separators != "|":
+        text = text.replace(separators, "|")
+    return [v.strip() for v in text.split("|") if v.strip()]
 
 
 def _open(path: Path) -> io.TextIOWrapper:
@@ -208,6 +236,8 @@ class GeneTable:
 
     columns: list[str]
     rows: Iterator[list[str]]
+    #: What separates a list cell's items (``|``; ``,`` in HGNC's custom downloads).
+    separators: str = "|"
 
 
 def table_rows(handle: io.TextIOBase, where: str) -> GeneTable:
@@ -216,13 +246,14 @@ def table_rows(handle: io.TextIOBase, where: str) -> GeneTable:
     header = next(lines, None)
     if header is None:
         raise GeneTableError(f"{where}: the gene table is empty")
-    columns = [c.strip() for c in header.split("\t")]
+    columns, separators = hgnc_columns(header.split("\t"))
     missing = [c for c in REQUIRED if c not in columns]
     if missing:
         raise InputError(where, 1, f"not an HGNC complete set: no {', '.join(missing)} "
                          f"column(s) in the header (found {', '.join(columns[:6])}"
-                         f"{', ...' if len(columns) > 6 else ''})")
-    return GeneTable(columns, (line.split("\t") for line in lines if line))
+                         f"{', ...' if len(columns) > 6 else ''}); HGNC's complete set "
+                         "and its custom downloads (HGNC ID, Approved symbol, …) are read")
+    return GeneTable(columns, (line.split("\t") for line in lines if line), separators)
 
 
 def read_gene_table(path: str | Path, release: str | None = None) -> GeneIndex:

@@ -17,6 +17,7 @@ from typing import ClassVar
 from kgtwin.loaders.base import Loader, read_rows, require_columns
 from kgtwin.loaders.naming import SYMBOL, split_list
 
+from kgtwin.genes import hgnc_columns
 from kgtwin.model import Node, Record
 
 #: Column -> the xref prefix its values get.
@@ -52,20 +53,28 @@ class HgncLoader(Loader):
         "name, locus_group, locus_type, location, alias_symbol, prev_symbol, gene_group":
             "properties (alias and previous symbols never merge nodes)",
     }
-    fixed_why = ("HGNC publishes one header for this file (every HGNC download and the "
-                 "complete set share it); a gene table with other headers is not HGNC's "
-                 "and is refused naming the missing columns")
+    fixed_why = ("HGNC publishes these headers: the complete set's, or a custom download's "
+                 "spelling of them (HGNC ID, Approved symbol, NCBI Gene ID, …, lists "
+                 "comma-separated), read as the same columns; a table with neither is not "
+                 "HGNC's and is refused naming the missing columns")
 
     def __init__(self, paths: list[Path], *, skip_bad: bool = False,
                  include_withdrawn: bool = False):
         super().__init__(paths, skip_bad=skip_bad)
         self.include_withdrawn = include_withdrawn
         self._symbols: dict[str, str] = {}
+        self._separators = "|"
 
     def records(self) -> Iterator[Record]:
         for path in self.paths:
-            checked = False
+            checked, renamed = False, None
             for row in read_rows(self, path):
+                if not checked:
+                    names, self._separators = hgnc_columns(list(row))
+                    if names != list(row):  # a custom download: its own spelling
+                        renamed = dict(zip(row, names, strict=True))
+                if renamed is not None:
+                    row = {renamed.get(k, k): v for k, v in row.items()}
                 if not checked:
                     checked = require_columns(self, row, ["hgnc_id", "symbol"])
                 node = self._gene(row)
@@ -88,12 +97,13 @@ class HgncLoader(Loader):
             return None
         xrefs = [f"{SYMBOL}:{symbol}"]
         for column, prefix in XREF_COLUMNS.items():
-            for value in split_list(row.get(column)):
+            for value in split_list(row.get(column), self._separators):
                 xrefs.append(f"{prefix}:{value.removeprefix(prefix + ':')}")
         properties: dict[str, object] = {"symbol": symbol}
         for column, key in PROPERTY_COLUMNS.items():
             raw = row.get(column, "")
-            value: object = split_list(raw) if column in LIST_COLUMNS else raw.strip()
+            value: object = (split_list(raw, self._separators) if column in LIST_COLUMNS
+                             else raw.strip())
             if value:
                 properties[key] = value
         if status:

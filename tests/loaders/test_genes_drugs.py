@@ -108,3 +108,20 @@ def test_symbols_spelt_like_uniprot_accessions_are_symbols():
     assert index.resolve("UniProtKB:P15056").hgnc == "HGNC:1097"  # BRAF's accession
     assert gene_curie("B3GNT6") == "UniProtKB:B3GNT6"  # a drug-target table may mean one
     assert gene_curie("B3GNT6", accessions=False) == "hgnc.symbol:B3GNT6"
+
+
+def test_an_hgnc_custom_download_resolves_like_the_complete_set(tmp_path):
+    """genenames.org's custom downloads spell the columns otherwise and separate list
+    items with ", "; both the gene index and the hgnc loader read them."""
+    from kgtwin.genes import read_gene_table
+
+    table = tmp_path / "custom.txt"
+    table.write_text("HGNC ID\tApproved symbol\tStatus\tPrevious symbols\tAlias symbols\t"
+                     "NCBI Gene ID\tEnsembl gene ID\nHGNC:1097\tBRAF\tApproved\tBRAF1\t"
+                     "B-RAF1, NS7\t673\tENSG00000157764\n")
+    index = read_gene_table(table)
+    for value in ("BRAF", "BRAF1", "B-RAF1", "NS7", "NCBIGene:673", "ENSG00000157764"):
+        assert index.resolve(value).hgnc == "HGNC:1097", value
+    (gene,) = records("hgnc", table)
+    assert gene.properties["alias_symbols"] == ["B-RAF1", "NS7"]
+    assert "ENSEMBL:ENSG00000157764" in gene.xrefs

@@ -110,3 +110,20 @@ def test_dgidb_symbols_shaped_like_uniprot_accessions_are_symbols(store):
     assert store.node("UniProtKB:P2RY12") is None or store.resolve("UniProtKB:P2RY12") \
         == "HGNC:18124"
     assert any(True for _ in store.edges(object="HGNC:18124"))
+
+
+def test_hgnc_custom_download_is_a_gene_table_too(store):
+    """PROFILE's HUGO_Entrez.txt is an HGNC custom download (``HGNC ID``, ``Approved
+    Symbol``, ``Entrez Gene ID``; bare numbers): the hgnc loader and the gene index
+    read it as the complete set's columns."""
+    from kgtwin.genes import read_gene_table
+
+    path = real("profile", "HUGO_Entrez.txt")
+    rows = [line.split("\t") for line in path.read_text().splitlines()[1:] if line]
+    index = read_gene_table(path)
+    assert len(index) == len(rows) > 40_000
+    assert index.resolve("NCBIGene:673").hgnc == index.resolve("BRAF").hgnc == "HGNC:1097"
+    report = load(store, "hgnc", ["profile/HUGO_Entrez.txt"])
+    assert (report.bad, report.counts.nodes) == (0, len(rows))
+    braf = store.node("HGNC:1097")
+    assert braf.name == "BRAF" and "NCBIGene:673" in braf.xrefs
