@@ -114,10 +114,12 @@ def _fields(block: bytes, columns: list[str]) -> dict[str, Factor]:
     if b"\r" in block or b"\0" in block:
         raise NotColumnar("carriage return or NUL byte")
     data = np.frombuffer(block, dtype=np.uint8)
-    separators = np.flatnonzero((data == _TAB) | (data == _LF))
-    ends = separators[data[separators] == _LF]
-    tabs_per_line = np.diff(np.searchsorted(separators, ends), prepend=-1) - 1
-    if np.any(tabs_per_line != len(columns) - 1):
+    separators = np.flatnonzero(data <= _LF)  # one comparison finds tabs and line ends
+    kinds = data[separators]
+    if np.any(kinds < _TAB):
+        raise NotColumnar("a control character")
+    ends = np.flatnonzero(kinds == _LF)
+    if np.any(np.diff(ends, prepend=-1) != len(columns)):
         raise NotColumnar("a line with another number of fields")
     lines = len(ends)
     stops = separators.reshape(lines, len(columns))
