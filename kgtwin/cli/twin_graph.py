@@ -110,7 +110,9 @@ def _response_dict(response) -> dict:
 @build_options
 @click.option("--drug", "drugs", multiple=True, help="Also seed with this drug's targets (CURIE).")
 @click.option("--out", type=click.Path(path_type=Path),
-              help="Write the personalised twin model (.bnet, .bnd + .cfg or .sbml).")
+              help="Write the personalised twin model (.bnet, .bnd + .cfg or .sbml); "
+                   "`twin respond` on a .bnd with the same --trajectories and --seed gives "
+                   "rank-drugs' scores.")
 @json_option
 @click.pass_context
 def build_command(ctx, patient_id, hops, curated, trajectories, seed, strength, gain,
