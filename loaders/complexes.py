@@ -16,7 +16,8 @@ index (:mod:`kgtwin.genes`), is a complex. It becomes one node per distinct memb
 A name with no ``_``, or none of whose parts is a gene, stays a gene symbol (refused by
 the aligner if unknown: a single unresolved symbol is never split). A name with some
 parts genes and some not is refused, naming the unresolved members; with
-``unresolved_genes=keep`` it is kept whole by symbol, as any unknown symbol is. A name
+``unresolved_genes=keep`` it is still a complex, its unresolved members kept by symbol
+(``hgnc.symbol:X``, ``SYMBOL-X`` in its id) as any unknown symbol is. A name
 with a member that is recognisably no human gene, a ChEBI entity (OmniPath writes
 ``CHEBI_29035``) or a UniProt accession no human gene has (viral proteins such as
 ``P03205``), is refused whatever ``unresolved_genes`` says, naming each such member:
@@ -32,7 +33,7 @@ import re
 from pathlib import Path
 
 from kgtwin.errors import KgTwinError
-from kgtwin.genes import GeneIndex, Resolution, fetch_hint, gene_index
+from kgtwin.genes import SYMBOL, GeneIndex, Resolution, fetch_hint, gene_index
 from kgtwin.model import Edge, Node, Record
 
 PREFIX = "KGTWIN.COMPLEX"
@@ -77,10 +78,19 @@ def _non_gene(part: str) -> str:
             "in the gene index has (a viral or other non-human protein)")
 
 
+def _member_key(member: str) -> tuple[int, int, str]:
+    """HGNC ids by number, then members kept by symbol (``hgnc.symbol:X``) by name."""
+    prefix, _, local = member.partition(":")
+    return (0, int(local), "") if prefix == "HGNC" else (1, 0, local)
+
+
 def complex_id(members: list[str]) -> str:
-    """The order-independent id of a member set (HGNC ids)."""
-    numbers = sorted({int(m.partition(":")[2]) for m in members})
-    return f"{PREFIX}:" + "+".join(f"HGNC-{n}" for n in numbers)
+    """The order-independent id of a member set: ``HGNC-<n>`` for an HGNC gene,
+    ``SYMBOL-<X>`` for a member kept by symbol (``unresolved_genes=keep``)."""
+    ordered = sorted(set(members), key=_member_key)
+    return f"{PREFIX}:" + "+".join(
+        f"HGNC-{m.partition(':')[2]}" if m.startswith("HGNC:") else
+        f"SYMBOL-{m.partition(':')[2]}" for m in ordered)
 
 
 class ComplexNames:
@@ -138,8 +148,8 @@ class ComplexNames:
         if missing:
             for r in missing:
                 self.unresolved.setdefault(r.value, r.reason())
-            if self.keep:
-                return None
+            if self.keep:  # a complex still: its unknown members kept by symbol
+                return [r.hgnc or f"{SYMBOL}:{r.value}" for r in resolved if r is not None]
             raise UnresolvedMembers(
                 f"complex {text!r}: member {', '.join(repr(r.value) for r in missing)} "
                 f"not resolved ({'; '.join(r.reason() for r in missing)}; "
@@ -163,8 +173,9 @@ class ComplexNames:
         if ident in seen:
             return ident, []
         seen.add(ident)
-        ordered = sorted(set(members), key=lambda m: int(m.partition(":")[2]))
-        name = SEPARATOR.join(sorted(self.index.symbol(m) or m for m in ordered))
+        ordered = sorted(set(members), key=_member_key)
+        name = SEPARATOR.join(sorted(self.index.symbol(m) or m.partition(":")[2]
+                                     for m in ordered))
         out: list[Record] = [Node(id=ident, category=COMPLEX, name=name)]
         out.extend(Edge(ident, HAS_PART, m) for m in ordered)
         return ident, out

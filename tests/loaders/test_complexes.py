@@ -59,8 +59,13 @@ def test_a_complex_with_an_unknown_member_names_it(genes, unknown):
         ComplexNames().members("_".join(genes + unknown))
     assert all(repr(u) in str(why.value) for u in unknown)
     kept = ComplexNames(keep=True)
-    assert kept.members("_".join(genes + unknown)) is None  # kept whole, by symbol
+    members = kept.members("_".join(genes + unknown))  # still a complex, unknowns by symbol
+    assert sorted(members) == sorted([GENES[g] for g in genes] +
+                                     [f"hgnc.symbol:{u}" for u in unknown])
     assert set(kept.unresolved) == set(unknown)
+    ident = complex_id(members)
+    assert ident == complex_id(list(reversed(members)))
+    assert all(f"SYMBOL-{u}" in ident for u in unknown)
 
 
 @pytest.mark.parametrize("keep", [False, True])

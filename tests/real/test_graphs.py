@@ -177,9 +177,9 @@ def test_omnipath_signed_table(store):
 
 def test_omnipath_table_keeping_newer_symbols(store):
     """With unresolved_genes=keep every row naming genes loads: a complex with a newer
-    member is kept whole by its name, like any symbol the 2018 table lacks. The rows
-    naming a complex with a ChEBI or viral member are still refused: they name no
-    unresolved gene but a member that is no gene at all."""
+    member is still a complex, that member kept by symbol like any symbol the 2018
+    table lacks. The rows naming a complex with a ChEBI or viral member are still
+    refused: they name no unresolved gene but a member that is no gene at all."""
     with open(real("omnipath", "omnipath_carnival.tsv"), newline="") as handle:
         rows = sum(1 for _ in csv.DictReader(handle, delimiter="\t"))
     report = load(store, "signed-interactions", ["omnipath/omnipath_carnival.tsv"],
@@ -187,8 +187,14 @@ def test_omnipath_table_keeping_newer_symbols(store):
     rejections = report.reconciliation.rejections
     assert report.bad == len(rejections) == 152
     assert all("builds complexes of human genes only" in e for e in rejections)
-    assert report.counts.edges == rows - 152 + 981
-    assert store.node("hgnc.symbol:CENPA_H2AC4_H2BC11_H4-16") is not None
+    # 2 more complexes than by default, with 35 more has_part edges (31 for the
+    # nuclear pore complex with NUP42, 4 for CENPA_H2AC4_H2BC11_H4-16)
+    assert report.counts.edges == rows - 152 + 1016
+    assert store.node("hgnc.symbol:CENPA_H2AC4_H2BC11_H4-16") is None  # no such gene
+    cenpa = "KGTWIN.COMPLEX:HGNC-1851+SYMBOL-H2AC4+SYMBOL-H2BC11+SYMBOL-H4-16"
+    assert store.node(cenpa).name == "CENPA_H2AC4_H2BC11_H4-16"
+    assert {e.object for e in store.edges(subject=cenpa, predicate="biolink:has_part")} \
+        == {"HGNC:1851", "hgnc.symbol:H2AC4", "hgnc.symbol:H2BC11", "hgnc.symbol:H4-16"}
     assert store.node("hgnc.symbol:SEPTIN5") is not None
     assert store.node("hgnc.symbol:CHEBI_16038_CHEBI_28494_CHEBI_64482") is None
     account = report.reconciliation
@@ -203,7 +209,7 @@ def test_the_same_table_as_sif_with_a_header_line(store):
     # the header line is not an interaction; only the ChEBI/viral complexes are refused
     assert report.bad == 152
     assert all("human genes only" in e for e in report.reconciliation.rejections)
-    assert sum(1 for _ in store.nodes(category="biolink:MacromolecularComplex")) == 240
+    assert sum(1 for _ in store.nodes(category="biolink:MacromolecularComplex")) == 242
     calm3 = {(e.object, e.qualifiers.get("object_direction_qualifier"))
              for e in store.edges(subject="HGNC:1449")}
     assert ("HGNC:12333", "decreased") in calm3  # CALM3 -| TRPC1
