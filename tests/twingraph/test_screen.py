@@ -74,10 +74,10 @@ def test_drivers_make_their_drugs_act(screen) -> None:
 
 def test_targeted_classes_reach_their_drivers(screen) -> None:
     # CML (BCR::ABL1) responds to imatinib, an ERBB2-amplified breast line to lapatinib.
-    # The leukaemia prior (tissue_priors.tsv: KIT and FLT3 on in most leukaemic blasts)
-    # gives every leukaemia twin KIT, an imatinib target, so imatinib acts a little on the
-    # AML twin too; the BCR::ABL1 twin still responds more.
-    assert _score(screen, "cml", "imatinib") > _score(screen, "aml", "imatinib") + 0.02
+    # The leukaemia prior (tissue_priors.tsv: KIT on leukaemic blasts) gives every
+    # leukaemia twin KIT, an imatinib target, so imatinib acts a little on the AML twin
+    # too (0.19 at seed 3); the BCR::ABL1 twin still responds clearly more (0.33).
+    assert _score(screen, "cml", "imatinib") > _score(screen, "aml", "imatinib") + 0.1
     assert _score(screen, "cml", "imatinib") > 0.1
     assert _score(screen, "brca_her2", "lapatinib") > _score(screen, "brca_pik3ca",
                                                              "lapatinib") + 0.1
