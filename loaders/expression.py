@@ -89,6 +89,25 @@ def row_zscores(values: np.ndarray) -> np.ndarray:
     return np.round(scores, 6)
 
 
+#: Header spellings of a segmented copy-number file's position columns (DNAcopy, CBS,
+#: GDC, maftools): chromosome, start and end.
+SEGMENT_COLUMNS = ({"chromosome", "chrom", "chr"},
+                   {"start", "start.bp", "loc.start", "start_position"},
+                   {"end", "end.bp", "loc.end", "end_position"})
+SEGMENTS_REFUSED = (
+    "a segmented copy-number file (Chromosome, Start, End and a segment mean per row): "
+    "genomic segments, not genes. kgtwin has no gene coordinates to place segments on "
+    "genes, so it takes none of the file; load a gene-level table made from it instead "
+    "(GISTIC2's all_thresholded.by_genes.txt or all_data_by_genes.txt, or cBioPortal's "
+    "data_CNA.txt), which the copy-number loader reads")
+
+
+def is_segment_header(header: list[str]) -> bool:
+    """Whether a table's header is a segment file's (positions, not genes)."""
+    names = {h.strip().lower() for h in header}
+    return all(names & spellings for spellings in SEGMENT_COLUMNS)
+
+
 class ExpressionLoader(PatientLoader):
     """Genes x samples matrices -> measurement blocks with cohort z-scores (module docs)."""
 
@@ -222,6 +241,8 @@ class ExpressionLoader(PatientLoader):
                 while len(row) > 1 and not row[-1].strip():
                     row.pop()  # a trailing tab names no column
                 header = checked_header(self, row)
+                if is_segment_header(header):
+                    raise InputError(path, self.position, SEGMENTS_REFUSED)
                 rows = max(1, BLOCK_CELLS // max(1, len(header) - 1))
                 continue
             if column_metadata:

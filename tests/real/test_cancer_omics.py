@@ -168,6 +168,19 @@ def test_gsea_expression_with_probes_and_its_gct_agree(store, tmp_path, caplog):
     assert braf == pytest.approx(braf_txt) == [100.6]  # BRAF's one probe, ALL_1
 
 
+@pytest.mark.parametrize("name", ["TCGA.AB.3009.hg19.seg.txt", "LAML_CBS_segments.tsv.gz"])
+@pytest.mark.parametrize("format", ["copy-number", "expression"])
+def test_segment_files_are_refused_whole_saying_why(store, name, format):
+    """maftools' segment files (Sample, Chromosome, Start, End, …, a segment mean) hold
+    genomic segments, not genes: refused at their header, even with --skip-bad and
+    unresolved_genes=keep (which before stored each sample id as a gene)."""
+    with pytest.raises(InputError, match=rf"{name.replace('.', '[.]')}:1: a segmented "
+                       r"copy-number file .* genomic segments, not genes\. kgtwin has no "
+                       r"gene coordinates"):
+        load(store, format, [f"maf/{name}"], skip_bad=True, unresolved_genes="keep")
+    assert store.counts().nodes == 0
+
+
 def test_expression_probes_can_be_refused(store):
     with pytest.raises(InputError, match="duplicate row for gene"):
         load(store, "expression", ["gsea/Leukemia_hgu95av2.trim.txt"],
