@@ -45,6 +45,8 @@ def main() -> None:
     parser.add_argument("--negatives", type=int, default=None)
     parser.add_argument("--epochs", type=int, default=None,
                         help="most epochs (with --budget 1e9: a load-independent CPU measure)")
+    parser.add_argument("--no-stack", dest="stack", action="store_false", default=None,
+                        help="the model alone (default: kgtwin's stacked ranker too)")
     parser.add_argument("--store", type=Path, default=None,
                         help="keep the loaded store here (a second run finds it loaded)")
     args = parser.parse_args()
@@ -56,7 +58,7 @@ def main() -> None:
 
     genes, hpoa = hpo_files()
     overrides = {"budget": args.budget, "threads": args.threads, "seed": args.seed}
-    for name in ("model", "training_loop", "negatives", "epochs"):
+    for name in ("model", "training_loop", "negatives", "epochs", "stack"):
         if getattr(args, name) is not None:
             overrides[name] = getattr(args, name)
     with tempfile.TemporaryDirectory() as scratch, \
@@ -82,7 +84,7 @@ def main() -> None:
     for side, entry in report["tasks"][TASK].items():
         asked = "diseases for a gene" if side == "tail" else "genes for a disease"
         print(f"ranking {asked} ({entry['queries']} queries, {entry['candidates']} candidates):")
-        for scorer in ("model", "phenotype_overlap", "degree", "path_count", "metapath",
+        for scorer in ("model", "stacked", "phenotype_overlap", "degree", "path_count", "metapath",
                        "chance"):
             metrics = entry.get(scorer)
             if metrics:
@@ -90,6 +92,10 @@ def main() -> None:
                             if "mrr_ci_low" in metrics else "")
                 print(f"  {scorer:<18} MRR {metrics['mrr']:.3f} {interval:<16} "
                       f"Hits@10 {metrics['hits@10']:.3f}")
+    if trained.stack is not None:
+        print(f"stacked ranker weights (fitted on {split['valid']} validation statements): "
+              f"{trained.stack['weights']}")
+    print(f"validation MRR (PyKEEN, all entities) per check: {trained.info['validation_curve']}")
     for line in report.get("leak_warnings", []):
         print("WARNING:", line)
 

@@ -87,6 +87,10 @@ def embed() -> None:
 @click.option("--budget", type=float, metavar="SECONDS",
               help="Stop training after this long, keeping the best validation weights.")
 @click.option("--threads", type=int, help="Torch CPU threads while training.")
+@click.option("--stack/--no-stack", default=None,
+              help="Rank with the model plus graph features (path counts, degree, phenotype "
+                   "overlap), weights fitted on the validation split (default on); "
+                   "--no-stack: the model alone. Both are reported.")
 @click.option("--seed", type=int, help="Random seed (default 42): split and training.")
 @click.option("--no-early-stopping", is_flag=True, help="Train all epochs (best weights kept).")
 @click.option("--seeds", "seeds", type=int, default=1, show_default=True,
@@ -220,8 +224,8 @@ def _print_report(report: dict) -> None:
             asked = "subjects" if side == "head" else "objects"
             click.echo(f"{relation}, ranking {asked} among {entry['candidates']} candidates "
                        f"({entry['queries']} queries):")
-            for scorer in ("model", "degree", "path_count", "metapath", "phenotype_overlap",
-                           "chance"):
+            for scorer in ("model", "stacked", "degree", "path_count", "metapath",
+                           "phenotype_overlap", "chance"):
                 if scorer in entry:
                     click.echo(f"  {scorer:<17} " + _metrics_text(entry[scorer]))
     for line in report.get("verdicts", []):

@@ -29,6 +29,7 @@ from kgtwin.embed.split import (
     entity_split,
     explicit_split,
 )
+from kgtwin.embed.stack import feature_scorers, fit_stack
 from kgtwin.embed.train import TrainConfig, model_id, train_model
 from kgtwin.embed.triples import GraphTriples, relation_label, triples_from_store
 from kgtwin.errors import KgTwinError
@@ -145,6 +146,12 @@ def train(
     )
     from kgtwin.embed.evaluation import evaluate_trained
 
+    if config.stack:
+        if len(the_split.valid):
+            trained.stack = fit_stack(trained, feature_scorers(trained), seed=config.seed)
+        else:
+            log.warning("no validation statements: the stacked ranker is not fitted and "
+                        "predictions rank by the model alone")
     report = evaluate_trained(trained, baselines=evaluate_baselines)
     trained.metrics = {**trained.metrics, **report}
     modeldir.save(trained, out)

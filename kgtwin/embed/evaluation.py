@@ -18,7 +18,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from kgtwin.embed.baselines import ModelScorer, Scorer, Side, baseline_scorers
+from kgtwin.embed.candidates import candidate_mask, true_answers
 from kgtwin.embed.modeldir import TrainedModel
+from kgtwin.embed.stack import StackedScorer, feature_scorers
 
 log = logging.getLogger(__name__)
 #: A parameter-free baseline above this MRR on held-out links suggests the split leaks.
@@ -42,26 +44,6 @@ class Queries:
     answers: np.ndarray  # the entity to rank
     candidates: np.ndarray  # boolean mask over entities
     known: list[np.ndarray]  # per query: every true answer (to filter), ids
-
-
-def candidate_mask(trained: TrainedModel, relation: str, side: Side) -> np.ndarray:
-    """Entities whose category fills ``side`` of ``relation`` anywhere in the graph."""
-    column = 0 if side == "head" else 2
-    rows = trained.graph.triples[trained.graph.triples[:, 1] == relation]
-    categories = {trained.graph.categories.get(e) for e in rows[:, column]}
-    labels = trained.id_to_entity
-    return np.array([trained.graph.categories.get(e) in categories for e in labels], dtype=bool)
-
-
-def true_answers(mapped: np.ndarray) -> dict[Side, dict[tuple[int, int], np.ndarray]]:
-    """For each (anchor, relation): every entity that makes a true statement, per side."""
-    found: dict[Side, dict[tuple[int, int], list[int]]] = {
-        "tail": defaultdict(list), "head": defaultdict(list)
-    }
-    for h, r, t in mapped.tolist():
-        found["tail"][(h, r)].append(t)
-        found["head"][(t, r)].append(h)
-    return {side: {k: np.array(v) for k, v in d.items()} for side, d in found.items()}
 
 
 def build_queries(trained: TrainedModel) -> list[Queries]:
@@ -159,6 +141,8 @@ def evaluate_trained(trained: TrainedModel, *, baselines: bool = True) -> dict:
             everything[trained.split.train], len(trained.entity_to_id),
             len(trained.relation_to_id), labels,
         )
+    if trained.stack is not None:
+        scorers.append(StackedScorer(trained, trained.stack, feature_scorers(trained, scorers)))
     tasks: dict[str, dict[str, dict]] = defaultdict(dict)
     pooled: dict[str, list[np.ndarray]] = defaultdict(list)
     pooled_counts: list[np.ndarray] = []
@@ -205,17 +189,19 @@ def verdicts(report: dict) -> list[str]:
             asked = "subjects" if side == "head" else "objects"
             sections.append((f"{relation}, ranking {asked}", entry))
     for title, entry in sections:
-        model = entry.get("model", {}).get("mrr")
-        if model is None:
-            continue
-        for other in ("chance", "degree", "path_count", "metapath", "phenotype_overlap"):
-            value = entry.get(other, {}).get("mrr")
-            if value is None:
+        for ranker, who in (("model", "the model"),
+                            ("stacked", "the stacked ranker (model + graph features)")):
+            model = entry.get(ranker, {}).get("mrr")
+            if model is None:
                 continue
-            word = "beats" if model > value else "does NOT beat"
-            lines.append(f"{title}: the model {word} the {other.replace('_', '-')} "
-                         f"{'baseline' if other != 'chance' else 'level'} "
-                         f"(MRR {model:.3f} vs {value:.3f})")
+            for other in ("chance", "degree", "path_count", "metapath", "phenotype_overlap"):
+                value = entry.get(other, {}).get("mrr")
+                if value is None:
+                    continue
+                word = "beats" if model > value else "does NOT beat"
+                lines.append(f"{title}: {who} {word} the {other.replace('_', '-')} "
+                             f"{'baseline' if other != 'chance' else 'level'} "
+                             f"(MRR {model:.3f} vs {value:.3f})")
     return lines
 
 

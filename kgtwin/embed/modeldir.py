@@ -9,6 +9,8 @@ Layout::
     triples.tsv.gz    every statement the model saw, with its role: train/valid/test/leak
     aliases.tsv.gz    alias, id — the store's other ids of each entity, so the Python API
                       resolves any id spelling without the store (as the CLI does with it)
+    stack.json        the stacked ranker's weights, fitted on the validation split
+                      (:mod:`kgtwin.embed.stack`; absent when trained with ``stack=False``)
     config.json       the resolved training configuration (the model is rebuilt from it
                       and the training triples, then the weights are loaded into it)
     metrics.json      evaluation: PyKEEN metrics, per-task metrics, baselines
@@ -48,6 +50,7 @@ ROLES = ("train", "valid", "test", "leak")
 WEIGHTS = "weights.pt"
 #: The pickled whole-model file of directories written by older kgtwin versions.
 PICKLED = "model.pt"
+STACK = "stack.json"
 
 
 class StaleModelWarning(UserWarning):
@@ -68,6 +71,8 @@ class TrainedModel:
     metrics: dict[str, Any]
     #: other ids of the model's entities in the store it was trained on (alias -> id)
     aliases: dict[str, str] = field(default_factory=dict)
+    #: the stacked ranker's fitted weights (``stack.json``), None without one
+    stack: dict[str, Any] | None = None
 
     @property
     def model_id(self) -> str:
@@ -113,6 +118,10 @@ def save(trained: TrainedModel, directory: str | Path) -> Path:
         writer.writerow(["alias", "id"])
         writer.writerows(sorted(trained.aliases.items()))
     _write_json(out / "config.json", trained.config.to_dict())
+    if trained.stack is not None:
+        _write_json(out / STACK, trained.stack)
+    else:
+        (out / STACK).unlink(missing_ok=True)
     write_metrics(out, trained.metrics)
     _write_json(out / "graph.json", {**trained.info, "split": trained.split.summary(),
                                      "held_out_entities": list(trained.split.held_out_entities)})
@@ -205,6 +214,7 @@ def load(
         info=info,
         metrics=json.loads(metrics_path.read_text()) if metrics_path.exists() else {},
         aliases=aliases,
+        stack=json.loads((path / STACK).read_text()) if (path / STACK).exists() else None,
     )
     if store is not None:
         check_graph_version(trained, store)

@@ -5,6 +5,8 @@ subjects), ``drug=...`` diseases for a drug; ``predict_targets(model, disease=..
 ranks genes associated with a disease, ``drug=...`` genes a drug may act on. Every
 row carries the model's score, its rank and percentile among all candidates, the
 strongest supporting graph paths and the nearest known positives in embedding space.
+Models with a stacked ranker (the default, :mod:`kgtwin.embed.stack`) rank by it:
+``score`` is then the stacked score and ``model_score`` the model's own.
 """
 
 from __future__ import annotations
@@ -17,9 +19,10 @@ import numpy as np
 import pandas as pd
 
 from kgtwin.embed import modeldir
-from kgtwin.embed.baselines import ModelScorer, Side
+from kgtwin.embed.baselines import ModelScorer, Scorer, Side
 from kgtwin.embed.explain import PathIndex, entity_embeddings, explain_pair, nearest_positives
 from kgtwin.embed.modeldir import TrainedModel
+from kgtwin.embed.stack import StackedScorer, feature_scorers
 from kgtwin.embed.triples import base_predicate, is_negated
 from kgtwin.errors import InvalidIdentifierError, KgTwinError, NotFoundError
 from kgtwin.ids import normalize
@@ -34,7 +37,7 @@ DRUG_TARGETS = ("biolink:affects", "biolink:interacts_with", "biolink:physically
                 "biolink:directly_physically_interacts_with")
 
 COLUMNS = ["query", "relation", "subject", "object", "candidate", "name", "category", "score",
-           "rank", "percentile", "candidates", "paths", "nearest_positives"]
+           "model_score", "rank", "percentile", "candidates", "paths", "nearest_positives"]
 
 
 @dataclass
@@ -54,7 +57,11 @@ class Predictor:
         self.relation_labels = relation_labels
         self.paths = PathIndex.build(self.mapped, len(self.labels), relation_labels)
         self.embeddings = entity_embeddings(trained.model)
-        self.scorer = ModelScorer(trained.model)
+        self.model_scorer = ModelScorer(trained.model)
+        self.scorer: Scorer = self.model_scorer
+        if trained.stack is not None:
+            self.scorer = StackedScorer(trained, trained.stack,
+                                        feature_scorers(trained, [self.model_scorer]))
         counts = np.bincount(self.mapped[:, 1], minlength=len(relation_labels))
         self.relation_counts = dict(zip(relation_labels, counts.tolist(), strict=True))
         codes = {c: i for i, c in enumerate(sorted(set(trained.graph.categories.values())))}
@@ -120,7 +127,10 @@ class Predictor:
         """Top-k candidates for ``(?, relation, anchor)`` (head) or ``(anchor, relation, ?)``."""
         relation_id = self.trained.relation_to_id[relation]
         anchor_id = self.entity(anchor)
-        scores = self.scorer.scores(np.array([anchor_id]), np.array([relation_id]), side)[0]
+        query = (np.array([anchor_id]), np.array([relation_id]), side)
+        scores = self.scorer.scores(*query)[0]
+        model_scores = (scores if self.scorer is self.model_scorer
+                        else self.model_scorer.scores(*query)[0])
         pool = self.candidates(relation, side)
         pool[anchor_id] = False
         known = self._linked(anchor_id, relation, side)
@@ -144,6 +154,7 @@ class Predictor:
                 "name": self.trained.graph.names.get(entity),
                 "category": self.trained.graph.categories.get(entity),
                 "score": float(scores[candidate]),
+                "model_score": float(model_scores[candidate]),
                 "rank": position,
                 "percentile": 100.0 * (1 - (position - 1) / len(candidates)),
                 "candidates": len(candidates),

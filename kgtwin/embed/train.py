@@ -126,8 +126,9 @@ def resolve_loop(config: TrainConfig, factory: TriplesFactory) -> TrainConfig:
 
 
 #: Written into config.json; files without it come from kgtwin before the recipe defaults;
-#: version 2 trained ComplEx from PyKEEN's standard-normal start (3: ``MODEL_DEFAULTS``).
-CONFIG_VERSION = 3
+#: version 2 trained ComplEx from PyKEEN's standard-normal start (3: ``MODEL_DEFAULTS``;
+#: 4: the stacked ranker, :mod:`kgtwin.embed.stack`, which older models do not have).
+CONFIG_VERSION = 4
 #: What older model directories were trained with, where their config.json is silent.
 LEGACY = {"training_loop": "slcwa", "inverse_triples": False, "regularizer": "default",
           "loss": None, "stopper_metric": "hits@10"}
@@ -161,6 +162,7 @@ class TrainConfig:
     threads: int | None = None  # torch CPU threads during training; None: torch's choice
     device: str = "auto"
     model_kwargs: dict[str, Any] = field(default_factory=dict)
+    stack: bool = True  # rank with the model + graph features, fitted on validation
     config_version: int = CONFIG_VERSION
 
     def __post_init__(self) -> None:
@@ -189,6 +191,8 @@ class TrainConfig:
             known["model_kwargs"] = {"entity_initializer": "normal",
                                      "relation_initializer": "normal",
                                      **known.get("model_kwargs", {})}
+        if known["config_version"] < 4:
+            known.setdefault("stack", False)
         return cls(**known)
 
 
