@@ -135,6 +135,9 @@ def train(
             "epochs_run": result.epochs_run,
             "best_epoch": result.best_epoch,
             "ended_by": result.ended_by,
+            "budget_cut_epoch": (None if result.budget_cut is None else
+                                 {"batches_run": result.budget_cut[0],
+                                  "batches_per_epoch": result.budget_cut[1]}),
             "validation_curve": result.validation,
             "estimate": result.estimate,
             "train_seconds": result.seconds,

@@ -29,6 +29,7 @@ import hashlib
 import json
 import logging
 import tempfile
+import time
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -297,7 +298,7 @@ def pipeline_kwargs(
     config: TrainConfig, *, validation: bool, progress: bool, num_entities: int = 0
 ) -> dict[str, Any]:
     """The keyword arguments of PyKEEN's ``pipeline`` for ``config`` (no data)."""
-    from kgtwin.embed.stopping import BestWeightsStopper
+    from kgtwin.embed.stopping import BestWeightsStopper, budgeted_loop
 
     loop = config.training_loop.lower()
     sub_batch, evaluation_batch = memory_batches(config, num_entities)
@@ -323,6 +324,10 @@ def pipeline_kwargs(
         kwargs["loss"] = config.loss
         kwargs["loss_kwargs"] = dict(config.loss_kwargs)
     if validation and (config.early_stopping or config.budget is not None):
+        started = time.perf_counter()
+        if config.budget is not None:  # the budget may end an epoch: see kgtwin.embed.stopping
+            kwargs["training_loop"] = budgeted_loop(loop)
+            kwargs["training_loop_kwargs"] = {"deadline": started + config.budget}
         kwargs["stopper"] = BestWeightsStopper
         kwargs["stopper_kwargs"] = {
             # without early stopping: evaluate only when the epochs or the budget end
@@ -333,6 +338,7 @@ def pipeline_kwargs(
             "evaluation_batch_size": evaluation_batch,
             "last_epoch": config.epochs,
             "budget_seconds": config.budget,
+            "started": started,
         }
     elif config.budget is not None:
         log.warning("--budget needs validation statements to keep the best weights; "
@@ -356,6 +362,8 @@ class TrainResult:
     ended_by: str = "epochs"
     validation: list[float] = field(default_factory=list)
     estimate: dict[str, float] = field(default_factory=dict)
+    #: (batches run, batches of a full epoch) when the budget ended the last epoch early
+    budget_cut: tuple[int, int] | None = None
 
 
 def train_model(
@@ -406,6 +414,7 @@ def train_model(
         ended_by=getattr(result.stopper, "ended_by", "epochs"),
         validation=[float(x) for x in getattr(result.stopper, "results", [])],
         estimate=expected.to_dict(),
+        budget_cut=getattr(result.training_loop, "cut", None),
     )
 
 

@@ -59,6 +59,22 @@ def test_budget_ends_training_and_keeps_the_best_validation_weights(store, tmp_p
     assert trained.info["validation_curve"]  # it evaluated before stopping
 
 
+@pytest.mark.parametrize("loop", ["lcwa", "slcwa"])
+def test_budget_ends_inside_an_epoch_and_still_keeps_the_best_weights(store, tmp_path, loop):
+    # batches of 8: an epoch has dozens; the budget is spent before the first one ends
+    trained = embed.train(store, tmp_path / "m", evaluate_baselines=False, **{
+        **TINY, "training_loop": loop, "batch_size": 8, "early_stopping": True,
+        "epochs": 500, "budget": 1e-6})
+    info = trained.info
+    assert info["ended_by"] == "budget" and info["epochs_run"] == 1
+    cut = info["budget_cut_epoch"]
+    assert cut["batches_run"] == 1 < cut["batches_per_epoch"]
+    assert info["validation_curve"]  # evaluated on validation after the cut epoch
+    saved = json.loads((tmp_path / "m" / "graph.json").read_text())
+    assert saved["budget_cut_epoch"] == cut
+    assert len(trained.metrics["losses"]) == 1
+
+
 def test_train_quiet_prints_no_pykeen_logs(store, tmp_path, capfd, caplog):
     with caplog.at_level(logging.INFO):
         embed.train(store, tmp_path / "m", evaluate_baselines=False, **TINY)

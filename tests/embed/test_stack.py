@@ -68,7 +68,7 @@ def test_without_fitted_weights_the_stack_ranks_by_the_model(trained):
 
 
 def test_predictions_rank_by_the_stack_and_keep_the_model_score(trained):
-    store_path, model_dir = trained
+    _, model_dir = trained
     frame = embed.predict_repurpose(model_dir, disease="MONDO:0005148", k=10)
     assert (np.diff(frame["score"]) <= 0).all()
     assert frame["model_score"].notna().all()
