@@ -98,7 +98,8 @@ def embed() -> None:
                    "models go to OUT/seed-N.")
 @click.option("--device", default="auto", show_default=True, help="auto, cpu or cuda.")
 @click.option("--no-baselines", is_flag=True,
-              help="Skip the baselines (path counts take minutes on millions of statements).")
+              help="Skip the baselines (path counts take minutes on millions of statements; "
+                   "the stacked ranker still computes them unless --no-stack).")
 @click.option("--json", "as_json", is_flag=True, help="Print the evaluation report as JSON.")
 @click.pass_context
 def train(ctx: click.Context, out: Path, predicates: tuple[str, ...],

@@ -88,9 +88,12 @@ def fit_stack(trained: TrainedModel, scorers: dict[str, Scorer], *,
               seed: int = 0) -> dict[str, Any]:
     """Weights per (relation, side) fitted on the validation statements (see module doc)."""
     rng = np.random.default_rng(seed)
-    everything = trained.mapped()
-    known = true_answers(everything)
-    valid = everything[trained.split.valid]
+    split = trained.split
+    # true answers that must not serve as negatives: training and validation ones only,
+    # so nothing about the test statements reaches the weights
+    seen = trained.mapped(np.concatenate([split.train, split.valid]))
+    known = true_answers(seen)
+    valid = trained.mapped(split.valid)
     labels = {i: r for r, i in trained.relation_to_id.items()}
     names = list(scorers)
     weights: dict[str, dict[str, float]] = {}
