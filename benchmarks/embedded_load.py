@@ -7,6 +7,9 @@ Each step runs in a fresh process, so its CPU time and peak RSS are its own:
 
 * ``kgtwin columnar`` — ``load_files``: the bulk path (:mod:`kgtwin.load_columnar`):
   parse, align, resolve, merge, commit;
+* ``kgtwin columnar, baseline`` (with ``--baseline DIR``) — the same load by another
+  revision of kgtwin, a source tree made by ``git archive REV | tar -x -C DIR``, in the
+  same run (a busy machine's timings compare only within one run);
 * ``kgtwin records`` — the same load record by record (``columnar=False``);
 * ``bare sqlite3, key order`` — the bare tool at its best: the rows kgtwin stored
   (nodes and edges, read back from its store; not timed) ``executemany``'d into
@@ -20,6 +23,7 @@ Edges/s are edges read per CPU second (the development machine is shared; wall t
 is printed too). Ratios are kgtwin's edges per CPU second over the bare tool's.
 
     python benchmarks/embedded_load.py [--format hetionet] [--scale 0.1] [--data DIR]
+                                       [--baseline DIR]
 """
 
 from __future__ import annotations
@@ -36,8 +40,8 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-STEPS = ["kgtwin columnar", "kgtwin records", "bare sqlite3, key order",
-         "bare sqlite3, file order"]
+STEPS = ["kgtwin columnar", "kgtwin columnar, baseline", "kgtwin records",
+         "bare sqlite3, key order", "bare sqlite3, file order"]
 FILES = {"kgx": ["nodes.tsv", "edges.tsv"], "hetionet": ["hetionet.json"]}
 
 
@@ -114,10 +118,32 @@ def bare_load(rows: tuple[list[tuple], list[tuple]], store: Path, key_order: boo
             "edges": len(edges), "stored_edges": len(edges)}
 
 
+def import_baseline(tree: Path) -> None:
+    """Makes ``import kgtwin`` load the source tree ``tree`` (its ``loaders/`` and
+    ``ontologies/`` as ``kgtwin.loaders`` and ``kgtwin.ontologies``, as the wheel maps
+    them) instead of the installed kgtwin."""
+    import importlib.util
+
+    sys.meta_path[:] = [f for f in sys.meta_path
+                        if "editable" not in getattr(f, "__module__", "")]
+    sys.path.insert(0, str(tree))
+    import kgtwin
+
+    assert Path(kgtwin.__file__).is_relative_to(tree), kgtwin.__file__
+    for name in ("loaders", "ontologies"):
+        spec = importlib.util.spec_from_file_location(
+            f"kgtwin.{name}", tree / name / "__init__.py",
+            submodule_search_locations=[str(tree / name)])
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[spec.name] = module
+        spec.loader.exec_module(module)
+        setattr(kgtwin, name, module)
+
+
 def run_step(step: str, format: str, data: Path, store: Path, first: Path) -> dict:
     files = [data / name for name in FILES[format]]
     if step.startswith("kgtwin"):
-        row = kgtwin_load(files, format, store, columnar=step == "kgtwin columnar")
+        row = kgtwin_load(files, format, store, columnar=step.startswith("kgtwin columnar"))
     elif step.endswith("key order"):
         row = bare_load(stored_rows(first), store, key_order=True)
     else:
@@ -157,14 +183,19 @@ def main() -> None:
     parser.add_argument("--format", choices=sorted(FILES), default="kgx")
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--data", type=Path, help="folder for the generated graph (kept)")
+    parser.add_argument("--baseline", type=Path,
+                        help="a source tree of another kgtwin revision to time beside this one")
     parser.add_argument("--step", choices=STEPS, help=argparse.SUPPRESS)
     parser.add_argument("--store", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--first", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.step:
+        if args.step.endswith("baseline"):
+            import_baseline(args.baseline.resolve())
         print(json.dumps(run_step(args.step, args.format, args.data, args.store, args.first)))
         return
-    steps = STEPS if args.format == "kgx" else STEPS[:3]
+    steps = [s for s in STEPS if (args.baseline or not s.endswith("baseline"))
+             and (args.format == "kgx" or not s.endswith("file order"))]
     with tempfile.TemporaryDirectory() as folder:
         data = args.data or Path(folder) / "graph"
         files = [data / name for name in FILES[args.format]]
@@ -175,7 +206,9 @@ def main() -> None:
         for number, step in enumerate(steps):
             done = subprocess.run([sys.executable, __file__, "--step", step, "--format",
                                    args.format, "--data", str(data), "--store",
-                                   str(Path(folder) / f"store{number}"), "--first", str(first)],
+                                   str(Path(folder) / f"store{number}"), "--first", str(first),
+                                   *(["--baseline", str(args.baseline)] if args.baseline
+                                     else [])],
                                   capture_output=True, text=True, check=True,
                                   env={**os.environ, "PYTHONPATH": str(HERE.parent)})
             rows[step] = json.loads(done.stdout.strip().splitlines()[-1])
