@@ -145,7 +145,8 @@ def test_bad_rows_are_named_by_file_and_line(tmp_path, caplog, row, reason):
     assert_same(columnar, records)
 
 
-@pytest.mark.parametrize("damage", ["short row", "windows line ends", "blank line", "bad byte"])
+@pytest.mark.parametrize("damage", ["short row", "windows line ends", "blank line", "bad byte",
+                                    "control character"])
 def test_files_only_the_record_path_reads_exactly_fall_back(tmp_path, damage):
     text = "\n".join(EDGES) + "\n"
     if damage == "short row":
@@ -154,6 +155,8 @@ def test_files_only_the_record_path_reads_exactly_fall_back(tmp_path, damage):
         text = text.replace("\n", "\r\n")
     elif damage == "blank line":
         text = text.replace("\n", "\n\n", 2)
+    elif damage == "control character":
+        text = text.replace("PMID:3", "PMID:\x013")
     edges = tmp_path / "e.tsv"
     edges.write_bytes(text.encode() if damage != "bad byte"
                       else text.encode().replace(b"PMID:3", b"PMID:\xff3"))
