@@ -10,6 +10,7 @@ from functools import cache
 from kgtwin.loaders.base import Loader
 from kgtwin.loaders.cbioportal import CbioportalStudyLoader
 from kgtwin.loaders.clinical_csv import ClinicalCsvLoader
+from kgtwin.loaders.cls import ClsLoader
 from kgtwin.loaders.drugs import ChemblActivityLoader, DrugIndicationLoader, DrugTargetLoader
 from kgtwin.loaders.expression import CopyNumberLoader, ExpressionLoader
 from kgtwin.loaders.fhir import FhirLoader
@@ -53,6 +54,7 @@ BUILTIN: list[type[Loader]] = [
     MafLoader,
     ExpressionLoader,
     CopyNumberLoader,
+    ClsLoader,
     FhirLoader,
     PhenopacketLoader,
     ClinicalCsvLoader,

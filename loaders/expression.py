@@ -163,6 +163,19 @@ class ExpressionLoader(PatientLoader):
         if layout is not None and layout.held:
             yield from self._combined(path, layout)
 
+    def sample_ids(self, path: Path) -> list[str]:
+        """The pseudonymised ids of a matrix's sample columns, in column order, exactly
+        as loading it names them (a GSEA CLS file's labels are given to these)."""
+        self._row_metadata = 0
+        chunks = self._chunks(path, delimiter_for(path, self.delimiter))
+        try:
+            header, _ = next(chunks)
+        except StopIteration:
+            raise InputError(path, None, "no header and rows: no sample columns") from None
+        finally:
+            chunks.close()
+        return self._layout(path, header, delimiter_for(path, self.delimiter)).samples
+
     def _repeated_genes(self, path: Path, layout: _Layout) -> set[str]:
         """Genes more than one row names (read ahead from the gene column alone), so
         their rows are held and combined instead of refused; empty with ``refuse``."""

@@ -129,6 +129,8 @@ PATIENT_RULES: dict[str, Callable[[Any], bool]] = {
 }
 SAMPLE_RULES: dict[str, Callable[[Any], bool]] = {
     "sample_type": lambda v: isinstance(v, str) and bool(_CURIE.match(v) or _TOKEN.match(v)),
+    # a GSEA CLS class (loaders/cls.py): one short token, as the file writes it
+    "class_label": _token,
 }
 #: Kept on patient nodes only when the user allowed them (``--option allow=...``).
 ALLOWED_EXTRAS = {"identifiers": "identifier", "names": "name", "birth_dates": "birth_date"}

@@ -11,7 +11,7 @@ from kgtwin.loaders.patient_base import PatientLoader
 from kgtwin.privacy import KEY_ENV, PrivacyError
 
 PATIENT_FORMATS = {"maf", "expression", "copy-number", "h5ad", "vcf", "fhir", "phenopacket",
-                   "clinical-csv"}
+                   "clinical-csv", "cls"}
 
 
 def test_patient_formats_are_registered_and_documented():
