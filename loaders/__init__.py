@@ -24,6 +24,7 @@ from kgtwin.loaders.kgx import KgxLoader
 from kgtwin.loaders.logical_model import LogicalModelLoader
 from kgtwin.loaders.maf import MafLoader
 from kgtwin.loaders.obographs import ObographsLoader
+from kgtwin.loaders.oncokb import OncokbLoader
 from kgtwin.loaders.ontology import OboLoader, OwlLoader
 from kgtwin.loaders.phenopacket import PhenopacketLoader
 from kgtwin.loaders.primekg import PrimeKgLoader
@@ -62,6 +63,7 @@ BUILTIN: list[type[Loader]] = [
     VcfLoader,
     CbioportalStudyLoader,
     ObographsLoader,
+    OncokbLoader,
 ]
 
 
