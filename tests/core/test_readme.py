@@ -38,9 +38,11 @@ NOT_RUN_HERE = {
 LINES_NOT_RUN = {
     r"kgtwin genes fetch": "downloads the pinned HGNC release (the network; tests use the "
                            "shipped index)",
-    r"kgtwin --store my-kg load (kgx graph\.json|cbioportal msk_study/|expression data\.gct)":
-        "the reader's KGX JSON, cBioPortal study and GCT matrix: tests/real/test_kgx.py and "
-        "tests/real/test_cancer_omics.py load real files of these formats",
+    r"kgtwin --store my-kg load (kgx graph\.json|cbioportal msk_study/|expression data\.gct"
+    r"|cls classes\.cls --option samples=data\.gct|oncokb allAnnotatedVariants\.txt)":
+        "the reader's KGX JSON, cBioPortal study, GCT matrix, GSEA CLS and OncoKB list: "
+        "tests/real/test_kgx.py, test_cancer_omics.py, test_gsea_classes.py and "
+        "test_oncokb.py load real files of these formats",
     r"dask (scheduler|worker)\b.*|.*--scheduler tcp://HEAD\b.*":
         "a Dask cluster of the reader's (HEAD is its head node; tests/twingraph run the "
         "Dask executor on a local cluster)",
