@@ -104,6 +104,17 @@ def protein_change(text: str | None) -> str | None:
     return "p." + _THREE_LETTER.sub(lambda m: AMINO_ACIDS[m.group(0)], body)
 
 
+#: Protein variants a knowledge base describes (OncoKB, loaders/oncokb.py) have nodes.
+KNOWLEDGE_VARIANT = "biolink:SequenceVariant"
+
+
+def knowledge_variant_id(gene: str, change: str) -> str:
+    """The node id of ``gene``'s protein variant ``change`` as a knowledge base states it
+    (``HGNC:1097``, ``p.V600E`` -> ``KGTWIN.VARIANT:HGNC-1097-p.V600E``), so a patient's
+    variant edge (gene id and ``sequence_variant_qualifier``) finds that node."""
+    return f"KGTWIN.VARIANT:{gene.replace(':', '-')}-{protein_change(change)}"
+
+
 def is_missense(change: str | None) -> bool:
     return bool(change and _MISSENSE.match(change))
 

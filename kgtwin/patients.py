@@ -22,6 +22,7 @@ from kgtwin.patient_schema import (
     TREATMENT,
     VARIANT,
     VARIANT_QUALIFIER,
+    knowledge_variant_id,
 )
 from kgtwin.privacy import PATIENT_PREFIX
 from kgtwin.store.base import GraphStore
@@ -55,6 +56,9 @@ class Variant:
     kind: str
     classification: str | None = None
     allele_fraction: float | None = None
+    #: What a knowledge base loaded into the graph says the variant does (OncoKB's
+    #: ``Likely Gain-of-function``), from the variant's node if the graph has one.
+    mutation_effect: str | None = None
 
 
 @dataclass(frozen=True)
@@ -131,14 +135,18 @@ def _variants(store: GraphStore, carrier: str) -> list[Variant]:
     found = []
     for neighbor in store.neighbors(carrier, predicate=VARIANT, direction="out"):
         edge = neighbor.edge
+        change = edge.qualifiers.get(VARIANT_QUALIFIER, "")
+        known = (store.node(knowledge_variant_id(edge.object, change))
+                 if change.startswith("p.") else None)
         found.append(Variant(
             gene=edge.object,
             symbol=neighbor.node.name,
-            change=edge.qualifiers.get(VARIANT_QUALIFIER, ""),
+            change=change,
             carrier=carrier,
             kind=edge.predicate.removeprefix("biolink:"),
             classification=edge.properties.get("classification"),
             allele_fraction=edge.properties.get("allele_fraction"),
+            mutation_effect=known.properties.get("mutation_effect") if known else None,
         ))
     return found
 

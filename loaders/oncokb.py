@@ -34,9 +34,9 @@ from kgtwin.loaders.base import Loader, read_rows, require_columns
 from kgtwin.loaders.mappings import GeneResolver
 
 from kgtwin.model import Edge, Node, Record
-from kgtwin.patient_schema import GENE, protein_change
+from kgtwin.patient_schema import GENE, KNOWLEDGE_VARIANT, knowledge_variant_id, protein_change
 
-VARIANT = "biolink:SequenceVariant"
+VARIANT = KNOWLEDGE_VARIANT
 VARIANT_OF = "biolink:is_sequence_variant_of"
 COLUMNS = ["Gene", "Alteration", "Oncogenicity", "Mutation Effect",
            "PMIDs for Mutation Effect"]
@@ -116,7 +116,7 @@ class OncokbLoader(Loader):
         if pmids is None:
             return
         change = protein_change(f"p.{_hgvs_case(alteration)}")
-        variant = f"KGTWIN.VARIANT:{gene.replace(':', '-')}-{change}"
+        variant = knowledge_variant_id(gene, change)
         if gene not in emitted:
             emitted.add(gene)
             yield Node(id=gene, category=GENE, name=self.genes.symbol(gene))

@@ -18,6 +18,14 @@ activating changes). An explicit effect (``Mutation.effect``, the ``effects`` ov
 6. a missense of an oncogene outside its known hotspots is not read (most are passengers:
    give ``--effect GENE:VARIANT=gain`` for one you know activates), and a gene of no known
    role is not read either. Either way the reason is recorded, never silently dropped.
+
+Where the graph holds a knowledge base's statement on the variant (OncoKB's
+``mutation_effect`` on its variant node, :mod:`kgtwin.loaders.oncokb`) and the rules read
+no effect, a (Likely) Gain-of-function is read as a gain and a (Likely) Loss-of-function
+as a loss. Where the rules do read an effect they keep it, and a statement that disagrees
+is written into the reason (OncoKB's copy in PROFILE calls DNMT3A R882H a Likely
+Gain-of-function and RUNX1 R174* a Gain-of-function, which a Boolean node's gain would
+misread). Neutral, Inconclusive and Switch-of-function statements only add to the reason.
 """
 
 from __future__ import annotations
@@ -36,6 +44,7 @@ __all__ = [
     "VariantEffect",
     "gene_role",
     "hotspot_effect",
+    "knowledge_effect",
     "one_letter",
     "parse_effect_override",
     "read_variant",
@@ -128,6 +137,20 @@ def hotspot_effect(gene: str, variant: str) -> Effect | None:
     return None
 
 
+#: A knowledge base's mutation effect (OncoKB's words) -> the effect read, and how.
+_STATED = {"gain-of-function": Effect.GAIN, "loss-of-function": Effect.LOSS, "neutral": None}
+
+
+def knowledge_effect(mutation_effect: str | None) -> tuple[Effect | None, str] | None:
+    """``Likely Gain-of-function`` -> (gain, 'gain'); ``Neutral`` -> (None, 'no effect');
+    None where the statement says neither (absent, Inconclusive, Switch-of-function)."""
+    words = (mutation_effect or "").strip().lower().removeprefix("likely ").strip()
+    if words not in _STATED:
+        return None
+    effect = _STATED[words]
+    return effect, effect.value if effect else "no effect"
+
+
 def _fusion_partners(gene: str, variant: str) -> list[str] | None:
     """The partners of a fusion written in the change or the gene, 5' first, or None."""
     for text in (variant.split()[0] if variant.strip() else "", gene):
@@ -161,9 +184,28 @@ def _fusion(partners: list[str], gene: str) -> VariantEffect:
     return VariantEffect(gene, None, f"fusion {label}: no partner of known cancer role")
 
 
-def read_variant(gene: str, variant: str, classification: str | None = None) -> VariantEffect:
+def read_variant(gene: str, variant: str, classification: str | None = None, *,
+                 mutation_effect: str | None = None) -> VariantEffect:
     """Read one variant by the module's rules (``variant``: a protein change such as
-    ``V600E``, ``p.R175H``, a fusion, ``amplification`` or ``deep deletion``)."""
+    ``V600E``, ``p.R175H``, a fusion, ``amplification`` or ``deep deletion``;
+    ``mutation_effect``: a knowledge base's statement on it, read as the module says)."""
+    reading = _by_rules(gene, variant, classification)
+    if not mutation_effect or not mutation_effect.strip():
+        return reading
+    stated = knowledge_effect(mutation_effect)
+    if reading.effect is None and stated is not None and stated[0] is not None:
+        return VariantEffect(reading.gene, stated[0], f"knowledge base: {mutation_effect} "
+                             f"(shipped rules: {reading.reason})")
+    if stated is not None and stated[0] is reading.effect:
+        return VariantEffect(reading.gene, reading.effect,
+                             f"{reading.reason}; knowledge base agrees: {mutation_effect}")
+    return VariantEffect(reading.gene, reading.effect,
+                         f"{reading.reason}; knowledge base says {mutation_effect} "
+                         "(not read over the shipped rules)")
+
+
+def _by_rules(gene: str, variant: str, classification: str | None) -> VariantEffect:
+    """The shipped tables' and rules' reading of one variant (numbered in the module)."""
     gene = gene.strip()
     change = one_letter(variant)
     lowered = change.lower()

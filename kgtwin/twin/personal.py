@@ -94,7 +94,8 @@ def alterations(profile: Profile) -> list[Alteration]:
             continue
         symbol = variant.symbol or variant.gene.split(":")[-1]
         change = _change(variant.change)
-        reading = read_variant(symbol, change, variant.classification)
+        reading = read_variant(symbol, change, variant.classification,
+                               mutation_effect=variant.mutation_effect)
         found.setdefault((variant.gene, change), Alteration(
             gene=variant.gene, symbol=symbol, change=change, effect=reading.effect,
             reason=reading.reason, target=reading.gene,

@@ -6,6 +6,10 @@ import pytest
 from kgtwin.loaders.oncokb import alteration_kind
 
 from kgtwin.errors import InputError
+from kgtwin.patients import patient_profile
+from kgtwin.privacy import pseudonymiser
+from kgtwin.twin.effects import Effect
+from kgtwin.twin.personal import alterations
 from tests.real.conftest import load
 
 FILE = "profile/allAnnotatedVariants.txt"
@@ -73,3 +77,18 @@ def test_a_table_without_oncokb_columns_is_refused(store, tmp_path):
     path.write_text("Hugo_Symbol\tHGVSp_Short\nBRAF\tp.V600E\n")
     with pytest.raises(InputError, match=r"other\.txt:2: missing column"):
         load(store, "oncokb", [path])
+
+
+def test_a_patients_variant_meets_its_oncokb_node_and_the_twin_reads_its_effect(store):
+    """TCGA LAML (maftools) with OncoKB: PTPN11 A72V, no shipped hotspot, is read as the
+    gain OncoKB states; DNMT3A R882H keeps the shipped tumour-suppressor reading."""
+    load(store, "clinical-csv", ["maf/tcga_laml_annot.tsv"],
+         columns="patient:Tumor_Sample_Barcode")
+    load(store, "maf", ["maf/tcga_laml.maf.gz"], unresolved_genes="keep")
+    load(store, "oncokb", [FILE])
+    ptpn11 = alterations(patient_profile(store, pseudonymiser().patient("TCGA-AB-2914")))
+    (a72v,) = [a for a in ptpn11 if a.label == "PTPN11 A72V"]
+    assert a72v.effect is Effect.GAIN and "knowledge base: Gain-of-function" in a72v.reason
+    dnmt3a = alterations(patient_profile(store, pseudonymiser().patient("TCGA-AB-2809")))
+    (r882h,) = [a for a in dnmt3a if a.label == "DNMT3A R882H"]
+    assert r882h.effect is Effect.LOSS and "Likely Gain-of-function" in r882h.reason

@@ -173,3 +173,22 @@ def test_every_variant_gets_a_reading_and_a_reason(gene: str, variant: str,
     reading = read_variant(gene or "X", variant, classification)
     assert reading.reason and reading.effect in (None, GAIN, LOSS)
     assert isinstance(reading.gene, str)
+
+
+@pytest.mark.parametrize("gene, change, stated, effect, said", [
+    # the rules read nothing: a knowledge base's gain or loss is read
+    ("PTPN11", "A72V", "Gain-of-function", GAIN, "knowledge base: Gain-of-function"),
+    ("RIT1", "M90I", "Likely Gain-of-function", GAIN, "knowledge base: Likely Gain"),
+    ("RIT1", "M90I", "Likely Loss-of-function", LOSS, "knowledge base: Likely Loss"),
+    ("RIT1", "M90I", "Likely Neutral", None, "knowledge base agrees: Likely Neutral"),
+    ("RIT1", "M90I", "Inconclusive", None, "knowledge base says Inconclusive"),
+    # the rules read an effect: kept, the statement written into the reason
+    ("DNMT3A", "R882H", "Likely Gain-of-function", LOSS,
+     "knowledge base says Likely Gain-of-function (not read over the shipped rules)"),
+    ("TP53", "R248Q", "Loss-of-function", LOSS, "knowledge base agrees: Loss-of-function"),
+    ("BRAF", "V600E", None, GAIN, "hotspot table"),
+])
+def test_a_knowledge_base_mutation_effect_fills_what_the_rules_do_not_read(
+        gene: str, change: str, stated: str | None, effect, said: str) -> None:
+    reading = read_variant(gene, change, mutation_effect=stated)
+    assert reading.effect is effect and said in reading.reason
