@@ -20,7 +20,9 @@ Each step runs in a fresh process, so its CPU time and peak RSS are its own:
 * ``kgtwin reload`` — ``kgtwin load`` of the unchanged files again, a whole CLI process.
 
 Edges/s are edges read per CPU second (the development machine is shared; wall time
-is printed too). Ratios are kgtwin's edges per CPU second over the bare tool's.
+and edges per wall second are printed too, with the 1-minute load average when the
+step started, so a number is never quoted without how busy the machine was). Ratios
+are kgtwin's edges per CPU second over the bare tool's.
 
     python benchmarks/embedded_load.py [--format hetionet] [--scale 0.1] [--data DIR]
                                        [--baseline DIR]
@@ -204,6 +206,7 @@ def main() -> None:
         first = Path(folder) / "store0"
         rows = {}
         for number, step in enumerate(steps):
+            load = os.getloadavg()[0]
             done = subprocess.run([sys.executable, __file__, "--step", step, "--format",
                                    args.format, "--data", str(data), "--store",
                                    str(Path(folder) / f"store{number}"), "--first", str(first),
@@ -211,20 +214,23 @@ def main() -> None:
                                      else [])],
                                   capture_output=True, text=True, check=True,
                                   env={**os.environ, "PYTHONPATH": str(HERE.parent)})
-            rows[step] = json.loads(done.stdout.strip().splitlines()[-1])
-        rows["kgtwin reload"] = reload(files, args.format, first)
+            rows[step] = {**json.loads(done.stdout.strip().splitlines()[-1]), "load": load}
+        load = os.getloadavg()[0]
+        rows["kgtwin reload"] = {**reload(files, args.format, first), "load": load}
     edges = rows["kgtwin columnar"]["edges"]
     print(f"{args.format}: {edges:,} edges read, {rows['kgtwin columnar']['stored_edges']:,} "
           f"stored; scale {args.scale}")
-    print(f"{'step':<26} {'CPU s':>7} {'wall s':>7} {'edges/CPU s':>12} {'peak RSS MiB':>13} "
-          f"{'vs bare, key order':>19}")
+    print(f"{'step':<26} {'CPU s':>7} {'wall s':>7} {'edges/CPU s':>12} {'edges/wall s':>13} "
+          f"{'peak RSS MiB':>13} {'vs bare, key order':>19} {'load':>5}")
     best = edges / rows["bare sqlite3, key order"]["cpu_s"]
     for step, row in rows.items():
         rate = edges / row["cpu_s"]
         measured = "peak_rss_mib" in row
+        wall_rate = edges / row["wall_s"] if measured else 0
         print(f"{step:<26} {row['cpu_s']:>7.2f} {row['wall_s']:>7.2f} "
-              f"{rate if measured else 0:>12,.0f} {row.get('peak_rss_mib', 0):>13,.0f} "
-              f"{rate / best if measured else 0:>18.2f}x", flush=True)
+              f"{rate if measured else 0:>12,.0f} {wall_rate:>13,.0f} "
+              f"{row.get('peak_rss_mib', 0):>13,.0f} "
+              f"{rate / best if measured else 0:>18.2f}x {row['load']:>5.1f}", flush=True)
 
 
 if __name__ == "__main__":
