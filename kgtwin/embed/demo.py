@@ -145,7 +145,8 @@ def _diseases(trained: Any, wanted: int) -> list[str]:
 
 
 def plot_metrics(report: dict, path: Path) -> Path:
-    """Bar chart: MRR of the model, the baselines and chance, per task and side."""
+    """Bar chart: MRR of the model, the stacked ranker, the baselines and chance, per
+    task and side."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -156,12 +157,15 @@ def plot_metrics(report: dict, path: Path) -> Path:
         for side, entry in sides.items():
             asked = "subjects" if side == "head" else "objects"
             groups.append((f"{relation.removeprefix('biolink:')}\n{asked}", entry))
+    # The stacked ranker (what predictions rank by) beside the model alone, where fitted.
+    scorers = [s for s in ("model", "stacked", *SCORERS[1:]) if s in report["overall"]]
     figure, axes = plt.subplots(figsize=(3.4 + 1.8 * len(groups), 4.0))
-    width = 0.8 / len(SCORERS)
-    for offset, scorer in enumerate(SCORERS):
+    width = 0.8 / len(scorers)
+    for offset, scorer in enumerate(scorers):
         values = [entry.get(scorer, {}).get("mrr", 0.0) for _, entry in groups]
         positions = [i + offset * width for i in range(len(groups))]
-        axes.bar(positions, values, width, label=scorer.replace("_", "-"))
+        label = "model + graph features (stacked)" if scorer == "stacked" else scorer
+        axes.bar(positions, values, width, label=label.replace("_", "-"))
     axes.set_xticks([i + 0.4 - width / 2 for i in range(len(groups))])
     axes.set_xticklabels([name for name, _ in groups], fontsize=9)
     axes.set_xlabel("held-out edges: all, and per predicate the side being ranked")
