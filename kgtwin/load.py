@@ -194,6 +194,10 @@ def load_files(
             counts, loader = _load_columns(store, plan, loader, aligner, info, progress)
         except NotColumnar as why:
             log.info("%s: loading record by record (%s)", info.path, why)
+            # A fresh aligner (its normaliser and gene index are cached): the rolled-back
+            # attempt's dropped xrefs and unresolved genes must not count twice.
+            aligner = Aligner(genes=options.get("genes"),  # type: ignore[arg-type]
+                              unresolved_genes=aligner.unresolved_genes)
     if counts is None:
         records = aligned_records(loader, aligner)
         if patients:  # coded values only; no patient text on knowledge nodes

@@ -10,7 +10,8 @@ record (they are few, and node merges are the identity logic). The load is the s
 transaction, ledger entry and reconciliation as the record path.
 
 The path is taken only when the store can merge columns (the embedded store) and the
-source is KGX TSV files or Hetionet JSON. Whatever it does not read exactly as the
+source is KGX TSV files, Hetionet JSON or a bulk edge table (``triples``, ``primekg``:
+:mod:`kgtwin.loaders.table_columns`). Whatever it does not read exactly as the
 record path would (a short row, an id the aligner refuses, a bad byte) raises
 :class:`~kgtwin.columns.NotColumnar`: the store rolls the load back and
 :func:`kgtwin.load.load_files` redoes it record by record, which reports the bad row
@@ -25,7 +26,7 @@ from dataclasses import dataclass
 from kgtwin.align import Aligner
 from kgtwin.columns import EdgeColumns, NotColumnar
 from kgtwin.errors import KgTwinError
-from kgtwin.loaders import hetionet_columns, kgx_columns
+from kgtwin.loaders import hetionet_columns, kgx_columns, table_columns
 from kgtwin.loaders.base import Loader
 from kgtwin.loaders.hetionet import HetionetLoader
 from kgtwin.loaders.hetionet_columns import HetionetNodes
@@ -51,7 +52,8 @@ def columnar_plan(loader: Loader, store: GraphStore) -> ColumnarPlan | None:
         return _kgx_plan(loader)
     if type(loader) is HetionetLoader:
         return _hetionet_plan(loader)
-    return None
+    parts = table_columns.plan_parts(loader)  # triples, primekg
+    return None if parts is None else ColumnarPlan(*parts)
 
 
 def _kgx_plan(loader: KgxLoader) -> ColumnarPlan | None:
