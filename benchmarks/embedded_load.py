@@ -120,7 +120,7 @@ def bare_load(rows: tuple[list[tuple], list[tuple]], store: Path, key_order: boo
             "edges": len(edges), "stored_edges": len(edges)}
 
 
-def import_baseline(tree: Path) -> None:
+def import_tree(tree: Path) -> None:
     """Makes ``import kgtwin`` load the source tree ``tree`` (its ``loaders/`` and
     ``ontologies/`` as ``kgtwin.loaders`` and ``kgtwin.ontologies``, as the wheel maps
     them) instead of the installed kgtwin."""
@@ -192,8 +192,9 @@ def main() -> None:
     parser.add_argument("--first", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.step:
-        if args.step.endswith("baseline"):
-            import_baseline(args.baseline.resolve())
+        # This tree's loaders too: an editable install would give another tree's.
+        import_tree(args.baseline.resolve() if args.step.endswith("baseline")
+                        else HERE.parent)
         print(json.dumps(run_step(args.step, args.format, args.data, args.store, args.first)))
         return
     steps = [s for s in STEPS if (args.baseline or not s.endswith("baseline"))

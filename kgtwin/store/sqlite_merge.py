@@ -31,6 +31,10 @@ from kgtwin.store.sqlite_sql import (
 )
 
 
+def _node_id(node: Node) -> str:
+    return node.id
+
+
 class BatchWriter:
     """Merges batches of records into the open transaction of one load."""
 
@@ -93,8 +97,10 @@ class BatchWriter:
         return fresh, merges
 
     def _insert_fresh(self, nodes: list[Node]) -> None:
+        """New nodes in bulk, in id order (B-tree appends rather than random inserts)."""
         if not nodes:
             return
+        nodes = sorted(nodes, key=_node_id)
         self.db.executemany(
             "INSERT INTO nodes (id, category, name, properties, aligned, sources) "
             "VALUES (?, ?, ?, ?, ?, ?)",
