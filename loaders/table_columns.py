@@ -1,4 +1,5 @@
-"""Bulk edge tables read as columns: the columnar path of ``triples`` and ``primekg``.
+"""Bulk edge tables read as columns: the columnar path of ``triples`` (here) and
+``primekg`` (:mod:`kgtwin.loaders.primekg_columns`).
 
 A PyKEEN benchmark graph or PrimeKG's ``kg.csv`` holds millions of rows of few distinct
 values. Read record by record each row becomes a dict and an
@@ -22,27 +23,26 @@ from __future__ import annotations
 
 import codecs
 import csv
-import io
 import lzma
 import zlib
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
 from kgtwin.loaders.base import MAX_LINE_BYTES, Loader, open_binary
-from kgtwin.loaders.graph_kinds import curie, edge_kind, graph_kinds
-from kgtwin.loaders.primekg import COLUMNS, GRAPH, PrimeKgLoader
+from kgtwin.loaders.primekg import PrimeKgLoader
 from kgtwin.loaders.triples import TriplesLoader
 
 from kgtwin.biolink import default_biolink
 from kgtwin.columns import FIELD_PAD, EdgeColumns, Factor, NotColumnar
 from kgtwin.errors import KgTwinError
 from kgtwin.ids import default_normaliser, namespaced
-from kgtwin.model import Node, Record, properties_text, qualifier_key
 
 #: Bytes of a file parsed at once (whole lines).
 BLOCK_BYTES = 32 << 20
-_LF, _QUOTE = 10, 34
+_TAB, _LF, _QUOTE = 9, 10, 34
 
 EdgeSource = Callable[[], Iterator[EdgeColumns]]
 
@@ -57,6 +57,8 @@ def plan_parts(loader: Loader) -> tuple[Loader | None, EdgeSource] | None:
 
         return None, triples
     if type(loader) is PrimeKgLoader:
+        from kgtwin.loaders.primekg_columns import PrimeKgColumns
+
         nodes = PrimeKgColumns(loader.paths, skip_bad=loader.skip_bad)
         nodes.allow_empty = loader.allow_empty
         return nodes, nodes.edge_chunks
@@ -105,72 +107,120 @@ def header_columns(raw: bytes, delimiter: str) -> list[str]:
     return columns
 
 
-def split_fields(block: bytes, width: int, delimiter: str) -> list[Factor]:
-    """Each of the ``width`` columns of a block of lines, factorised from the bytes.
+@dataclass(frozen=True)
+class Spans:
+    """A block's fields as (start, length) of ``text`` (one row a line, one column a
+    field), so a caller factorises the columns it needs and decodes only what it uses."""
 
-    Every line must hold exactly ``width`` fields, none may hold a CR or NUL byte, and
-    no line may be longer than the record path reads. Tab-separated lines are not quoted
-    (as the record path reads TSV); a comma-separated line holding a quote is split by
-    the ``csv`` module with the record path's dialect and its fields' bytes appended to
-    the text, so every field is still a (start, length) of one buffer.
+    text: bytes
+    starts: np.ndarray
+    lengths: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    @cached_property
+    def padded(self) -> np.ndarray:
+        return np.frombuffer(self.text + bytes(FIELD_PAD), dtype=np.uint8)
+
+    def factor(self, *columns: int) -> Factor:
+        """The columns' fields as one factor (the first column's rows, then the next's:
+        one table of values for, say, PrimeKG's x_id and y_id)."""
+        starts = np.concatenate([self.starts[:, c] for c in columns])
+        lengths = np.concatenate([self.lengths[:, c] for c in columns])
+        try:
+            return Factor.of_fields(self.text, self.padded, starts, lengths)
+        except UnicodeDecodeError as error:
+            raise NotColumnar(f"not UTF-8: {error}") from None
+
+    def value(self, row: int, column: int) -> str:
+        start = int(self.starts[row, column])
+        return self.text[start:start + int(self.lengths[row, column])].decode("utf-8")
+
+
+def split_fields(block: bytes, width: int, delimiter: str) -> Spans:
+    """The fields of a block of lines, each line exactly ``width`` of them.
+
+    The block must be UTF-8 (the record path decodes every line whole, columns it
+    does not use included), no field may hold a CR or NUL byte, and no line be longer
+    than the record path reads. Tab-separated lines are not quoted (as the record path
+    reads TSV); the comma-separated lines that hold a quote are split by the ``csv``
+    module with the record path's dialect and their fields appended to the text, so
+    every field is still a (start, length) of one buffer.
     """
     if b"\r" in block or b"\0" in block:
         raise NotColumnar("carriage return or NUL byte")
+    if not block.isascii():  # the record path decodes every line whole
+        try:
+            block.decode("utf-8")
+        except UnicodeDecodeError:
+            raise NotColumnar("not UTF-8") from None
     data = np.frombuffer(block, dtype=np.uint8)
-    ends = np.flatnonzero(data == _LF)
+    if delimiter == "\t":
+        separators = np.flatnonzero(data <= _LF)  # one comparison finds tabs and line ends
+        kinds = data[separators]
+        if np.any(kinds < _TAB):  # another control character: look again, exactly
+            separators = np.flatnonzero((data == _TAB) | (data == _LF))
+            kinds = data[separators]
+    else:
+        separators = np.flatnonzero((data == ord(delimiter)) | (data == _LF))
+        kinds = data[separators]
+    is_end = kinds == _LF
+    ends = separators[is_end]
     lines = len(ends)
     if not lines or np.any(np.diff(ends, prepend=-1) > MAX_LINE_BYTES):
         raise NotColumnar("no line, or a line too long")
-    separators = np.flatnonzero((data == ord(delimiter)) | (data == _LF))
-    starts = np.empty((lines, width), dtype=np.int64)
-    lengths = np.empty((lines, width), dtype=np.int64)
-    text = block
+    first = np.concatenate(([0], ends[:-1] + 1))
     quoted = np.zeros(lines, dtype=bool)
     if delimiter != "\t":
         quoted[np.searchsorted(ends, np.flatnonzero(data == _QUOTE))] = True
-    if quoted.any():
-        text, extra = _quoted_fields(block, ends, np.flatnonzero(quoted), width, delimiter)
-        starts[quoted], lengths[quoted] = extra
-        separators = separators[~quoted[np.searchsorted(ends, separators)]]
+    if not quoted.any():
+        if np.any(np.diff(np.flatnonzero(is_end), prepend=-1) != width):
+            raise NotColumnar("a line with another number of fields")
+        stops = separators.reshape(lines, width)
+        starts = np.concatenate((first[:, None], stops[:, :-1] + 1), axis=1)
+        return Spans(block, starts, stops - starts)
+    line_of = np.cumsum(is_end) - is_end  # each separator's line
     plain = ~quoted
-    line_ends = np.flatnonzero(data[separators] == _LF)
-    if np.any(np.diff(line_ends, prepend=-1) != width):
+    kept = plain[line_of]
+    separators, is_end = separators[kept], is_end[kept]
+    if np.any(np.diff(np.flatnonzero(is_end), prepend=-1) != width):
         raise NotColumnar("a line with another number of fields")
     stops = separators.reshape(-1, width)
-    first = np.concatenate(([0], ends[:-1] + 1))[plain]
-    plain_starts = np.concatenate((first[:, None], stops[:, :-1] + 1), axis=1)
+    starts = np.empty((lines, width), dtype=np.int64)
+    lengths = np.empty((lines, width), dtype=np.int64)
+    plain_starts = np.concatenate((first[plain][:, None], stops[:, :-1] + 1), axis=1)
     starts[plain], lengths[plain] = plain_starts, stops - plain_starts
-    padded = np.frombuffer(text + bytes(FIELD_PAD), dtype=np.uint8)
+    rows = np.flatnonzero(quoted)
+    text, starts[rows], lengths[rows] = _quoted_fields(block, first[rows], ends[rows], width,
+                                                       delimiter)
+    return Spans(text, starts, lengths)
+
+
+def _quoted_fields(block: bytes, first: np.ndarray, ends: np.ndarray, width: int,
+                   delimiter: str) -> tuple[bytes, np.ndarray, np.ndarray]:
+    """The fields of the lines that hold a quote, read by one ``csv`` reader as the
+    record path reads them, appended to the block's bytes. Each line must give one row
+    (a quoted field running across lines is for the record path)."""
     try:
-        return [Factor.of_fields(text, padded, starts[:, i], lengths[:, i])
-                for i in range(width)]
-    except UnicodeDecodeError as error:
-        raise NotColumnar(f"not UTF-8: {error}") from None
-
-
-def _quoted_fields(block: bytes, ends: np.ndarray, lines: np.ndarray, width: int,
-                   delimiter: str) -> tuple[bytes, tuple[np.ndarray, np.ndarray]]:
-    """The fields of the lines that hold a quote, read by ``csv`` one line at a time (a
-    quoted field across lines is not read: csv reports the line cut short)."""
-    extra = io.BytesIO()
-    offset = len(block)
-    starts = np.empty((len(lines), width), dtype=np.int64)
-    lengths = np.empty((len(lines), width), dtype=np.int64)
-    first = np.concatenate(([0], ends[:-1] + 1))
-    for row, line in enumerate(lines.tolist()):
-        try:
-            text = block[first[line]:ends[line] + 1].decode("utf-8")
-            fields = next(csv.reader([text], delimiter=delimiter, strict=True,
-                                     quoting=csv.QUOTE_MINIMAL))
-        except (UnicodeDecodeError, csv.Error, StopIteration):
-            raise NotColumnar("a quoted line the record path reads otherwise") from None
-        if len(fields) != width:
-            raise NotColumnar("a line with another number of fields")
-        for column, field in enumerate(fields):
-            raw = field.encode("utf-8")
-            starts[row, column], lengths[row, column] = offset + extra.tell(), len(raw)
-            extra.write(raw)
-    return block + extra.getvalue(), (starts, lengths)
+        lines = [block[a:b + 1].decode("utf-8") for a, b in
+                 zip(first.tolist(), ends.tolist(), strict=True)]
+        rows = list(csv.reader(lines, delimiter=delimiter, strict=True,
+                               quoting=csv.QUOTE_MINIMAL))
+    except (UnicodeDecodeError, csv.Error):
+        raise NotColumnar("a quoted line the record path reads otherwise") from None
+    if len(rows) != len(lines) or any(len(row) != width for row in rows):
+        raise NotColumnar("a quoted line the record path reads otherwise")
+    fields = [field for row in rows for field in row]
+    joined = "".join(fields)
+    extra = joined.encode("utf-8")
+    if len(extra) == len(joined):  # ASCII: characters are bytes
+        lengths = np.fromiter(map(len, fields), dtype=np.int64, count=len(fields))
+    else:
+        lengths = np.fromiter((len(f.encode("utf-8")) for f in fields), dtype=np.int64,
+                              count=len(fields))
+    starts = len(block) + np.concatenate(([0], np.cumsum(lengths)[:-1]))
+    return block + extra, starts.reshape(-1, width), lengths.reshape(-1, width)
 
 
 def compact(factor: Factor, rows: np.ndarray) -> Factor:
@@ -197,7 +247,8 @@ def triples_columns(path: Path, namespace: str | None, *,
     for number, block in enumerate(blocks(path, header=False, block_bytes=block_bytes)):
         if number == 0 and block.startswith(codecs.BOM_UTF8):
             raise NotColumnar("a byte order mark")
-        raw_subject, predicate, object_ = split_fields(block, 3, "\t")
+        spans = split_fields(block, 3, "\t")
+        raw_subject, predicate, object_ = (spans.factor(c) for c in range(3))
         if any(value.startswith("#") for value in raw_subject.values):
             raise NotColumnar("a comment line")  # the record path skips it
         subject, predicate, object_ = map(_stripped, (raw_subject, predicate, object_))
@@ -239,164 +290,5 @@ def _namespaced(subject: Factor, predicate: Factor, object_: Factor, namespace: 
                               aligned=flag)
 
 
-# --- PrimeKG ---------------------------------------------------------------------------
-class PrimeKgColumns(PrimeKgLoader):
-    """A PrimeKG load read as columns: :meth:`records` reads the files, yields each node
-    the first time a row names it (as :class:`PrimeKgLoader` does) and keeps the edges
-    as column chunks for :meth:`edge_chunks` (a columnar load takes the nodes first).
-    A row the record path would refuse raises NotColumnar, so it is named there."""
-
-    def __init__(self, paths: list[Path], *, skip_bad: bool = False,
-                 block_bytes: int | None = None):
-        super().__init__(paths, skip_bad=skip_bad)
-        self.block_bytes = block_bytes
-        self._chunks: list[EdgeColumns] = []
-
-    def reject(self, reason: str) -> None:
-        """A node the aligner refuses: the record path names its line."""
-        raise NotColumnar(reason)
-
-    def records(self) -> Iterator[Record]:
-        self._chunks = []
-        kinds = graph_kinds(GRAPH)
-        nodes = _PrimeNodes(kinds)
-        edge_kinds: dict[tuple[str, str, str], tuple[str, str, bool]] = {}
-        texts: dict[tuple[str, str | None], str] = {}
-        for path in self.paths:
-            self.path = path
-            rows = 0
-            parts = blocks(path, header=True, block_bytes=self.block_bytes)
-            columns = header_columns(next(parts, b""), ",")
-            if any(c not in columns for c in COLUMNS):
-                raise NotColumnar("missing columns")  # the record path names them
-            for block in parts:
-                fields = dict(zip(columns, split_fields(block, len(columns), ","),
-                                  strict=True))
-                rows += len(fields["relation"])
-                yield from nodes.read(fields)
-                self._chunks.extend(_edges(fields, nodes, edge_kinds, texts))
-            if rows == 0:
-                raise NotColumnar("a header but no rows")
-
-    def edge_chunks(self) -> Iterator[EdgeColumns]:
-        """The edges :meth:`records` read, once."""
-        chunks, self._chunks = self._chunks, []
-        yield from chunks
-
-
-class _PrimeNodes:
-    """PrimeKG's nodes, numbered in the order rows first name them (x before y)."""
-
-    def __init__(self, kinds: dict):
-        self.kinds = kinds
-        self.numbers: dict[tuple[str, str], int] = {}
-        self.ids: list[str] = []
-        self.aligned: list[bool] = []
-        self.x = self.y = np.zeros(0, dtype=np.int64)
-
-    def read(self, fields: dict[str, Factor]) -> Iterator[Node]:
-        """The block's new nodes; sets ``x`` and ``y``, each row's node numbers."""
-        import pandas as pd
-
-        keys = []
-        for side in ("x", "y"):
-            source, ident = fields[f"{side}_source"], fields[f"{side}_id"]
-            keys.append(source.codes * max(len(ident.values), 1) + ident.codes)
-        both = np.empty(2 * len(keys[0]), dtype=np.int64)
-        both[0::2], both[1::2] = keys[0] + (1 << 40), keys[1]  # x and y keys apart
-        codes, uniques = pd.factorize(both, sort=False)
-        seen = np.maximum.accumulate(codes)
-        first = np.flatnonzero(np.concatenate(([True], codes[1:] > seen[:-1])))
-        numbers = np.empty(len(uniques), dtype=np.int64)
-        for code, at in enumerate(first.tolist()):
-            row, side = divmod(at, 2)
-            side_name = "xy"[side]
-            key = (fields[f"{side_name}_source"].values[fields[f"{side_name}_source"].codes[row]],
-                   fields[f"{side_name}_id"].values[fields[f"{side_name}_id"].codes[row]])
-            number = self.numbers.get(key)
-            if number is None:
-                node = self._node(fields, row, side_name, key)
-                number = self.numbers[key] = len(self.ids)
-                self.ids.append(node.id)
-                self.aligned.append(node.aligned)
-                yield node
-            numbers[code] = number
-        rows = numbers[codes]
-        self.x, self.y = rows[0::2], rows[1::2]
-
-    def _node(self, fields: dict[str, Factor], row: int, side: str,
-              key: tuple[str, str]) -> Node:
-        def value(column: str) -> str:
-            factor = fields[f"{side}_{column}"]
-            return factor.values[factor.codes[row]]
-
-        kind, (source, raw) = value("type"), key
-        identifier = raw.strip()
-        if kind not in self.kinds["nodes"] or not identifier:
-            raise NotColumnar("a node of unknown type or without id")
-        rule = self.kinds["sources"].get(source, {})
-        try:
-            ident, aligned = curie(GRAPH, rule.get("prefix"), identifier, rule.get("pad", 0))
-        except KgTwinError as error:
-            raise NotColumnar(str(error)) from None
-        return Node(id=ident, category=self.kinds["nodes"][kind]["category"],
-                    name=value("name") or None, aligned=aligned,
-                    properties={"primekg_source": source})
-
-
-def _edges(fields: dict[str, Factor], nodes: _PrimeNodes,
-           edge_kinds: dict[tuple[str, str, str], tuple[str, str, bool]],
-           texts: dict[tuple[str, str | None], str]) -> Iterator[EdgeColumns]:
-    """The block's edges as :class:`PrimeKgLoader` states them: relation mapped, rows
-    naming the subject type second turned round, aligned and unaligned edges apart."""
-    import pandas as pd
-
-    relation, x_type, y_type = fields["relation"], fields["x_type"], fields["y_type"]
-    kind_key = (relation.codes * len(x_type.values) + x_type.codes) * len(y_type.values) \
-        + y_type.codes
-    kind_codes, kind_uniques = pd.factorize(kind_key, sort=False)
-    predicates, qualifiers, reverse = [], [], []
-    for code in kind_uniques.tolist():
-        rest, y = divmod(code, len(y_type.values))
-        r, x = divmod(rest, len(x_type.values))
-        key = (relation.values[r], x_type.values[x], y_type.values[y])
-        found = edge_kinds.get(key)
-        if found is None:
-            mapped = edge_kind(GRAPH, *key)
-            turned = bool(mapped.subject) and key[1] != mapped.subject == key[2]
-            found = edge_kinds[key] = (mapped.predicate, qualifier_key(mapped.qualifier_map),
-                                       turned)
-        predicates.append(found[0])
-        qualifiers.append(found[1])
-        reverse.append(found[2])
-    turned = np.array(reverse, dtype=bool)[kind_codes]
-    subject = np.where(turned, nodes.y, nodes.x)
-    object_ = np.where(turned, nodes.x, nodes.y)
-    display = fields.get("display_relation")
-    if display is None:
-        display = Factor.constant("", len(relation))
-    text_key = relation.codes * len(display.values) + display.codes
-    text_codes, text_uniques = pd.factorize(text_key, sort=False)
-    properties = []
-    for code in text_uniques.tolist():
-        r, d = divmod(code, len(display.values))
-        key = (relation.values[r], display.values[d] or None)
-        text = texts.get(key)
-        if text is None:
-            found: dict[str, object] = {"primekg_relation": key[0]}
-            if key[1]:
-                found["display_relation"] = key[1]
-            text = texts[key] = properties_text(found)
-        properties.append(text)
-    ids = np.array(nodes.ids, dtype=object)
-    aligned = np.array(nodes.aligned, dtype=bool)
-    both = aligned[subject] & aligned[object_]
-    whole = [Factor(subject, ids), Factor(kind_codes, predicates), Factor(object_, ids),
-             Factor(kind_codes, qualifiers), Factor(text_codes, properties)]
-    for mask, flag in ((both, True), (~both, False)):
-        if mask.any():
-            yield EdgeColumns(*(compact(part, mask) for part in whole), aligned=flag)
-
-
-__all__ = ["BLOCK_BYTES", "PrimeKgColumns", "blocks", "header_columns", "plan_parts",
+__all__ = ["BLOCK_BYTES", "Spans", "blocks", "compact", "header_columns", "plan_parts",
            "split_fields", "triples_columns"]

@@ -205,3 +205,15 @@ def test_primekg_missing_columns_named_alike(tmp_path):
                        columnar=columnar)
         messages.append(str(error.value))
     assert messages[0] == messages[1] and "missing column(s): x_source" in messages[0]
+
+
+def test_primekg_bad_byte_in_a_column_not_read_is_named_alike(tmp_path):
+    path = tmp_path / "kg.csv"
+    path.write_bytes(("\n".join(PRIMEKG) + "\n").encode().replace(b",8889,", b",88\xff89,", 1))
+    messages = []
+    for columnar in (True, False):
+        with pytest.raises(InputError) as error:
+            load_files(EmbeddedStore(tmp_path / str(columnar)), "primekg", [path],
+                       columnar=columnar)
+        messages.append(str(error.value))
+    assert messages[0] == messages[1] and "kg.csv:2: not valid UTF-8" in messages[0]
