@@ -13,6 +13,7 @@ rule), inside the load's one transaction.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable
 
 import numpy as np
@@ -23,7 +24,7 @@ from kgtwin.store.sqlite_sql import ADD_SOURCE, BULK_EDGES
 
 MERGE_ROWS = f"""
 INSERT INTO edges (subject, predicate, object, qualifiers, properties, aligned, sources)
-VALUES ({{values}})
+VALUES {{values}}
 ON CONFLICT (subject, predicate, object, qualifiers) DO UPDATE SET
     properties = kgtwin_merge(edges.properties, excluded.properties),
     sources = {ADD_SOURCE.format(table="edges")}
@@ -31,6 +32,10 @@ ON CONFLICT (subject, predicate, object, qualifiers) DO UPDATE SET
 #: Page cache of a bulk merge (KiB): a Hetionet-size graph's pages stay in memory
 #: until the commit instead of spilling to the journal midway.
 BULK_CACHE_KIB = 1 << 20
+#: Rows bound to one statement (``VALUES (…), (…), …``): SQLite steps a statement once
+#: for all of them, which costs a fraction of one step and reset a row (1.85M edges:
+#: about 1.2 s against 2.2 s by one row a statement).
+ROWS_PER_STATEMENT = 256
 
 
 def _literal(value: str | int) -> str:
@@ -117,8 +122,8 @@ class ColumnarEdges:
                            node_rank[object_], self.qualifiers.ranks()[qualifiers]])
         nodes = self.nodes.array()
         values = ["?", "?", "?"]
-        bound = [nodes[subject[order]].tolist(), self.predicates.array()[predicate[order]].tolist(),
-                 nodes[object_[order]].tolist()]
+        bound = [nodes[subject[order]], self.predicates.array()[predicate[order]],
+                 nodes[object_[order]]]
         for table, codes in ((self.qualifiers.array(), qualifiers),
                              (self.properties.array(), properties),
                              (np.array([0, 1], dtype=object), aligned)):
@@ -126,7 +131,7 @@ class ColumnarEdges:
                 values.append(_literal(table[codes[0]]))
             else:
                 values.append("?")
-                bound.append(table[codes[order]].tolist())
+                bound.append(table[codes[order]])
         values.append(_literal(self.writer.source_id))
         db = self.writer.db
         existing = db.execute("SELECT max(id) FROM edges").fetchone()[0] or 0
@@ -136,11 +141,27 @@ class ColumnarEdges:
         try:
             if bulk:
                 db.execute("DROP INDEX IF EXISTS edges_object")
-            db.executemany(MERGE_ROWS.format(values=", ".join(values)), zip(*bound, strict=True))
+            execute_rows(db, MERGE_ROWS, f"({', '.join(values)})", bound)
             if bulk:
                 db.execute("CREATE INDEX edges_object ON edges (object, predicate)")
         finally:
             db.execute(f"PRAGMA cache_size = {cache}")
+
+
+def execute_rows(db: sqlite3.Connection, statement: str, row: str,
+                 columns: list[np.ndarray]) -> None:
+    """``statement`` (its ``{values}`` a list of ``row``) for each row of ``columns``, in
+    order, :data:`ROWS_PER_STATEMENT` rows a step; the same as one row a step, since
+    SQLite inserts a ``VALUES`` list's rows one after another."""
+    rows = np.empty((len(columns[0]), len(columns)), dtype=object)
+    for number, column in enumerate(columns):
+        rows[:, number] = column
+    whole = len(rows) - len(rows) % ROWS_PER_STATEMENT
+    if whole:
+        db.executemany(statement.format(values=", ".join([row] * ROWS_PER_STATEMENT)),
+                       rows[:whole].reshape(-1, ROWS_PER_STATEMENT * len(columns)).tolist())
+    if whole < len(rows):
+        db.executemany(statement.format(values=row), rows[whole:].tolist())
 
 
 def merge_columns(writer: BatchWriter, chunks: Iterable[EdgeColumns]) -> int:
@@ -153,4 +174,4 @@ def merge_columns(writer: BatchWriter, chunks: Iterable[EdgeColumns]) -> int:
     return edges.rows
 
 
-__all__ = ["MERGE_ROWS", "ColumnarEdges", "key_order", "merge_columns"]
+__all__ = ["MERGE_ROWS", "ColumnarEdges", "execute_rows", "key_order", "merge_columns"]
