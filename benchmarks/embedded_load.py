@@ -1,8 +1,11 @@
 """Embedded-store load of a Hetionet-size graph, beside bare sqlite3 on the same rows.
 
-Two sources of the same size: ``--format kgx`` loads ``hetionet_scale.py``'s KGX TSV
+Sources of the same size: ``--format kgx`` loads ``hetionet_scale.py``'s KGX TSV
 pair (47,031 nodes, 1,854,510 distinct edges at scale 1); ``--format hetionet`` loads
-``loaders.py``'s Hetionet-format JSON (47,031 nodes, 2,250,197 edges, some repeated).
+``loaders.py``'s Hetionet-format JSON (47,031 nodes, 2,250,197 edges, some repeated);
+``--format triples`` and ``--format primekg`` load the KGX pair's graph written by
+``table_scale.py`` as a headerless triples TSV (1,854,510 rows, no node rows) and as
+PrimeKG's ``kg.csv`` (1,854,510 rows naming 46,927 nodes; genes by NCBI Gene id).
 Each step runs in a fresh process, so its CPU time and peak RSS are its own:
 
 * ``kgtwin columnar`` — ``load_files``: the bulk path (:mod:`kgtwin.load_columnar`):
@@ -24,8 +27,8 @@ and edges per wall second are printed too, with the 1-minute load average when t
 step started, so a number is never quoted without how busy the machine was). Ratios
 are kgtwin's edges per CPU second over the bare tool's.
 
-    python benchmarks/embedded_load.py [--format hetionet] [--scale 0.1] [--data DIR]
-                                       [--baseline DIR]
+    python benchmarks/embedded_load.py [--format hetionet|triples|primekg] [--scale 0.1]
+                                       [--data DIR] [--baseline DIR]
 """
 
 from __future__ import annotations
@@ -44,7 +47,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 STEPS = ["kgtwin columnar", "kgtwin columnar, baseline", "kgtwin records",
          "bare sqlite3, key order", "bare sqlite3, file order"]
-FILES = {"kgx": ["nodes.tsv", "edges.tsv"], "hetionet": ["hetionet.json"]}
+FILES = {"kgx": ["nodes.tsv", "edges.tsv"], "hetionet": ["hetionet.json"],
+         "triples": ["triples.tsv"], "primekg": ["kg.csv"]}
 
 
 def peak_rss_mib() -> float:
@@ -173,6 +177,10 @@ def generate(format: str, data: Path, scale: float) -> None:
         from hetionet_scale import generate as write_kgx
 
         write_kgx(data, scale=scale)
+    elif format in ("triples", "primekg"):
+        from table_scale import generate as write_tables
+
+        write_tables(data, scale=scale)
     else:
         from loaders import write_hetionet
 
