@@ -1,5 +1,6 @@
-"""Bulk edge tables read as columns: the columnar path of ``triples`` (here) and
-``primekg`` (:mod:`kgtwin.loaders.primekg_columns`).
+"""Bulk edge tables read as columns: the columnar path of ``triples`` (here),
+``primekg`` (:mod:`kgtwin.loaders.primekg_columns`) and ``drug-targets``
+(:mod:`kgtwin.loaders.drug_columns`).
 
 A PyKEEN benchmark graph or PrimeKG's ``kg.csv`` holds millions of rows of few distinct
 values. Read record by record each row becomes a dict and an
@@ -32,6 +33,7 @@ from pathlib import Path
 
 import numpy as np
 from kgtwin.loaders.base import MAX_LINE_BYTES, Loader, open_binary
+from kgtwin.loaders.drugs import DrugTargetLoader
 from kgtwin.loaders.primekg import PrimeKgLoader
 from kgtwin.loaders.triples import TriplesLoader
 
@@ -49,7 +51,8 @@ EdgeSource = Callable[[], Iterator[EdgeColumns]]
 
 def plan_parts(loader: Loader) -> tuple[Loader | None, EdgeSource] | None:
     """(the loader of the nodes alone, the edge chunks) when ``loader`` is a table
-    loader with a columnar path, else None (:func:`kgtwin.load_columnar.columnar_plan`)."""
+    loader with a columnar path (triples, PrimeKG, drug–target tables), else None
+    (:func:`kgtwin.load_columnar.columnar_plan`)."""
     if type(loader) is TriplesLoader:
         def triples() -> Iterator[EdgeColumns]:
             for path in loader.paths:
@@ -62,6 +65,11 @@ def plan_parts(loader: Loader) -> tuple[Loader | None, EdgeSource] | None:
         nodes = PrimeKgColumns(loader.paths, skip_bad=loader.skip_bad)
         nodes.allow_empty = loader.allow_empty
         return nodes, nodes.edge_chunks
+    if type(loader) is DrugTargetLoader:
+        from kgtwin.loaders.drug_columns import drug_target_columns
+
+        reader = drug_target_columns(loader)
+        return None if reader is None else (reader, reader.edge_chunks)
     return None
 
 

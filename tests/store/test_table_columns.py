@@ -217,3 +217,62 @@ def test_primekg_bad_byte_in_a_column_not_read_is_named_alike(tmp_path):
                        columnar=columnar)
         messages.append(str(error.value))
     assert messages[0] == messages[1] and "kg.csv:2: not valid UTF-8" in messages[0]
+
+
+REAL = Path("/work/shared/data/real")
+DRUG_TARGETS = ["drug_id,drug_name,gene_symbol,target_name,action,pmids,drug_xrefs",
+                "DB08881,Vemurafenib,BRAF,B-Raf,inhibitor,1|2,CHEBI:63637",
+                "DB00619,Imatinib,ABL1,,Inhibitor;binder,3,",
+                ",orphan claim,KIT,,,,",
+                "DB00619, Imatinib ,KIT,Mast/stem cell growth factor receptor,,,",
+                'DB08881,"Vemurafenib, again",BRAF,,"antagonist, inhibitor","4,5",',
+                "CHEMBL941,imatinib,,,,,",
+                "DB01254,Dasatinib,ABL1,,agonist,6,"]
+
+
+@pytest.mark.parametrize(("files", "options"), [
+    ([DATA / "loaders" / "drugbank_targets.csv"], {}),
+    ([REAL / "drugbank" / "proteins.tsv"], {}),
+    ([REAL / "maf" / "dgidb_drugs.tsv.gz"], {"unresolved_genes": "keep"}),
+    ([REAL / "maf" / "dgidb_drugs.tsv.gz", DATA / "loaders" / "drugbank_targets.csv"],
+     {"unresolved_genes": "keep"}),
+])
+def test_drug_target_tables_same_graph(tmp_path, caplog, files, options):
+    caplog.set_level(logging.INFO, logger="kgtwin.load")
+    both(tmp_path, "drug-targets", [files], options=options)
+    assert FALLBACK not in caplog.text
+
+
+def test_drug_targets_in_chunks_with_options(tmp_path, caplog, monkeypatch):
+    caplog.set_level(logging.INFO, logger="kgtwin.load")
+    monkeypatch.setattr(table_columns, "BLOCK_BYTES", 90)
+    path = write(tmp_path, "targets.txt", [row.replace(";", "|").replace(",", ";")
+                                           for row in DRUG_TARGETS[:4]])
+    ours, _, columnar, _ = both(tmp_path, "drug-targets", [[path]], options={
+        "delimiter": "semicolon", "columns": "target:gene_symbol,drug_name:drug_name",
+        "drug_category": "biolink:SmallMolecule"})
+    assert FALLBACK not in caplog.text
+    assert ours[0].reconciliation.passed_over == 1
+    assert columnar.node("DRUGBANK:DB08881").category == "biolink:SmallMolecule"
+    path = write(tmp_path / "csv", "targets.csv", [*DRUG_TARGETS, *DRUG_TARGETS[1:] * 2])
+    both(tmp_path / "csv", "drug-targets", [[path]])
+    assert FALLBACK not in caplog.text
+
+
+@pytest.mark.parametrize(("rows", "reason"), [
+    ([*DRUG_TARGETS[:3], "DB00002,x,NOTAGENE1,,,,"], r"targets\.csv:4: .*NOTAGENE1"),
+    (["drug_id,drug_name,action", "DB1,x,inhibitor"], r"targets\.csv:2: missing column"),
+    ([*DRUG_TARGETS[:3], "DB00002,x,KIT,,,"], r"targets\.csv:4: expected 7 fields, found 6"),
+])
+def test_drug_target_bad_rows_named_alike(tmp_path, caplog, rows, reason):
+    caplog.set_level(logging.INFO, logger="kgtwin.load")
+    path = write(tmp_path, "targets.csv", rows)
+    messages = []
+    for columnar in (True, False):
+        with pytest.raises(InputError) as error:
+            load_files(EmbeddedStore(tmp_path / str(columnar)), "drug-targets", [path],
+                       columnar=columnar)
+        messages.append(str(error.value))
+    assert messages[0] == messages[1]
+    assert re.search(reason, messages[0]), messages[0]
+    assert FALLBACK in caplog.text
