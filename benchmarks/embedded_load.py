@@ -5,7 +5,9 @@ pair (47,031 nodes, 1,854,510 distinct edges at scale 1); ``--format hetionet`` 
 ``loaders.py``'s Hetionet-format JSON (47,031 nodes, 2,250,197 edges, some repeated);
 ``--format triples`` and ``--format primekg`` load the KGX pair's graph written by
 ``table_scale.py`` as a headerless triples TSV (1,854,510 rows, no node rows) and as
-PrimeKG's ``kg.csv`` (1,854,510 rows naming 46,927 nodes; genes by NCBI Gene id).
+PrimeKG's ``kg.csv`` (1,854,510 rows naming 46,927 nodes; genes by NCBI Gene id);
+``--format drug-targets`` loads ``loaders.py``'s drug–target CSV (1,000,000 rows of
+15,000 drugs and 20,000 approved gene symbols, resolved by the gene index).
 Each step runs in a fresh process, so its CPU time and peak RSS are its own:
 
 * ``kgtwin columnar`` — ``load_files``: the bulk path (:mod:`kgtwin.load_columnar`):
@@ -27,8 +29,8 @@ and edges per wall second are printed too, with the 1-minute load average when t
 step started, so a number is never quoted without how busy the machine was). Ratios
 are kgtwin's edges per CPU second over the bare tool's.
 
-    python benchmarks/embedded_load.py [--format hetionet|triples|primekg] [--scale 0.1]
-                                       [--data DIR] [--baseline DIR]
+    python benchmarks/embedded_load.py [--format hetionet|triples|primekg|drug-targets]
+                                       [--scale 0.1] [--data DIR] [--baseline DIR]
 """
 
 from __future__ import annotations
@@ -48,7 +50,8 @@ HERE = Path(__file__).resolve().parent
 STEPS = ["kgtwin columnar", "kgtwin columnar, baseline", "kgtwin records",
          "bare sqlite3, key order", "bare sqlite3, file order"]
 FILES = {"kgx": ["nodes.tsv", "edges.tsv"], "hetionet": ["hetionet.json"],
-         "triples": ["triples.tsv"], "primekg": ["kg.csv"]}
+         "triples": ["triples.tsv"], "primekg": ["kg.csv"],
+         "drug-targets": ["drug_targets.csv"]}
 
 
 def peak_rss_mib() -> float:
@@ -181,6 +184,11 @@ def generate(format: str, data: Path, scale: float) -> None:
         from table_scale import generate as write_tables
 
         write_tables(data, scale=scale)
+    elif format == "drug-targets":
+        from loaders import write_drug_targets
+
+        data.mkdir(parents=True, exist_ok=True)
+        write_drug_targets(data / "drug_targets.csv", scale)
     else:
         from loaders import write_hetionet
 
