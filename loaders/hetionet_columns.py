@@ -14,6 +14,7 @@ redone record by record, which names it.
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -42,47 +43,81 @@ class HetionetNodes(HetionetLoader):
         self.warn_unknown_kinds()
 
 
+class _Table:
+    """Distinct values (ids, properties texts) of one file, each given a code on first sight."""
+
+    def __init__(self) -> None:
+        self.codes: dict[object, int] = {}
+        self.values: list[str] = []
+
+    def add(self, key: object, value: str) -> int:
+        """A new value's code (``key`` None: a value met once, not looked up again)."""
+        code = len(self.values)
+        if key is not None:
+            self.codes[key] = code
+        self.values.append(value)
+        return code
+
+    def factor(self, codes: array) -> Factor:
+        """Rows given as codes of this table, as a factor of their own distinct values."""
+        local, distinct = _factorize(np.frombuffer(codes, dtype=np.int64))
+        values = self.values
+        return Factor(local, [values[code] for code in distinct.tolist()])
+
+
 class _Rows:
-    """Edge rows of one alignment: (subject, kind code, object, properties text); the
-    kind code indexes ``kinds``, the (predicate, qualifiers text) of each edge kind."""
+    """Edge rows of one alignment, as codes: subject and object into the file's id
+    table, kind into ``kinds`` (the (predicate, qualifiers text) of each edge kind),
+    properties into the file's properties texts."""
 
     def __init__(self, aligned: bool, kinds: list[tuple[str, str]]):
         self.aligned, self.kinds = aligned, kinds
-        self.rows: list[tuple[str, int, str, str]] = []
+        self.subject, self.kind, self.object, self.properties = (array("q") for _ in range(4))
 
-    def chunk(self) -> EdgeColumns:
-        subject, kind, object_, properties = zip(*self.rows, strict=True)
-        self.rows = []
-        codes = np.array(kind, dtype=np.int64)
-        return EdgeColumns(Factor.of(subject), Factor(codes, [k[0] for k in self.kinds]),
-                           Factor.of(object_), Factor(codes, [k[1] for k in self.kinds]),
-                           Factor.of(properties), self.aligned)
+    def __len__(self) -> int:
+        return len(self.subject)
+
+    def chunk(self, ids: _Table, texts: _Table) -> EdgeColumns:
+        kind = np.array(self.kind, dtype=np.int64)
+        columns = EdgeColumns(ids.factor(self.subject), Factor(kind, [k[0] for k in self.kinds]),
+                              ids.factor(self.object), Factor(kind, [k[1] for k in self.kinds]),
+                              texts.factor(self.properties), self.aligned)
+        self.subject, self.kind, self.object, self.properties = (array("q") for _ in range(4))
+        return columns
 
 
-def _properties_text(texts: dict[tuple, str], data: object, kind: str) -> str:
-    """An edge's properties text, as the record path makes it; made once per distinct
-    ``data`` of plain values (Hetionet repeats a few: source, unbiased, license)."""
-    try:
-        key = (kind, *data.items()) if type(data) is dict else (kind, data)
-        found = texts.get(key)
-    except TypeError:  # a list among the values: not hashable, made each time
-        return properties_text(_properties(data, kind))
-    if found is None:
-        found = texts[key] = properties_text(_properties(data, kind))
-    return found
+def _factorize(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Codes renumbered in order of first appearance, and the distinct codes in that order."""
+    import pandas as pd
+
+    local, distinct = pd.factorize(codes, sort=False)
+    return local.astype(np.int64, copy=False), distinct
 
 
 def edge_columns(loader: HetionetLoader, path: Path, *, chunk: int | None = None
                  ) -> Iterator[EdgeColumns]:
-    """The edges of one Hetionet JSON file as chunks of columns."""
+    """The edges of one Hetionet JSON file as chunks of columns.
+
+    Each distinct (kind, identifier) is mapped to its id once and each distinct ``data``
+    to its properties text once (through the loader's own rules); an edge is then four
+    integers, so a chunk is made without a Python string a row.
+    """
     import ijson
 
     chunk = chunk or CHUNK_EDGES
     table: list[tuple[str, str]] = []  # (predicate, qualifiers text) per kind code
     rows = {True: _Rows(True, table), False: _Rows(False, table)}
     kinds: dict[tuple[str, str, str], int] = {}
-    texts: dict[tuple, str] = {}
-    ids, new_id = loader._ids, loader._id
+    ids, texts = _Table(), _Table()
+    id_codes, text_codes = ids.codes, texts.codes
+    aligned: list[bool] = []  # per id code
+    new_id = loader._id
+
+    def node(kind: str, identifier: object) -> int:
+        found, is_aligned = new_id(kind, identifier)
+        aligned.append(is_aligned)
+        return ids.add((kind, identifier), found)
+
     try:
         with open_binary(path) as handle:
             for item in ijson.items(DepthGuard(handle, path), "edges.item", use_float=True):
@@ -90,30 +125,42 @@ def edge_columns(loader: HetionetLoader, path: Path, *, chunk: int | None = None
                     source_kind, source_id = item["source_id"]
                     target_kind, target_id = item["target_id"]
                     kind = item["kind"]
-                    subject, subject_aligned = (ids.get((source_kind, source_id))
-                                                or new_id(source_kind, source_id))
-                    object_, object_aligned = (ids.get((target_kind, target_id))
-                                               or new_id(target_kind, target_id))
+                    subject = id_codes.get((source_kind, source_id))
+                    if subject is None:
+                        subject = node(source_kind, source_id)
+                    object_ = id_codes.get((target_kind, target_id))
+                    if object_ is None:
+                        object_ = node(target_kind, target_id)
                     key = (kind, source_kind, target_kind)
                     mapped = kinds.get(key)
                     if mapped is None:
                         found = edge_kind(GRAPH, *key)
                         mapped = kinds[key] = len(table)
                         table.append((found.predicate, qualifier_key(found.qualifier_map)))
-                    properties = _properties_text(texts, item.get("data"), kind)
+                    data = item.get("data")
+                    try:  # Hetionet repeats a few plain ``data``: source, unbiased, license
+                        key = (kind, *data.items()) if type(data) is dict else (kind, data)
+                        text = text_codes.get(key)
+                    except TypeError:  # a list among the values: made each time
+                        key = text = None
+                    if text is None:
+                        text = texts.add(key, properties_text(_properties(data, kind)))
                 except (KeyError, TypeError, ValueError, AttributeError) as error:
                     raise NotColumnar(f"a malformed edge: {error}") from None
-                gathered = rows[subject_aligned and object_aligned]
-                gathered.rows.append((subject, mapped, object_, properties))
-                if len(gathered.rows) >= chunk:
-                    yield gathered.chunk()
+                gathered = rows[aligned[subject] and aligned[object_]]
+                gathered.subject.append(subject)
+                gathered.kind.append(mapped)
+                gathered.object.append(object_)
+                gathered.properties.append(text)
+                if len(gathered) >= chunk:
+                    yield gathered.chunk(ids, texts)
     except (ijson.JSONError, UnicodeDecodeError, OSError, EOFError, KgTwinError) as error:
         raise NotColumnar(f"not read as columns: {error}") from None
-    if not any(gathered.rows for gathered in rows.values()):
+    if not any(len(gathered) for gathered in rows.values()):
         raise NotColumnar("no edges")  # the record path says whether that is an error
     for gathered in rows.values():
-        if gathered.rows:
-            yield gathered.chunk()
+        if len(gathered):
+            yield gathered.chunk(ids, texts)
 
 
 __all__ = ["CHUNK_EDGES", "HetionetNodes", "edge_columns"]
