@@ -83,7 +83,9 @@ class _Nodes:
 
     def __init__(self, kinds: dict):
         self.kinds = kinds
-        self.numbers: dict[tuple[str, str], int] = {}
+        #: "source<NUL>id" of each node, in number order (a block with NUL is not read).
+        self.keys: list[str] = []
+        self.numbers: dict[str, int] = {}
         self.ids: list[str] = []
         self.aligned: list[bool] = []
         self.types = Factor(np.zeros(0, dtype=np.int64), [])
@@ -101,17 +103,21 @@ class _Nodes:
         both = np.empty(2 * rows, dtype=np.int64)  # x, y of row 0, x, y of row 1, ...
         both[0::2], both[1::2] = keys[:rows], keys[rows:]
         codes, uniques = pd.factorize(both, sort=False)
-        numbers = np.empty(len(uniques), dtype=np.int64)
-        for code, (key, at) in enumerate(zip(uniques.tolist(), _first_rows(codes).tolist(),
-                                             strict=True)):
-            names = divmod(key, max(len(ident.values), 1))
-            pair = (source.values[names[0]], ident.values[names[1]])
-            number = self.numbers.get(pair)
+        width = max(len(ident.values), 1)
+        names = [source.values[s] + "\0" + ident.values[i]  # NUL: in no field read
+                 for s, i in zip((uniques // width).tolist(), (uniques % width).tolist(),
+                                 strict=True)]
+        numbers = pd.Index(self.keys).get_indexer(names) if self.keys else \
+            np.full(len(names), -1, dtype=np.int64)
+        firsts = _first_rows(codes)
+        for code in np.flatnonzero(numbers < 0).tolist():
+            number = self.numbers.get(names[code])  # named twice in this block
             if number is None:
-                row, side = divmod(at, 2)
-                node = self._node(spans, where, row, "xy"[side], pair,
+                row, side = divmod(int(firsts[code]), 2)
+                node = self._node(spans, where, row, "xy"[side], names[code].split("\0"),
                                   self.types.values[self.types.codes[side * rows + row]])
-                number = self.numbers[pair] = len(self.ids)
+                number = self.numbers[names[code]] = len(self.ids)
+                self.keys.append(names[code])
                 self.ids.append(node.id)
                 self.aligned.append(node.aligned)
                 yield node
@@ -120,7 +126,7 @@ class _Nodes:
         self.x, self.y = ends[0::2], ends[1::2]
 
     def _node(self, spans: Spans, where: dict[str, int], row: int, side: str,
-              pair: tuple[str, str], kind: str) -> Node:
+              pair: list[str], kind: str) -> Node:
         source, identifier = pair[0], pair[1].strip()
         if kind not in self.kinds["nodes"] or not identifier:
             raise NotColumnar("a node of unknown type or without id")

@@ -117,33 +117,73 @@ def header_columns(raw: bytes, delimiter: str) -> list[str]:
 
 @dataclass(frozen=True)
 class Spans:
-    """A block's fields as (start, length) of ``text`` (one row a line, one column a
-    field), so a caller factorises the columns it needs and decodes only what it uses."""
+    """A block's fields as (start, length) of ``text``, column by column on demand, so
+    a caller factorises only the columns it needs and decodes only what it uses.
+
+    ``stops`` holds each plain line's separator positions (one row a line, one column
+    a field); the lines that held a quote (``quoted``, their indices) were read by
+    ``csv`` and have their fields' starts and lengths in ``quoted_starts`` and
+    ``quoted_lengths``, into bytes appended to the block.
+    """
 
     text: bytes
-    starts: np.ndarray
-    lengths: np.ndarray
+    first: np.ndarray
+    stops: np.ndarray
+    plain: np.ndarray | None = None
+    quoted: np.ndarray | None = None
+    quoted_starts: np.ndarray | None = None
+    quoted_lengths: np.ndarray | None = None
 
     def __len__(self) -> int:
-        return len(self.starts)
+        return len(self.first)
 
     @cached_property
     def padded(self) -> np.ndarray:
         return np.frombuffer(self.text + bytes(FIELD_PAD), dtype=np.uint8)
 
+    def column(self, column: int) -> tuple[np.ndarray, np.ndarray]:
+        """Each line's (start, length) of ``column``."""
+        first = self.first if self.plain is None else self.first[self.plain]
+        starts = first if column == 0 else self.stops[:, column - 1] + 1
+        lengths = self.stops[:, column] - starts
+        if self.plain is None:
+            return starts, lengths
+        all_starts = np.empty(len(self), dtype=np.int64)
+        all_lengths = np.empty(len(self), dtype=np.int64)
+        all_starts[self.plain], all_lengths[self.plain] = starts, lengths
+        all_starts[self.quoted] = self.quoted_starts[:, column]
+        all_lengths[self.quoted] = self.quoted_lengths[:, column]
+        return all_starts, all_lengths
+
     def factor(self, *columns: int) -> Factor:
         """The columns' fields as one factor (the first column's rows, then the next's:
         one table of values for, say, PrimeKG's x_id and y_id)."""
-        starts = np.concatenate([self.starts[:, c] for c in columns])
-        lengths = np.concatenate([self.lengths[:, c] for c in columns])
+        parts = [self.column(c) for c in columns]
+        starts = np.concatenate([p[0] for p in parts]) if len(parts) > 1 else parts[0][0]
+        lengths = np.concatenate([p[1] for p in parts]) if len(parts) > 1 else parts[0][1]
         try:
             return Factor.of_fields(self.text, self.padded, starts, lengths)
         except UnicodeDecodeError as error:
             raise NotColumnar(f"not UTF-8: {error}") from None
 
+    @cached_property
+    def _plain_line(self) -> np.ndarray:
+        """Each line's row in ``stops`` (for a plain line)."""
+        return np.cumsum(self.plain) - 1
+
     def value(self, row: int, column: int) -> str:
-        start = int(self.starts[row, column])
-        return self.text[start:start + int(self.lengths[row, column])].decode("utf-8")
+        if self.plain is not None and not self.plain[row]:
+            at = int(np.searchsorted(self.quoted, row))
+            start, length = self.quoted_starts[at, column], self.quoted_lengths[at, column]
+        else:
+            line = row if self.plain is None else int(self._plain_line[row])
+            start = self.first[row] if column == 0 else self.stops[line, column - 1] + 1
+            length = self.stops[line, column] - start
+        return self.text[int(start):int(start) + int(length)].decode("utf-8")
+
+
+#: Bytes that end a field of a comma-separated line (by delimiter: see split_fields).
+_ENDS = {d: np.isin(np.arange(256), [ord(d), _LF]) for d in ",;|"}
 
 
 def split_fields(block: bytes, width: int, delimiter: str) -> Spans:
@@ -171,7 +211,9 @@ def split_fields(block: bytes, width: int, delimiter: str) -> Spans:
             separators = np.flatnonzero((data == _TAB) | (data == _LF))
             kinds = data[separators]
     else:
-        separators = np.flatnonzero((data == ord(delimiter)) | (data == _LF))
+        ends_field = _ENDS.get(delimiter)
+        separators = np.flatnonzero(ends_field[data] if ends_field is not None
+                                    else (data == ord(delimiter)) | (data == _LF))
         kinds = data[separators]
     is_end = kinds == _LF
     ends = separators[is_end]
@@ -185,24 +227,16 @@ def split_fields(block: bytes, width: int, delimiter: str) -> Spans:
     if not quoted.any():
         if np.any(np.diff(np.flatnonzero(is_end), prepend=-1) != width):
             raise NotColumnar("a line with another number of fields")
-        stops = separators.reshape(lines, width)
-        starts = np.concatenate((first[:, None], stops[:, :-1] + 1), axis=1)
-        return Spans(block, starts, stops - starts)
+        return Spans(block, first, separators.reshape(lines, width))
     line_of = np.cumsum(is_end) - is_end  # each separator's line
     plain = ~quoted
     kept = plain[line_of]
     separators, is_end = separators[kept], is_end[kept]
     if np.any(np.diff(np.flatnonzero(is_end), prepend=-1) != width):
         raise NotColumnar("a line with another number of fields")
-    stops = separators.reshape(-1, width)
-    starts = np.empty((lines, width), dtype=np.int64)
-    lengths = np.empty((lines, width), dtype=np.int64)
-    plain_starts = np.concatenate((first[plain][:, None], stops[:, :-1] + 1), axis=1)
-    starts[plain], lengths[plain] = plain_starts, stops - plain_starts
     rows = np.flatnonzero(quoted)
-    text, starts[rows], lengths[rows] = _quoted_fields(block, first[rows], ends[rows], width,
-                                                       delimiter)
-    return Spans(text, starts, lengths)
+    text, starts, lengths = _quoted_fields(block, first[rows], ends[rows], width, delimiter)
+    return Spans(text, first, separators.reshape(-1, width), plain, rows, starts, lengths)
 
 
 def _quoted_fields(block: bytes, first: np.ndarray, ends: np.ndarray, width: int,
