@@ -13,9 +13,11 @@ Definitions (documented so every number can be traced):
 - a readout's value in a cell is the mean of its levels at ``max_time``
   (``Proliferation`` = mean of ``Proliferation_b1`` and ``Proliferation_b2``), so it lies
   in [0, 1]; its change is treated minus untreated. Both runs use the same seed (common
-  random numbers): cell i draws the same numbers treated and untreated, so the cells are
-  independent pairs, the 95 % interval is the normal one of the mean per-cell difference,
-  and a treatment's numbers depend on what it holds, never on the other treatments asked;
+  random numbers): cell i starts from the same draws treated and untreated until a drug
+  changes an event (the kernel's stream runs on through the block's trajectories; with
+  ``SimulationSettings.pin_inputs`` the inputs stay paired for every cell), so the cells
+  are pairs, the 95 % interval is the normal one of the mean per-cell difference, and a
+  treatment's numbers depend on what it holds, never on the other treatments asked;
 - the response score is the change of sum(weight x readout); by default
   Proliferation weighs -1 and Apoptosis +1 (whichever the model has), so a positive
   score means the drug moves the twin towards less growth or more death.

@@ -12,7 +12,8 @@ targets. Each twin then differs by its own data:
 - inputs of the wiring (nodes without a regulator) start from the tissue prior of
   ``tissue_priors.tsv`` (growth-factor ligands and receptors are off unless the tissue
   row says they are present, in a fraction of cells; other inputs, such as tumour
-  suppressors and apoptosis machinery, are present as in a wild-type cell);
+  suppressors and apoptosis machinery, are present as in a wild-type cell), pinned per
+  cell (``ScreenSettings.pin_inputs``); every other node starts off (a cell at rest);
 - expression z-scores, where given, scale the rates of regulated nodes (PROFILE's
   mapping, ``expression_mode="rates"``: see :data:`PERSONALISATION`).
 
@@ -107,10 +108,13 @@ class ScreenSettings:
     path_length: int = 6
     workers: int | None = None
     executor: Executor | None = None  # default: ``workers`` threads
+    #: Tissue-prior inputs drawn per cell from their own stream, stratified
+    #: (``SimulationSettings.pin_inputs``): treated and untreated cells share them.
+    pin_inputs: bool = True
 
     def simulation(self) -> SimulationSettings:
         return SimulationSettings(trajectories=self.trajectories, max_time=self.max_time,
-                                  seed=self.seed)
+                                  seed=self.seed, pin_inputs=self.pin_inputs)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -210,9 +214,21 @@ def _input_default(gene: str) -> float:
 
 
 def _with_prior(model: LogicalModel, prior: Mapping[str, float]) -> LogicalModel:
+    """The shared wiring with this tissue's inputs, every regulated node off at t = 0.
+
+    Inputs keep their value for the run: the prior's fraction of cells has a ligand or an
+    active receptor, the rest not. Everything else starts off and turns on only through
+    what the inputs and the sample's alterations switch on. A random half-on start
+    (the wiring's default) gave a receptor with no ligand a burst of signalling at t = 0,
+    which the bistable AKT -> MDM2 -| p53 -> PTEN -| AKT loop could carry to the readout
+    time, so a drug aimed at a silent receptor moved the score by noise-sized amounts
+    (docs/twin-screen.md).
+    """
     changed = []
     for node in model.nodes:
-        if not node.is_input:
+        if not node.is_input:  # a cell starts at rest: its inputs drive what turns on
+            if node.initial_on != 0.0:
+                changed.append(replace(node, initial_on=0.0))
             continue
         values = [prior[g] if g in prior else _input_default(g) for g in node.genes]
         value = sum(values) / len(values) if values else 0.0

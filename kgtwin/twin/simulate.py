@@ -57,6 +57,11 @@ class SimulationSettings:
     max_time: float = 50.0
     time_tick: float = 0.5
     seed: int = 0
+    #: Inputs (nodes that keep their initial value) with 0 < P(on) < 1 take their value
+    #: per trajectory from the seed's own stream, stratified, and keep it for the run:
+    #: every run with this seed and model gives cell i the same inputs, whatever else it
+    #: holds (:func:`_pinned_inputs`).
+    pin_inputs: bool = False
 
     def __post_init__(self) -> None:
         if self.trajectories < 1:
@@ -247,11 +252,42 @@ class SimulationResult:
         }
 
 
+def _pinned_inputs(model: LogicalModel, row: array, initial_on: array,
+                   settings: SimulationSettings) -> dict[int, np.ndarray]:
+    """Node index -> 0/1 per trajectory for the free inputs with 0 < P(on) < 1.
+
+    An input keeps its initial value, so holding it at a value drawn once per trajectory
+    is the same model. Drawn from ``[seed, 2]`` (not the kernel's stream, which a drug's
+    events shift from one trajectory to the next), every run of this model and seed gives
+    cell i the same inputs: treated and untreated cells are pairs in what the tissue
+    prior gave them, not only in their first trajectory. Stratified: the joint input
+    configurations, in a fixed order, take trajectories by systematic sampling of their
+    probabilities, so each configuration gets its expected count rounded up or down
+    (an input of P = 0.6 is on in 60 % of the cells, not 60 % +- sampling noise).
+    """
+    import numpy as np
+
+    free = [(i, initial_on[i]) for i, node in enumerate(model.nodes)
+            if node.is_input and row[i] < 0 and 0.0 < initial_on[i] < 1.0]
+    if not free:
+        return {}
+    rng = np.random.default_rng([settings.seed, 2])
+    total = settings.trajectories
+    u = rng.permutation((np.arange(total) + rng.random()) / total)
+    pinned = {}
+    for index, p in free:  # nested inverse CDF: u stays uniform within each stratum
+        on = u >= 1.0 - p
+        u = np.where(on, (u - (1.0 - p)) / p, u / (1.0 - p)).clip(0.0, np.nextafter(1.0, 0))
+        pinned[index] = on.astype(np.int8)
+    return pinned
+
+
 def _clamp(
     model: LogicalModel,
     fixed: Mapping[str, bool | int],
     holds: Sequence[Hold],
     settings: SimulationSettings,
+    initial_on: array,
 ) -> array:
     """Per trajectory and node (row by row): -1 free, 0/1 held. Partial holds drawn with
     the seed.
@@ -264,11 +300,14 @@ def _clamp(
     for name, value in fixed.items():
         for level in level_nodes(model, name):
             row[model.index(level)] = int(bool(value))
-    if not holds:  # numpy only where a drug is partial
+    pinned = _pinned_inputs(model, row, initial_on, settings) if settings.pin_inputs else {}
+    if not holds and not pinned:  # numpy only where a drug is partial or inputs pinned
         return row * settings.trajectories
     import numpy as np
 
     clamp = np.tile(np.frombuffer(row, dtype=np.int8), (settings.trajectories, 1))
+    for index, values in pinned.items():
+        clamp[:, index] = values
     held = np.full_like(clamp, -1)
     rng = np.random.default_rng([settings.seed, 1])
     for hold in holds:
@@ -355,7 +394,7 @@ def simulate(
     settings = settings or SimulationSettings.from_model(model)
     compiled = CompiledModel.from_model(model)
     initial_on = _initial_on(model, compiled, initial)
-    clamp = _clamp(model, fixed or {}, holds, settings)
+    clamp = _clamp(model, fixed or {}, holds, settings, initial_on)
     grid = settings.grid
     n, total = len(model), settings.trajectories
     finals = array("B", bytes(total * n))

@@ -57,6 +57,29 @@ def test_initial_probabilities_fixed_nodes_and_partial_holds(toy: LogicalModel) 
         simulate(toy, settings, fixed={"Z": 1})
 
 
+def test_pinned_inputs_are_stratified_and_shared_by_treated_cells() -> None:
+    # Two inputs (0.6, 0.5) and a readout of both; a drug holds an unrelated node D.
+    model = LogicalModel(nodes=(
+        Node(name="A", rule=Var("A"), initial_on=0.6),
+        Node(name="B", rule=Var("B"), initial_on=0.5),
+        Node(name="D", rule=TRUE, initial_on=0.0),
+        Node(name="C", rule=Or((Var("A"), Var("B"))), initial_on=0.0),
+    ))
+    settings = SimulationSettings(trajectories=500, max_time=5, seed=4, pin_inputs=True)
+    untreated = simulate(model, settings)
+    treated = simulate(model, settings, holds=[Hold("D", False)])
+    first = untreated.final_states
+    # exact fractions (systematic sampling), not 0.6 +- sampling noise
+    assert first[:, 0].mean() == 0.6 and first[:, 1].mean() == 0.5
+    assert ((first[:, 0] == 1) & (first[:, 1] == 1)).mean() == 0.3
+    # cell i has the same inputs treated and untreated, whatever the drug's events did
+    assert (treated.final_states[:, :2] == first[:, :2]).all()
+    # the kernel's own draws (not pinned) desynchronise once the runs' events differ
+    plain = SimulationSettings(trajectories=500, max_time=5, seed=4)
+    apart = simulate(model, plain, holds=[Hold("D", False)]).final_states[:, :2]
+    assert (apart != simulate(model, plain).final_states[:, :2]).any()
+
+
 def test_seed_makes_runs_reproducible(braf: LogicalModel) -> None:
     settings = SimulationSettings(trajectories=500, max_time=10, seed=42)
     first, second = simulate(braf, settings), simulate(braf, settings)
