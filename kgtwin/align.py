@@ -123,13 +123,11 @@ class Aligner:
             if written != ident and written not in xrefs:
                 xrefs.append(written)
             name = self.gene_index.symbol(ident) or name
-        return replace(
-            node,
-            id=ident,
-            name=name,
-            category=self.biolink.category(node.category),
-            xrefs=tuple(xrefs),
-        )
+        category = self.biolink.category(node.category)
+        xrefs_ = tuple(xrefs)
+        if (ident, name, category, xrefs_) == (node.id, node.name, node.category, node.xrefs):
+            return node  # already canonical: no copy (most nodes of a large load)
+        return replace(node, id=ident, name=name, category=category, xrefs=xrefs_)
 
     def _as_written(self, value: str) -> str:
         """The source's own id as an xref (a symbol as ``hgnc.symbol:X``)."""
