@@ -27,6 +27,9 @@ from kgtwin.model import Edge, Measurement, MeasurementBlock, Node, Record
 #: What to do with a gene symbol the index cannot resolve.
 UNRESOLVED_POLICIES = ("reject", "keep")
 CACHE_LIMIT = 1_000_000
+#: The edge property keeping the predicate a file wrote when kgtwin stored the edge under
+#: the current name Biolink gives that relation (``biolink_renamed_predicates.yaml``).
+ORIGINAL_PREDICATE = "original_predicate"
 
 
 @dataclass
@@ -43,8 +46,13 @@ class Aligner:
     unresolved_genes: str = "reject"
     #: Gene values the index could not resolve -> why (listed in the load report).
     unresolved: dict[str, str] = field(default_factory=dict)
+    #: Edges stored under the current name of another Biolink release's predicate:
+    #: ``"old -> current"`` -> count (the load's account lists them).
+    renamed: dict[str, int] = field(default_factory=dict)
     #: Predicates as written -> canonical (a load uses few; Biolink lookups are not free).
     _predicates: dict[str, str] = field(default_factory=dict, repr=False)
+    #: Names written that are another Biolink release's predicate -> "old -> current".
+    _renamed_names: dict[str, str] = field(default_factory=dict, repr=False)
     #: Ids as written -> canonical (gene ids resolved), bounded like the normaliser's cache.
     _canonical: dict[str, str] = field(default_factory=dict, repr=False)
     _index: GeneIndex | None = field(default=None, repr=False)
@@ -146,6 +154,11 @@ class Aligner:
         object_ = self.canonical(edge.object)
         if (subject, predicate, object_) == (edge.subject, edge.predicate, edge.object):
             return edge  # already canonical: no copy (the bulk of a large load)
+        renamed = self._renamed_names.get(edge.predicate)
+        if renamed is not None:  # the file's own name stays on the edge, and is counted
+            self.renamed[renamed] = self.renamed.get(renamed, 0) + 1
+            edge = replace(edge, properties={**edge.properties,
+                                             ORIGINAL_PREDICATE: edge.predicate})
         return edge.between(subject, predicate, object_)
 
     def predicate(self, value: str) -> str:
@@ -155,6 +168,11 @@ class Aligner:
             try:
                 found = self._predicates[value] = self.biolink.predicate(value)
             except VocabularyError as why:
+                current = self.biolink.renamed_predicate(value)
+                if current is not None:
+                    self._renamed_names[value] = f"{value} -> {current}"
+                    self._predicates[value] = current
+                    return current
                 raise VocabularyError(
                     f"{why}. It is not a predicate of Biolink {self.biolink.version}, the "
                     "model kgtwin pins (a file written for an older Biolink may use a name "
@@ -162,6 +180,15 @@ class Aligner:
                     "To keep these edges, rewrite the predicate in the file to a current "
                     "one that says what the file means; --skip-bad loads the rest and "
                     "lists each such edge") from None
+        return found
+
+    def current_predicate(self, value: str) -> str:
+        """:meth:`predicate`, refusing another release's name: the columnar path keeps no
+        ``original_predicate`` and counts nothing, so such a file goes record by record."""
+        found = self.predicate(value)
+        if value in self._renamed_names:
+            raise KgTwinError(f"{self._renamed_names[value]}: a predicate of another "
+                              "Biolink release")
         return found
 
     def measurement(self, measurement: Measurement) -> Measurement:

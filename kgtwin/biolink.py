@@ -26,7 +26,7 @@ ROOT_PREDICATE = "biolink:related_to"
 class Biolink:
     """One pinned version of the Biolink model plus kgtwin's identity preferences."""
 
-    def __init__(self, model: dict, identity: dict):
+    def __init__(self, model: dict, identity: dict, renamed: dict | None = None):
         self.version: str = model["version"]
         self._categories: dict[str, dict] = model["categories"]
         self._predicates: dict[str, dict] = model["predicates"]
@@ -35,6 +35,7 @@ class Biolink:
         self._precedence: list[str] = identity.get("category_precedence", [])
         self._category_lookup = _lookup_table(self._categories)
         self._predicate_lookup = _lookup_table(self._predicates)
+        self._renamed = _renamed_table(renamed or {}, self)
 
     # --- validation -----------------------------------------------------------------
     def category(self, name: str) -> str:
@@ -50,6 +51,12 @@ class Biolink:
         if found is None:
             raise VocabularyError(_unknown("predicate", name, self._predicates))
         return found
+
+    def renamed_predicate(self, name: str) -> str | None:
+        """The current predicate Biolink names as the same relation as ``name``, a
+        predicate of another Biolink release (``ontologies/biolink_renamed_predicates.yaml``),
+        or None when ``name`` is no such predicate."""
+        return self._renamed.get(_key(name))
 
     def is_category(self, name: str) -> bool:
         return _key(name) in self._category_lookup
@@ -204,6 +211,22 @@ def _lookup_table(names: Iterable[str]) -> dict[str, str]:
     return {_key(name): name for name in names}
 
 
+def _renamed_table(pinned: dict, biolink: Biolink) -> dict[str, str]:
+    """Old name (lookup key) -> current predicate; each current one must exist in the
+    pinned model, so a re-pin that drops one fails here, not on a user's file."""
+    if pinned and pinned.get("biolink_version") != biolink.version:
+        raise VocabularyError(f"biolink_renamed_predicates.yaml was checked against "
+                              f"Biolink {pinned.get('biolink_version')}, the pinned "
+                              f"model is {biolink.version}: check it again")
+    table = {}
+    for old, spec in (pinned.get("renamed") or {}).items():
+        if biolink.is_predicate(old):
+            raise VocabularyError(f"{old} is a predicate of Biolink {biolink.version}: "
+                                  "it needs no renaming")
+        table[_key(old)] = biolink.predicate(spec["current"])
+    return table
+
+
 def _unknown(kind: str, name: str, valid: Iterable[str]) -> str:
     close = difflib.get_close_matches(
         name if name.startswith(BIOLINK) else BIOLINK + name, list(valid), n=3, cutoff=0.5
@@ -218,4 +241,5 @@ def default_biolink() -> Biolink:
     folder = resources.files("kgtwin.ontologies")
     model = json.loads(folder.joinpath("biolink.json").read_text())
     identity = yaml.safe_load(folder.joinpath("identity.yaml").read_text())
-    return Biolink(model, identity)
+    renamed = yaml.safe_load(folder.joinpath("biolink_renamed_predicates.yaml").read_text())
+    return Biolink(model, identity, renamed)

@@ -54,6 +54,11 @@ class Reconciliation:
     with them: ``reject`` refused their rows (among ``rejected``), ``keep`` stored the
     symbols as ``hgnc.symbol:X`` nodes. Ids of another gene namespace (an Entrez id the
     table lacks) are kept as written either way.
+
+    ``renamed_predicates`` counts the edges (``"old -> current": n``) a file wrote with
+    another Biolink release's name for a relation the pinned Biolink names otherwise
+    (``ontologies/biolink_renamed_predicates.yaml``); each such edge is stored under the
+    current name with the file's in its ``original_predicate`` property.
     """
 
     read: int
@@ -66,6 +71,7 @@ class Reconciliation:
     unresolved_genes: Mapping[str, str] = field(default_factory=dict)
     unresolved_count: int = 0
     unresolved_policy: str = "reject"
+    renamed_predicates: Mapping[str, int] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, object]:
         return {"read": self.read, "stored": self.stored, "merged": self.merged,
@@ -74,12 +80,14 @@ class Reconciliation:
                 "rejected": self.rejected, "rejections": list(self.rejections),
                 "unresolved_policy": self.unresolved_policy,
                 "unresolved_count": self.unresolved_count,
-                "unresolved_genes": dict(self.unresolved_genes)}
+                "unresolved_genes": dict(self.unresolved_genes),
+                "renamed_predicates": dict(self.renamed_predicates)}
 
 
 def reconcile(counts: LoadCounts, loader: Loader, *,
               unresolved: Mapping[str, str] | None = None,
-              policy: str = "reject") -> Reconciliation:
+              policy: str = "reject",
+              renamed: Mapping[str, int] | None = None) -> Reconciliation:
     """The load's account from the store's counts, the loader's passed-over and
     rejected rows, and the gene values the index did not know (``unresolved``)."""
     written = counts.nodes + counts.edges + counts.measurements
@@ -95,7 +103,8 @@ def reconcile(counts: LoadCounts, loader: Loader, *,
                           passed_over=passed,
                           passed_over_reasons=dict(sorted(loader.passed.reasons.items())),
                           unresolved_genes=listed, unresolved_count=len(unresolved),
-                          unresolved_policy=policy)
+                          unresolved_policy=policy,
+                          renamed_predicates=dict(sorted((renamed or {}).items())))
 
 
 @dataclass(frozen=True)
@@ -209,7 +218,7 @@ def load_files(
     unresolved = {**getattr(getattr(loader, "genes", None), "unresolved", {}),
                   **aligner.unresolved}
     account = reconcile(counts, loader, unresolved=unresolved,
-                        policy=aligner.unresolved_genes)
+                        policy=aligner.unresolved_genes, renamed=aligner.renamed)
     store.record_reconciliation(info, account.to_dict())
     return LoadReport(
         source=info,

@@ -94,7 +94,7 @@ def aligned_columns(chunk: EdgeColumns, aligner: Aligner) -> EdgeColumns:
         return chunk
     try:
         return chunk.replace_ids(chunk.subject.mapped(aligner.canonical),
-                                 chunk.predicate.mapped(aligner.predicate),
+                                 chunk.predicate.mapped(aligner.current_predicate),
                                  chunk.object.mapped(aligner.canonical))
     except KgTwinError as error:
         raise NotColumnar(str(error)) from None

@@ -6,6 +6,12 @@ JSON files, with the source versions and checksums, so a build is reproducible a
 changed pin shows up as a diff. Run it after changing the pins in ``pyproject.toml``::
 
     pip install -e '.[pin]' && python scripts/pin_ontologies.py
+
+``ontologies/biolink_renamed_predicates.yaml`` (other releases' names Biolink gives the
+same relation as a current predicate) is written by hand from Biolink's aliases, exact
+mappings and ``deprecated_element_has_exact_replacement``; it names the Biolink version it
+was checked against, and after a re-pin the vocabulary refuses to build until it is
+checked again and its ``biolink_version`` updated.
 """
 
 from __future__ import annotations

@@ -138,6 +138,9 @@ def _echo_report(report: LoadReport) -> None:
             click.echo(f"passed over {account.passed_over} rows (no statement to store):")
         for reason, count in account.passed_over_reasons.items():
             click.echo(f"  {count:>9}  {reason}")
+        for renamed, count in account.renamed_predicates.items():
+            click.echo(f"stored {count} edges under the current Biolink name of the file's "
+                       f"predicate ({renamed}; the file's kept as original_predicate)")
         if account.rejected:
             click.echo(f"skipped {account.rejected} bad records:")
         for rejection in account.rejections[:REJECTIONS_LISTED]:
@@ -217,6 +220,8 @@ def status(ctx: click.Context, as_json: bool) -> None:
                        f"rejected={account['rejected']}")
             for reason, count in (account.get("passed_over_reasons") or {}).items():
                 click.echo(f"      passed over {count}: {reason}")
+            for renamed, count in (account.get("renamed_predicates") or {}).items():
+                click.echo(f"      renamed predicate {count}: {renamed}")
     for source in incomplete:
         click.echo(f"  incomplete: {source.name} {source.version} ({source.loader}) "
                    f"{source.path}: the load stopped; load it again to complete it")  # fmt: skip

@@ -52,3 +52,36 @@ def test_shipped_extract_matches_the_pinned_biolink_model_package():
     )
     assert shipped["version"] == metadata.version("biolink-model")
     assert default_biolink().version == shipped["version"]
+
+
+def test_another_releases_name_is_taken_only_where_biolink_names_the_same_relation():
+    """``involved in`` is an alias Biolink gives ``actively involved in`` (exact mapping
+    RO:0002331, labelled 'involved in'): the pinned table maps it. A typo is no other
+    release's predicate and maps to nothing."""
+    biolink = default_biolink()
+    assert biolink.renamed_predicate("biolink:involved_in") == "biolink:actively_involved_in"
+    assert biolink.renamed_predicate("involved in") == "biolink:actively_involved_in"
+    assert biolink.renamed_predicate("biolink:involves_in") is None
+    assert biolink.renamed_predicate("biolink:treats") is None
+    with pytest.raises(VocabularyError):
+        biolink.predicate("biolink:involved_in")  # still no predicate of the pinned model
+
+
+def test_the_renamed_predicates_table_is_checked_against_the_pinned_model():
+    """A table written for another Biolink version, or naming a current predicate as
+    renamed, fails when the vocabulary is built, not on a user's file."""
+    import yaml
+
+    from kgtwin.biolink import Biolink
+
+    folder = resources.files("kgtwin.ontologies")
+    model = json.loads(folder.joinpath("biolink.json").read_text())
+    renamed = yaml.safe_load(folder.joinpath("biolink_renamed_predicates.yaml").read_text())
+    assert renamed["biolink_version"] == model["version"]
+    for spec in renamed["renamed"].values():
+        assert spec["why"].strip() and spec["current"] in model["predicates"]
+    with pytest.raises(VocabularyError, match="checked against Biolink 4.0.0"):
+        Biolink(model, {}, {**renamed, "biolink_version": "4.0.0"})
+    with pytest.raises(VocabularyError, match="needs no renaming"):
+        Biolink(model, {}, {**renamed, "renamed": {
+            "biolink:treats": {"current": "biolink:treats", "why": "x"}}})
