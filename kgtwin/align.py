@@ -98,6 +98,12 @@ class Aligner:
         resolution = self.gene_index.resolve_symbol(symbol, value=symbol)
         if resolution.hgnc is not None:
             return resolution.hgnc
+        if resolution.how == "unknown":
+            # Tables write a protein's UniProt accession where it has no symbol; one that
+            # is a human gene's accession names that gene (never guessed from the shape).
+            by_accession = self.gene_index.resolve(f"UniProtKB:{symbol}")
+            if by_accession.how == "id":
+                return by_accession.hgnc  # type: ignore[return-value]
         self.unresolved.setdefault(symbol, resolution.reason())
         if self.unresolved_genes == "keep":
             return f"{SYMBOL}:{symbol}"

@@ -19,6 +19,8 @@ from pathlib import Path
 
 from kgtwin.loaders.base import read_rows
 from kgtwin.loaders.naming import (
+    ACCESSIONS,
+    EITHER,
     SYMBOL,
     action_sign,
     direction,
@@ -57,6 +59,10 @@ DRUG_TARGET_COLUMNS = {
 #: (``P2RY10``, ``C9ORF3`` look like UniProt accessions).
 SYMBOL_COLUMNS = {column_key(c) for c in ("gene_symbol", "gene", "Gene Name", "target_symbol",
                                           "gene_name", "gene_claim_name")}
+#: Target columns that hold UniProt accessions (DrugBank's ``uniprot_id``): every
+#: accession-shaped value is one. Other target columns (``target``, ``target_id``) may
+#: hold either, and take as accessions only shapes no symbol has (``H2BC11`` is a symbol).
+ACCESSION_COLUMNS = {column_key(c) for c in ("uniprot_id", "UniProt ID", "uniprot")}
 
 
 def _name(value: str) -> str | None:
@@ -101,7 +107,9 @@ class DrugTargetLoader(RoleTableLoader):
         if column_key(columns["target"]) in SYMBOL_COLUMNS and not is_curie(target):
             target = f"{SYMBOL}:{target}"  # a symbol column: P2RY10 is no UniProt accession
         else:
-            target = gene_curie(target)
+            key = column_key(columns["target"])
+            target = gene_curie(target, holds=ACCESSIONS if key in ACCESSION_COLUMNS
+                                else EITHER)
         if drug not in seen:
             seen.add(drug)
             yield Node(id=drug, category=self.drug_category,

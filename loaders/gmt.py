@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from kgtwin.loaders.base import Loader, read_rows
-from kgtwin.loaders.naming import gene_curie
+from kgtwin.loaders.naming import SYMBOLS, gene_curie
 
 from kgtwin.biolink import default_biolink
 from kgtwin.model import Edge, Node, Record
@@ -81,4 +81,4 @@ class GmtLoader(Loader):
         properties = {"description": description} if description else {}
         yield Node(id=ident, category=self.category, name=set_name(name), properties=properties)
         for gene in dict.fromkeys(g.strip() for g in row[2:] if g.strip()):
-            yield Edge(gene_curie(gene, accessions=False), self.predicate, ident)
+            yield Edge(gene_curie(gene, holds=SYMBOLS), self.predicate, ident)

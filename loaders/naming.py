@@ -13,6 +13,16 @@ import re
 from kgtwin.model import DIRECTION, DOWN, UP
 
 _UNIPROT = re.compile(r"^([OPQ]\d[A-Z0-9]{3}\d|[A-NR-Z]\d([A-Z][A-Z0-9]{2}\d){1,2})(-\d+)?$")
+#: The accession shapes gene symbols share: six characters, ``[A-NR-Z]``, digit, letter,
+#: two letters or digits, digit (``H2BC11``, ``B3GNT6``, ``C9ORF3``, ``H2AC20``).
+_SYMBOL_SHAPED = re.compile(r"^[A-NR-Z]\d[A-Z][A-Z0-9]{2}\d(-\d+)?$")
+
+#: What a gene column holds, which decides what an accession-shaped value in it is:
+#: ``accessions`` (its name or a database column says UniProt: every UniProt-shaped value
+#: is an accession), ``symbols`` (every value is a symbol, ``P2RY10`` included) or
+#: ``either`` (SIF, signed tables, a ``target`` column: an accession only in a shape no
+#: gene symbol has, so ``H2BC11`` stays a symbol).
+ACCESSIONS, SYMBOLS, EITHER = "accessions", "symbols", "either"
 _ENSEMBL_GENE = re.compile(r"^ENSG\d{11}(\.\d+)?$")
 _CURIE = re.compile(r"^[A-Za-z][\w.]*:\S+$")
 
@@ -40,20 +50,26 @@ def is_curie(value: str) -> bool:
     return bool(_CURIE.match(value)) and not value.startswith(("http:", "https:"))
 
 
-def gene_curie(value: str, *, default: str = SYMBOL, accessions: bool = True) -> str:
+def gene_curie(value: str, *, default: str = SYMBOL, holds: str = EITHER) -> str:
     """A gene or protein named any common way, as a CURIE.
 
     ``ENSG…`` is Ensembl, a UniProt accession is UniProtKB (isoform suffix dropped), digits
     are NCBIGene (Entrez), anything else is a symbol (or ``default``'s prefix). Symbols
-    can be spelt like accessions (``B3GNT6``, ``H2AC21``): a format that never holds
-    accessions (GMT) passes ``accessions=False`` so they stay symbols.
+    can be spelt like accessions (``B3GNT6``, ``H2BC11``), so what the column ``holds``
+    decides (:data:`EITHER`): a UniProt column takes every accession shape, a symbol
+    column (GMT) none, any other only shapes no symbol has (``P04637``, ``A0A024R161``).
+    A symbol-shaped value kept as a symbol that no symbol answers to but a human gene's
+    accession does still lands on that gene (:class:`kgtwin.align.Aligner`).
     """
+    if holds not in (ACCESSIONS, SYMBOLS, EITHER):
+        raise ValueError(f"holds={holds!r}")
     text = value.strip()
     if is_curie(text):
         return text
     if _ENSEMBL_GENE.match(text):
         return f"ENSEMBL:{text.split('.')[0]}"
-    if accessions and _UNIPROT.match(text):
+    if holds != SYMBOLS and _UNIPROT.match(text) and (
+            holds == ACCESSIONS or not _SYMBOL_SHAPED.match(text)):
         return f"UniProtKB:{text.split('-')[0]}"
     if text.isdigit():
         return f"NCBIGene:{text}"

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from kgtwin.loaders.base import Loader, read_rows
-from kgtwin.loaders.naming import gene_curie
+from kgtwin.loaders.naming import ACCESSIONS, EITHER, gene_curie
 
 from kgtwin.model import Edge, Node, Record
 
@@ -35,14 +35,16 @@ def _pathway(ident: str) -> str:
 def _member(value: str, path: Path) -> str | None:
     """A Reactome mapping's first column as a CURIE (None for ids not worth a node).
 
-    Digits are ChEBI ids in ``ChEBI2Reactome*`` and Entrez ids in ``NCBI2Reactome*``.
+    Digits are ChEBI ids in ``ChEBI2Reactome*`` and Entrez ids in ``NCBI2Reactome*``;
+    ``UniProt2Reactome*`` holds UniProt accessions only.
     """
     text = value.strip()
     if text.startswith("ENS") and not text.startswith("ENSG"):
         return None
     if text.isdigit() and path.name.lower().startswith("chebi"):
         return f"CHEBI:{text}"
-    return gene_curie(text)
+    return gene_curie(text, holds=ACCESSIONS if path.name.lower().startswith("uniprot")
+                      else EITHER)
 
 
 class ReactomeLoader(Loader):

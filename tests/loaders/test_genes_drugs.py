@@ -106,8 +106,14 @@ def test_symbols_spelt_like_uniprot_accessions_are_symbols():
     assert index.resolve("UniProtKB:B3GNT6").hgnc == "HGNC:24141"
     assert index.resolve("UniProtKB:P2RY10").hgnc == "HGNC:19906"
     assert index.resolve("UniProtKB:P15056").hgnc == "HGNC:1097"  # BRAF's accession
-    assert gene_curie("B3GNT6") == "UniProtKB:B3GNT6"  # a drug-target table may mean one
-    assert gene_curie("B3GNT6", accessions=False) == "hgnc.symbol:B3GNT6"
+    # a UniProt column means an accession; a symbol column, or one of either kind (SIF,
+    # a target column), a symbol: only shapes no symbol has are accessions there
+    assert gene_curie("B3GNT6", holds="accessions") == "UniProtKB:B3GNT6"
+    assert gene_curie("B3GNT6", holds="symbols") == "hgnc.symbol:B3GNT6"
+    assert gene_curie("B3GNT6") == gene_curie("H2BC11").replace("H2BC11", "B3GNT6")
+    assert gene_curie("H2BC11") == "hgnc.symbol:H2BC11"
+    assert gene_curie("P15056") == "UniProtKB:P15056"
+    assert gene_curie("A0A024R161") == "UniProtKB:A0A024R161"
 
 
 def test_an_hgnc_custom_download_resolves_like_the_complete_set(tmp_path):

@@ -136,3 +136,34 @@ def _source(path: Path):
     from kgtwin.store.base import SourceInfo
 
     return SourceInfo(name="t", version="1", checksum=path.name, loader="t")
+
+
+#: Gene-column values: symbols, symbols spelt like accessions, accessions of each shape.
+_gene_value = st.one_of(
+    st.from_regex(r"[A-Z][A-Z0-9]{1,7}(-\d)?", fullmatch=True),
+    st.from_regex(r"[A-NR-Z]\d[A-Z][A-Z0-9]{2}\d", fullmatch=True),
+    st.from_regex(r"[OPQ]\d[A-Z0-9]{3}\d(-\d)?", fullmatch=True),
+    st.from_regex(r"[A-NR-Z]\d([A-Z][A-Z0-9]{2}\d){2}", fullmatch=True),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(value=_gene_value)
+def test_a_gene_column_decides_what_an_accession_shaped_value_is(value):
+    """A symbol column never makes a UniProt id; a UniProt column makes one of every
+    accession shape; a column of either kind (SIF, signed tables, ``target``) never of
+    the shape symbols share (``H2BC11``), and always of the shapes they do not."""
+    import re
+
+    from kgtwin.loaders.naming import ACCESSIONS, EITHER, SYMBOLS, gene_curie
+
+    accession = re.fullmatch(
+        r"([OPQ]\d[A-Z0-9]{3}\d|[A-NR-Z]\d([A-Z][A-Z0-9]{2}\d){1,2})(-\d+)?", value)
+    symbol_shaped = re.fullmatch(r"[A-NR-Z]\d[A-Z][A-Z0-9]{2}\d(-\d+)?", value)
+    assert not gene_curie(value, holds=SYMBOLS).startswith("UniProtKB:")
+    by_column = gene_curie(value, holds=ACCESSIONS)
+    assert by_column.startswith("UniProtKB:") == bool(accession)
+    either = gene_curie(value, holds=EITHER)
+    assert either.startswith("UniProtKB:") == bool(accession and not symbol_shaped)
+    if not either.startswith("UniProtKB:") and not value.isdigit():
+        assert either == f"hgnc.symbol:{value}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import lzma
+import re
 from collections import Counter
 
 import pytest
@@ -135,8 +136,10 @@ def test_omnipath_signed_table(store):
     report = load(store, "signed-interactions", ["omnipath/omnipath_carnival.tsv"],
                   skip_bad=True)
     # Every member of 240 distinct complexes is a 2018 HGNC gene: each is one node with
-    # a has_part edge per member. The 430 refusals: 273 rows name a single symbol newer
-    # than the 2018 table (H2AC1, SEPTIN5), 5 a complex with such a member (named in the
+    # a has_part edge per member. The 464 refusals: 307 rows name a single symbol newer
+    # than the 2018 table (H2AC1, SEPTIN5; 34 of them one of the 15 spelt like a UniProt
+    # accession, H2BC11, which this symbol column never makes a UniProt node, and B4DGD0,
+    # an accession no gene of the table has), 5 a complex with such a member (named in the
     # message), and 152 a complex with a member that is no human gene: a ChEBI entity
     # (CHEBI_16038_CHEBI_28494_CHEBI_64482, BARD1_BRCA1_BRIP1_CHEBI_49883_TOPBP1) or a
     # viral protein's accession (P03205_P03212_P03231, P13288_RPS27A).
@@ -145,8 +148,10 @@ def test_omnipath_signed_table(store):
     reasons = Counter("non-gene member" if e in non_gene else
                       "complex" if e.split(": ", 1)[1].startswith("complex") else "gene"
                       for e in rejections)
-    assert reasons == {"gene": 273, "complex": 5, "non-gene member": 152}
-    assert report.bad == 430
+    assert reasons == {"gene": 307, "complex": 5, "non-gene member": 152}
+    assert report.bad == 464
+    assert any("unknown gene 'H2BC11'" in e for e in rejections)
+    assert not [n.id for n in store.nodes() if n.id.startswith("UniProtKB:")]
     assert all("unknown gene" in e for e in rejections if e not in non_gene)
     chebi = next(e for e in non_gene if "'CHEBI_16038_CHEBI_28494_CHEBI_64482'" in e)
     assert "member CHEBI:16038 is a ChEBI entity, not a gene" in chebi
@@ -157,8 +162,8 @@ def test_omnipath_signed_table(store):
     parts = list(store.edges(predicate="biolink:has_part"))
     assert (len(complexes), len(parts)) == (240, 981)
     account = report.reconciliation
-    assert account.read == account.stored + account.merged + account.passed_over + 430
-    assert report.counts.edges == len(rows) - 430 + 981
+    assert account.read == account.stored + account.merged + account.passed_over + 464
+    assert report.counts.edges == len(rows) - 464 + 981
     # ABI1_BRK1_CYFIP1_NCKAP1_WASF1 (the WAVE complex) -> the Arp2/3 complex, activation
     wave = "KGTWIN.COMPLEX:HGNC-7666+HGNC-11320+HGNC-12732+HGNC-13759+HGNC-23057"
     assert store.node(wave).name == "ABI1_BRK1_CYFIP1_NCKAP1_WASF1"
@@ -196,6 +201,14 @@ def test_omnipath_table_keeping_newer_symbols(store):
     assert {e.object for e in store.edges(subject=cenpa, predicate="biolink:has_part")} \
         == {"HGNC:1851", "hgnc.symbol:H2AC4", "hgnc.symbol:H2BC11", "hgnc.symbol:H4-16"}
     assert store.node("hgnc.symbol:SEPTIN5") is not None
+    # newer symbols spelt like accessions are symbols of this symbol column, not proteins
+    assert store.node("hgnc.symbol:H2BC11") is not None and store.node("UniProtKB:H2BC11") \
+        is None
+    assert {e.subject for e in store.edges(object="hgnc.symbol:H2BC11")} >= {"HGNC:9212"}
+    assert not [n.id for n in store.nodes() if n.id.startswith("UniProtKB:")]
+    shaped = [g for g in report.unresolved_genes if re.fullmatch(r"[A-NR-Z]\d[A-Z]\w{2}\d", g)]
+    assert len(shaped) == 15 and "B4DGD0" in shaped and "UniProtKB:H2BC11" not in \
+        report.unresolved_genes
     assert store.node("hgnc.symbol:CHEBI_16038_CHEBI_28494_CHEBI_64482") is None
     account = report.reconciliation
     assert account.unresolved_policy == "keep"
