@@ -25,7 +25,7 @@ from kgtwin.loaders import get_loader
 from kgtwin.loaders.base import REJECTIONS_KEPT, Loader
 from kgtwin.loaders.patient_base import PatientLoader
 from kgtwin.loaders.patient_privacy import coded_only, file_labels
-from kgtwin.model import Record
+from kgtwin.model import Node, Record
 from kgtwin.store.base import GraphStore, LoadCounts, SourceInfo
 from kgtwin.store.prefetch import weight
 
@@ -209,6 +209,8 @@ def load_files(
                               unresolved_genes=aligner.unresolved_genes)
     if counts is None:
         records = aligned_records(loader, aligner)
+        if loader.onto_existing_nodes:
+            records = onto_existing(loader, records, store)
         if patients:  # coded values only; no patient text on knowledge nodes
             records = coded_only(records, loader.allow)
         records = guarded_records(loader, records, allow_empty=allow_empty)
@@ -278,6 +280,19 @@ def with_progress(records: Iterable[Record], description: str) -> Iterator[Recor
         for record in records:
             bar.update(weight(record))
             yield record
+
+
+def onto_existing(loader: Loader, records: Iterable[Record], store: GraphStore
+                  ) -> Iterator[Record]:
+    """The records of a loader that only adds to nodes already stored (a CLS file's
+    labels on its matrix's samples), all read before the load writes: a node the store
+    lacks refuses the load (nothing written) rather than becoming a node of its own."""
+    read = list(records)
+    nodes = [r.id for r in read if isinstance(r, Node)]
+    missing = [ident for ident in nodes if store.node(ident) is None]
+    if missing:
+        raise loader.not_in_store(missing, len(nodes))
+    return iter(read)
 
 
 def aligned_records(loader: Loader, aligner: Aligner) -> Iterator[Record]:

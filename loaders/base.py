@@ -83,6 +83,10 @@ class Loader(ABC):
     suffixes: ClassVar[tuple[str, ...]] = ()
     #: Whether a folder is one unit of this format (a cBioPortal study), given whole.
     reads_folders: ClassVar[bool] = False
+    #: Whether its node records only add to nodes another load made (a CLS file's class
+    #: labels on its matrix's samples): a node the store lacks refuses the load
+    #: (:meth:`not_in_store` says why) instead of becoming a node of its own.
+    onto_existing_nodes: ClassVar[bool] = False
     #: A fixed published format's columns (column -> what it becomes), which
     #: ``kgtwin load FORMAT --help`` lists; such a loader takes no ``columns=`` option,
     #: and ``fixed_why`` says why (a table read by role has ``columns_help`` instead).
@@ -112,6 +116,12 @@ class Loader(ABC):
     def source_version(self) -> str | None:
         """The version the source declares about itself, if it does (else the user says)."""
         return None
+
+    def not_in_store(self, missing: list[str], read: int) -> InputError:
+        """The error for an :attr:`onto_existing_nodes` load whose ``missing`` node ids
+        (of ``read`` node records) the store does not hold."""
+        return InputError(self.paths[0], None, f"{len(missing)} of {read} nodes it adds to "
+                          f"are not in the store (first: {missing[0]})")
 
     def reject(self, reason: str) -> None:
         """A record at the current position is bad: stop, or count it and go on."""

@@ -49,6 +49,7 @@ class ClsLoader(PatientLoader):
         "line 2: # CLASS_1 CLASS_2 ...": "the class names, in order of first use",
         "line 3: one label per sample": "class_label of the matrix's Nth sample column",
     }
+    onto_existing_nodes = True
     fixed_why = ("CLS has no header: the format is these three lines; the sample names "
                  "come from the matrix given as samples=FILE (options gene_column, "
                  "skip_columns, delimiter: as the matrix was loaded)")
@@ -69,6 +70,8 @@ class ClsLoader(PatientLoader):
                              "expression matrix (GCT/TXT) whose columns its labels follow, "
                              "--option samples=FILE")
         self.matrix = Path(samples)
+        #: Sample node id -> (CLS file, the matrix's sample column number), for errors.
+        self._columns: dict[str, tuple[Path, int]] = {}
         if not self.matrix.is_file():
             raise InputError(self.matrix, None, "samples=: file not found")
         self.matrix_options = {
@@ -86,8 +89,19 @@ class ClsLoader(PatientLoader):
             if len(labels) != len(samples):
                 raise InputError(path, 3, f"{len(labels)} labels, but {self.matrix.name} has "
                                  f"{len(samples)} sample columns: not this file's matrix")
+            self._columns.update((sample, (path, n)) for n, sample in enumerate(samples, 1))
             for sample, label in zip(samples, labels, strict=True):
                 yield sample_node(sample, {"class_label": label})
+
+    def not_in_store(self, missing: list[str], read: int) -> InputError:
+        """The labels' sample nodes are not the matrix's as loaded: say which and why."""
+        path, column = self._columns[missing[0]]
+        return InputError(path, 3, (
+            f"{len(missing)} of {read} labels fall on sample nodes the store does not hold "
+            f"(first: sample column {column} of {self.matrix.name}): load the matrix first "
+            f"(kgtwin load expression {self.matrix.name}), with the same dataset= and "
+            "pseudonym key as this CLS; a CLS gives its classes to the matrix's samples "
+            "and makes no sample of its own"))
 
     def _labels(self, path: Path) -> list[str]:
         """Line 3's labels as class names, after the checks of line 1 and line 2."""
