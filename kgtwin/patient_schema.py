@@ -115,6 +115,36 @@ def knowledge_variant_id(gene: str, change: str) -> str:
     return f"KGTWIN.VARIANT:{gene.replace(':', '-')}-{protein_change(change)}"
 
 
+#: Gene-level alterations a knowledge base states an effect for (OncoKB's own words), and
+#: the patient variants each covers (:func:`gene_level_alteration`).
+TRUNCATING, AMPLIFICATION, DELETION = "Truncating Mutations", "Amplification", "Deletion"
+_TRUNCATING = re.compile(r"^p\.\S*(\*|X|fs\S*|_splice)$")
+_TRUNCATING_PREDICATES = {"biolink:has_nonsense_variant", "biolink:has_frameshift_variant",
+                          "biolink:has_splice_site_variant"}
+
+
+def gene_level_variant_id(gene: str, alteration: str) -> str:
+    """The node id of a knowledge base's statement on a class of ``gene``'s alterations
+    (``HGNC:1101``, ``Truncating Mutations`` ->
+    ``KGTWIN.VARIANT:HGNC-1101-Truncating_Mutations``); protein variants' ids have ``p.``."""
+    slug = re.sub(r"[^A-Za-z0-9.+-]+", "_", alteration.strip()).strip("_")
+    return f"KGTWIN.VARIANT:{gene.replace(':', '-')}-{slug}"
+
+
+def gene_level_alteration(predicate: str, change: str) -> str | None:
+    """The gene-level alteration (OncoKB's name) a patient's variant edge falls under:
+    a nonsense, frameshift or splice change is one of the gene's Truncating Mutations,
+    a GISTIC amplification or deep deletion its Amplification or Deletion; else None."""
+    text = change.strip()
+    if text.lower() == "amplification":
+        return AMPLIFICATION
+    if text.lower() == "deep deletion":
+        return DELETION
+    if predicate in _TRUNCATING_PREDICATES or _TRUNCATING.match(text):
+        return TRUNCATING
+    return None
+
+
 def is_missense(change: str | None) -> bool:
     return bool(change and _MISSENSE.match(change))
 

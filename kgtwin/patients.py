@@ -15,6 +15,7 @@ import networkx as nx
 import pandas as pd
 
 from kgtwin.errors import NotFoundError
+from kgtwin.model import Node
 from kgtwin.patient_schema import (
     DIAGNOSIS,
     PATIENT,
@@ -22,6 +23,8 @@ from kgtwin.patient_schema import (
     TREATMENT,
     VARIANT,
     VARIANT_QUALIFIER,
+    gene_level_alteration,
+    gene_level_variant_id,
     knowledge_variant_id,
 )
 from kgtwin.privacy import PATIENT_PREFIX
@@ -138,6 +141,8 @@ def _variants(store: GraphStore, carrier: str) -> list[Variant]:
         change = edge.qualifiers.get(VARIANT_QUALIFIER, "")
         known = (store.node(knowledge_variant_id(edge.object, change))
                  if change.startswith("p.") else None)
+        if known is None or not known.properties.get("mutation_effect"):
+            known = _gene_level(store, edge.object, edge.predicate, change) or known
         found.append(Variant(
             gene=edge.object,
             symbol=neighbor.node.name,
@@ -149,6 +154,14 @@ def _variants(store: GraphStore, carrier: str) -> list[Variant]:
             mutation_effect=known.properties.get("mutation_effect") if known else None,
         ))
     return found
+
+
+def _gene_level(store: GraphStore, gene: str, predicate: str, change: str) -> Node | None:
+    """A knowledge base's statement on the class of the gene's alterations this variant
+    falls under (OncoKB's BRCA2 Truncating Mutations for BRCA2 p.R3128*), read where the
+    variant itself has no statement with an effect."""
+    alteration = gene_level_alteration(predicate, change)
+    return store.node(gene_level_variant_id(gene, alteration)) if alteration else None
 
 
 def patient_subgraph(store: GraphStore, patient: str) -> nx.MultiDiGraph:

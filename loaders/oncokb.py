@@ -13,14 +13,24 @@ Mutation Effect``. A row whose alteration is one protein change (``V600E``, ``W8
 * an edge variant ``--biolink:is_sequence_variant_of-->`` gene, whose ``publications``
   are the row's PMIDs as ``PMID:`` CURIEs and ``abstracts`` its conference abstracts.
 
-OncoKB's other alterations are not one protein variant and are never made into one:
-gene-level groups (``Truncating Mutations``, ``Oncogenic Mutations``), copy number
-(``Amplification``, ``Deletion``), fusions, exon or domain groups (``Exon 19 deletion``),
-a position with any change (``R1627``), protein regions (``422_605trunc``) and the rest
-(``Overexpression``, ``Promoter Hypermethylation``, ``EGFRvIII``, ``MSI-H``). Each such
-row is passed over, counted by what it is, in the load's account. ``null`` cells are
-empty. The gene goes through the gene index (``unresolved_genes=keep`` keeps a symbol the
-index does not know); ``Other Biomarkers`` rows name no gene and are biomarkers.
+OncoKB's gene-level alterations are statements on a class of the gene's alterations, and
+are stored as that, never as one protein variant: mutation groups (``Truncating
+Mutations``, ``Oncogenic Mutations``), copy number (``Amplification``, ``Deletion``),
+fusions (``Fusions``, ``TMPRSS2-ERG Fusion``), exon or domain groups (``Exon 19
+deletion``), a position with any change (``R1627``) and protein regions
+(``422_605trunc``). Each becomes a ``biolink:SequenceVariant`` node
+``KGTWIN.VARIANT:HGNC-1101-Truncating_Mutations``
+(:func:`kgtwin.patient_schema.gene_level_variant_id`), named ``BRCA2 Truncating
+Mutations``, with ``alteration`` (OncoKB's words), ``alteration_level`` (what class it
+is: ``mutation group``, ``copy number``, ...), ``oncogenicity`` and ``mutation_effect``,
+and the same ``is_sequence_variant_of`` edge with its PMIDs. The twin reads a patient's
+truncating change, amplification or deep deletion by the gene's Truncating Mutations,
+Amplification or Deletion statement where the variant has none of its own
+(:mod:`kgtwin.patients`). What is no class of sequence alterations at all
+(``Overexpression``, ``Promoter Hypermethylation``, ``EGFRvIII``, ``MSI-H``) is passed
+over, counted by what it is, in the load's account. ``null`` cells are empty. The gene
+goes through the gene index (``unresolved_genes=keep`` keeps a symbol the index does not
+know); ``Other Biomarkers`` rows name no gene and are biomarkers.
 """
 
 from __future__ import annotations
@@ -34,7 +44,13 @@ from kgtwin.loaders.base import Loader, read_rows, require_columns
 from kgtwin.loaders.mappings import GeneResolver
 
 from kgtwin.model import Edge, Node, Record
-from kgtwin.patient_schema import GENE, KNOWLEDGE_VARIANT, knowledge_variant_id, protein_change
+from kgtwin.patient_schema import (
+    GENE,
+    KNOWLEDGE_VARIANT,
+    gene_level_variant_id,
+    knowledge_variant_id,
+    protein_change,
+)
 
 VARIANT = KNOWLEDGE_VARIANT
 VARIANT_OF = "biolink:is_sequence_variant_of"
@@ -49,22 +65,19 @@ _PROTEIN = re.compile(
 )
 _POSITION = re.compile(r"^[A-Z]\d+$")
 _REGION = re.compile(r"^(?:[A-Z]?\d+_[A-Z]?\d+)trunc$")
-#: What a non-protein alteration is, first match wins: (test, reason it is passed over).
+#: What a non-protein alteration is, first match wins: (test, its ``alteration_level``).
 KINDS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"^Exon |domain ", re.I),
-     "an exon- or domain-level group of mutations: not one protein variant"),
+    (re.compile(r"^Exon |domain ", re.I), "exon or domain group"),
     (re.compile(r"^Truncating Mutations|^Oncogenic Mutations|Mutations$", re.I),
-     "a gene-level group of mutations (truncating, oncogenic, non-V600 ...): "
-     "not one protein variant"),
+     "mutation group"),
     (re.compile(r"^(Amplification|Deletion|Copy Number Loss|3' Deletion)$", re.I),
-     "a copy-number alteration of the gene: not a sequence variant"),
-    (re.compile(r"Fusions?$", re.I), "a fusion: not a sequence variant of one gene"),
-    (_POSITION, "a position with any change at it: not one protein variant"),
-    (_REGION, "a truncated protein region: not one protein variant"),
+     "copy number"),
+    (re.compile(r"Fusions?$", re.I), "fusion"),
+    (_POSITION, "position"),
+    (_REGION, "protein region"),
 )
 OTHER = ("another kind of alteration (expression, methylation, isoform, biomarker, a region "
-         "with no one protein change): "
-         "not a protein variant")
+         "with no one protein change): not a class of sequence alterations")
 NO_GENE = "Other Biomarkers"
 
 
@@ -72,10 +85,12 @@ class OncokbLoader(Loader):
     """OncoKB ``allAnnotatedVariants.txt``: protein variants with their effect (module docs)."""
 
     name = "oncokb"
-    description = "OncoKB annotated variants -> protein variant nodes of genes, with effects"
+    description = ("OncoKB annotated variants -> protein variant and gene-level alteration "
+                   "nodes of genes, with effects")
     fixed_columns: ClassVar[Mapping[str, str]] = {
         "Gene": "the gene (through the gene index)",
-        "Alteration": "the protein change (others passed over, counted by kind)",
+        "Alteration": "the protein change, or a gene-level class of alterations "
+                      "(others passed over, counted)",
         "Oncogenicity": "the variant's oncogenicity",
         "Mutation Effect": "the variant's mutation_effect",
         "PMIDs for Mutation Effect": "the edge's publications (PMID:n)",
@@ -87,6 +102,8 @@ class OncokbLoader(Loader):
                  genes: str | None = None, unresolved_genes: str = "reject"):
         super().__init__(paths, skip_bad=skip_bad)
         self.genes = GeneResolver(genes, keep=unresolved_genes == "keep")
+        #: Gene-level node id -> the alteration spelt so (two spellings, one id: refused).
+        self._spelt: dict[str, str] = {}
 
     def records(self) -> Iterator[Record]:
         emitted: set[str] = set()
@@ -102,11 +119,13 @@ class OncokbLoader(Loader):
         if not alteration:
             self.reject("empty Alteration")
             return
-        if not _PROTEIN.match(alteration):
-            self.pass_over(alteration_kind(alteration))
+        protein = bool(_PROTEIN.match(alteration))
+        level = None if protein else gene_level(alteration)
+        if not protein and level is None:
+            self.pass_over(OTHER)
             return
         if not symbol or symbol == NO_GENE:
-            self.reject(f"protein change {alteration!r} with no gene")
+            self.reject(f"alteration {alteration!r} with no gene")
             return
         gene = self.genes.resolve(symbol)
         if gene is None:
@@ -115,15 +134,23 @@ class OncokbLoader(Loader):
         pmids = self._pmids(_cell(row, "PMIDs for Mutation Effect"))
         if pmids is None:
             return
-        change = protein_change(f"p.{_hgvs_case(alteration)}")
-        variant = knowledge_variant_id(gene, change)
+        if protein:
+            change = protein_change(f"p.{_hgvs_case(alteration)}")
+            variant, about = knowledge_variant_id(gene, change), {"protein_change": change}
+        else:
+            variant = gene_level_variant_id(gene, alteration)
+            if self._spelt.setdefault(variant, alteration) != alteration:
+                self.reject(f"alteration {alteration!r} and {self._spelt[variant]!r} of "
+                            f"{symbol} would share the node {variant}")
+                return
+            about = {"alteration": alteration, "alteration_level": level}
         if gene not in emitted:
             emitted.add(gene)
             yield Node(id=gene, category=GENE, name=self.genes.symbol(gene))
         yield Node(id=variant, category=VARIANT, name=f"{symbol} {alteration}", properties={
-            k: v for k, v in (("protein_change", change),
-                              ("oncogenicity", _cell(row, "Oncogenicity")),
-                              ("mutation_effect", _cell(row, "Mutation Effect"))) if v})
+            **about, **{k: v for k, v in (("oncogenicity", _cell(row, "Oncogenicity")),
+                                         ("mutation_effect", _cell(row, "Mutation Effect")))
+                        if v}})
         properties: dict[str, object] = {}
         if pmids:
             properties["publications"] = pmids
@@ -147,12 +174,13 @@ class OncokbLoader(Loader):
         return list(dict.fromkeys(found))
 
 
-def alteration_kind(alteration: str) -> str:
-    """Why an alteration that is not one protein change is passed over (its kind)."""
-    for test, reason in KINDS:
+def gene_level(alteration: str) -> str | None:
+    """What class of the gene's alterations a row that is not one protein change states
+    (``mutation group``, ``copy number``, ...); None for no class of sequence alterations."""
+    for test, level in KINDS:
         if test.search(alteration):
-            return reason
-    return OTHER
+            return level
+    return None
 
 
 def _hgvs_case(alteration: str) -> str:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pytest
-from kgtwin.loaders.oncokb import alteration_kind
+from kgtwin.loaders.oncokb import OTHER, gene_level
 
 from kgtwin.errors import InputError
 from kgtwin.patients import patient_profile
@@ -20,15 +22,14 @@ HEADER = ("Gene\tAlteration\tOncogenicity\tMutation Effect\tPMIDs for Mutation E
 def test_oncokb_variants_with_effects_and_publications(store):
     report = load(store, "oncokb", [FILE])
     account = report.reconciliation
-    # 3,753 rows: 3,208 protein variants (a node and an edge each, 193 genes) and 545
-    # gene-level or other alterations passed over by kind; nothing refused
-    assert report.counts.edges == 3208 and report.bad == 0
+    # 3,753 rows: 3,208 protein variants and 512 gene-level statements (a node and an
+    # edge each, on 275 genes); 33 alterations that are no class of sequence alterations
+    # (overexpression, methylation, isoforms) passed over; nothing refused
+    assert report.counts.edges == 3208 + 512 and report.bad == 0
     assert (account.read, account.stored, account.merged, account.passed_over,
-            account.rejected) == (7154, 6609, 0, 545, 0)
-    passed = account.passed_over_reasons
-    assert passed[alteration_kind("Amplification")] == 171
-    assert passed[alteration_kind("TMPRSS2-ERG Fusion")] == 195
-    assert passed[alteration_kind("Truncating Mutations")] == 123
+            account.rejected) == (7748, 7715, 0, 33, 0)
+    assert account.passed_over_reasons == {OTHER: 33}
+    assert sum(1 for _ in store.nodes(category="biolink:Gene")) == 275
 
     braf = store.node("KGTWIN.VARIANT:HGNC-1097-p.V600E")
     assert braf.category == "biolink:SequenceVariant" and braf.name == "BRAF V600E"
@@ -40,23 +41,48 @@ def test_oncokb_variants_with_effects_and_publications(store):
     assert len(edge.properties["publications"]) == 5
     egfr = store.node("KGTWIN.VARIANT:HGNC-3236-p.E746_A750del")
     assert egfr.properties["mutation_effect"] == "Gain-of-function"
-    # a gene-level alteration never becomes a protein variant
+    # a gene-level alteration is stored as what it is, never as a protein variant
+    levels = Counter(n.properties.get("alteration_level")
+                     for n in store.nodes(category="biolink:SequenceVariant"))
+    assert levels == {None: 3208, "fusion": 195, "copy number": 171, "mutation group": 123,
+                      "exon or domain group": 16, "protein region": 5, "position": 2}
     assert not [n for n in store.nodes(category="biolink:SequenceVariant")
-                if "Truncating" in (n.name or "") or "Amplification" in (n.name or "")]
+                if n.properties.get("alteration") and "protein_change" in n.properties]
 
 
-@pytest.mark.parametrize("alteration, kind", [
-    ("Truncating Mutations", "gene-level group"),
-    ("Deletion", "copy-number"),
+def test_gene_level_statements_keep_effect_oncogenicity_and_publications(store):
+    load(store, "oncokb", [FILE])
+    brca2 = store.node("KGTWIN.VARIANT:HGNC-1101-Truncating_Mutations")
+    assert brca2.name == "BRCA2 Truncating Mutations"
+    assert dict(brca2.properties) == {
+        "alteration": "Truncating Mutations", "alteration_level": "mutation group",
+        "oncogenicity": "Likely Oncogenic", "mutation_effect": "Likely Loss-of-function"}
+    (edge,) = store.edges(subject=brca2.id)
+    assert (edge.predicate, edge.object) == ("biolink:is_sequence_variant_of", "HGNC:1101")
+    assert edge.properties["publications"][:2] == ["PMID:20878484", "PMID:24312913"]
+    cdkn2a = store.node("KGTWIN.VARIANT:HGNC-1787-Deletion")
+    assert (cdkn2a.properties["alteration_level"], cdkn2a.properties["mutation_effect"]) \
+        == ("copy number", "Loss-of-function")
+    egfr = store.node("KGTWIN.VARIANT:HGNC-3236-Amplification")
+    assert egfr.properties["mutation_effect"] == "Gain-of-function"
+    fusion = store.node("KGTWIN.VARIANT:HGNC-3446-TMPRSS2-ERG_Fusion")  # under ERG
+    assert fusion.properties["alteration"] == "TMPRSS2-ERG Fusion"
+    assert fusion.properties["alteration_level"] == "fusion"
+
+
+@pytest.mark.parametrize("alteration, level", [
+    ("Truncating Mutations", "mutation group"),
+    ("Deletion", "copy number"),
     ("EML4-ALK Fusion", "fusion"),
-    ("Exon 19 deletion", "exon- or domain-level"),
-    ("R1627", "a position"),
-    ("422_605trunc", "truncated protein region"),
-    ("EGFRvIII", "another kind"),
-    ("p61BRAF", "another kind"),
+    ("Exon 19 deletion", "exon or domain group"),
+    ("R1627", "position"),
+    ("422_605trunc", "protein region"),
+    ("EGFRvIII", None),
+    ("p61BRAF", None),
+    ("Overexpression", None),
 ])
-def test_non_protein_alterations_are_passed_over_by_kind(alteration, kind):
-    assert kind in alteration_kind(alteration)
+def test_non_protein_alterations_are_told_apart_by_class(alteration, level):
+    assert gene_level(alteration) == level
 
 
 @pytest.mark.parametrize("row, reason", [
@@ -92,3 +118,20 @@ def test_a_patients_variant_meets_its_oncokb_node_and_the_twin_reads_its_effect(
     dnmt3a = alterations(patient_profile(store, pseudonymiser().patient("TCGA-AB-2809")))
     (r882h,) = [a for a in dnmt3a if a.label == "DNMT3A R882H"]
     assert r882h.effect is Effect.LOSS and "Likely Gain-of-function" in r882h.reason
+
+
+def test_a_truncating_change_reads_the_genes_oncokb_truncating_statement(store):
+    """BCOR L247fs (TCGA-AB-2970) has no OncoKB row of its own; BCOR's Truncating
+    Mutations statement (Likely Loss-of-function) is what OncoKB says of it, and the twin
+    reads it beside the shipped rule (a frameshift is a loss)."""
+    load(store, "clinical-csv", ["maf/tcga_laml_annot.tsv"],
+         columns="patient:Tumor_Sample_Barcode")
+    load(store, "maf", ["maf/tcga_laml.maf.gz"], unresolved_genes="keep")
+    load(store, "oncokb", [FILE])
+    profile = patient_profile(store, pseudonymiser().patient("TCGA-AB-2970"))
+    (bcor,) = [v for v in profile.variants if v.symbol == "BCOR"]
+    assert (bcor.change, bcor.mutation_effect) == ("p.L247fs", "Likely Loss-of-function")
+    assert store.node("KGTWIN.VARIANT:HGNC-20893-p.L247fs") is None
+    (reading,) = [a for a in alterations(profile) if a.symbol == "BCOR"]
+    assert reading.effect is Effect.LOSS
+    assert "knowledge base agrees: Likely Loss-of-function" in reading.reason
