@@ -135,3 +135,34 @@ def test_a_truncating_change_reads_the_genes_oncokb_truncating_statement(store):
     (reading,) = [a for a in alterations(profile) if a.symbol == "BCOR"]
     assert reading.effect is Effect.LOSS
     assert "knowledge base agrees: Likely Loss-of-function" in reading.reason
+
+
+def test_a_deep_deletion_reads_the_genes_oncokb_deletion_statement(store):
+    """cBioPortal's prostate_msk_2024: P-0034221's PTEN deep deletion (GISTIC -2) is
+    what OncoKB's PTEN Deletion statement (Loss-of-function) is about."""
+    load(store, "cbioportal", ["cbio"], unresolved_genes="keep")
+    load(store, "oncokb", [FILE])
+    profile = patient_profile(store, pseudonymiser().patient(
+        "P-0034221", "cbioportal:prostate_msk_2024"))
+    (pten,) = [v for v in profile.variants if v.symbol == "PTEN"]
+    assert (pten.change, pten.mutation_effect) == ("deep deletion", "Loss-of-function")
+    (reading,) = [a for a in alterations(profile) if a.symbol == "PTEN"]
+    assert reading.effect is Effect.LOSS
+    assert "knowledge base agrees: Loss-of-function" in reading.reason
+
+
+@pytest.mark.parametrize("predicate, change, alteration", [
+    ("biolink:has_nonsense_variant", "p.R3128*", "Truncating Mutations"),
+    ("biolink:has_frameshift_variant", "p.L247fs", "Truncating Mutations"),
+    ("biolink:has_splice_site_variant", "p.X963_splice", "Truncating Mutations"),
+    ("biolink:has_sequence_variant", "p.Q61*", "Truncating Mutations"),  # class unknown
+    ("biolink:has_sequence_variant", "amplification", "Amplification"),
+    ("biolink:has_sequence_variant", "deep deletion", "Deletion"),
+    ("biolink:has_missense_variant", "p.V600E", None),
+    ("biolink:has_sequence_variant", "BCR::ABL1 fusion", None),
+])
+def test_which_gene_level_statement_a_patient_variant_falls_under(predicate, change,
+                                                                  alteration):
+    from kgtwin.patient_schema import gene_level_alteration
+
+    assert gene_level_alteration(predicate, change) == alteration
