@@ -179,10 +179,16 @@ class Aligner:
                     self._renamed_names[value] = f"{value} -> {current}"
                     self._predicates[value] = current
                     return current
+                releases = self.biolink.retired_predicate(value)
+                history = (f"a predicate of Biolink {releases.replace('..', ' to ')}, "
+                           "retired with no current predicate Biolink names the same "
+                           "relation (most were split into a general predicate with "
+                           "qualifiers)" if releases else "a file written for an older "
+                           "Biolink may use a name since retired")
                 raise VocabularyError(
                     f"{why}. It is not a predicate of Biolink {self.biolink.version}, the "
-                    "model kgtwin pins (a file written for an older Biolink may use a name "
-                    "since retired): kgtwin stores no predicate Biolink does not define. "
+                    f"model kgtwin pins ({history}): kgtwin stores no predicate Biolink "
+                    "does not define. "
                     "To keep these edges, rewrite the predicate in the file to a current "
                     "one that says what the file means; --skip-bad loads the rest and "
                     "lists each such edge") from None

@@ -36,6 +36,8 @@ class Biolink:
         self._category_lookup = _lookup_table(self._categories)
         self._predicate_lookup = _lookup_table(self._predicates)
         self._renamed = _renamed_table(renamed or {}, self)
+        self._retired = {_key(name): str(releases) for name, releases in
+                         ((renamed or {}).get("retired") or {}).items()}
 
     # --- validation -----------------------------------------------------------------
     def category(self, name: str) -> str:
@@ -57,6 +59,11 @@ class Biolink:
         predicate of another Biolink release (``ontologies/biolink_renamed_predicates.yaml``),
         or None when ``name`` is no such predicate."""
         return self._renamed.get(_key(name))
+
+    def retired_predicate(self, name: str) -> str | None:
+        """The releases (``2.0.0..3.0.3``) that had ``name``, a predicate Biolink retired
+        naming no current one as the same relation; None for any other name."""
+        return self._retired.get(_key(name))
 
     def is_category(self, name: str) -> bool:
         return _key(name) in self._category_lookup

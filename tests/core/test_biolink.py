@@ -65,6 +65,15 @@ def test_another_releases_name_is_taken_only_where_biolink_names_the_same_relati
     assert biolink.renamed_predicate("biolink:treats") is None
     with pytest.raises(VocabularyError):
         biolink.predicate("biolink:involved_in")  # still no predicate of the pinned model
+    # real predicates of Biolink 1.x-4.0.0 that 4.4.6 lists as aliases of a current one
+    # with the same exact mapping (RO:0003307, RO:0003309), or as an alias alone
+    assert biolink.renamed_predicate("ameliorates") == "biolink:ameliorates_condition"
+    assert biolink.renamed_predicate("exacerbates") == "biolink:exacerbates_condition"
+    assert biolink.renamed_predicate("prevents") == "biolink:preventative_for_condition"
+    # retired with no same relation named: no mapping, only their history
+    assert biolink.renamed_predicate("increases_expression_of") is None
+    assert biolink.retired_predicate("biolink:increases_expression_of") == "1.2.0..3.0.3"
+    assert biolink.retired_predicate("biolink:involved_in") is None  # never a release's
 
 
 def test_the_renamed_predicates_table_is_checked_against_the_pinned_model():

@@ -66,14 +66,23 @@ def test_a_predicate_no_biolink_release_names_is_still_refused(store, tmp_path):
     edges = tmp_path / "edges.tsv"
     edges.write_text("subject\tpredicate\tobject\n"
                      "HGNC:1097\tbiolink:involved_in\tGO:0000165\n"
-                     "HGNC:1097\tbiolink:involves_in\tGO:0000165\n")
+                     "HGNC:1097\tbiolink:involves_in\tGO:0000165\n"
+                     "CHEBI:63637\tbiolink:increases_expression_of\tHGNC:1097\n"
+                     "CHEBI:63637\tbiolink:ameliorates\tMONDO:0005105\n")
     report = load(store, "kgx", [edges], skip_bad=True)
-    assert report.bad == 1 and "unknown Biolink predicate 'biolink:involves_in'" in \
-        report.bad_examples[0]
-    assert "not a predicate of Biolink 4.4.6" in report.bad_examples[0]
+    typo, retired = report.bad_examples
+    assert report.bad == 2 and "unknown Biolink predicate 'biolink:involves_in'" in typo
+    assert "not a predicate of Biolink 4.4.6" in typo
+    # a real predicate of older releases that Biolink retired naming no same relation
+    assert "a predicate of Biolink 1.2.0 to 3.0.3, retired with no current predicate " \
+        "Biolink names the same relation" in retired
     # the TSV's renamed edge went record by record (the columnar path counts nothing)
     assert report.reconciliation.renamed_predicates == {
+        "biolink:ameliorates -> biolink:ameliorates_condition": 1,
         "biolink:involved_in -> biolink:actively_involved_in": 1}
+    (edge,) = store.edges(subject="CHEBI:63637", object="MONDO:0005105")
+    assert (edge.predicate, edge.properties["original_predicate"]) == \
+        ("biolink:ameliorates_condition", "biolink:ameliorates")
 
 
 def test_json_lines_nodes_and_edges(store):
