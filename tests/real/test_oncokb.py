@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from kgtwin.loaders.oncokb import OTHER, gene_level
 
 from kgtwin.errors import InputError
@@ -166,3 +169,51 @@ def test_which_gene_level_statement_a_patient_variant_falls_under(predicate, cha
     from kgtwin.patient_schema import gene_level_alteration
 
     assert gene_level_alteration(predicate, change) == alteration
+
+
+_ALTERATIONS = st.one_of(
+    st.sampled_from(["V600E", "W802*", "E746_A750del", "T779fs", "X963_splice", "R1627",
+                     "Truncating Mutations", "Amplification", "Deletion", "Fusions",
+                     "EML4-ALK Fusion", "Exon 19 deletion", "422_605trunc", "Overexpression",
+                     "EGFRvIII", "3' Deletion", "Oncogenic Mutations"]),
+    st.from_regex(r"[A-Z]\d{1,4}[A-Z*]", fullmatch=True),
+    st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), max_size=30),
+)
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(st.tuples(st.sampled_from(["BRAF", "TP53", "NOTAGENE1", "",
+                                                "Other Biomarkers"]), _ALTERATIONS,
+                               st.sampled_from(["Gain-of-function", "null", ""]),
+                               st.sampled_from(["12068308", "", "1, 2", "x"])),
+                     min_size=1, max_size=8))
+def test_any_oncokb_rows_give_one_kind_of_node_each_or_a_named_refusal(tmp_path, rows):
+    """Whatever the rows: a protein variant node or a gene-level statement node, never
+    both for one row, or a refusal naming its line; --skip-bad never raises."""
+    from kgtwin.loaders import get_loader
+
+    from kgtwin.align import Aligner
+    from kgtwin.load import aligned_records
+
+    path = tmp_path / f"rows{abs(hash(tuple(rows)))}.txt"
+    path.write_text(HEADER + "".join(
+        f"{g}\t{a.replace(chr(9), ' ').replace(chr(10), ' ').replace(chr(13), ' ')}\t"
+        f"Oncogenic\t{e}\t{p}\t\n" for g, a, e, p in rows))
+    try:
+        list(aligned_records(get_loader("oncokb")([path]), Aligner()))
+    except InputError as error:
+        assert f"{path.name}:" in str(error)
+    loader = get_loader("oncokb")([path], skip_bad=True)
+    records = list(aligned_records(loader, Aligner()))
+    for node in records:
+        if getattr(node, "category", None) != "biolink:SequenceVariant":
+            continue
+        protein = "protein_change" in node.properties
+        assert protein != ("alteration_level" in node.properties)
+        if protein:
+            assert node.id.endswith("-" + node.properties["protein_change"])
+        else:
+            assert node.id.endswith("-" + re.sub(r"[^A-Za-z0-9.+-]+", "_",
+                                                 node.properties["alteration"]).strip("_"))
+    assert loader.bad.count + loader.passed.count <= len(rows)
