@@ -23,22 +23,19 @@ import numpy as np
 from kgtwin.loaders.drugs import (
     AFFECTS,
     ASPECT,
-    SYMBOL_COLUMNS,
     UNIDENTIFIED,
     DrugTargetLoader,
     _name,
+    target_curie,
 )
 from kgtwin.loaders.naming import (
-    SYMBOL,
     action_sign,
     direction,
     drug_curie,
-    gene_curie,
-    is_curie,
     split_list,
 )
 from kgtwin.loaders.table_columns import Spans, blocks, compact, header_columns, split_fields
-from kgtwin.loaders.tables import column_key, delimiter_for, resolve_columns
+from kgtwin.loaders.tables import delimiter_for, resolve_columns
 
 from kgtwin.columns import EdgeColumns, Factor, NotColumnar
 from kgtwin.errors import KgTwinError
@@ -121,11 +118,9 @@ class DrugTargetColumns(DrugTargetLoader):
         if passed:
             self.unidentified += passed
             self.pass_over(UNIDENTIFIED, passed)
-        symbols = column_key(roles["target"]) in SYMBOL_COLUMNS
         try:
             drugs = [drug_curie(v) if v else "" for v in drug.values]
-            targets = [(f"{SYMBOL}:{v}" if symbols and not is_curie(v) else gene_curie(v))
-                       if v else "" for v in target.values]
+            targets = [target_curie(v, roles["target"]) if v else "" for v in target.values]
         except KgTwinError as error:
             raise NotColumnar(str(error)) from None
         rows = np.flatnonzero(keep)

@@ -65,6 +65,16 @@ SYMBOL_COLUMNS = {column_key(c) for c in ("gene_symbol", "gene", "Gene Name", "t
 ACCESSION_COLUMNS = {column_key(c) for c in ("uniprot_id", "UniProt ID", "uniprot")}
 
 
+def target_curie(value: str, column: str) -> str:
+    """A drug table's target as a CURIE, read as what its ``column`` holds: symbols
+    (``gene_symbol``: P2RY10 is no UniProt accession), UniProt accessions
+    (``uniprot_id``) or either (``target``: only shapes no symbol has are accessions)."""
+    key = column_key(column)
+    if key in SYMBOL_COLUMNS:
+        return value if is_curie(value) else f"{SYMBOL}:{value}"
+    return gene_curie(value, holds=ACCESSIONS if key in ACCESSION_COLUMNS else EITHER)
+
+
 def _name(value: str) -> str | None:
     return value or None
 
@@ -104,12 +114,7 @@ class DrugTargetLoader(RoleTableLoader):
             self.pass_over(UNIDENTIFIED)
             return
         drug = drug_curie(drug)
-        if column_key(columns["target"]) in SYMBOL_COLUMNS and not is_curie(target):
-            target = f"{SYMBOL}:{target}"  # a symbol column: P2RY10 is no UniProt accession
-        else:
-            key = column_key(columns["target"])
-            target = gene_curie(target, holds=ACCESSIONS if key in ACCESSION_COLUMNS
-                                else EITHER)
+        target = target_curie(target, columns["target"])
         if drug not in seen:
             seen.add(drug)
             yield Node(id=drug, category=self.drug_category,
