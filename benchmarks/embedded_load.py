@@ -166,9 +166,10 @@ def reload(files: list[Path], format: str, store: Path) -> dict:
     """``kgtwin load`` of files already in the store: a whole CLI process."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    command = [str(Path(sys.executable).parent / "kgtwin"), "--store", str(store), "load",
-               format, *map(str, files)]
-    done = subprocess.run(command, capture_output=True, text=True, check=True)
+    command = [sys.executable, __file__, "--cli", "--store", str(store), "load", format,
+               *map(str, files)]  # this tree's CLI (the installed one may be another's)
+    done = subprocess.run(command, capture_output=True, text=True, check=True,
+                          env={**os.environ, "PYTHONPATH": str(HERE.parent)})
     wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     assert "already loaded" in done.stdout + done.stderr, done.stdout + done.stderr
@@ -199,6 +200,13 @@ def generate(format: str, data: Path, scale: float) -> None:
 
 
 def main() -> None:
+    if sys.argv[1:2] == ["--cli"]:  # the reload step: `kgtwin ARGS` run from this tree
+        import_tree(HERE.parent)
+        from kgtwin.cli import main as kgtwin
+
+        sys.argv[1:2] = []
+        kgtwin()
+        return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--format", choices=sorted(FILES), default="kgx")
     parser.add_argument("--scale", type=float, default=1.0)
