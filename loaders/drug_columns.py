@@ -91,6 +91,8 @@ class DrugTargetColumns(DrugTargetLoader):
                 yield from self._block(spans, where, roles, seen)
             if rows == 0:
                 raise NotColumnar("a header but no rows")
+        if not seen:  # every row passed over: the record path says whether that is an error
+            raise NotColumnar("no records")
         if self.unidentified:
             log.warning("passed over %d row(s) with an empty drug or target id (claims "
                         "not tied to a drug or gene: no statement to store)",
