@@ -2,7 +2,8 @@
 
 For each held-out statement ``(s, r, o)`` and each side, the true entity is ranked
 among the *candidates* of that side: entities whose Biolink category fills that side
-of ``r`` somewhere in the graph (drugs among drugs for a disease, genes among genes).
+of ``r`` somewhere in the graph (drugs among drugs for a disease, genes among genes;
+the rule predictions and the stacked ranker use too, :mod:`kgtwin.embed.candidates`).
 Other true answers (any split, including statements removed for leakage) are filtered
 out; ties count half (PyKEEN's "realistic" rank). The model and the baselines are
 ranked by the same code on the same queries, so their numbers compare directly.
@@ -18,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from kgtwin.embed.baselines import ModelScorer, Scorer, Side, baseline_scorers
-from kgtwin.embed.candidates import candidate_mask, true_answers
+from kgtwin.embed.candidates import CandidatePools, true_answers
 from kgtwin.embed.modeldir import TrainedModel
 from kgtwin.embed.stack import StackedScorer, feature_scorers
 
@@ -46,9 +47,10 @@ class Queries:
     known: list[np.ndarray]  # per query: every true answer (to filter), ids
 
 
-def build_queries(trained: TrainedModel) -> list[Queries]:
-    """One group of queries per (test relation, side)."""
+def build_queries(trained: TrainedModel, pools: CandidatePools | None = None) -> list[Queries]:
+    """One group of queries per (test relation, side); candidates by ``pools``' rule."""
     everything = trained.mapped()
+    pools = pools or CandidatePools(trained, everything)
     known = true_answers(everything)
     test = everything[trained.split.test]
     labels = {i: r for r, i in trained.relation_to_id.items()}
@@ -65,7 +67,7 @@ def build_queries(trained: TrainedModel) -> list[Queries]:
                     anchors=anchors,
                     relations=rows[:, 1],
                     answers=answers,
-                    candidates=candidate_mask(trained, labels[relation_id], side),
+                    candidates=pools.mask(labels[relation_id], side),
                     known=[known[side][(a, relation_id)] for a in anchors.tolist()],
                 )
             )
@@ -132,6 +134,7 @@ def chance_metrics(counts: np.ndarray) -> dict[str, float]:
 def evaluate_trained(trained: TrainedModel, *, baselines: bool = True) -> dict:
     """The evaluation report: PyKEEN's metrics, per-task metrics, baselines and verdicts."""
     everything = trained.mapped()
+    pools = CandidatePools(trained, everything)
     scorers: list[Scorer] = [ModelScorer(trained.model)]
     if baselines:
         labels = [""] * len(trained.relation_to_id)
@@ -142,11 +145,12 @@ def evaluate_trained(trained: TrainedModel, *, baselines: bool = True) -> dict:
             len(trained.relation_to_id), labels,
         )
     if trained.stack is not None:
-        scorers.append(StackedScorer(trained, trained.stack, feature_scorers(trained, scorers)))
+        scorers.append(StackedScorer(trained, trained.stack, feature_scorers(trained, scorers),
+                                     pools=pools))
     tasks: dict[str, dict[str, dict]] = defaultdict(dict)
     pooled: dict[str, list[np.ndarray]] = defaultdict(list)
     pooled_counts: list[np.ndarray] = []
-    for queries in build_queries(trained):
+    for queries in build_queries(trained, pools):
         entry: dict = {}
         for scorer in scorers:
             ranks, counts = filtered_ranks(scorer, queries)

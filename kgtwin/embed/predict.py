@@ -20,6 +20,7 @@ import pandas as pd
 
 from kgtwin.embed import modeldir
 from kgtwin.embed.baselines import ModelScorer, Scorer, Side
+from kgtwin.embed.candidates import CandidatePools
 from kgtwin.embed.explain import PathIndex, entity_embeddings, explain_pair, nearest_positives
 from kgtwin.embed.modeldir import TrainedModel
 from kgtwin.embed.stack import StackedScorer, feature_scorers
@@ -59,16 +60,13 @@ class Predictor:
         self.embeddings = entity_embeddings(trained.model)
         self.model_scorer = ModelScorer(trained.model)
         self.scorer: Scorer = self.model_scorer
+        self.pools = CandidatePools(trained, self.mapped)
         if trained.stack is not None:
             self.scorer = StackedScorer(trained, trained.stack,
-                                        feature_scorers(trained, [self.model_scorer]))
+                                        feature_scorers(trained, [self.model_scorer]),
+                                        pools=self.pools)
         counts = np.bincount(self.mapped[:, 1], minlength=len(relation_labels))
         self.relation_counts = dict(zip(relation_labels, counts.tolist(), strict=True))
-        codes = {c: i for i, c in enumerate(sorted(set(trained.graph.categories.values())))}
-        self.category_codes = np.array(
-            [codes.get(trained.graph.categories.get(e), -1) for e in self.labels]
-        )
-        self._pools: dict[tuple[str, str], np.ndarray] = {}
         order = np.lexsort((self.mapped[:, 0], self.mapped[:, 1]))
         self._by_relation = self.mapped[order]  # sorted by relation: one slice per relation
         self._starts = np.searchsorted(self._by_relation[:, 1], np.arange(len(relation_labels) + 1))
@@ -167,14 +165,9 @@ class Predictor:
         return pd.DataFrame(rows, columns=COLUMNS)
 
     def candidates(self, relation: str, side: Side) -> np.ndarray:
-        """Mask of entities whose category fills ``side`` of ``relation`` (a fresh copy)."""
-        key = (relation, side)
-        if key not in self._pools:
-            rows = self._rows(self.trained.relation_to_id[relation])
-            fillers = np.unique(rows[:, 0 if side == "head" else 2])
-            wanted = np.unique(self.category_codes[fillers])
-            self._pools[key] = np.isin(self.category_codes, wanted[wanted >= 0])
-        return self._pools[key].copy()
+        """Who may fill ``side`` of ``relation`` (a fresh mask; the rule evaluation uses,
+        :mod:`kgtwin.embed.candidates`)."""
+        return self.pools.mask(relation, side)
 
     def _rows(self, relation_id: int) -> np.ndarray:
         return self._by_relation[self._starts[relation_id] : self._starts[relation_id + 1]]

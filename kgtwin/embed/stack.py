@@ -38,7 +38,7 @@ from kgtwin.embed.baselines import (
     Side,
     _logistic,
 )
-from kgtwin.embed.candidates import candidate_mask, true_answers
+from kgtwin.embed.candidates import CandidatePools, true_answers
 from kgtwin.embed.modeldir import TrainedModel
 
 log = logging.getLogger(__name__)
@@ -96,6 +96,7 @@ def fit_stack(trained: TrainedModel, scorers: dict[str, Scorer], *,
     valid = trained.mapped(split.valid)
     labels = {i: r for r, i in trained.relation_to_id.items()}
     names = list(scorers)
+    pools = CandidatePools(trained)
     weights: dict[str, dict[str, float]] = {}
     counts: dict[str, int] = {}
     for relation_id in sorted(set(valid[:, 1].tolist())):
@@ -104,7 +105,7 @@ def fit_stack(trained: TrainedModel, scorers: dict[str, Scorer], *,
             rows = rows[np.sort(rng.choice(len(rows), MAX_QUERIES, replace=False))]
         for side in ("head", "tail"):
             anchor_col, answer_col = (2, 0) if side == "head" else (0, 2)
-            mask = candidate_mask(trained, labels[relation_id], side)
+            mask = pools.mask(labels[relation_id], side)
             differences = []
             for start in range(0, len(rows), BATCH):
                 chunk = rows[start:start + BATCH]
@@ -139,12 +140,13 @@ class StackedScorer:
     name = "stacked"
 
     def __init__(self, trained: TrainedModel, stack: dict[str, Any],
-                 scorers: dict[str, Scorer]):
+                 scorers: dict[str, Scorer], *, pools: CandidatePools | None = None):
+        """``pools``: the caller's candidate masks (the same rule; built here if not given)."""
         self.trained = trained
         self.stack = stack
         self.scorers = scorers
         self.labels = {i: r for r, i in trained.relation_to_id.items()}
-        self._masks: dict[tuple[str, str], np.ndarray] = {}
+        self.pools = pools or CandidatePools(trained)
 
     def weights(self, relation: str, side: Side) -> dict[str, float]:
         """The fitted weights, or the model alone where none were fitted."""
@@ -155,11 +157,9 @@ class StackedScorer:
         for relation_id in np.unique(relations).tolist():
             relation = self.labels[relation_id]
             rows = np.flatnonzero(relations == relation_id)
-            key = (relation, side)
-            if key not in self._masks:
-                self._masks[key] = candidate_mask(self.trained, relation, side)
+            mask = self.pools.mask(relation, side)
             for name, weight in self.weights(relation, side).items():
                 if weight and name in self.scorers:
                     raw = self.scorers[name].scores(anchors[rows], relations[rows], side)
-                    out[rows] += weight * standardized(name, raw, self._masks[key])
+                    out[rows] += weight * standardized(name, raw, mask)
         return out

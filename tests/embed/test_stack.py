@@ -69,7 +69,7 @@ def test_without_fitted_weights_the_stack_ranks_by_the_model(trained):
     anchors = np.array(sorted(loaded.entity_to_id.values())[:3])
     stacked = scorer.scores(anchors, relation, "head")
     model = scorer.scorers["model"].scores(anchors, relation, "head")
-    mask = scorer._masks[("biolink:treats", "head")]
+    mask = scorer.pools.mask("biolink:treats", "head")
     for row in range(3):
         assert (np.argsort(-stacked[row, mask], kind="stable")
                 == np.argsort(-model[row, mask], kind="stable")).all()
