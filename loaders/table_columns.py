@@ -133,6 +133,9 @@ class Spans:
     quoted: np.ndarray | None = None
     quoted_starts: np.ndarray | None = None
     quoted_lengths: np.ndarray | None = None
+    #: Whether a field of a plain line may be one quoted whole (``"a, b"``: its quotes
+    #: are dropped); a tab-separated block has no quoting.
+    unquote: bool = False
 
     def __len__(self) -> int:
         return len(self.first)
@@ -146,6 +149,9 @@ class Spans:
         first = self.first if self.plain is None else self.first[self.plain]
         starts = first if column == 0 else self.stops[:, column - 1] + 1
         lengths = self.stops[:, column] - starts
+        if self.unquote:
+            whole = (self.padded[starts] == _QUOTE).astype(np.int64)
+            starts, lengths = starts + whole, lengths - 2 * whole
         if self.plain is None:
             return starts, lengths
         all_starts = np.empty(len(self), dtype=np.int64)
@@ -179,6 +185,8 @@ class Spans:
             line = row if self.plain is None else int(self._plain_line[row])
             start = self.first[row] if column == 0 else self.stops[line, column - 1] + 1
             length = self.stops[line, column] - start
+            if self.unquote and self.text[start:start + 1] == b'"':
+                start, length = start + 1, length - 2
         return self.text[int(start):int(start) + int(length)].decode("utf-8")
 
 
@@ -229,14 +237,40 @@ def split_fields(block: bytes, width: int, delimiter: str) -> Spans:
             raise NotColumnar("a line with another number of fields")
         return Spans(block, first, separators.reshape(lines, width))
     line_of = np.cumsum(is_end) - is_end  # each separator's line
-    plain = ~quoted
-    kept = plain[line_of]
+    quotes = np.flatnonzero(data == _QUOTE)
+    before = np.searchsorted(quotes, first)  # the quotes before each line
+    hard = _hard_lines(data, quotes, first, ends, before, ord(delimiter))
+    inside = np.zeros(len(separators), dtype=bool)  # within a quoted field
+    simple = np.flatnonzero((quoted & ~hard)[line_of])
+    inside[simple] = (np.searchsorted(quotes, separators[simple])
+                      - before[line_of[simple]]) % 2 == 1
+    kept = ~hard[line_of] & ~inside
     separators, is_end = separators[kept], is_end[kept]
     if np.any(np.diff(np.flatnonzero(is_end), prepend=-1) != width):
         raise NotColumnar("a line with another number of fields")
-    rows = np.flatnonzero(quoted)
+    stops = separators.reshape(-1, width)
+    if not hard.any():
+        return Spans(block, first, stops, unquote=True)
+    rows = np.flatnonzero(hard)
     text, starts, lengths = _quoted_fields(block, first[rows], ends[rows], width, delimiter)
-    return Spans(text, first, separators.reshape(-1, width), plain, rows, starts, lengths)
+    return Spans(text, first, stops, ~hard, rows, starts, lengths, unquote=True)
+
+
+def _hard_lines(data: np.ndarray, quotes: np.ndarray, first: np.ndarray, ends: np.ndarray,
+                before: np.ndarray, delimiter: int) -> np.ndarray:
+    """The lines whose quotes are not all whole-field quotes (``,"a, b",``: an opening
+    quote at a field's start, its closing one right before the next delimiter or the
+    line end, nothing doubled), which ``csv`` must read; the others are split here with
+    the delimiters between a pair of quotes ignored, and lose their quotes."""
+    line = np.searchsorted(ends, quotes)
+    opening = (np.arange(len(quotes)) - before[line]) % 2 == 0
+    after = data[quotes + 1]  # a quote is never a block's last byte (it ends in LF)
+    at_start = (quotes == first[line]) | (data[np.maximum(quotes - 1, 0)] == delimiter)
+    at_end = (after == delimiter) | (after == _LF)
+    hard = np.zeros(len(first), dtype=bool)
+    hard[line[~np.where(opening, at_start, at_end)]] = True
+    hard |= np.bincount(line, minlength=len(first)) % 2 == 1
+    return hard
 
 
 def _quoted_fields(block: bytes, first: np.ndarray, ends: np.ndarray, width: int,
