@@ -12,7 +12,9 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -106,18 +108,13 @@ def train(
     ``progress=False`` is quiet: no progress bars, no PyKEEN INFO lines.
     """
     config = replace(config or TrainConfig(), **overrides)
-    graph = triples_from_store(store, predicates)
-    if test_triples is not None:
-        given = read_test_triples(store, test_triples, namespace)
-        valid = read_test_triples(store, valid_triples, namespace) if valid_triples else []
-        graph, the_split = explicit_split(graph, given, valid, remove_leaks=remove_leaks,
-                                           same_pair=same_pair)
-        if not len(the_split.valid) and config.early_stopping:
-            the_split = carve_validation(the_split, graph, seed=config.seed)
-    else:
-        the_split = make_split(graph, kind=split, tasks=tasks, test_fraction=test_fraction,
-                               seed=config.seed)
-    result = train_model(graph, the_split, config, progress=progress)
+    phases: dict[str, dict[str, float]] = {}
+    with _phase(phases, "triples and split"):
+        graph, the_split = _graph_and_split(store, config, predicates, tasks, split, test_triples,
+                                            valid_triples, namespace, remove_leaks, same_pair,
+                                            test_fraction)
+    with _phase(phases, "training"):
+        result = train_model(graph, the_split, config, progress=progress)
     config = result.config  # the training loop ``auto`` chose is what the model records
     trained = modeldir.TrainedModel(
         model=result.model,
@@ -151,14 +148,47 @@ def train(
 
     if config.stack:
         if len(the_split.valid):
-            trained.stack = fit_stack(trained, feature_scorers(trained), seed=config.seed)
+            with _phase(phases, "stack fit"):
+                trained.stack = fit_stack(trained, feature_scorers(trained), seed=config.seed)
         else:
             log.warning("no validation statements: the stacked ranker is not fitted and "
                         "predictions rank by the model alone")
-    report = evaluate_trained(trained, baselines=evaluate_baselines)
+    with _phase(phases, "evaluation"):
+        report = evaluate_trained(trained, baselines=evaluate_baselines)
+    trained.info["phases"] = phases
     trained.metrics = {**trained.metrics, **report}
     modeldir.save(trained, out)
     return trained
+
+
+def _graph_and_split(store: GraphStore, config: TrainConfig, predicates: Sequence[str] | None,
+                     tasks: Sequence[str], split: SplitKind, test_triples: str | Path | None,
+                     valid_triples: str | Path | None, namespace: str | None,
+                     remove_leaks: bool, same_pair: bool, test_fraction: float
+                     ) -> tuple[GraphTriples, Split]:
+    """The store's statements as triples, split as :func:`train` describes."""
+    graph = triples_from_store(store, predicates)
+    if test_triples is not None:
+        given = read_test_triples(store, test_triples, namespace)
+        valid = read_test_triples(store, valid_triples, namespace) if valid_triples else []
+        graph, the_split = explicit_split(graph, given, valid, remove_leaks=remove_leaks,
+                                           same_pair=same_pair)
+        if not len(the_split.valid) and config.early_stopping:
+            the_split = carve_validation(the_split, graph, seed=config.seed)
+    else:
+        the_split = make_split(graph, kind=split, tasks=tasks, test_fraction=test_fraction,
+                               seed=config.seed)
+    return graph, the_split
+
+
+@contextmanager
+def _phase(phases: dict[str, dict[str, float]], name: str) -> Iterator[None]:
+    """Wall and CPU seconds (all threads of the process) of one step of :func:`train`: on a
+    shared machine wall time alone says little."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    yield
+    phases[name] = {"wall_s": round(time.perf_counter() - wall, 1),
+                    "cpu_s": round(time.process_time() - cpu, 1)}
 
 
 def evaluate(

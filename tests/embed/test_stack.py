@@ -31,6 +31,10 @@ def test_stack_is_fitted_saved_and_reported_beside_the_model(trained):
         entry = report["tasks"]["biolink:treats"][side]
         assert {"model", "stacked"} <= set(entry)  # the pure model's number stays beside it
     assert any("stacked ranker" in line for line in report["verdicts"])
+    # each step of train() says its wall and CPU seconds (benchmarks print them)
+    phases = json.loads((model_dir / "graph.json").read_text())["phases"]
+    assert set(phases) == {"triples and split", "training", "stack fit", "evaluation"}
+    assert all(spent["cpu_s"] >= 0 and spent["wall_s"] >= 0 for spent in phases.values())
 
 
 def test_stack_weights_never_see_the_test_statements(trained):
