@@ -16,7 +16,8 @@
 * ``phenotype_overlap``: where the graph has ``biolink:has_phenotype`` statements, the
   Jaccard overlap of the two entities' phenotype sets in training (a gene's phenotypes
   against a disease's): the classic phenotype-similarity ranking of rare-disease work,
-  and the bar a model must clear on HPO.
+  and the bar a model must clear on HPO. ``phenotype_idf`` weights rare phenotypes above
+  common ones (:mod:`kgtwin.embed.phenotypes`) and is reported beside it.
 
 Every scorer answers ``scores(anchors, relations, side)`` with a dense
 ``(len(anchors), num_entities)`` array: ``side="tail"`` scores objects for
@@ -288,5 +289,8 @@ def baseline_scorers(
     phenotype = [i for i, label in enumerate(relation_labels or [])
                  if label.split("[", 1)[0] == PHENOTYPE_PREDICATE]
     if phenotype and np.isin(train[:, 1], phenotype).any():
+        from kgtwin.embed.phenotypes import PhenotypeIdfScorer
+
         scorers.append(PhenotypeOverlapScorer(train, num_entities, phenotype))
+        scorers.append(PhenotypeIdfScorer(train, num_entities, phenotype))
     return scorers

@@ -198,7 +198,8 @@ def verdicts(report: dict) -> list[str]:
             model = entry.get(ranker, {}).get("mrr")
             if model is None:
                 continue
-            for other in ("chance", "degree", "path_count", "metapath", "phenotype_overlap"):
+            for other in ("chance", "degree", "path_count", "metapath", "phenotype_overlap",
+                          "phenotype_idf"):
                 value = entry.get(other, {}).get("mrr")
                 if value is None:
                     continue
@@ -215,7 +216,8 @@ def leak_warnings(trained: TrainedModel, report: dict) -> list[str]:
     suspicious = []
     for relation, sides in report["tasks"].items():
         for side, entry in sides.items():
-            for scorer in ("path_count", "degree", "metapath", "phenotype_overlap"):
+            for scorer in ("path_count", "degree", "metapath", "phenotype_overlap",
+                           "phenotype_idf"):
                 mrr = entry.get(scorer, {}).get("mrr")
                 if mrr is not None and mrr > SUSPICIOUS_MRR:
                     suspicious.append((relation, side, scorer, mrr))

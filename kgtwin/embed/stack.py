@@ -7,8 +7,9 @@ both. Rephetio and AnyBURL-style hybrids combine such signals; kgtwin does so by
 default (``TrainConfig.stack``, ``--no-stack`` to turn it off) on every graph:
 
 * features: the model's score, the degree prior, degree-weighted path counts and, where
-  the graph has ``biolink:has_phenotype`` statements, phenotype overlap (all from the
-  training graph only, as the baselines in :mod:`kgtwin.embed.baselines`);
+  the graph has ``biolink:has_phenotype`` statements, phenotype overlap (Jaccard), its
+  IDF-weighted cosine and phenotype neighbours (:mod:`kgtwin.embed.phenotypes`; all from
+  the training graph only, as the baselines in :mod:`kgtwin.embed.baselines`);
 * each feature is standardised within the query's candidates (log1p first for the
   counts), so only its order and spread among the candidates matter;
 * one weight per feature and per (relation, side), fitted by a pairwise logistic
@@ -40,13 +41,15 @@ from kgtwin.embed.baselines import (
 )
 from kgtwin.embed.candidates import CandidatePools, true_answers
 from kgtwin.embed.modeldir import TrainedModel
+from kgtwin.embed.phenotypes import PhenotypeIdfScorer, PhenotypeNeighbourScorer
 
 log = logging.getLogger(__name__)
 
-#: Features in the order weights are listed; phenotype overlap only where the graph has it.
-FEATURES = ("model", "degree", "path_count", "phenotype_overlap")
+#: Features in the order weights are listed; the phenotype ones only where the graph has them.
+FEATURES = ("model", "degree", "path_count", "phenotype_overlap", "phenotype_idf",
+            "phenotype_neighbours")
 #: Counts: compared on a log scale (a path count of 2,000 is not 1,000 times 2).
-LOG_FEATURES = frozenset({"degree", "path_count"})
+LOG_FEATURES = frozenset({"degree", "path_count", "phenotype_neighbours"})
 #: Validation queries used per (relation, side), and random candidates per query.
 MAX_QUERIES = 400
 NEGATIVES = 50
@@ -67,8 +70,14 @@ def feature_scorers(trained: TrainedModel, existing: list[Scorer] | None = None
         found["path_count"] = PathCountScorer(train, entities)
     phenotype = [i for label, i in trained.relation_to_id.items()
                  if label.split("[", 1)[0] == PHENOTYPE_PREDICATE]
-    if "phenotype_overlap" not in found and phenotype and np.isin(train[:, 1], phenotype).any():
-        found["phenotype_overlap"] = PhenotypeOverlapScorer(train, entities, phenotype)
+    if phenotype and np.isin(train[:, 1], phenotype).any():
+        if "phenotype_overlap" not in found:
+            found["phenotype_overlap"] = PhenotypeOverlapScorer(train, entities, phenotype)
+        if "phenotype_idf" not in found:
+            found["phenotype_idf"] = PhenotypeIdfScorer(train, entities, phenotype)
+        if "phenotype_neighbours" not in found:
+            found["phenotype_neighbours"] = PhenotypeNeighbourScorer(
+                found["phenotype_idf"], train, entities)
     return {name: found[name] for name in FEATURES if name in found}
 
 
