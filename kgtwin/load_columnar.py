@@ -10,9 +10,9 @@ record (they are few, and node merges are the identity logic). The load is the s
 transaction, ledger entry and reconciliation as the record path.
 
 The path is taken only when the store can merge columns (the embedded store) and the
-source is KGX TSV files, Hetionet JSON or a bulk edge table (``triples``, ``primekg``:
-:mod:`kgtwin.loaders.table_columns`). Whatever it does not read exactly as the
-record path would (a short row, an id the aligner refuses, a bad byte) raises
+source is KGX TSV files, Hetionet JSON or edge tables, or a bulk edge table
+(``triples``, ``primekg``: :mod:`kgtwin.loaders.table_columns`). Whatever it does not
+read exactly as the record path would (a short row, an id the aligner refuses, a bad byte) raises
 :class:`~kgtwin.columns.NotColumnar`: the store rolls the load back and
 :func:`kgtwin.load.load_files` redoes it record by record, which reports the bad row
 as ``file:line: reason`` or skips it, as before.
@@ -74,15 +74,18 @@ def _kgx_plan(loader: KgxLoader) -> ColumnarPlan | None:
 
 
 def _hetionet_plan(loader: HetionetLoader) -> ColumnarPlan | None:
-    json_paths = [p for p in loader.paths if not loader.is_node_table(p)]
-    if not json_paths:
+    edge_paths = [p for p in loader.paths if not loader.is_node_table(p)]
+    if not edge_paths:
         return None
     nodes = HetionetNodes(loader.paths, skip_bad=loader.skip_bad)
     nodes.allow_empty = loader.allow_empty
 
     def edges() -> Iterator[EdgeColumns]:
-        for path in json_paths:
-            yield from hetionet_columns.edge_columns(nodes, path)  # its id caches
+        for path in edge_paths:  # JSON files and edge tables, through the nodes' id caches
+            if nodes.is_edge_table(path):
+                yield from hetionet_columns.sif_columns(nodes, path)
+            else:
+                yield from hetionet_columns.edge_columns(nodes, path)
 
     return ColumnarPlan(nodes, edges)
 

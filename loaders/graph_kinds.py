@@ -53,7 +53,16 @@ def graph_kinds(graph: str) -> dict:
                                rule.get("subject"))
     nodes = {kind: {**rule, "category": biolink.category(rule["category"])}
              for kind, rule in spec["nodes"].items()}
-    return {"nodes": nodes, "edges": edges, "sources": spec.get("sources", {})}
+    metaedges = {}
+    for abbreviation, joined in spec.get("metaedges", {}).items():
+        source_kind, kind, target_kind = joined.split("|")
+        if source_kind not in nodes or target_kind not in nodes or not (
+                joined in spec["edges"] or kind in spec["edges"]):
+            raise ValueError(f"graph_kinds.yaml: {graph} metaedge {abbreviation}: "
+                             f"{joined} names an unknown node or edge kind")
+        metaedges[abbreviation] = (source_kind, kind, target_kind)
+    return {"nodes": nodes, "edges": edges, "sources": spec.get("sources", {}),
+            "metaedges": metaedges}
 
 
 def curie(graph: str, prefix: str | None, identifier: object, pad: int = 0) -> tuple[str, bool]:

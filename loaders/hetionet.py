@@ -14,7 +14,12 @@ Hetnets built with hetnetpy for other metagraphs have kinds Hetionet v1.0 does n
 (``Tissue``): such a node is kept as a ``biolink:NamedThing`` in the graph's own
 namespace (``hetionet:Tissue/Lung``), unaligned, its kind a property, and the kinds
 met this way are named in a warning. Hetionet's node table (``hetionet-v1.0-nodes.tsv``:
-``id`` as ``Kind::identifier``, ``name``, ``kind``) loads the nodes alone.
+``id`` as ``Kind::identifier``, ``name``, ``kind``) loads the nodes alone, and its edge
+table (``hetionet-v1.0-edges.sif[.gz]``: ``source``, ``metaedge``, ``target``; rows like
+``Gene::9021	GpBP	Biological Process::GO:0071357``) the edges without their ``data``:
+a metaedge abbreviation is read through the ``metaedges`` of ``graph_kinds.yaml``
+(``GpBP`` -> ``Gene|participates|Biological Process``), then mapped as a JSON edge of
+that kind is, and each end must be a node of the metaedge's kind.
 """
 
 from __future__ import annotations
@@ -24,7 +29,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import ClassVar
 
-from kgtwin.loaders.base import Loader, open_binary, read_rows
+from kgtwin.loaders.base import Loader, open_binary, read_rows, require_columns
 from kgtwin.loaders.graph_kinds import EdgeKind, curie, edge_kind, graph_kinds
 from kgtwin.loaders.safe_documents import DepthGuard, capped_events
 
@@ -36,6 +41,8 @@ log = logging.getLogger(__name__)
 GRAPH = "hetionet"
 #: The category of a node whose kind the Hetionet v1.0 map does not know.
 UNKNOWN_KIND = "biolink:NamedThing"
+#: The header of Hetionet's edge table.
+SIF_COLUMNS = ("source", "metaedge", "target")
 
 
 def _properties(data: object, kind: str) -> dict[str, object]:
@@ -52,14 +59,17 @@ class HetionetLoader(Loader):
 
     name = "hetionet"
     description = ("Hetionet JSON (metanodes/nodes/edges; .json, .json.bz2/.gz/.xz) or its "
-                   "node TSV -> Biolink graph")
-    suffixes = (".json", ".tsv")
+                   "node TSV and edge SIF -> Biolink graph")
+    suffixes = (".json", ".tsv", ".sif")
     fixed_columns: ClassVar[Mapping[str, str]] = {
         "node TSV: id (required)": "KIND::IDENTIFIER (Gene::1017), the node",
         "node TSV: name, kind": "its name; kind must match the id's KIND",
+        "edge SIF: source, target (required)": "KIND::IDENTIFIER of each end",
+        "edge SIF: metaedge (required)": "the abbreviation (GpBP, CtD, Gr>G, …) of the "
+                                         "edge's kind, its ends' kinds as it names them",
     }
-    fixed_why = ("Hetionet is published as JSON (metanodes, nodes, edges) and one node "
-                 "table with this header")
+    fixed_why = ("Hetionet is published as JSON (metanodes, nodes, edges), one node "
+                 "table and one edge table with these headers")
 
     def __init__(self, paths: list[Path], *, skip_bad: bool = False):
         super().__init__(paths, skip_bad=skip_bad)
@@ -73,6 +83,9 @@ class HetionetLoader(Loader):
             self.path = path
             if self.is_node_table(path):
                 yield from self._node_table(path)
+                continue
+            if self.is_edge_table(path):
+                yield from self._edge_table(path)
                 continue
             yield from self.json_nodes(path)
             yield from self._checked(path, "edge", self._edge_items(path), self._edge)
@@ -92,6 +105,46 @@ class HetionetLoader(Loader):
 
     def is_node_table(self, path: Path) -> bool:
         return ".tsv" in [s.lower() for s in path.suffixes]
+
+    def is_edge_table(self, path: Path) -> bool:
+        return ".sif" in [s.lower() for s in path.suffixes]
+
+    def _edge_table(self, path: Path) -> Iterator[Record]:
+        """``source``, ``metaedge``, ``target``: Hetionet's edges without their ``data``."""
+        metaedges = self.kinds["metaedges"]
+        checked = False
+        for row in read_rows(self, path):
+            checked = checked or require_columns(self, row, list(SIF_COLUMNS))
+            edge = self.sif_edge(row["source"], row["metaedge"], row["target"], metaedges)
+            if edge is not None:
+                yield edge
+
+    def sif_edge(self, source: str, metaedge: str, target: str,
+                 metaedges: Mapping[str, tuple[str, str, str]]) -> Edge | None:
+        """One edge table row as the JSON edge of its metaedge's kind, or None (rejected)."""
+        found = metaedges.get(metaedge)
+        if found is None:
+            self.reject(f"unknown metaedge {metaedge!r} (Hetionet v1.0 has "
+                        f"{', '.join(sorted(metaedges))})")
+            return None
+        source_kind, kind, target_kind = found
+        ends = []
+        for role, value, expected in (("source", source, source_kind),
+                                      ("target", target, target_kind)):
+            node_kind, sep, identifier = value.partition("::")
+            if not sep or not node_kind or not identifier.strip():
+                self.reject(f"the {role} must read KIND::IDENTIFIER, found {value!r}")
+                return None
+            if node_kind != expected:
+                self.reject(f"metaedge {metaedge} joins {source_kind} to {target_kind}; "
+                            f"the {role} is {value!r}")
+                return None
+            ends.append(self._id(node_kind, identifier))
+        (subject, subject_aligned), (object_, object_aligned) = ends
+        mapped = edge_kind(GRAPH, kind, source_kind, target_kind)
+        return Edge(subject, mapped.predicate, object_, qualifiers=mapped.qualifier_map,
+                    properties=_properties(None, kind),
+                    aligned=subject_aligned and object_aligned)
 
     def _node_table(self, path: Path) -> Iterator[Record]:
         """``id`` (``Gene::1017``), ``name``, ``kind``: Hetionet's nodes without edges."""

@@ -7,7 +7,9 @@ and properties text (the same mapping :meth:`HetionetLoader._edge` applies, thro
 the loader's own id and kind caches) and gathered into
 :class:`~kgtwin.columns.EdgeColumns` chunks, aligned and unaligned edges apart (an
 edge to a Pathway Commons pathway is unaligned). Nodes are read record by record by
-:class:`HetionetNodes`. An edge the record path would reject (a missing id, a
+:class:`HetionetNodes`. Hetionet's edge table (``edges.sif``) is read in blocks of lines
+split by numpy (:func:`~kgtwin.loaders.table_columns.split_fields`), each distinct
+end and metaedge mapped once. An edge the record path would reject (a missing id, a
 malformed item, a parse error) raises :class:`~kgtwin.columns.NotColumnar`: the load is
 redone record by record, which names it.
 """
@@ -21,8 +23,9 @@ from pathlib import Path
 import numpy as np
 from kgtwin.loaders.base import open_binary
 from kgtwin.loaders.graph_kinds import edge_kind
-from kgtwin.loaders.hetionet import GRAPH, HetionetLoader, _properties
+from kgtwin.loaders.hetionet import GRAPH, SIF_COLUMNS, HetionetLoader, _properties
 from kgtwin.loaders.safe_documents import DepthGuard
+from kgtwin.loaders.table_columns import blocks, compact, header_columns, split_fields
 
 from kgtwin.columns import EdgeColumns, Factor, NotColumnar
 from kgtwin.errors import KgTwinError
@@ -38,8 +41,10 @@ class HetionetNodes(HetionetLoader):
     def records(self) -> Iterator[Record]:
         for path in self.paths:
             self.path = path
-            yield from self._node_table(path) if self.is_node_table(path) \
-                else self.json_nodes(path)
+            if self.is_node_table(path):
+                yield from self._node_table(path)
+            elif not self.is_edge_table(path):
+                yield from self.json_nodes(path)
         self.warn_unknown_kinds()
 
 
@@ -163,4 +168,69 @@ def edge_columns(loader: HetionetLoader, path: Path, *, chunk: int | None = None
             yield gathered.chunk(ids, texts)
 
 
-__all__ = ["CHUNK_EDGES", "HetionetNodes", "edge_columns"]
+def sif_columns(loader: HetionetLoader, path: Path, *, block_bytes: int | None = None
+                ) -> Iterator[EdgeColumns]:
+    """The edges of one Hetionet edge table (``source``, ``metaedge``, ``target``) as
+    chunks of columns, aligned and unaligned apart: each distinct end is split and
+    mapped to its id once (the loader's own rules), each distinct metaedge to its
+    predicate, qualifiers and properties text once; an end whose kind is not its
+    metaedge's, or anything else the record path rejects, raises NotColumnar."""
+    metaedges = loader.kinds["metaedges"]
+    ends: dict[str, tuple[str, bool, int]] = {}  # value -> (id, aligned, kind number)
+    kind_numbers: dict[str, int] = {}
+    parts = blocks(path, header=True, block_bytes=block_bytes)
+    header = header_columns(next(parts, b""), "\t")
+    if not set(SIF_COLUMNS) <= set(header):
+        raise NotColumnar("columns not found")  # the record path names them
+    where = [header.index(column) for column in SIF_COLUMNS]
+
+    def end(value: str) -> tuple[str, bool, int]:
+        found = ends.get(value)
+        if found is None:
+            kind, sep, identifier = value.partition("::")
+            if not sep or not kind or not identifier.strip():
+                raise NotColumnar(f"a malformed id {value!r}")
+            number = kind_numbers.setdefault(kind, len(kind_numbers))
+            found = ends[value] = (*loader._id(kind, identifier), number)
+        return found
+
+    rows = 0
+    for block in parts:
+        spans = split_fields(block, len(header), "\t")
+        source, metaedge, target = (spans.factor(column) for column in where)
+        rows += len(spans)
+        kinds = [metaedges.get(value) for value in metaedge.values]
+        if None in kinds:
+            raise NotColumnar("an unknown metaedge")
+        try:
+            mapped = [edge_kind(GRAPH, kind, source_kind, target_kind)
+                      for source_kind, kind, target_kind in kinds]  # type: ignore[misc]
+            subjects = [end(value) for value in source.values]
+            objects = [end(value) for value in target.values]
+        except KgTwinError as error:
+            raise NotColumnar(str(error)) from None
+        expected = {role: np.array([kind_numbers.setdefault(k[at], len(kind_numbers))
+                                    for k in kinds], dtype=np.int64)  # type: ignore[index]
+                    for role, at in (("source", 0), ("target", 2))}
+        for role, factor, found in (("source", source, subjects), ("target", target, objects)):
+            numbers = np.array([f[2] for f in found], dtype=np.int64)
+            if not np.array_equal(numbers[factor.codes], expected[role][metaedge.codes]):
+                raise NotColumnar(f"a {role} of another kind than its metaedge's")
+        aligned = (np.array([f[1] for f in subjects], dtype=bool)[source.codes]
+                   & np.array([f[1] for f in objects], dtype=bool)[target.codes])
+        columns = (Factor(source.codes, [f[0] for f in subjects]),
+                   Factor(metaedge.codes, [m.predicate for m in mapped]),
+                   Factor(target.codes, [f[0] for f in objects]),
+                   Factor(metaedge.codes, [qualifier_key(m.qualifier_map) for m in mapped]),
+                   Factor(metaedge.codes, [properties_text(_properties(None, k[1]))
+                                           for k in kinds]))  # type: ignore[index]
+        for mask, flag in ((aligned, True), (~aligned, False)):
+            if mask.all():
+                yield EdgeColumns(*columns, aligned=flag)
+            elif mask.any():
+                yield EdgeColumns(*(compact(part, mask) for part in columns), aligned=flag)
+    if rows == 0:
+        raise NotColumnar("no rows")  # the record path says whether that is an error
+
+
+__all__ = ["CHUNK_EDGES", "HetionetNodes", "edge_columns", "sif_columns"]
