@@ -3,6 +3,8 @@
 Sources of the same size: ``--format kgx`` loads ``hetionet_scale.py``'s KGX TSV
 pair (47,031 nodes, 1,854,510 distinct edges at scale 1); ``--format hetionet`` loads
 ``loaders.py``'s Hetionet-format JSON (47,031 nodes, 2,250,197 edges, some repeated);
+``--format hetionet-sif`` the same graph as Hetionet's TSV release (``nodes.tsv`` and
+``edges.sif.gz``, metaedge abbreviations, no edge ``data``);
 ``--format triples`` and ``--format primekg`` load the KGX pair's graph written by
 ``table_scale.py`` as a headerless triples TSV (1,854,510 rows, no node rows) and as
 PrimeKG's ``kg.csv`` (1,854,510 rows naming 46,927 nodes; genes by NCBI Gene id);
@@ -30,7 +32,8 @@ and edges per wall second are printed too, with the 1-minute load average when t
 step started, so a number is never quoted without how busy the machine was). Ratios
 are kgtwin's edges per CPU second over the bare tool's.
 
-    python benchmarks/embedded_load.py [--format hetionet|triples|primekg|drug-targets]
+    python benchmarks/embedded_load.py [--format hetionet|hetionet-sif|triples|primekg|
+                                                 drug-targets]
                                        [--scale 0.1] [--data DIR] [--baseline DIR]
 """
 
@@ -51,8 +54,13 @@ HERE = Path(__file__).resolve().parent
 STEPS = ["kgtwin columnar", "kgtwin columnar, baseline", "kgtwin records",
          "bare sqlite3, key order", "bare sqlite3, file order"]
 FILES = {"kgx": ["nodes.tsv", "edges.tsv"], "hetionet": ["hetionet.json"],
+         "hetionet-sif": ["nodes.tsv", "edges.sif.gz"],
          "triples": ["triples.tsv"], "primekg": ["kg.csv"],
          "drug-targets": ["drug_targets.csv"]}
+
+
+#: The loader of a format that is not a loader's name.
+LOADER = {"hetionet-sif": "hetionet"}
 
 
 def peak_rss_mib() -> float:
@@ -154,7 +162,8 @@ def import_tree(tree: Path) -> None:
 def run_step(step: str, format: str, data: Path, store: Path, first: Path) -> dict:
     files = [data / name for name in FILES[format]]
     if step.startswith("kgtwin"):
-        row = kgtwin_load(files, format, store, columnar=step.startswith("kgtwin columnar"))
+        row = kgtwin_load(files, LOADER.get(format, format), store,
+                          columnar=step.startswith("kgtwin columnar"))
     elif step.endswith("key order"):
         row = bare_load(stored_rows(first), store, key_order=True)
     else:
@@ -166,7 +175,8 @@ def reload(files: list[Path], format: str, store: Path) -> dict:
     """``kgtwin load`` of files already in the store: a whole CLI process."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    command = [sys.executable, __file__, "--cli", "--store", str(store), "load", format,
+    command = [sys.executable, __file__, "--cli", "--store", str(store), "load",
+               LOADER.get(format, format),
                *map(str, files)]  # this tree's CLI (the installed one may be another's)
     done = subprocess.run(command, capture_output=True, text=True, check=True,
                           env={**os.environ, "PYTHONPATH": str(HERE.parent)})
@@ -192,6 +202,11 @@ def generate(format: str, data: Path, scale: float) -> None:
 
         data.mkdir(parents=True, exist_ok=True)
         write_drug_targets(data / "drug_targets.csv", scale)
+    elif format == "hetionet-sif":
+        from loaders import write_hetionet_sif
+
+        data.mkdir(parents=True, exist_ok=True)
+        write_hetionet_sif(data, scale)
     else:
         from loaders import write_hetionet
 

@@ -29,6 +29,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 FAMILIES = ["ontology", "genes", "drugs", "hetionet"]
@@ -63,8 +64,51 @@ def hetionet_id(kind: str, i: int) -> object:
             "Symptom": f"D{i + 1:06d}"}[kind]
 
 
-def write_hetionet(path: Path, scale: float) -> int:
+#: Hetionet v1.0's ``kind_to_abbrev``: the parts of a metaedge's abbreviation.
+HETIONET_ABBREVIATIONS = {
+    "Anatomy": "A", "Biological Process": "BP", "Cellular Component": "CC", "Compound": "C",
+    "Disease": "D", "Gene": "G", "Molecular Function": "MF", "Pathway": "PW",
+    "Pharmacologic Class": "PC", "Side Effect": "SE", "Symptom": "S", "associates": "a",
+    "binds": "b", "causes": "c", "covaries": "c", "downregulates": "d", "expresses": "e",
+    "includes": "i", "interacts": "i", "localizes": "l", "palliates": "p",
+    "participates": "p", "presents": "p", "regulates": "r", "resembles": "r", "treats": "t",
+    "upregulates": "u"}
+
+
+def hetionet_edges(scale: float) -> Iterator[tuple[str, object, str, str, object]]:
+    """The generated graph's edges as (source kind, id, kind, target kind, id)."""
     rng = random.Random(1)
+    counts = {k: max(1, int(v * scale)) for k, v in HETIONET_NODES.items()}
+    for source, kind, target, count in HETIONET_EDGES:
+        for _ in range(max(1, int(count * scale))):
+            yield (source, hetionet_id(source, rng.randrange(counts[source])), kind,
+                   target, hetionet_id(target, rng.randrange(counts[target])))
+
+
+def write_hetionet_sif(folder: Path, scale: float) -> int:
+    """The graph of :func:`write_hetionet` as Hetionet's TSV release writes it: the node
+    table ``nodes.tsv`` and the edge table ``edges.sif.gz`` (metaedge abbreviations;
+    ``Gr>G`` the one directed kind), without the ``data``."""
+    import gzip
+
+    counts = {k: max(1, int(v * scale)) for k, v in HETIONET_NODES.items()}
+    with open(folder / "nodes.tsv", "w") as out:
+        out.write("id\tname\tkind\n")
+        for kind, count in counts.items():
+            for i in range(count):
+                out.write(f"{kind}::{hetionet_id(kind, i)}\t{kind} {i}\t{kind}\n")
+    names, total = HETIONET_ABBREVIATIONS, 0
+    with gzip.open(folder / "edges.sif.gz", "wt", compresslevel=6) as out:
+        out.write("source\tmetaedge\ttarget\n")
+        for source, source_id, kind, target, target_id in hetionet_edges(scale):
+            metaedge = (f"{names[source]}{names[kind]}{'>' if kind == 'regulates' else ''}"
+                        f"{names[target]}")
+            out.write(f"{source}::{source_id}\t{metaedge}\t{target}::{target_id}\n")
+            total += 1
+    return total
+
+
+def write_hetionet(path: Path, scale: float) -> int:
     counts = {k: max(1, int(v * scale)) for k, v in HETIONET_NODES.items()}
     total = 0
     with open(path, "w") as out:
@@ -80,15 +124,13 @@ def write_hetionet(path: Path, scale: float) -> int:
                 first = False
         out.write('\n],\n"edges": [\n')
         first = True
-        for source, kind, target, count in HETIONET_EDGES:
-            for _ in range(max(1, int(count * scale))):
-                edge = {"source_id": [source, hetionet_id(source, rng.randrange(counts[source]))],
-                        "target_id": [target, hetionet_id(target, rng.randrange(counts[target]))],
-                        "kind": kind, "direction": "both",
-                        "data": {"source": "generated", "unbiased": False}}
-                out.write(("" if first else ",\n") + json.dumps(edge))
-                first = False
-                total += 1
+        for source, source_id, kind, target, target_id in hetionet_edges(scale):
+            edge = {"source_id": [source, source_id], "target_id": [target, target_id],
+                    "kind": kind, "direction": "both",
+                    "data": {"source": "generated", "unbiased": False}}
+            out.write(("" if first else ",\n") + json.dumps(edge))
+            first = False
+            total += 1
         out.write("\n]}\n")
     return total
 
