@@ -152,16 +152,30 @@ def _echo_report(report: LoadReport) -> None:
     if report.dropped_xrefs:
         click.echo(f"ignored {report.dropped_xrefs} xrefs with prefixes no registry knows")
     if report.unresolved_genes:
-        listed = sorted(report.unresolved_genes)
-        shown = ", ".join(listed[:GENES_LISTED])
-        more = f" and {len(listed) - GENES_LISTED} more" if len(listed) > GENES_LISTED else ""
         kept = account is not None and account.unresolved_policy == "keep"
-        what = ("kept (--option unresolved_genes=keep): symbols as hgnc.symbol:NAME, ids as "
-                "written" if kept else "refused with their rows, listed above (a graph file's "
-                "NCBIGene:/ENSEMBL: ids are kept as written); --option unresolved_genes=keep "
-                "keeps symbols as hgnc.symbol:NAME")
-        click.echo(f"{len(listed)} gene names or ids not in the gene index "
-                   f"({report.gene_index}), {what}: {shown}{more}")
+        _say_unresolved(report, kept)
+
+
+def _say_unresolved(report: LoadReport, kept: bool) -> None:
+    """List the genes the index did not know, saying what became of each kind: a symbol
+    is refused with its row (or kept as ``hgnc.symbol:NAME``); an id (``HGNC:1``,
+    ``NCBIGene:…``) is kept as written under either policy, so it is never called refused."""
+    symbols = sorted(name for name in report.unresolved_genes if ":" not in name)
+    ids = sorted(name for name in report.unresolved_genes if ":" in name)
+    if symbols:
+        what = ("kept (--option unresolved_genes=keep) as hgnc.symbol:NAME" if kept else
+                "refused with their rows, listed above; --option unresolved_genes=keep "
+                "keeps them as hgnc.symbol:NAME")
+        click.echo(f"{len(symbols)} gene symbols not in the gene index ({report.gene_index}), "
+                   f"{what}: {_first(symbols)}")
+    if ids:
+        click.echo(f"{len(ids)} gene ids not in the gene index ({report.gene_index}), kept as "
+                   f"written, each its own node: {_first(ids)}")
+
+
+def _first(names: list[str]) -> str:
+    more = f" and {len(names) - GENES_LISTED} more" if len(names) > GENES_LISTED else ""
+    return ", ".join(names[:GENES_LISTED]) + more
 
 
 #: How many unresolved genes the end of a load lists (status --json has them all).

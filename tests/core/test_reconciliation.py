@@ -146,14 +146,15 @@ def test_unresolved_genes_refused_or_kept_are_listed_either_way(tmp_path):
     done = CliRunner().invoke(cli, ["--store", refused, "load", "drug-targets", str(table),
                                     "--skip-bad"])
     assert done.exit_code == 0, done.output
-    assert "1 gene names or ids not in the gene index (shipped" in done.output
+    assert "1 gene symbols not in the gene index (shipped" in done.output
     assert "refused with their rows, listed above" in done.output
+    assert "gene ids not in the gene index" not in done.output
     kept = str(tmp_path / "kept")
     done = CliRunner().invoke(cli, ["--store", kept, "load", "drug-targets", str(table),
                                     "--option", "unresolved_genes=keep"])
     assert done.exit_code == 0, done.output
     assert "+ 0 rejected" in done.output
-    assert "kept (--option unresolved_genes=keep): symbols as hgnc.symbol:NAME" in done.output
+    assert "kept (--option unresolved_genes=keep) as hgnc.symbol:NAME" in done.output
     for store, policy in ((refused, "reject"), (kept, "keep")):
         as_json = CliRunner().invoke(cli, ["--store", store, "status", "--json"])
         account = json.loads(as_json.output)["ledger"][-1]["reconciliation"]
@@ -162,3 +163,23 @@ def test_unresolved_genes_refused_or_kept_are_listed_either_way(tmp_path):
     with open_store(Path(kept)) as store:
         (edge,) = store.edges(object="hgnc.symbol:NOTAGENE")
         assert edge.subject == "DRUGBANK:DB08881"
+
+
+def test_unknown_gene_ids_are_said_kept_never_refused(tmp_path):
+    """A graph file's gene id the index lacks (a withdrawn ``HGNC:1``) is kept as written
+    under the default policy too, and the end of the load says so instead of "refused"."""
+    nodes = tmp_path / "nodes.tsv"
+    nodes.write_text("id\tcategory\tname\nHGNC:1\tbiolink:Gene\tgone\n"
+                     "HGNC:1097\tbiolink:Gene\tBRAF\n")
+    edges = tmp_path / "edges.tsv"
+    edges.write_text("subject\tpredicate\tobject\n"
+                     "HGNC:1\tbiolink:interacts_with\tHGNC:1097\n")
+    store = str(tmp_path / "store")
+    done = CliRunner().invoke(cli, ["--store", store, "load", "kgx", str(nodes), str(edges)])
+    assert done.exit_code == 0, done.output
+    assert "+ 0 rejected" in done.output
+    assert "1 gene ids not in the gene index (shipped" in done.output
+    assert "kept as written, each its own node: HGNC:1" in done.output
+    assert "refused" not in done.output
+    with open_store(Path(store)) as opened:
+        assert [edge.subject for edge in opened.edges(object="HGNC:1097")] == ["HGNC:1"]
