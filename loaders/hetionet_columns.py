@@ -105,8 +105,21 @@ def edge_columns(loader: HetionetLoader, path: Path, *, chunk: int | None = None
 
     Each distinct (kind, identifier) is mapped to its id once and each distinct ``data``
     to its properties text once (through the loader's own rules); an edge is then four
-    integers, so a chunk is made without a Python string a row.
+    integers, so a chunk is made without a Python string a row. A file one edge a line
+    (as Hetionet's generator writes it) is matched as bytes
+    (:mod:`~kgtwin.loaders.hetionet_scan`), without a dictionary an edge; any other
+    layout is streamed by ijson.
     """
+    from kgtwin.loaders.hetionet_scan import scanned_columns
+
+    chunk = chunk or CHUNK_EDGES
+    scanned = scanned_columns(loader, path, chunk=chunk)
+    yield from scanned if scanned is not None else ijson_edge_columns(loader, path, chunk=chunk)
+
+
+def ijson_edge_columns(loader: HetionetLoader, path: Path, *, chunk: int | None = None
+                       ) -> Iterator[EdgeColumns]:
+    """:func:`edge_columns` streamed by ijson: any layout, one dictionary an edge."""
     import ijson
 
     chunk = chunk or CHUNK_EDGES
@@ -161,7 +174,7 @@ def edge_columns(loader: HetionetLoader, path: Path, *, chunk: int | None = None
                     yield gathered.chunk(ids, texts)
     except (ijson.JSONError, UnicodeDecodeError, OSError, EOFError, KgTwinError) as error:
         raise NotColumnar(f"not read as columns: {error}") from None
-    if not any(len(gathered) for gathered in rows.values()):
+    if not ids.values:  # (not the rows left: a last full chunk has gone already)
         raise NotColumnar("no edges")  # the record path says whether that is an error
     for gathered in rows.values():
         if len(gathered):
@@ -233,4 +246,4 @@ def sif_columns(loader: HetionetLoader, path: Path, *, block_bytes: int | None =
         raise NotColumnar("no rows")  # the record path says whether that is an error
 
 
-__all__ = ["CHUNK_EDGES", "HetionetNodes", "edge_columns", "sif_columns"]
+__all__ = ["CHUNK_EDGES", "HetionetNodes", "edge_columns", "ijson_edge_columns", "sif_columns"]

@@ -1,0 +1,203 @@
+"""Hetionet JSON edges read by one regular expression when the file has the canonical layout.
+
+ijson builds a Python dictionary per edge (2.25 million in Hetionet v1.0). A file written
+one edge per line, ``{"source_id": [KIND, ID], "target_id": [KIND, ID], "kind": ...,
+"direction": ..., "data": {...}}``, is instead matched as bytes: each edge becomes three
+byte strings (its two ends; its kind, direction and data), each distinct one parsed
+by :func:`json.loads` once. Only text whose meaning cannot differ from ijson's is taken:
+strings without escapes, control characters or braces, identifiers that are short
+integers or such strings, ``data`` one flat object (arrays one level deep), the edges
+covering the whole ``edges`` array and the document before it a valid JSON object whose
+last key is ``edges``. Anything else returns None before an edge is given and the caller
+reads the file with ijson (:func:`~kgtwin.loaders.hetionet_columns.edge_columns`).
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import math
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from kgtwin.loaders.base import open_binary
+from kgtwin.loaders.graph_kinds import edge_kind
+from kgtwin.loaders.hetionet import GRAPH, HetionetLoader, _properties
+from kgtwin.loaders.safe_documents import RAW_DEPTH_LIMIT
+from kgtwin.loaders.table_columns import compact
+
+from kgtwin.columns import EdgeColumns, Factor, NotColumnar
+from kgtwin.errors import KgTwinError
+from kgtwin.model import properties_text, qualifier_key
+
+_STRING = rb'"[^"\\\x00-\x1f\[\]{}]*"'
+_END = _STRING + rb", (?:" + _STRING + rb"|-?(?:0|[1-9][0-9]{0,14}))"
+_FLAT = rb"[^{}\[\]\\\x00-\x1f]*"
+_DATA = rb"\{" + _FLAT + rb"(?:\[" + _FLAT + rb"\]" + _FLAT + rb")*\}"
+#: One edge: ``\n`` then the object, then ``,`` or (the last) the ``\n`` closing the array.
+_EDGE = re.compile(
+    rb'\n\{"source_id": \[(' + _END + rb')\], "target_id": \[(' + _END + rb')\], '
+    rb'("kind": ' + _STRING + rb", " + rb'(?:"direction": ' + _STRING + rb", )?"
+    rb'"data": ' + _DATA + rb")\}(?:,|(?=\n\Z))")
+#: Bytes of an edge match outside its three groups.
+_FIXED = len(b'\n{"source_id": [], "target_id": [], }')
+_OPEN = b'"edges": ['
+_CLOSE = re.compile(rb"\n\][ \t\n\r]*\}[ \t\n\r]*\Z")
+_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F]")
+
+
+def _refuse(constant: str) -> None:
+    raise ValueError(constant)  # NaN, Infinity: ijson refuses them
+
+
+def _integer(text: str) -> int:
+    """An integer as ijson reads it; ValueError past 64 bits (ijson refuses those)."""
+    value = int(text)
+    if not -2**63 <= value < 2**63:
+        raise ValueError(text)
+    return value
+
+
+def _float(text: str) -> float:
+    """A float as ijson reads it; ValueError for one past the range (1e999)."""
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(text)
+    return value
+
+
+def _loads(text: str, **hooks: Any) -> Any:
+    """``text`` parsed by json, refusing what ijson would read otherwise or refuse."""
+    return json.loads(text, parse_constant=_refuse, parse_int=_integer, parse_float=_float,
+                      **hooks)
+
+
+def _edges_span(document: bytes) -> tuple[int, int] | None:
+    """Where the ``edges`` array's items lie (after its ``[``, up to its ``\\n]``), if the
+    document is one JSON object ending with that array, read alike by json and ijson."""
+    close = _CLOSE.search(document, max(0, len(document) - 4096))
+    start = document.find(_OPEN)
+    if close is None or start < 0:
+        return None
+    start += len(_OPEN)
+    head = document[:start]
+    if _SURROGATE.search(head):
+        return None
+    steps = np.zeros(256, dtype=np.int64)
+    steps[list(b"[{")], steps[list(b"]}")] = 1, -1
+    depth = np.cumsum(steps[np.frombuffer(head, dtype=np.uint8)])
+    if len(depth) == 0 or depth.max() > RAW_DEPTH_LIMIT - 4:
+        return None  # ijson's depth guard decides
+    keys: list[list[str]] = []
+
+    def pairs(found: list[tuple[str, object]]) -> dict:
+        keys.append([k for k, _ in found])
+        return dict(found)
+
+    try:
+        _loads(head.decode("utf-8") + "]}", object_pairs_hook=pairs)
+    except (ValueError, RecursionError):
+        return None
+    top = keys[-1]
+    if top[-1] != "edges" or len(set(top)) != len(top):
+        return None
+    return start, close.start() + 1
+
+
+def scanned_columns(loader: HetionetLoader, path: Path, *, chunk: int
+                    ) -> Iterator[EdgeColumns] | None:
+    """The edges of one canonical Hetionet JSON file as chunks of columns, or None."""
+    with open_binary(path) as handle:
+        document = handle.read()
+    span = _edges_span(document)
+    if span is None:
+        return None
+    start, end = span
+    collecting = gc.isenabled()
+    gc.disable()  # millions of tuples of bytes, none in a cycle: no collection passes over them
+    try:
+        found = _EDGE.findall(document, start, end)
+        if not found:
+            return None
+        sources, targets, rests = zip(*found, strict=True)
+        del found
+        covered = len(sources) * _FIXED + len(sources) - 1 + 1  # commas, the closing \n
+        covered += sum(sum(map(len, column)) for column in (sources, targets, rests))
+        if covered != end - start:
+            return None
+        return _columns(loader, sources, targets, rests, chunk)
+    except (UnicodeDecodeError, ValueError, TypeError, KeyError, RecursionError, KgTwinError):
+        return None  # the ijson reader decides
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _factor(column: tuple[bytes, ...]) -> tuple[np.ndarray, list[bytes]]:
+    import pandas as pd
+
+    codes, uniques = pd.factorize(np.array(column, dtype=object), sort=False)
+    return codes.astype(np.int64, copy=False), list(uniques)
+
+
+def _columns(loader: HetionetLoader, sources: tuple[bytes, ...], targets: tuple[bytes, ...],
+             rests: tuple[bytes, ...], chunk: int) -> Iterator[EdgeColumns]:
+    """Each distinct end and (kind, direction, data) parsed once (may raise ValueError:
+    not taken)."""
+    import pandas as pd
+
+    rest_codes, rest_values = _factor(rests)
+    items = [_loads("{" + value.decode("utf-8") + "}") for value in rest_values]
+    kind_of_rest, kind_names = pd.factorize(np.array([item["kind"] for item in items],
+                                                     dtype=object), sort=False)
+    kind_names = list(kind_names)
+    kind_codes = kind_of_rest.astype(np.int64)[rest_codes]
+    texts = [properties_text(_properties(item["data"], item["kind"])) for item in items]
+    ends = []
+    for column in (sources, targets):
+        codes, values = _factor(column)
+        ends.append((codes, [_loads("[" + v.decode("utf-8") + "]") for v in values]))
+    return _chunks(loader, ends, kind_codes, kind_names, Factor(rest_codes, texts), chunk, pd)
+
+
+def _chunks(loader: HetionetLoader, ends: list, kind_codes: np.ndarray, kind_names: list[str],
+            text: Factor, chunk: int, pd: Any) -> Iterator[EdgeColumns]:
+    """The edges' columns, aligned and unaligned apart, ``chunk`` rows at most each."""
+    node_kinds: dict[str, int] = {}
+    mapped_ends = []
+    try:
+        for codes, values in ends:
+            ids = [loader._id(kind, identifier) for kind, identifier in values]
+            numbers = np.array([node_kinds.setdefault(kind, len(node_kinds))
+                                for kind, _ in values], dtype=np.int64)
+            mapped_ends.append((codes, [i for i, _ in ids],
+                                np.array([a for _, a in ids], dtype=bool), numbers))
+        (source, source_ids, source_aligned, source_kinds), \
+            (target, target_ids, target_aligned, target_kinds) = mapped_ends
+        width = max(len(node_kinds), 1)
+        triple = (kind_codes * width + source_kinds[source]) * width + target_kinds[target]
+        kind, distinct = pd.factorize(triple, sort=False)
+        names = list(node_kinds)
+        found = []
+        for value in distinct.tolist():
+            rest, target_kind = divmod(value, width)
+            kind_code, source_kind = divmod(rest, width)
+            found.append(edge_kind(GRAPH, kind_names[kind_code], names[source_kind],
+                                   names[target_kind]))
+    except (KgTwinError, TypeError, ValueError) as error:
+        raise NotColumnar(f"not read as columns: {error}") from None
+    kind = kind.astype(np.int64, copy=False)
+    columns = (Factor(source, source_ids), Factor(kind, [k.predicate for k in found]),
+               Factor(target, target_ids),
+               Factor(kind, [qualifier_key(k.qualifier_map) for k in found]),
+               text)
+    aligned = source_aligned[source] & target_aligned[target]
+    rows = np.arange(len(aligned))
+    for flag in (True, False):
+        chosen = rows[aligned == flag]
+        for at in range(0, len(chosen), chunk):
+            yield EdgeColumns(*(compact(part, chosen[at:at + chunk]) for part in columns),
+                              aligned=flag)
