@@ -69,10 +69,38 @@ def _float(text: str) -> float:
     return value
 
 
-def _loads(text: str, **hooks: Any) -> Any:
+_DECODER = json.JSONDecoder(parse_constant=_refuse, parse_int=_integer, parse_float=_float)
+_SPACE = re.compile(r"[ \t\n\r]*")
+
+
+def _loads(text: str) -> Any:
     """``text`` parsed by json, refusing what ijson would read otherwise or refuse."""
-    return json.loads(text, parse_constant=_refuse, parse_int=_integer, parse_float=_float,
-                      **hooks)
+    return _DECODER.decode(text)
+
+
+def _top_keys(text: str) -> list[str]:
+    """The keys of the one JSON object ``text`` holds, in order, repeats kept (ValueError
+    if it is not one valid object); its values parsed as :func:`_loads` does."""
+    at = _SPACE.match(text).end()
+    if text[at:at + 1] != "{":
+        raise ValueError("not an object")
+    keys = []
+    while True:
+        at = _SPACE.match(text, at + 1).end()
+        key, at = _DECODER.raw_decode(text, at)
+        at = _SPACE.match(text, at).end()
+        if type(key) is not str or text[at:at + 1] != ":":
+            raise ValueError("not a key")
+        _, at = _DECODER.raw_decode(text, _SPACE.match(text, at + 1).end())
+        keys.append(key)
+        at = _SPACE.match(text, at).end()
+        if text[at:at + 1] == "}":
+            break
+        if text[at:at + 1] != ",":
+            raise ValueError("not an object")
+    if _SPACE.match(text, at + 1).end() != len(text):
+        raise ValueError("extra data")
+    return keys
 
 
 def _edges_span(document: bytes) -> tuple[int, int] | None:
@@ -86,23 +114,16 @@ def _edges_span(document: bytes) -> tuple[int, int] | None:
     head = document[:start]
     if _SURROGATE.search(head):
         return None
-    steps = np.zeros(256, dtype=np.int64)
+    steps = np.zeros(256, dtype=np.int32)
     steps[list(b"[{")], steps[list(b"]}")] = 1, -1
-    depth = np.cumsum(steps[np.frombuffer(head, dtype=np.uint8)])
+    depth = np.cumsum(steps[np.frombuffer(head, dtype=np.uint8)], dtype=np.int32)
     if len(depth) == 0 or depth.max() > RAW_DEPTH_LIMIT - 4:
         return None  # ijson's depth guard decides
-    keys: list[list[str]] = []
-
-    def pairs(found: list[tuple[str, object]]) -> dict:
-        keys.append([k for k, _ in found])
-        return dict(found)
-
     try:
-        _loads(head.decode("utf-8") + "]}", object_pairs_hook=pairs)
+        keys = _top_keys(head.decode("utf-8") + "]}")
     except (ValueError, RecursionError):
         return None
-    top = keys[-1]
-    if top[-1] != "edges" or len(set(top)) != len(top):
+    if keys[-1] != "edges" or len(set(keys)) != len(keys):
         return None
     return start, close.start() + 1
 
