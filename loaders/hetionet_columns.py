@@ -157,7 +157,9 @@ def ijson_edge_columns(loader: HetionetLoader, path: Path, *, chunk: int | None 
                         table.append((found.predicate, qualifier_key(found.qualifier_map)))
                     data = item.get("data")
                     try:  # Hetionet repeats a few plain ``data``: source, unbiased, license
-                        key = (kind, *data.items()) if type(data) is dict else (kind, data)
+                        # with the types: true, 1 and 1.0 are equal keys but other texts
+                        key = (kind, *data.items(), *map(type, data.values())) \
+                            if type(data) is dict else (kind, data, type(data))
                         text = text_codes.get(key)
                     except TypeError:  # a list among the values: made each time
                         key = text = None

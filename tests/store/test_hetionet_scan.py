@@ -143,3 +143,23 @@ def test_other_layouts_are_left_to_ijson(tmp_path, damage):
     assert scanned_columns(HetionetNodes([path]), path, chunk=10) is None
     with contextlib.suppress(NotColumnar):  # ijson's answer, whatever it is
         list(edge_columns(HetionetNodes([path]), path))
+
+
+def test_equal_values_of_other_types_keep_their_own_texts(tmp_path, caplog):
+    """``true``, ``1`` and ``1.0`` are equal as Python keys; each is stored as written,
+    by bytes (one edge a line) and by ijson (indented) alike."""
+    edges = [{"source_id": ["Gene", n], "target_id": ["Gene", n + 1], "kind": "interacts",
+              "data": {"z": value}} for n, value in enumerate([True, 1, 1.0, False, 0])]
+    caplog.set_level("INFO", logger="kgtwin.load")
+    for name, text in (("lines", '{"nodes": [], "edges": [\n'
+                        + ",\n".join(json.dumps(e) for e in edges) + "\n]}\n"),
+                       ("indented", json.dumps({"nodes": [], "edges": edges}, indent=1))):
+        path = tmp_path / f"{name}.json"
+        path.write_text(text)
+        columnar = EmbeddedStore(tmp_path / f"{name}-c")
+        records = EmbeddedStore(tmp_path / f"{name}-r")
+        load_files(columnar, "hetionet", [path])
+        load_files(records, "hetionet", [path], columnar=False)
+        assert FALLBACK not in caplog.text
+        assert_same(columnar, records)
+        assert len({e.properties["z"].__repr__() for e in columnar.edges()}) == 5
