@@ -33,19 +33,39 @@ from kgtwin.columns import EdgeColumns, Factor, NotColumnar
 from kgtwin.errors import KgTwinError
 from kgtwin.model import properties_text, qualifier_key
 
+_W = rb"[ \t\n\r]*"
 _STRING = rb'"[^"\\\x00-\x1f\[\]{}]*"'
-_END = _STRING + rb", (?:" + _STRING + rb"|-?(?:0|[1-9][0-9]{0,14}))"
-_FLAT = rb"[^{}\[\]\\\x00-\x1f]*"
+_END = _STRING + _W + rb"," + _W + rb"(?:" + _STRING + rb"|-?(?:0|[1-9][0-9]{0,14}))"
+_FLAT_LINE = rb"[^{}\[\]\\\x00-\x1f]*"
+_DATA_LINE = rb"\{" + _FLAT_LINE + rb"(?:\[" + _FLAT_LINE + rb"\]" + _FLAT_LINE + rb")*\}"
+#: One edge a line, as kgtwin's generator writes (the fast case): ``\n`` then the object,
+#: then ``,`` or (the last) the ``\n`` closing the array.
+_EDGE_LINE = re.compile(
+    rb'\n\{"source_id": \[(' + _STRING + rb", (?:" + _STRING + rb"|-?(?:0|[1-9][0-9]{0,14}))"
+    + rb')\], "target_id": \[(' + _STRING + rb", (?:" + _STRING + rb"|-?(?:0|[1-9][0-9]{0,14}))"
+    + rb')\], ("kind": ' + _STRING + rb", " + rb'(?:"direction": ' + _STRING + rb", )?"
+    + rb'"data": ' + _DATA_LINE + rb")\}(?:,|(?=\n\Z))")
+#: Inside ``data``: no brackets, backslashes or control characters but JSON's whitespace
+#: (a raw newline inside a string passes here and is refused when the text is parsed).
+_FLAT = rb"[^{}\[\]\\\x00-\x08\x0b\x0c\x0e-\x1f]*"
 _DATA = rb"\{" + _FLAT + rb"(?:\[" + _FLAT + rb"\]" + _FLAT + rb")*\}"
-#: One edge: ``\n`` then the object, then ``,`` or (the last) the ``\n`` closing the array.
+#: One edge, with any JSON whitespace between its tokens (one edge a line as kgtwin's
+#: generator writes, or indented as hetnetpy writes Hetionet), then ``,`` or (the last)
+#: the end of the array.
 _EDGE = re.compile(
-    rb'\n\{"source_id": \[(' + _END + rb')\], "target_id": \[(' + _END + rb')\], '
-    rb'("kind": ' + _STRING + rb", " + rb'(?:"direction": ' + _STRING + rb", )?"
-    rb'"data": ' + _DATA + rb")\}(?:,|(?=\n\Z))")
-#: Bytes of an edge match outside its three groups.
-_FIXED = len(b'\n{"source_id": [], "target_id": [], }')
-_OPEN = b'"edges": ['
-_CLOSE = re.compile(rb"\n\][ \t\n\r]*\}[ \t\n\r]*\Z")
+    _W + rb'\{' + _W + rb'"source_id"' + _W + rb":" + _W + rb"\[" + _W + rb"(" + _END + rb")"
+    + _W + rb"\]" + _W + rb"," + _W + rb'"target_id"' + _W + rb":" + _W + rb"\[" + _W
+    + rb"(" + _END + rb")" + _W + rb"\]" + _W + rb"," + _W
+    + rb'("kind"' + _W + rb":" + _W + _STRING + _W + rb"," + _W
+    + rb'(?:"direction"' + _W + rb":" + _W + _STRING + _W + rb"," + _W + rb")?"
+    + rb'"data"' + _W + rb":" + _W + _DATA + rb")" + _W + rb"\}" + _W + rb"(?:,|(?=\Z))")
+#: Bytes of an :data:`_EDGE_LINE` match outside its three groups.
+_FIXED_LINE = len(b'\n{"source_id": [], "target_id": [], }')
+#: Bytes of an edge match outside its three groups and its whitespace.
+_FIXED = len(b'{"source_id":[],"target_id":[],}')
+_OPEN = re.compile(rb'"edges"' + _W + rb":" + _W + rb"\[")
+_CLOSE = re.compile(rb"\][ \t\n\r]*\}[ \t\n\r]*\Z")
+_SPACES = (b" ", b"\t", b"\n", b"\r")
 _SURROGATE = re.compile(rb"\\u[dD][89a-fA-F]")
 
 
@@ -107,10 +127,10 @@ def _edges_span(document: bytes) -> tuple[int, int] | None:
     """Where the ``edges`` array's items lie (after its ``[``, up to its ``\\n]``), if the
     document is one JSON object ending with that array, read alike by json and ijson."""
     close = _CLOSE.search(document, max(0, len(document) - 4096))
-    start = document.find(_OPEN)
-    if close is None or start < 0:
+    opened = _OPEN.search(document)
+    if close is None or opened is None:
         return None
-    start += len(_OPEN)
+    start = opened.end()
     head = document[:start]
     if _SURROGATE.search(head):
         return None
@@ -125,12 +145,13 @@ def _edges_span(document: bytes) -> tuple[int, int] | None:
         return None
     if keys[-1] != "edges" or len(set(keys)) != len(keys):
         return None
-    return start, close.start() + 1
+    return start, close.start()
 
 
 def scanned_columns(loader: HetionetLoader, path: Path, *, chunk: int
                     ) -> Iterator[EdgeColumns] | None:
-    """The edges of one canonical Hetionet JSON file as chunks of columns, or None."""
+    """The edges of one Hetionet JSON file in a layout the patterns cover, as chunks of
+    columns, or None (then ijson reads it)."""
     with open_binary(path) as handle:
         document = handle.read()
     span = _edges_span(document)
@@ -140,21 +161,45 @@ def scanned_columns(loader: HetionetLoader, path: Path, *, chunk: int
     collecting = gc.isenabled()
     gc.disable()  # millions of tuples of bytes, none in a cycle: no collection passes over them
     try:
-        found = _EDGE.findall(document, start, end)
-        if not found:
-            return None
-        sources, targets, rests = zip(*found, strict=True)
-        del found
-        covered = len(sources) * _FIXED + len(sources) - 1 + 1  # commas, the closing \n
-        covered += sum(sum(map(len, column)) for column in (sources, targets, rests))
-        if covered != end - start:
-            return None
-        return _columns(loader, sources, targets, rests, chunk)
+        for pattern, covers in ((_EDGE_LINE, _covers_lines), (_EDGE, _covers)):
+            found = pattern.findall(document, start, end)  # one edge a line first: fastest
+            if not found:
+                continue
+            groups = tuple(zip(*found, strict=True))
+            del found
+            if covers(document, start, end, groups):
+                return _columns(loader, *groups, chunk)
+            del groups
+        return None
     except (UnicodeDecodeError, ValueError, TypeError, KeyError, RecursionError, KgTwinError):
         return None  # the ijson reader decides
     finally:
         if collecting:
             gc.enable()
+
+
+def _covers_lines(document: bytes, start: int, end: int, groups: tuple) -> bool:
+    """:func:`_covers` for :data:`_EDGE_LINE`, whose whitespace is fixed: by lengths alone."""
+    count = len(groups[0])
+    covered = count * _FIXED_LINE + count - 1 + 1  # commas, the closing \n
+    covered += sum(sum(map(len, column)) for column in groups)
+    return covered == end - start
+
+
+def _covers(document: bytes, start: int, end: int, groups: tuple) -> bool:
+    """Whether the matches are the whole array, byte for byte: every byte of it is in a
+    group, one of an edge's fixed tokens, a comma between edges, or JSON whitespace outside
+    the groups (so nothing but whitespace lies between two matches)."""
+    count = len(groups[0])
+    in_groups = spaces_in_groups = 0
+    for column in groups:
+        joined = b"".join(column)
+        in_groups += len(joined)
+        spaces_in_groups += sum(joined.count(space) for space in _SPACES)
+        del joined
+    spaces = sum(document.count(space, start, end) for space in _SPACES)
+    outside = spaces - spaces_in_groups
+    return count * _FIXED + count - 1 + in_groups + outside == end - start
 
 
 def _factor(column: tuple[bytes, ...]) -> tuple[np.ndarray, list[bytes]]:

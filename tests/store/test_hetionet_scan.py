@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import lzma
 from pathlib import Path
 
 import pytest
@@ -128,8 +129,6 @@ def test_the_canonical_layout_is_scanned_and_stores_what_the_record_path_stores(
 
 
 @pytest.mark.parametrize("damage", [
-    (b'"kind": "localization"', b'"kind":  "localization"'),           # other spacing
-    (b'"edges": [\n', b'"edges": [ \n'),
     (b'{"source_id"', b'{"target_id": ["Gene", 1], "source_id"'),  # a repeated key
     (b'\n]}\n', b',\n]}\n'),                              # a trailing comma
     (b'"metanode_kinds"', b'"edges": [], "metanode_kinds"'),  # edges twice
@@ -143,6 +142,30 @@ def test_other_layouts_are_left_to_ijson(tmp_path, damage):
     assert scanned_columns(HetionetNodes([path]), path, chunk=10) is None
     with contextlib.suppress(NotColumnar):  # ijson's answer, whatever it is
         list(edge_columns(HetionetNodes([path]), path))
+
+
+@pytest.mark.parametrize("spacing", [
+    (b'"kind": "localization"', b'"kind":  "localization"'),
+    (b'"edges": [\n', b'"edges" :[ \n\t'),
+    (b'], "target_id"', b']\r\n ,"target_id"'),
+])
+def test_other_whitespace_is_scanned_alike(tmp_path, spacing):
+    path = canonical(tmp_path / "graph.json")
+    text = path.read_bytes()
+    assert spacing[0] in text
+    path.write_bytes(text.replace(spacing[0], spacing[1]))
+    assert scanned_columns(HetionetNodes([path]), path, chunk=10) is not None
+    assert read(path, scan=True) == read(path, scan=False)
+
+
+def test_hetnetpy_indented_files_are_scanned_and_read_as_ijson_reads_them(tmp_path):
+    """Hetionet's own files are written by hetnetpy, indented (the real random subgraph:
+    all 24 metaedges); the scanner takes them and gives what ijson gives."""
+    path = tmp_path / "random-subgraph.json"
+    path.write_bytes(lzma.decompress(real("hetio", "random-subgraph.json.xz").read_bytes()))
+    assert b'\n    {\n      "source_id": [\n' in path.read_bytes()
+    assert scanned_columns(HetionetNodes([path]), path, chunk=100) is not None
+    assert read(path, scan=True) == read(path, scan=False)
 
 
 def test_equal_values_of_other_types_keep_their_own_texts(tmp_path, caplog):
