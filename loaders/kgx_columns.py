@@ -85,7 +85,7 @@ def edge_columns(path: Path, *, block_bytes: int | None = None) -> Iterator[Edge
         property_columns = [c for c in columns
                             if c not in EDGE_FIELDS and c not in qualifier_columns]
         rows = 0
-        for block in _blocks(handle, block_bytes):
+        for block in line_blocks(handle, block_bytes):
             fields = _fields(block, columns)
             rows += len(fields["subject"])
             yield _edges(fields, qualifier_columns, property_columns)
@@ -93,8 +93,10 @@ def edge_columns(path: Path, *, block_bytes: int | None = None) -> Iterator[Edge
         raise NotColumnar("a header but no rows")  # the record path says so, or allows it
 
 
-def _blocks(handle: io.BufferedIOBase, size: int) -> Iterator[bytes]:
-    """Blocks of about ``size`` bytes ending at a line end (one is added at the end)."""
+def line_blocks(handle: io.BufferedIOBase, size: int) -> Iterator[bytes]:
+    """Blocks of about ``size`` bytes ending at a line end (one is added at the end), so
+    each block splits into whole lines; a read error is :class:`NotColumnar` (the record
+    path then reads the file and names what is wrong)."""
     try:
         while block := handle.read(size):
             if not block.endswith(b"\n"):

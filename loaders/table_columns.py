@@ -34,6 +34,7 @@ from pathlib import Path
 import numpy as np
 from kgtwin.loaders.base import MAX_LINE_BYTES, Loader, open_binary
 from kgtwin.loaders.drugs import DrugTargetLoader
+from kgtwin.loaders.kgx_columns import line_blocks
 from kgtwin.loaders.primekg import PrimeKgLoader
 from kgtwin.loaders.triples import TriplesLoader
 
@@ -77,17 +78,11 @@ def plan_parts(loader: Loader) -> tuple[Loader | None, EdgeSource] | None:
 def blocks(path: Path, *, header: bool, block_bytes: int | None = None
            ) -> Iterator[bytes]:
     """The file's bytes in blocks of whole lines (the first line apart if ``header``)."""
-    size = block_bytes or BLOCK_BYTES
     try:
         with open_binary(path) as handle:
             if header:
                 yield handle.readline(MAX_LINE_BYTES + 1)
-            while block := handle.read(size):
-                if not block.endswith(b"\n"):
-                    block += handle.readline()
-                    if not block.endswith(b"\n"):
-                        block += b"\n"
-                yield block
+            yield from line_blocks(handle, block_bytes or BLOCK_BYTES)
     except (OSError, EOFError, lzma.LZMAError, zlib.error) as error:
         raise NotColumnar(f"unreadable: {error}") from None
 
