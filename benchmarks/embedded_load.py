@@ -2,7 +2,9 @@
 
 Sources of the same size: ``--format kgx`` loads ``hetionet_scale.py``'s KGX TSV
 pair (47,031 nodes, 1,854,510 distinct edges at scale 1); ``--format hetionet`` loads
-``loaders.py``'s Hetionet-format JSON (47,031 nodes, 2,250,197 edges, some repeated);
+``loaders.py``'s Hetionet-format JSON (47,031 nodes, 2,250,197 edges, some repeated) in
+hetnetpy's indented layout (``json.dump(..., indent=2)``, as the real files are written);
+``--format hetionet-lines`` the same graph one node or edge a line;
 ``--format hetionet-sif`` the same graph as Hetionet's TSV release (``nodes.tsv`` and
 ``edges.sif.gz``, metaedge abbreviations, no edge ``data``);
 ``--format triples`` and ``--format primekg`` load the KGX pair's graph written by
@@ -32,8 +34,8 @@ and edges per wall second are printed too, with the 1-minute load average when t
 step started, so a number is never quoted without how busy the machine was). Ratios
 are kgtwin's edges per CPU second over the bare tool's.
 
-    python benchmarks/embedded_load.py [--format hetionet|hetionet-sif|triples|primekg|
-                                                 drug-targets]
+    python benchmarks/embedded_load.py [--format hetionet|hetionet-lines|hetionet-sif|
+                                                 triples|primekg|drug-targets]
                                        [--scale 0.1] [--data DIR] [--baseline DIR]
 """
 
@@ -54,13 +56,14 @@ HERE = Path(__file__).resolve().parent
 STEPS = ["kgtwin columnar", "kgtwin columnar, baseline", "kgtwin records",
          "bare sqlite3, key order", "bare sqlite3, file order"]
 FILES = {"kgx": ["nodes.tsv", "edges.tsv"], "hetionet": ["hetionet.json"],
+         "hetionet-lines": ["hetionet-lines.json"],
          "hetionet-sif": ["nodes.tsv", "edges.sif.gz"],
          "triples": ["triples.tsv"], "primekg": ["kg.csv"],
          "drug-targets": ["drug_targets.csv"]}
 
 
 #: The loader of a format that is not a loader's name.
-LOADER = {"hetionet-sif": "hetionet"}
+LOADER = {"hetionet-sif": "hetionet", "hetionet-lines": "hetionet"}
 
 
 def peak_rss_mib() -> float:
@@ -211,7 +214,8 @@ def generate(format: str, data: Path, scale: float) -> None:
         from loaders import write_hetionet
 
         data.mkdir(parents=True, exist_ok=True)
-        write_hetionet(data / "hetionet.json", scale)
+        layout = "lines" if format == "hetionet-lines" else "indented"
+        write_hetionet(data / FILES[format][0], scale, layout)
 
 
 def main() -> None:

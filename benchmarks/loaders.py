@@ -5,7 +5,8 @@ Generates, in a temporary folder, files in the real formats at full size:
 * ontology — an OBO file of GO's size (50,000 terms, is_a, xrefs, synonyms);
 * genes    — an HGNC complete set of full size (45,000 genes);
 * drugs    — a 1,000,000-row DrugBank-style drug–target table;
-* hetionet — a Hetionet-format JSON with 47,031 nodes and 2,250,197 edges.
+* hetionet — a Hetionet-format JSON with 47,031 nodes and 2,250,197 edges, indented as
+  hetnetpy writes the real files (``--hetionet-layout lines``: one node or edge a line).
 
 For each family, in a fresh process (so peak RSS is its own), it times parsing alone
 (loader -> records) and a full load into a new embedded store (parse, align, merge,
@@ -16,7 +17,7 @@ grows with other work, the second does not.
 
     python benchmarks/loaders.py                 # all families, full size
     python benchmarks/loaders.py --scale 0.1     # a tenth of the size, quicker
-    python benchmarks/loaders.py --family hetionet
+    python benchmarks/loaders.py --family hetionet [--hetionet-layout lines]
 """
 
 from __future__ import annotations
@@ -108,30 +109,44 @@ def write_hetionet_sif(folder: Path, scale: float) -> int:
     return total
 
 
-def write_hetionet(path: Path, scale: float) -> int:
+def write_hetionet(path: Path, scale: float, layout: str = "indented") -> int:
+    """The graph as a Hetionet JSON file. ``indented`` is hetnetpy's own layout (its
+    ``write_graph`` calls ``json.dump(..., indent=2)``; the real files are written so):
+    the bytes ``json.dump`` would write for the whole document, streamed edge by edge.
+    ``lines`` puts one node or edge on a line (``json.dumps`` of each)."""
+    if layout not in ("indented", "lines"):
+        raise ValueError(f"layout {layout!r}: 'indented' or 'lines'")
     counts = {k: max(1, int(v * scale)) for k, v in HETIONET_NODES.items()}
+    indent = 2 if layout == "indented" else None
+    inner = "\n    " if indent else "\n"  # before an item of the nodes or edges array
+
+    def item(value: dict) -> str:
+        return inner + json.dumps(value, indent=indent).replace("\n", inner)
+
     total = 0
     with open(path, "w") as out:
-        kinds = json.dumps(sorted(counts))
-        out.write(f'{{"metanode_kinds": {kinds}, "metaedge_tuples": [], "kind_to_abbrev": {{}},\n')
-        out.write('"nodes": [\n')
+        head = {"metanode_kinds": sorted(counts), "metaedge_tuples": [], "kind_to_abbrev": {}}
+        if indent:
+            out.write(json.dumps(head, indent=indent)[:-2] + ',\n  "nodes": [')
+        else:
+            out.write(json.dumps(head)[:-1] + ',\n"nodes": [')
         first = True
         for kind, count in counts.items():
             for i in range(count):
                 node = {"kind": kind, "identifier": hetionet_id(kind, i),
                         "name": f"{kind} {i}", "data": {"source": "generated", "license": "CC0"}}
-                out.write(("" if first else ",\n") + json.dumps(node))
+                out.write(("" if first else ",") + item(node))
                 first = False
-        out.write('\n],\n"edges": [\n')
+        out.write('\n  ],\n  "edges": [' if indent else '\n],\n"edges": [')
         first = True
         for source, source_id, kind, target, target_id in hetionet_edges(scale):
             edge = {"source_id": [source, source_id], "target_id": [target, target_id],
                     "kind": kind, "direction": "both",
                     "data": {"source": "generated", "unbiased": False}}
-            out.write(("" if first else ",\n") + json.dumps(edge))
+            out.write(("" if first else ",") + item(edge))
             first = False
             total += 1
-        out.write("\n]}\n")
+        out.write("\n  ]\n}" if indent else "\n]}\n")
     return total
 
 
@@ -196,7 +211,7 @@ def peak_rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def run_one(family: str, scale: float) -> dict:
+def run_one(family: str, scale: float, layout: str = "indented") -> dict:
     """Generate, parse, load; runs inside a fresh process."""
     from kgtwin.loaders import get_loader
 
@@ -207,7 +222,10 @@ def run_one(family: str, scale: float) -> dict:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / name
         started = time.perf_counter()
-        generate(path, scale)
+        if family == "hetionet":
+            generate(path, scale, layout)
+        else:
+            generate(path, scale)
         generated = time.perf_counter() - started
         size = path.stat().st_size / 2**20
         started = time.perf_counter()
@@ -232,16 +250,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--family", choices=FAMILIES, action="append")
     parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--hetionet-layout", choices=["indented", "lines"], default="indented",
+                        help="hetnetpy's indent=2 (the real files) or one node or edge a line")
     parser.add_argument("--one", choices=FAMILIES, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
-        print(json.dumps(run_one(args.one, args.scale)))
+        print(json.dumps(run_one(args.one, args.scale, args.hetionet_layout)))
         return
     print(f"{'family':<9} {'records':>9} {'file MiB':>9} {'parse rec/s':>12} "
           f"{'load s':>7} {'load CPU s':>11} {'load rec/s':>11} {'peak RSS MiB':>13}")
     for family in args.family or FAMILIES:
         done = subprocess.run([sys.executable, __file__, "--one", family, "--scale",
-                               str(args.scale)], capture_output=True, text=True, check=True)
+                               str(args.scale), "--hetionet-layout", args.hetionet_layout],
+                              capture_output=True, text=True, check=True)
         row = json.loads(done.stdout.strip().splitlines()[-1])
         print(f"{family:<9} {row['records']:>9} {row['file_mib']:>9} "
               f"{row['parse_records_per_s']:>12} {row['load_s']:>7} {row['load_cpu_s']:>11} "
