@@ -1,16 +1,19 @@
-"""Hetionet JSON edges read by one regular expression when the file has the canonical layout.
+"""Hetionet JSON edges read by one regular expression when the file has a known layout.
 
 ijson builds a Python dictionary per edge (2.25 million in Hetionet v1.0). A file written
 one edge per line, ``{"source_id": [KIND, ID], "target_id": [KIND, ID], "kind": ...,
-"direction": ..., "data": {...}}``, is instead matched as bytes: each edge becomes three
+"direction": ..., "data": {...}}``, or indented as hetnetpy writes Hetionet's own files
+(``json.dump(..., indent=2)``), is instead matched as bytes: each edge becomes three
 byte strings (its two ends; its kind, direction and data), each distinct one parsed
-by :func:`json.loads` once. Only text whose meaning cannot differ from ijson's is taken:
-strings without escapes, control characters or braces, identifiers that are short
-integers or such strings, ``data`` one flat object (arrays one level deep), the edges
-covering the whole ``edges`` array and the document before it a valid JSON object whose
-last key is ``edges``. Anything else returns None before an edge is given and the caller
-reads the file with ijson (:func:`~kgtwin.loaders.hetionet_columns.edge_columns`).
-"""
+by :func:`json.loads` once. Both layouts have fixed whitespace outside ``data``, so
+every byte of the array is accounted for by lengths alone; other spacing is matched by a
+slower expression that allows any JSON whitespace and counts it. Only text whose meaning
+cannot differ from ijson's is taken: strings without escapes, control characters or
+braces, identifiers that are short integers or such strings, ``data`` one flat object
+(arrays one level deep), the edges covering the whole ``edges`` array and the document
+before it a valid JSON object whose last key is ``edges``. Anything else returns None
+before an edge is given and the caller reads the file with ijson
+(:func:`~kgtwin.loaders.hetionet_columns.edge_columns`)."""
 
 from __future__ import annotations
 
@@ -18,7 +21,8 @@ import gc
 import json
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -59,6 +63,36 @@ _EDGE = re.compile(
     + rb'("kind"' + _W + rb":" + _W + _STRING + _W + rb"," + _W
     + rb'(?:"direction"' + _W + rb":" + _W + _STRING + _W + rb"," + _W + rb")?"
     + rb'"data"' + _W + rb":" + _W + _DATA + rb")" + _W + rb"\}" + _W + rb"(?:,|(?=\Z))")
+_INDENTS = re.compile(rb"(\n[ \t]*)\{(\n[ \t]*)\"source_id\"")
+
+
+def _indented(document: bytes, start: int) -> tuple[re.Pattern[bytes], int, int] | None:
+    """For the indented layout ``json.dump`` writes with ``indent`` (hetnetpy: 2), whose
+    whitespace outside ``data`` is fixed: the expression for one edge (indented as the
+    first edge is), the bytes of a match outside its groups, and the bytes after the last
+    edge (the array's closing newline and indentation). None if the first edge is not
+    indented so. Inside ``data`` any JSON whitespace passes; its text is parsed."""
+    found = _INDENTS.match(document, start)
+    if found is None or not found[2].startswith(found[1]):
+        return None
+    edge, key = found[1], found[2]  # the newline and indentation before "{" and a key
+    item = key + key[len(edge):]
+    closing = edge[:len(edge) - (len(key) - len(edge))]
+    if not edge.endswith(key[len(edge):]) or len(closing) < 1:
+        return None
+    n0, n1, n2 = map(re.escape, (edge, key, item))
+    value = _STRING + rb"," + n2 + rb"(?:" + _STRING + rb"|-?(?:0|[1-9][0-9]{0,14}))"
+    pattern = re.compile(
+        n0 + rb'\{' + n1 + rb'"source_id": \[' + n2 + rb"(" + value + rb")" + n1 + rb"\],"
+        + n1 + rb'"target_id": \[' + n2 + rb"(" + value + rb")" + n1 + rb"\]," + n1
+        + rb'("kind": ' + _STRING + rb"," + n1 + rb'(?:"direction": ' + _STRING + rb"," + n1
+        + rb")?" + rb'"data": ' + _DATA + rb")" + n0 + rb"\}(?:,|(?=" + re.escape(closing)
+        + rb"\Z))")
+    fixed = (2 * len(edge) + 5 * len(key) + 2 * len(item)
+             + len(b'{"source_id": [],"target_id": [],}'))
+    return pattern, fixed, len(closing)
+
+
 #: Bytes of an :data:`_EDGE_LINE` match outside its three groups.
 _FIXED_LINE = len(b'\n{"source_id": [], "target_id": [], }')
 #: Bytes of an edge match outside its three groups and its whitespace.
@@ -161,8 +195,8 @@ def scanned_columns(loader: HetionetLoader, path: Path, *, chunk: int
     collecting = gc.isenabled()
     gc.disable()  # millions of tuples of bytes, none in a cycle: no collection passes over them
     try:
-        for pattern, covers in ((_EDGE_LINE, _covers_lines), (_EDGE, _covers)):
-            found = pattern.findall(document, start, end)  # one edge a line first: fastest
+        for pattern, covers in _patterns(document, start):
+            found = pattern.findall(document, start, end)
             if not found:
                 continue
             groups = tuple(zip(*found, strict=True))
@@ -178,10 +212,24 @@ def scanned_columns(loader: HetionetLoader, path: Path, *, chunk: int
             gc.enable()
 
 
-def _covers_lines(document: bytes, start: int, end: int, groups: tuple) -> bool:
-    """:func:`_covers` for :data:`_EDGE_LINE`, whose whitespace is fixed: by lengths alone."""
+def _patterns(document: bytes, start: int) -> Iterator[tuple[re.Pattern[bytes], Callable]]:
+    """The expressions to try, each with its coverage check: a fixed layout's (one edge a
+    line, or indented) where the first edge has it, the fastest; then any whitespace."""
+    if _EDGE_LINE.match(document, start):
+        yield _EDGE_LINE, partial(_covers_fixed, fixed=_FIXED_LINE, tail=1)  # the closing \n
+    indented = _indented(document, start)
+    if indented is not None and indented[0].match(document, start):
+        pattern, fixed, tail = indented
+        yield pattern, partial(_covers_fixed, fixed=fixed, tail=tail)
+    yield _EDGE, _covers
+
+
+def _covers_fixed(document: bytes, start: int, end: int, groups: tuple, *, fixed: int,
+                  tail: int) -> bool:
+    """:func:`_covers` for an expression whose whitespace outside the groups is fixed
+    (``fixed`` bytes an edge, ``tail`` after the last): by lengths alone."""
     count = len(groups[0])
-    covered = count * _FIXED_LINE + count - 1 + 1  # commas, the closing \n
+    covered = count * fixed + count - 1 + tail  # the commas between edges
     covered += sum(sum(map(len, column)) for column in groups)
     return covered == end - start
 

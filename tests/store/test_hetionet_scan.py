@@ -8,6 +8,7 @@ be read to the same columns as the ijson reader or be refused (None) before an e
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import json
 import lzma
 from pathlib import Path
@@ -15,6 +16,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from kgtwin.loaders import hetionet_scan
 from kgtwin.loaders.hetionet_columns import HetionetNodes, edge_columns, ijson_edge_columns
 from kgtwin.loaders.hetionet_scan import scanned_columns
 
@@ -186,3 +188,72 @@ def test_equal_values_of_other_types_keep_their_own_texts(tmp_path, caplog):
         assert FALLBACK not in caplog.text
         assert_same(columnar, records)
         assert len({e.properties["z"].__repr__() for e in columnar.edges()}) == 5
+
+
+def fixed_layout_used(path: Path) -> bool:
+    """Whether the first expression tried is a fixed layout's (not the any-whitespace one)
+    and covers the file's edges."""
+    document = path.read_bytes()
+    start, end = hetionet_scan._edges_span(document)
+    pattern, covers = next(hetionet_scan._patterns(document, start))
+    groups = tuple(zip(*pattern.findall(document, start, end), strict=True))
+    return pattern is not hetionet_scan._EDGE and covers(document, start, end, groups)
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(edges=st.lists(_EDGE, min_size=1, max_size=5),
+       indent=st.sampled_from([0, 1, 2, 4, "\t"]), ascii=st.booleans())
+def test_indented_files_are_scanned_as_ijson_reads_them_or_refused(tmp_path, edges, indent,
+                                                                   ascii):
+    path = tmp_path / "graph.json"
+    path.write_text(json.dumps({"metanode_kinds": ["Gene"], "nodes": [], "edges": edges},
+                               indent=indent, ensure_ascii=ascii), encoding="utf-8")
+    scanned = read(path, scan=True)
+    if scanned is not None:
+        assert scanned == read(path, scan=False)
+
+
+def test_the_indented_layout_is_matched_by_its_fixed_expression(tmp_path):
+    """hetnetpy's layout (the real random subgraph, and the benchmark's generated graph,
+    which must be the bytes ``json.dump(..., indent=2)`` writes) is covered by lengths
+    alone; one indented otherwise is still scanned alike."""
+    spec = importlib.util.spec_from_file_location(
+        "benchmark_loaders", Path(__file__).parents[2] / "benchmarks" / "loaders.py")
+    generator = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(generator)
+    generated = tmp_path / "generated.json"
+    generator.write_hetionet(generated, 0.0005)
+    text = generated.read_text()
+    assert text == json.dumps(json.loads(text), indent=2)
+    lines = tmp_path / "lines.json"
+    generator.write_hetionet(lines, 0.0005, "lines")
+    assert json.loads(lines.read_text()) == json.loads(text)
+    real_file = tmp_path / "random-subgraph.json"
+    real_file.write_bytes(lzma.decompress(real("hetio", "random-subgraph.json.xz").read_bytes()))
+    for path in (generated, lines, real_file):
+        assert fixed_layout_used(path)
+        assert read(path, scan=True) == read(path, scan=False)
+    original = real_file.read_bytes()
+    assert original.endswith(b'\n    }\n  ]\n}')
+    for damaged_text in (original.replace(b'],\n      "kind"', b'],\n       "kind"', 1),
+                         original[:-5] + b' ]\n}'):  # a key, the array's end indented otherwise
+        damaged = tmp_path / "damaged.json"
+        damaged.write_bytes(damaged_text)
+        assert not fixed_layout_used(damaged)
+        assert read(damaged, scan=True) == read(damaged, scan=False)
+
+
+@pytest.mark.parametrize("damage", [
+    (b'"source": "generated"', b'"source": "gene\n        rated"'),  # a raw newline
+    (b'"generated"', b'"gener\\u00e9ated"'),  # an escape
+    (b'\n    },\n    {', b'\n    },,\n    {'),  # two commas
+])
+def test_indented_files_the_scanner_cannot_take_are_left_to_ijson(tmp_path, damage):
+    path = tmp_path / "graph.json"
+    edges = [{"source_id": ["Gene", n], "target_id": ["Gene", n + 1], "kind": "interacts",
+              "direction": "both", "data": {"source": "generated"}} for n in range(3)]
+    text = json.dumps({"nodes": [], "edges": edges}, indent=2).encode()
+    assert damage[0] in text
+    path.write_bytes(text.replace(damage[0], damage[1], 1))
+    assert scanned_columns(HetionetNodes([path]), path, chunk=10) is None
