@@ -69,7 +69,28 @@ def fetch(url: str = URL, sha256: str = SHA256, *, timeout: float = 60.0) -> Fet
     target = release_path(url)
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name("partial-" + target.name)  # same suffix: .gz stays .gz
-    digest = hashlib.sha256()
+    digest, size = download(url, partial, "sha256", sha256, timeout=timeout,
+                            offline="pass a local HGNC table with --option genes=FILE "
+                                    "or KGTWIN_GENES")
+    try:
+        index = read_gene_table(partial, release=target.name)
+    except KgTwinError:
+        partial.unlink(missing_ok=True)
+        raise
+    os.replace(partial, target)
+    marker = target.parent / "CURRENT"
+    marker.with_suffix(".tmp").write_text(target.name + "\n", encoding="utf-8")
+    os.replace(marker.with_suffix(".tmp"), marker)
+    return Fetched(target, digest, size, len(index))
+
+
+def download(url: str, partial: Path, algorithm: str, expected: str, *, timeout: float,
+             offline: str) -> tuple[str, int]:
+    """Downloads ``url`` into ``partial`` and checks its ``algorithm`` digest (sha256, or
+    md5 where that is what the publisher gives): (digest, size). On any failure the
+    partial file is removed and :class:`FetchError` says why (``offline``: what to do
+    without the network)."""
+    digest = hashlib.new(algorithm)
     size = 0
     try:
         with urllib.request.urlopen(url, timeout=timeout) as response, open(partial, "wb") as out:
@@ -80,19 +101,9 @@ def fetch(url: str = URL, sha256: str = SHA256, *, timeout: float = 60.0) -> Fet
     except OSError as error:  # URLError and timeouts are OSErrors
         partial.unlink(missing_ok=True)
         raise FetchError(f"cannot download {url}: {getattr(error, 'reason', error)} "
-                         "(offline? pass a local HGNC table with --option genes=FILE "
-                         "or KGTWIN_GENES)") from None
-    if digest.hexdigest() != sha256.lower():
+                         f"(offline? {offline})") from None
+    if digest.hexdigest() != expected.lower():
         partial.unlink(missing_ok=True)
-        raise FetchError(f"{url}: sha256 {digest.hexdigest()} does not match the pinned "
-                         f"{sha256} ({size:,} bytes); nothing was kept")
-    try:
-        index = read_gene_table(partial, release=target.name)
-    except KgTwinError:
-        partial.unlink(missing_ok=True)
-        raise
-    os.replace(partial, target)
-    marker = target.parent / "CURRENT"
-    marker.with_suffix(".tmp").write_text(target.name + "\n", encoding="utf-8")
-    os.replace(marker.with_suffix(".tmp"), marker)
-    return Fetched(target, digest.hexdigest(), size, len(index))
+        raise FetchError(f"{url}: {algorithm} {digest.hexdigest()} does not match the pinned "
+                         f"{expected} ({size:,} bytes); nothing was kept")
+    return digest.hexdigest(), size

@@ -39,6 +39,11 @@ OPTION_HELP = {
                "scoped to it)",
     "delimiter": "tab, comma, semicolon or a character (default: by extension, .csv "
                  "comma, else tab)",
+    "build": "GRCh37 or GRCh38 (hg19, hg38): the genome build of a segment file's "
+             "positions (required for segments; a .seg file does not say it)",
+    "coordinates": "FILE, gene coordinates to place segments on genes (a GENCODE/Ensembl "
+                   "GTF, gzip or not, or a gene table; default: what `kgtwin genes fetch "
+                   "--coordinates BUILD` cached)",
 }
 
 

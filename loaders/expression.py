@@ -29,7 +29,9 @@ still named by file, line and reason, and ``--skip-bad`` skips only that row.
 
 Copy number (cBioPortal ``data_CNA.txt``: GISTIC calls -2..2) is the same matrix; with
 ``scale=gistic`` (the default) a deep deletion (-2) or amplification (2) also becomes a
-variant edge from the sample to the gene, so twins see the gene as altered.
+variant edge from the sample to the gene, so twins see the gene as altered. A segmented
+copy-number file (Sample, Chromosome, Start, End, a segment mean) loads as copy number
+too, placed on genes by their coordinates (:mod:`kgtwin.loaders.segments`; below).
 """
 
 from __future__ import annotations
@@ -50,6 +52,12 @@ from kgtwin.loaders.patient_base import (
     checked_header,
     delimiter_for,
     split_line,
+)
+from kgtwin.loaders.segments import (
+    GenePositions,
+    is_segment_file,
+    is_segment_header,
+    segment_records,
 )
 from kgtwin.loaders.tables import parse_column_map
 
@@ -89,23 +97,12 @@ def row_zscores(values: np.ndarray) -> np.ndarray:
     return np.round(scores, 6)
 
 
-#: Header spellings of a segmented copy-number file's position columns (DNAcopy, CBS,
-#: GDC, maftools): chromosome, start and end.
-SEGMENT_COLUMNS = ({"chromosome", "chrom", "chr"},
-                   {"start", "start.bp", "loc.start", "start_position"},
-                   {"end", "end.bp", "loc.end", "end_position"})
 SEGMENTS_REFUSED = (
     "a segmented copy-number file (Chromosome, Start, End and a segment mean per row): "
-    "genomic segments, not genes. kgtwin has no gene coordinates to place segments on "
-    "genes, so it takes none of the file; load a gene-level table made from it instead "
-    "(GISTIC2's all_thresholded.by_genes.txt or all_data_by_genes.txt, or cBioPortal's "
-    "data_CNA.txt), which the copy-number loader reads")
-
-
-def is_segment_header(header: list[str]) -> bool:
-    """Whether a table's header is a segment file's (positions, not genes)."""
-    names = {h.strip().lower() for h in header}
-    return all(names & spellings for spellings in SEGMENT_COLUMNS)
+    "genomic segments, not genes, and not expression: load it as copy-number with its "
+    "build (`kgtwin load copy-number FILE --option build=GRCh37`), which places the "
+    "segments on genes by their coordinates (`kgtwin genes fetch --coordinates GRCh37` "
+    "once, or --option coordinates=FILE)")
 
 
 class ExpressionLoader(PatientLoader):
@@ -494,18 +491,50 @@ class _Layout:
 
 
 class CopyNumberLoader(ExpressionLoader):
-    """Copy-number matrices; GISTIC amplifications/deep deletions also become variants."""
+    """Copy-number matrices; GISTIC amplifications/deep deletions also become variants.
+
+    Segmented copy number (DNAcopy/CBS ``.seg``: Sample, Chromosome, Start, End,
+    Num_Probes, Segment_Mean) is placed on genes: each gene of a sample gets the mean of
+    the segment means overlapping it, weighted by the bases each shares with the gene;
+    a gene no segment overlaps gets no value. The values are stored as a ``log2`` matrix
+    is (continuous, with z-scores; no amplification or deletion calls are made from
+    them). It needs ``build=GRCh37|GRCh38`` (``hg19``/``hg38`` too: a segment file does
+    not say its build) and gene coordinates on that build: the GENCODE annotation
+    ``kgtwin genes fetch --coordinates BUILD`` cached, or ``coordinates=FILE`` (a GTF,
+    gzip or not, or a gene table). Chromosomes may be written ``1``, ``chr1``, ``X`` or
+    ``23``. Each segment is placed, passed over (no gene, no mean) or rejected, counted.
+
+    Example:
+      kgtwin genes fetch --coordinates GRCh37
+      kgtwin load copy-number TCGA.AB.3009.hg19.seg.txt --option build=GRCh37
+      kgtwin load copy-number cohort.seg --option build=hg19 \\
+          --option coordinates=gencode.v19.annotation.gtf
+    """
 
     name = "copy-number"
-    description = "Copy-number matrix (genes x samples; GISTIC calls or log2) -> measurements"
+    description = "Copy number: genes x samples (GISTIC calls, log2) or .seg segments -> values"
     kind = COPY_NUMBER
     implies_edges = True
 
-    def __init__(self, paths: list[Path], *, scale: str = "gistic", **options):
+    def __init__(self, paths: list[Path], *, scale: str = "gistic", build: str | None = None,
+                 coordinates: str | None = None, **options):
         super().__init__(paths, **options)
         if scale not in ("gistic", "log2"):
             raise InputError(None, None, f"scale must be gistic or log2, not {scale!r}")
         self.scale = scale
+        self.build = build
+        self.coordinates = coordinates
+        #: The gene coordinates, read once for all the load's segment files.
+        self.positions: GenePositions | None = None
+        #: The last segment file's account: read, placed, no_gene, no_mean, rejected.
+        self.segment_counts: dict[str, int] = {}
+
+    def _file(self, path: Path) -> Iterator[Record]:
+        delimiter = delimiter_for(path, self.delimiter)
+        if is_segment_file(path, delimiter):
+            yield from segment_records(self, path, delimiter)
+        else:
+            yield from super()._file(path)
 
     def call_edges(
         self, genes: list[str], samples: list[str], values: np.ndarray

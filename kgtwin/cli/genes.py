@@ -15,7 +15,9 @@ def genes() -> None:
     Out of the box: a compact HGNC index shipped with kgtwin (a snapshot).
     `kgtwin genes fetch` downloads the pinned current HGNC release once (checked against
     its sha256, kept in the cache); --option genes=FILE or KGTWIN_GENES=FILE use a local
-    HGNC complete set instead, offline.
+    HGNC complete set instead, offline. `kgtwin genes fetch --coordinates GRCh37` keeps
+    GENCODE's gene coordinates on a build, which segmented copy number is placed on genes
+    by (offline: --option coordinates=FILE on the load).
 
     \b
     Example:
@@ -25,16 +27,27 @@ def genes() -> None:
 
 
 @genes.command("fetch")
-@click.option("--url", help="Another HGNC complete-set URL (then --sha256 is required).")
-@click.option("--sha256", "sha256", help="The sha256 the download must have.")
-def fetch_command(url: str | None, sha256: str | None) -> None:
-    """Download the pinned HGNC complete set into the cache (the only network access).
+@click.option("--url", help="Another URL (then --sha256, or --md5 with --coordinates).")
+@click.option("--sha256", "sha256", help="The sha256 the HGNC download must have.")
+@click.option("--coordinates", "build", metavar="BUILD",
+              help="Fetch gene coordinates on BUILD (GRCh37/hg19: GENCODE 19; GRCh38/hg38: "
+                   "GENCODE 38) instead of the HGNC table: what segmented copy number is "
+                   "placed on genes by.")
+@click.option("--md5", help="The md5 a --coordinates download from --url must have.")
+def fetch_command(url: str | None, sha256: str | None, build: str | None,
+                  md5: str | None) -> None:
+    """Download the pinned HGNC complete set, or a build's pinned gene coordinates, into
+    the cache (the only network access).
 
     \b
     Example:
       kgtwin genes fetch
+      kgtwin genes fetch --coordinates GRCh37
       KGTWIN_CACHE_DIR=/data/kgtwin kgtwin genes fetch
     """
+    if build:
+        _fetch_coordinates(build, url, md5)
+        return
     from kgtwin import genes_fetch
 
     if url and not sha256:
@@ -43,6 +56,21 @@ def fetch_command(url: str | None, sha256: str | None) -> None:
     done = genes_fetch.fetch(url or genes_fetch.URL, sha256 or genes_fetch.SHA256)
     click.echo(f"kept {done.path} ({done.size:,} bytes, sha256 {done.sha256[:12]}, "
                f"{done.genes} approved genes); loads now resolve genes against it")
+
+
+def _fetch_coordinates(build: str, url: str | None, md5: str | None) -> None:
+    from kgtwin.coordinates_fetch import RELEASES, fetch_coordinates
+    from kgtwin.gene_coordinates import build_name
+
+    if url and not md5:
+        raise click.UsageError("--url with --coordinates needs --md5 (an annotation is only "
+                               "kept if it matches)")
+    name = build_name(build)
+    click.echo(f"downloading {url or RELEASES[name].url} ...", err=True)
+    done = fetch_coordinates(name, url, md5)
+    click.echo(f"kept {done.path} ({done.genes:,} gene records on {done.build} from "
+               f"{done.size:,} bytes, md5 {done.md5[:12]}); segment files loaded with "
+               f"--option build={done.build} are placed on genes by it")
 
 
 @genes.command("info")
