@@ -38,6 +38,12 @@ NOT_RUN_HERE = {
 LINES_NOT_RUN = {
     r"kgtwin genes fetch": "downloads the pinned HGNC release (the network; tests use the "
                            "shipped index)",
+    r"kgtwin genes fetch --coordinates GRCh37": "downloads GENCODE 19 (the network; "
+        "tests/core/test_coordinates_fetch.py fetches a GTF from a loopback server)",
+    r"kgtwin --store my-kg load copy-number TCGA\.AB\.3009\.hg19\.seg\.txt --option "
+    r"build=GRCh37": "places segments on the coordinates `genes fetch --coordinates` "
+        "downloads; tests/real/test_cancer_omics.py loads this file with GENCODE 19's "
+        "genes given by --option coordinates=",
     r"kgtwin --store my-kg load (kgx graph\.json|cbioportal msk_study/|expression data\.gct"
     r"|cls classes\.cls --option samples=data\.gct|oncokb allAnnotatedVariants\.txt)":
         "the reader's KGX JSON, cBioPortal study, GCT matrix, GSEA CLS and OncoKB list: "
@@ -60,6 +66,8 @@ STAND_INS = {
     "bundles/patient.json": DATA / "patients" / "bundle.json",
     "case.json": DATA / "patients" / "phenopacket.json",
     "mutations.maf": DATA / "patients" / "mutations.maf",
+    "cohort.seg": DATA / "patients" / "cohort.seg",
+    "gencode.v19.annotation.gtf": DATA / "patients" / "gencode19_genes.gtf",
 }
 VISITS = "MRN,dx,rx\nREADME-MRN-1,SNOMEDCT:372244006,RXCUI:1147220\n"
 
