@@ -7,8 +7,8 @@ are kept as a compact table (gene_name, gene_id, chrom, start, end: about 1 MB i
 of GENCODE's 40 MB GTF) in kgtwin's cache, and every later copy-number load on that build
 uses it. Offline, ``--option coordinates=FILE`` gives a GTF or gene table instead.
 
-Pinned releases (checksums confirmed from two independent public sources each, see the
-README's genes section): GRCh37 is GENCODE 19, the last release on GRCh37's primary
+Pinned releases (each md5 as GENCODE publishes it, confirmed in two independent public
+sources when pinned, never computed here): GRCh37 is GENCODE 19, the last release on GRCh37's primary
 assembly and the one TCGA's hg19 data were annotated with; GRCh38 is GENCODE 38.
 """
 

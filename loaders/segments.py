@@ -16,7 +16,8 @@ none).
 Every segment is accounted for: placed on at least one gene, passed over (it overlaps
 no gene of the coordinates, or has no mean: ``NA``), or rejected with its
 ``file:line: reason`` (a wrong field count, a position that is not a whole number, an
-end before its start). Annotation genes that are not HGNC genes (clone-named lncRNAs,
+end before its start). Annotation genes are resolved through the gene index (the GTF's
+Ensembl id, else the gene name); those that are not HGNC genes (clone-named lncRNAs,
 pseudogenes) take no value; a gene with several loci (chrX/chrY PAR) is one gene, its
 value the weighted mean over all of them.
 """
