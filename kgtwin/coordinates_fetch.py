@@ -8,8 +8,8 @@ of GENCODE's 40 MB GTF) in kgtwin's cache, and every later copy-number load on t
 uses it. Offline, ``--option coordinates=FILE`` gives a GTF or gene table instead.
 
 Pinned releases (each md5 as GENCODE publishes it, confirmed in two independent public
-sources when pinned, never computed here): GRCh37 is GENCODE 19, the last release on GRCh37's primary
-assembly and the one TCGA's hg19 data were annotated with; GRCh38 is GENCODE 38.
+sources when pinned, never computed here): GRCh37 is GENCODE 19, the last release made
+on GRCh37 itself (later GRCh37 files are mapped back from GRCh38); GRCh38 is GENCODE 38.
 """
 
 from __future__ import annotations
