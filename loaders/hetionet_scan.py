@@ -26,6 +26,7 @@ import os
 import re
 from collections.abc import Callable, Iterator
 from functools import partial
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -203,11 +204,11 @@ def scanned_columns(loader: HetionetLoader, path: Path, *, chunk: int
                 found = pattern.findall(document, start, end)  # bytes: copies, not views
                 if not found:
                     continue
-                groups = tuple(zip(*found, strict=True))
+                factors = [_factor(found, group) for group in range(3)]
                 del found
-                if covers(document, start, end, groups):
-                    return _columns(loader, *groups, chunk)
-                del groups
+                if covers(document, start, end, factors):
+                    return _columns(loader, *factors, chunk)
+                del factors
             return None
         except (UnicodeDecodeError, ValueError, TypeError, KeyError, RecursionError,
                 KgTwinError):
@@ -245,27 +246,32 @@ def _patterns(document: bytes | mmap.mmap, start: int
     yield _EDGE, _covers
 
 
-def _covers_fixed(document: bytes | mmap.mmap, start: int, end: int, groups: tuple, *, fixed: int,
-                  tail: int) -> bool:
+def _covers_fixed(document: bytes | mmap.mmap, start: int, end: int, factors: list,
+                  *, fixed: int, tail: int) -> bool:
     """:func:`_covers` for an expression whose whitespace outside the groups is fixed
     (``fixed`` bytes an edge, ``tail`` after the last): by lengths alone."""
-    count = len(groups[0])
+    count = len(factors[0][0])
     covered = count * fixed + count - 1 + tail  # the commas between edges
-    covered += sum(sum(map(len, column)) for column in groups)
-    return covered == end - start
+    return covered + _in_groups(factors, len) == end - start
 
 
-def _covers(document: bytes | mmap.mmap, start: int, end: int, groups: tuple) -> bool:
+def _in_groups(factors: list, measure: Callable[[bytes], int]) -> int:
+    """``measure`` summed over every group of every match: each distinct value's times its
+    count (the groups' bytes are not walked again)."""
+    total = 0
+    for codes, values in factors:
+        counts = np.bincount(codes, minlength=len(values))
+        total += int(counts @ np.array([measure(value) for value in values], dtype=np.int64))
+    return total
+
+
+def _covers(document: bytes | mmap.mmap, start: int, end: int, factors: list) -> bool:
     """Whether the matches are the whole array, byte for byte: every byte of it is in a
     group, one of an edge's fixed tokens, a comma between edges, or JSON whitespace outside
     the groups (so nothing but whitespace lies between two matches)."""
-    count = len(groups[0])
-    in_groups = spaces_in_groups = 0
-    for column in groups:
-        joined = b"".join(column)
-        in_groups += len(joined)
-        spaces_in_groups += sum(joined.count(space) for space in _SPACES)
-        del joined
+    count = len(factors[0][0])
+    in_groups = _in_groups(factors, len)
+    spaces_in_groups = _in_groups(factors, lambda value: sum(map(value.count, _SPACES)))
     spaces = 0
     for at in range(start, end, _SLICE):  # by slices: a mapped file has no count()
         part = document[at:min(end, at + _SLICE)]
@@ -275,20 +281,23 @@ def _covers(document: bytes | mmap.mmap, start: int, end: int, groups: tuple) ->
     return count * _FIXED + count - 1 + in_groups + outside == end - start
 
 
-def _factor(column: tuple[bytes, ...]) -> tuple[np.ndarray, list[bytes]]:
+def _factor(found: list[tuple[bytes, ...]], group: int) -> tuple[np.ndarray, list[bytes]]:
+    """One group of every match as codes and distinct values (in order of appearance)."""
     import pandas as pd
 
-    codes, uniques = pd.factorize(np.array(column, dtype=object), sort=False)
+    column = np.fromiter(map(itemgetter(group), found), dtype=object, count=len(found))
+    codes, uniques = pd.factorize(column, sort=False)
     return codes.astype(np.int64, copy=False), list(uniques)
 
 
-def _columns(loader: HetionetLoader, sources: tuple[bytes, ...], targets: tuple[bytes, ...],
-             rests: tuple[bytes, ...], chunk: int) -> Iterator[EdgeColumns]:
+def _columns(loader: HetionetLoader, sources: tuple[np.ndarray, list[bytes]],
+             targets: tuple[np.ndarray, list[bytes]], rests: tuple[np.ndarray, list[bytes]],
+             chunk: int) -> Iterator[EdgeColumns]:
     """Each distinct end and (kind, direction, data) parsed once (may raise ValueError:
     not taken)."""
     import pandas as pd
 
-    rest_codes, rest_values = _factor(rests)
+    rest_codes, rest_values = rests
     items = [_loads("{" + value.decode("utf-8") + "}") for value in rest_values]
     kind_of_rest, kind_names = pd.factorize(np.array([item["kind"] for item in items],
                                                      dtype=object), sort=False)
@@ -296,8 +305,7 @@ def _columns(loader: HetionetLoader, sources: tuple[bytes, ...], targets: tuple[
     kind_codes = kind_of_rest.astype(np.int64)[rest_codes]
     texts = [properties_text(_properties(item["data"], item["kind"])) for item in items]
     ends = []
-    for column in (sources, targets):
-        codes, values = _factor(column)
+    for codes, values in (sources, targets):
         ends.append((codes, [_loads("[" + v.decode("utf-8") + "]") for v in values]))
     return _chunks(loader, ends, kind_codes, kind_names, Factor(rest_codes, texts), chunk, pd)
 

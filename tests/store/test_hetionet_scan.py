@@ -196,8 +196,9 @@ def fixed_layout_used(path: Path) -> bool:
     document = path.read_bytes()
     start, end = hetionet_scan._edges_span(document)
     pattern, covers = next(hetionet_scan._patterns(document, start))
-    groups = tuple(zip(*pattern.findall(document, start, end), strict=True))
-    return pattern is not hetionet_scan._EDGE and covers(document, start, end, groups)
+    found = pattern.findall(document, start, end)
+    factors = [hetionet_scan._factor(found, group) for group in range(3)]
+    return pattern is not hetionet_scan._EDGE and covers(document, start, end, factors)
 
 
 @settings(max_examples=60, deadline=None,
