@@ -90,7 +90,7 @@ def _row(twin: CohortTwin, drug: Drug, response: TreatmentResponse | None) -> di
         for readout in response.readouts:
             key = readout.name.lower()
             row |= {f"d_{key}": readout.change, f"d_{key}_low": readout.low,
-                    f"d_{key}_high": readout.high}
+                    f"d_{key}_high": readout.high, f"{key}_untreated": readout.untreated}
     return row
 
 
