@@ -76,8 +76,10 @@ def test_targeted_classes_reach_their_drivers(screen) -> None:
     # CML (BCR::ABL1) responds to imatinib, an ERBB2-amplified breast line to lapatinib.
     # The leukaemia prior (tissue_priors.tsv: KIT on leukaemic blasts) gives every
     # leukaemia twin KIT, an imatinib target, so imatinib acts a little on the AML twin
-    # too (0.20 at seed 3); the BCR::ABL1 twin still responds clearly more (0.31).
-    assert _score(screen, "cml", "imatinib") > _score(screen, "aml", "imatinib") + 0.1
+    # too (0.10 at seed 3), and LYN (on in half the leukaemic cells; not an imatinib
+    # target) keeps STAT5 and PI3K on in part of every leukaemia twin; the BCR::ABL1 twin
+    # still responds clearly more (0.16; 0.20 and 0.31 before LYN was wired).
+    assert _score(screen, "cml", "imatinib") > _score(screen, "aml", "imatinib") + 0.05
     assert _score(screen, "cml", "imatinib") > 0.1
     assert _score(screen, "brca_her2", "lapatinib") > _score(screen, "brca_pik3ca",
                                                              "lapatinib") + 0.1
