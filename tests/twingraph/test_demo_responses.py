@@ -30,9 +30,14 @@ def test_cml_twins_respond_to_abl_inhibitors(demo_store, drug) -> None:
     patients = find_patients(demo_store, "chronic myelogenous leukemia, BCR-ABL1 positive",
                              {"ABL1 BCR::ABL1 fusion"})
     assert len(patients) == 2
+    # LYN is an input of these twins (the demo knowledge base wires it into STAT5 and
+    # PI3K), on in half the cells as every unregulated kinase of a patient twin, and not an
+    # imatinib target: the cells where it is on keep signalling, so imatinib scores 0.19
+    # and 0.23 (0.52 and 0.58 before LYN was wired); dasatinib, which holds LYN too, 0.30
+    # and 0.36.
     for patient in patients:
         score, low = _score(demo_store, patient, drug)
-        assert score > 0.2 and low > 0
+        assert score > 0.15 and low > 0
 
 
 def test_egfr_l858r_lung_twin_above_a_tp53_only_one(demo_store) -> None:
