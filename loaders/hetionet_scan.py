@@ -42,20 +42,20 @@ from kgtwin.errors import KgTwinError
 from kgtwin.model import properties_text, qualifier_key
 
 _W = rb"[ \t\n\r]*"
-_STRING = rb'"[^"\\\x00-\x1f\[\]{}]*"'
+_STRING = rb'"[^"\\\x00-\x1f\[\]{}]*+"'  # possessive (*+): nothing to give back
 _END = _STRING + _W + rb"," + _W + rb"(?:" + _STRING + rb"|-?(?:0|[1-9][0-9]{0,14}))"
-_FLAT_LINE = rb"[^{}\[\]\\\x00-\x1f]*"
+_FLAT_LINE = rb"[^{}\[\]\\\x00-\x1f]*+"
 _DATA_LINE = rb"\{" + _FLAT_LINE + rb"(?:\[" + _FLAT_LINE + rb"\]" + _FLAT_LINE + rb")*\}"
 #: One edge a line, as kgtwin's generator writes (the fast case): ``\n`` then the object,
 #: then ``,`` or (the last) the ``\n`` closing the array.
 _EDGE_LINE = re.compile(
     rb'\n\{"source_id": \[(' + _STRING + rb", (?:" + _STRING + rb"|-?(?:0|[1-9][0-9]{0,14}))"
     + rb')\], "target_id": \[(' + _STRING + rb", (?:" + _STRING + rb"|-?(?:0|[1-9][0-9]{0,14}))"
-    + rb')\], ("kind": ' + _STRING + rb", " + rb'(?:"direction": ' + _STRING + rb", )?"
+    + rb')\], ("kind": ' + _STRING + rb", " + rb'(?:"direction": ' + _STRING + rb", |)"
     + rb'"data": ' + _DATA_LINE + rb")\}(?:,|(?=\n\Z))")
 #: Inside ``data``: no brackets, backslashes or control characters but JSON's whitespace
 #: (a raw newline inside a string passes here and is refused when the text is parsed).
-_FLAT = rb"[^{}\[\]\\\x00-\x08\x0b\x0c\x0e-\x1f]*"
+_FLAT = rb"[^{}\[\]\\\x00-\x08\x0b\x0c\x0e-\x1f]*+"
 _DATA = rb"\{" + _FLAT + rb"(?:\[" + _FLAT + rb"\]" + _FLAT + rb")*\}"
 #: One edge, with any JSON whitespace between its tokens (one edge a line as kgtwin's
 #: generator writes, or indented as hetnetpy writes Hetionet), then ``,`` or (the last)
@@ -90,7 +90,7 @@ def _indented(document: bytes | mmap.mmap, start: int) -> tuple[re.Pattern[bytes
         n0 + rb'\{' + n1 + rb'"source_id": \[' + n2 + rb"(" + value + rb")" + n1 + rb"\],"
         + n1 + rb'"target_id": \[' + n2 + rb"(" + value + rb")" + n1 + rb"\]," + n1
         + rb'("kind": ' + _STRING + rb"," + n1 + rb'(?:"direction": ' + _STRING + rb"," + n1
-        + rb")?" + rb'"data": ' + _DATA + rb")" + n0 + rb"\}(?:,|(?=" + re.escape(closing)
+        + rb"|)" + rb'"data": ' + _DATA + rb")" + n0 + rb"\}(?:,|(?=" + re.escape(closing)
         + rb"\Z))")
     fixed = (2 * len(edge) + 5 * len(key) + 2 * len(item)
              + len(b'{"source_id": [],"target_id": [],}'))
