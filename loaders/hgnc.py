@@ -5,11 +5,21 @@ its Entrez, Ensembl, UniProt and OMIM ids and its approved symbol (``hgnc.symbol
 so a gene named by symbol in a MAF, by Ensembl id in an expression matrix, by UniProt in
 a drug-target table or by Entrez id in HPO lands on this node. Previous and alias
 symbols are kept as properties only: they are ambiguous (one alias can be another
-gene's symbol), so they must not merge nodes. Withdrawn entries are left out.
+gene's symbol), so they must not merge nodes. Withdrawn entries are left out and
+counted as passed over.
+
+An id HGNC gives to several approved genes (UniProt P04745 to AMY1A, AMY1B and AMY1C;
+Q92843 to BCL2L2 and the BCL2L2-PABPN1 readthrough: 81 UniProt ids and one Ensembl id in
+the 2018 set) is not declared as an xref: xrefs are equivalences, so the store would fold
+those genes into one node (141 genes were lost that way). It is kept on each gene as the
+``shared_xrefs`` property, and the load warns how many there were. Finding them takes a
+first, light pass over the file (the xref columns only).
 """
 
 from __future__ import annotations
 
+import logging
+from collections import Counter
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import ClassVar
@@ -19,6 +29,8 @@ from kgtwin.loaders.naming import SYMBOL, split_list
 
 from kgtwin.genes import hgnc_columns
 from kgtwin.model import Node, Record
+
+log = logging.getLogger(__name__)
 
 #: Column -> the xref prefix its values get.
 XREF_COLUMNS = {
@@ -67,23 +79,55 @@ class HgncLoader(Loader):
 
     def records(self) -> Iterator[Record]:
         for path in self.paths:
-            checked, renamed = False, None
-            for row in read_rows(self, path):
-                if not checked:
-                    names, self._separators = hgnc_columns(list(row))
-                    if names != list(row):  # a custom download: its own spelling
-                        renamed = dict(zip(row, names, strict=True))
-                if renamed is not None:
-                    row = {renamed.get(k, k): v for k, v in row.items()}
-                if not checked:
-                    checked = require_columns(self, row, ["hgnc_id", "symbol"])
-                node = self._gene(row)
+            shared = self._shared_xrefs(path)
+            if shared:
+                log.warning("%s: %d id(s) are given to several approved genes (%s, …): kept "
+                            "on each gene as shared_xrefs, not as xrefs, so those genes stay "
+                            "apart", path.name, len(shared), ", ".join(sorted(shared)[:3]))
+            for row in self._rows(path):
+                node = self._gene(row, shared)
                 if node is not None:
                     yield node
 
-    def _gene(self, row: dict[str, str]) -> Node | None:
+    def _rows(self, path: Path) -> Iterator[dict[str, str]]:
+        """The file's rows under the complete set's column names."""
+        checked, renamed = False, None
+        for row in read_rows(self, path):
+            if not checked:
+                names, self._separators = hgnc_columns(list(row))
+                if names != list(row):  # a custom download: its own spelling
+                    renamed = dict(zip(row, names, strict=True))
+            if renamed is not None:
+                row = {renamed.get(k, k): v for k, v in row.items()}
+            if not checked:
+                checked = require_columns(self, row, ["hgnc_id", "symbol"])
+            yield row
+
+    def _shared_xrefs(self, path: Path) -> frozenset[str]:
+        """Xrefs more than one kept gene of the file declares (a scout loader reads the
+        file, so its bad rows are counted once, by the real pass)."""
+        scout = HgncLoader([path], skip_bad=True, include_withdrawn=self.include_withdrawn)
+        scout.allow_empty = True
+        owners: Counter[str] = Counter()
+        for row in scout._rows(path):
+            if scout._withdrawn(row) or not row["hgnc_id"].strip():
+                continue
+            owners.update(set(scout._xrefs(row)))
+        return frozenset(x for x, n in owners.items() if n > 1)
+
+    def _withdrawn(self, row: dict[str, str]) -> bool:
+        status = row.get("status", "").strip().lower()
+        return status.startswith("entry withdrawn") and not self.include_withdrawn
+
+    def _xrefs(self, row: dict[str, str]) -> Iterator[str]:
+        for column, prefix in XREF_COLUMNS.items():
+            for value in split_list(row.get(column), self._separators):
+                yield f"{prefix}:{value.removeprefix(prefix + ':')}"
+
+    def _gene(self, row: dict[str, str], shared: frozenset[str]) -> Node | None:
         status = row.get("status", "").strip()
-        if status.lower().startswith("entry withdrawn") and not self.include_withdrawn:
+        if self._withdrawn(row):
+            self.pass_over("a withdrawn HGNC entry (--option include_withdrawn=true keeps it)")
             return None
         ident, symbol = row["hgnc_id"].strip(), row["symbol"].strip()
         if not ident or not symbol:
@@ -95,11 +139,11 @@ class HgncLoader(Loader):
         if owner != ident:
             self.reject(f"symbol {symbol} is given to both {owner} and {ident}")
             return None
-        xrefs = [f"{SYMBOL}:{symbol}"]
-        for column, prefix in XREF_COLUMNS.items():
-            for value in split_list(row.get(column), self._separators):
-                xrefs.append(f"{prefix}:{value.removeprefix(prefix + ':')}")
+        ids = list(dict.fromkeys(self._xrefs(row)))
+        xrefs = [f"{SYMBOL}:{symbol}", *(x for x in ids if x not in shared)]
         properties: dict[str, object] = {"symbol": symbol}
+        if shared_here := [x for x in ids if x in shared]:
+            properties["shared_xrefs"] = shared_here
         for column, key in PROPERTY_COLUMNS.items():
             raw = row.get(column, "")
             value: object = (split_list(raw, self._separators) if column in LIST_COLUMNS

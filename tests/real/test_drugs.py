@@ -94,8 +94,21 @@ def test_dgidb_columns_can_be_mapped_by_the_user(store):
     assert report.bad == 0 and report.counts.edges > 30_000
 
 
-def test_drugbank_uniprot_and_hetionet_entrez_meet_on_the_hgnc_gene(store):
-    load(store, "hgnc", [REFERENCE / "hgnc_complete_set.txt.gz"])
+def test_drugbank_uniprot_and_hetionet_entrez_meet_on_the_hgnc_gene(store, caplog):
+    hgnc = load(store, "hgnc", [REFERENCE / "hgnc_complete_set.txt.gz"])
+    with gzip.open(REFERENCE / "hgnc_complete_set.txt.gz", "rt") as handle:
+        status = Counter(row["status"] for row in csv.DictReader(handle, delimiter="\t"))
+    # every approved gene its own node (an id HGNC gives several genes merges none of
+    # them: 141 genes were folded into others); withdrawn rows counted as passed over
+    assert status == {"Approved": 41_562, "Entry Withdrawn": 1_179}
+    account = hgnc.reconciliation
+    assert (hgnc.counts.nodes, account.stored, account.merged) == (41_562, 41_562, 0)
+    assert (account.read, account.passed_over, account.rejected) == (42_741, 1_179, 0)
+    amylases = [store.node(f"HGNC:{n}") for n in (474, 475, 476)]  # AMY1A, AMY1B, AMY1C
+    assert [a.id for a in amylases] == ["HGNC:474", "HGNC:475", "HGNC:476"]
+    assert all(a.properties["shared_xrefs"] == ["UniProtKB:P04745"] for a in amylases)
+    assert store.node("HGNC:42959").name == "BCL2L2-PABPN1"  # shares Q92843 with BCL2L2
+    assert "82 id(s) are given to several approved genes" in warnings_of(caplog)
     load(store, "drug-targets", ["drugbank/proteins.tsv"])
     load(store, "hetionet", ["hetio/hetionet-v1.0-nodes.tsv"])
     # CYP2B6: UniProtKB:P20813 in DrugBank, NCBIGene:1555 in Hetionet, HGNC:2615.
