@@ -43,6 +43,7 @@ import math
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
+from typing import ClassVar
 
 import numpy as np
 import pandas as pd
@@ -54,6 +55,7 @@ from kgtwin.loaders.patient_base import (
     split_line,
 )
 from kgtwin.loaders.segments import (
+    SEGMENT_ROLES,
     GenePositions,
     is_segment_file,
     is_segment_header,
@@ -111,6 +113,8 @@ class ExpressionLoader(PatientLoader):
     name = "expression"
     description = "Expression matrix (genes x samples, TSV/CSV) -> per-sample measurements"
     kind = EXPRESSION
+    #: The roles ``--option columns=`` may map.
+    column_roles: ClassVar[tuple[str, ...]] = ("gene", "entrez")
 
     def __init__(
         self,
@@ -130,7 +134,9 @@ class ExpressionLoader(PatientLoader):
     ):
         super().__init__(paths, skip_bad=skip_bad, key_file=key_file, allow=allow, genes=genes,
                          dataset=dataset, unresolved_genes=unresolved_genes)
-        mapped = parse_column_map(columns, ["gene", "entrez"])
+        mapped = parse_column_map(columns, self.column_roles)
+        #: A segment file's roles the columns option maps (copy number only).
+        self.segment_columns = {r: c for r, c in mapped.items() if r in SEGMENT_ROLES}
         self.gene_column = mapped.get("gene", gene_column)
         self.entrez_column = mapped.get("entrez", "Entrez_Gene_Id")
         self.delimiter = delimiter
@@ -503,18 +509,35 @@ class CopyNumberLoader(ExpressionLoader):
     ``kgtwin genes fetch --coordinates BUILD`` cached, or ``coordinates=FILE`` (a GTF,
     gzip or not, or a gene table). Chromosomes may be written ``1``, ``chr1``, ``X`` or
     ``23``. Each segment is placed, passed over (no gene, no mean) or rejected, counted.
+    Columns are found by their usual spellings; others are named with
+    ``columns=sample:COLUMN,chromosome:COLUMN,start:COLUMN,end:COLUMN,value:COLUMN``.
 
     Example:
       kgtwin genes fetch --coordinates GRCh37
       kgtwin load copy-number TCGA.AB.3009.hg19.seg.txt --option build=GRCh37
       kgtwin load copy-number cohort.seg --option build=hg19 \\
           --option coordinates=gencode.v19.annotation.gtf
+      kgtwin load copy-number gistic_input.seg --option build=GRCh38 \\
+          --option "columns=start:Start Position,end:End Position,value:Seg.CN"
     """
 
     name = "copy-number"
     description = "Copy number: genes x samples (GISTIC calls, log2) or .seg segments -> values"
     kind = COPY_NUMBER
     implies_edges = True
+    column_roles = ("gene", "entrez", *SEGMENT_ROLES)
+
+    @classmethod
+    def columns_help(cls) -> str:
+        spelled = "\n".join(
+            f"  {role}: {', '.join(sorted(spellings))}"
+            + (" (else the first column)" if role == "sample" else "")
+            for role, spellings in SEGMENT_ROLES.items())
+        return (f"{super().columns_help()}\nA segment file (.seg), one segment a row, by "
+                f"role (mapping any segment role reads the file as segments; spellings in any "
+                f"case):\n{spelled}\n"
+                "  e.g. --option \"columns=start:Start Position,end:End Position,"
+                "value:Seg.CN\" (GISTIC 2's segment input)")
 
     def __init__(self, paths: list[Path], *, scale: str = "gistic", build: str | None = None,
                  coordinates: str | None = None, **options):
@@ -531,7 +554,7 @@ class CopyNumberLoader(ExpressionLoader):
 
     def _file(self, path: Path) -> Iterator[Record]:
         delimiter = delimiter_for(path, self.delimiter)
-        if is_segment_file(path, delimiter):
+        if is_segment_file(path, delimiter, self.segment_columns):
             yield from segment_records(self, path, delimiter)
         else:
             yield from super()._file(path)

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -52,6 +52,10 @@ END = {"end", "end.bp", "loc.end", "end_position"}
 VALUE = {"segment_mean", "seg.mean", "seg.cn", "segment.mean", "log2", "log2ratio",
          "log2_ratio", "mean"}
 MISSING = {"", "NA", "NaN", "nan", "N/A", "null", "."}
+#: A segment file's column roles (``--option columns=ROLE:COLUMN,...``) and the header
+#: spellings each is found by without one; the sample is the first column otherwise.
+SEGMENT_ROLES = {"sample": SAMPLE, "chromosome": CHROMOSOME, "start": START, "end": END,
+                 "value": VALUE}
 NO_GENE = "a segment overlapping no gene of the coordinates"
 NO_MEAN = "a segment without a mean (NA)"
 _NONE = np.zeros(0, dtype=np.int64)
@@ -65,9 +69,13 @@ def is_segment_header(header: list[str]) -> bool:
     return all(names & spellings for spellings in (CHROMOSOME, START, END))
 
 
-def is_segment_file(path: Path, delimiter: str) -> bool:
-    """Whether a file's header (its first line that is neither empty nor ``#``) is a
-    segment file's."""
+def is_segment_file(path: Path, delimiter: str, given: Mapping[str, str] | None = None
+                    ) -> bool:
+    """Whether a file is a segment file: the user mapped a segment column
+    (``columns=chromosome:Chr,...``), or its header (its first line that is neither
+    empty nor ``#``) is a segment file's."""
+    if given:
+        return True
     with open_binary(path) as handle:
         for raw in handle:
             text = raw.decode("utf-8", "replace").lstrip("\ufeff")
@@ -190,7 +198,7 @@ def _read(loader: CopyNumberLoader, path: Path, delimiter: str
             continue
         if header is None:
             header = [c.strip() for c in row]
-            columns = _columns(path, loader.position, header)
+            columns = _columns(path, loader.position, header, loader.segment_columns)
             continue
         read += 1
         segment = _segment(loader, row, columns, len(header))
@@ -225,23 +233,43 @@ def _read(loader: CopyNumberLoader, path: Path, delimiter: str
     return list(samples), segments
 
 
-def _columns(path: Path, line: int | str | None, header: list[str]
-             ) -> tuple[int, int, int, int, int]:
-    """(sample, chromosome, start, end, value) column indices of a segment header."""
+def _columns(path: Path, line: int | str | None, header: list[str],
+             given: Mapping[str, str] | None = None) -> tuple[int, int, int, int, int]:
+    """(sample, chromosome, start, end, value) column indices of a segment header: the
+    column ``given`` names for a role (``columns=`` option), else its first spelling."""
     lowered = [h.lower() for h in header]
+    given = given or {}
 
-    def find(spellings: set[str], what: str) -> int:
-        for i, name in enumerate(lowered):
-            if name in spellings:
-                return i
-        raise InputError(path, line, f"a segment file's header has no {what} column "
-                         f"(one of {', '.join(sorted(spellings))})")
+    def find(role: str) -> int | None:
+        if role in given:
+            if given[role].lower() in lowered:
+                return lowered.index(given[role].lower())
+            raise InputError(path, line, f"columns option: the header has no column "
+                             f"{given[role]!r} for {role} (it has: {', '.join(header)})")
+        return next((i for i, name in enumerate(lowered) if name in SEGMENT_ROLES[role]), None)
 
-    chrom, start, end = find(CHROMOSOME, "chromosome"), find(START, "start"), find(END, "end")
-    sample = next((i for i, n in enumerate(lowered) if n in SAMPLE), 0)
-    if sample in (chrom, start, end):
-        raise InputError(path, line, "a segment file's first column names the sample")
-    return sample, chrom, start, end, find(VALUE, "segment mean")
+    def required(role: str, what: str) -> int:
+        found = find(role)
+        if found is None:
+            raise InputError(path, line, f"a segment file's header has no {what} column "
+                             f"(one of {', '.join(sorted(SEGMENT_ROLES[role]))}; or "
+                             f"--option columns={role}:COLUMN)")
+        return found
+
+    chrom, start, end = (required(r, r) for r in ("chromosome", "start", "end"))
+    value = required("value", "segment mean")
+    sample = find("sample")
+    if sample is None:
+        sample = 0
+        if sample in (chrom, start, end, value):
+            raise InputError(path, line, "a segment file's first column names the sample "
+                             "(or --option columns=sample:COLUMN)")
+    chosen = (sample, chrom, start, end, value)
+    if len(set(chosen)) < len(chosen):
+        raise InputError(path, line, "a segment file's sample, chromosome, start, end and "
+                         "value must be five different columns; found "
+                         + ", ".join(header[i] for i in chosen))
+    return chosen
 
 
 def _segment(loader: CopyNumberLoader, row: list[str], columns: tuple[int, int, int, int, int],

@@ -134,3 +134,37 @@ def test_segments_are_not_expression(seg):
     with pytest.raises(InputError, match=r"cohort\.seg:1: a segmented copy-number file .* "
                        "load it as copy-number with its build"):
         list(get_loader("expression")([seg]).records())
+
+
+def test_columns_option_names_a_segment_file_s_other_spellings(seg, coordinates, tmp_path):
+    """GISTIC 2's segment input spells its columns otherwise (``Start Position``): the
+    columns option maps them, and the genes take the same values as from the .seg."""
+    spelled = tmp_path / "gistic.txt"
+    spelled.write_text("Chrom\tStart Position\tEnd Position\tMarkers\tSeg.CN\tPatient\n"
+                       + "".join(f"{c}\t{s}\t{e}\t{n}\t{v}\t{p}\n" for p, c, s, e, n, v
+                                 in (line.split("\t") for line in SEGMENTS)))
+    mapped = ("sample:Patient,chromosome:Chrom,start:Start Position,end:End Position,"
+              "value:seg.cn")  # any case, as the usual spellings
+    loader = get_loader("copy-number")([spelled], build="GRCh37", coordinates=coordinates,
+                                       columns=mapped)
+    assert values(loader.records()) == values(
+        get_loader("copy-number")([seg], build="GRCh37", coordinates=coordinates).records())
+    assert loader.segment_counts["placed"] == 7
+    with pytest.raises(InputError, match=r"gistic\.txt:1: a segment file's header has no "
+                       r"start column .*--option columns=start:COLUMN"):
+        list(get_loader("copy-number")([spelled], build="GRCh37", coordinates=coordinates,
+                                       columns="sample:Patient,chromosome:Chrom").records())
+    with pytest.raises(InputError, match=r"gistic\.txt:1: columns option: the header has "
+                       r"no column 'Begin' for start"):
+        list(get_loader("copy-number")([spelled], build="GRCh37", coordinates=coordinates,
+                                       columns=mapped.replace("Start Position", "Begin"))
+             .records())
+
+
+def test_copy_number_help_lists_the_segment_roles():
+    from kgtwin.loaders.describe import loader_help
+
+    text = loader_help(get_loader("copy-number"))
+    for role in ("sample", "chromosome", "start", "end", "value"):
+        assert f"\n  {role}: " in text
+    assert '--option "columns=start:Start Position,end:End Position,value:Seg.CN"' in text

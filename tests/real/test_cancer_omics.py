@@ -238,6 +238,25 @@ def test_tcga_segments_placed_on_hg19_genes(store, caplog):
     assert prkn == [pytest.approx(expected)]
 
 
+def test_tcga_segments_under_other_headers_load_with_a_column_map(store, caplog, tmp_path):
+    """The same 818 segments under GISTIC 2's input spellings (``Start Position``,
+    ``End Position``, ``Seg.CN``, the sample last) load by ``columns=``, identically."""
+    respelled = tmp_path / "TCGA.AB.3009.gistic.txt"
+    respelled.write_text("Chrom\tStart Position\tEnd Position\tMarkers\tSeg.CN\tPatient\n"
+                         + "".join("\t".join([*row[1:], row[0]]) + "\n"
+                                   for row in _seg_rows("TCGA.AB.3009.hg19.seg.txt")))
+    with caplog.at_level(logging.INFO):
+        report = load(store, "copy-number", [respelled], build="GRCh37",
+                      coordinates=gencode19(), columns="sample:Patient,chromosome:Chrom,"
+                      "start:Start Position,end:End Position,value:Seg.CN")
+    segments = _segments(caplog)
+    assert (segments["read"], segments["placed"], segments["no_gene"]) == (818, 632, 186)
+    sample = _sample("TCGA-AB-3009")
+    assert report.counts.measurements == len(store.measurements(entity=sample)) > 30_000
+    nf1 = store.measurements(entity=sample, feature="HGNC:7765")["value"].tolist()
+    assert nf1 == [-0.9157]
+
+
 def test_laml_cbs_segments_of_191_samples(store, caplog):
     """maftools' TCGA-LAML CBS segments (Seg.CN): TCGA-AB-2820's 17p loss takes TP53
     (-0.796276); a chromosome-long 0 is stored as 0, not as missing."""
