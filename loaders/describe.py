@@ -44,6 +44,44 @@ OPTION_HELP = {
     "coordinates": "FILE, gene coordinates to place segments on genes (a GENCODE/Ensembl "
                    "GTF, gzip or not, or a gene table; default: what `kgtwin genes fetch "
                    "--coordinates BUILD` cached)",
+    "scale": "gistic (calls -2..2; -2 and 2 also become deletion/amplification variants) "
+             "or log2 (values only)",
+    "gene_column": "the column naming the gene (default: the first; same as "
+                   "columns=gene:COLUMN)",
+    "skip_columns": "A,B: columns that are neither the gene nor a sample (annotations)",
+    "duplicates": "mean, max, first or refuse: how several rows of one gene (probes) "
+                  "combine per sample",
+    "samples": "FILE, the expression matrix (GCT/TXT) whose sample columns the labels "
+               "belong to, in order",
+    "layer": "NAME, an AnnData layer to read instead of X",
+    "kind": "expression or copy_number: what the values measure",
+    "chunk": "samples read per block (memory against speed)",
+    "category": "a Biolink class for the nodes the file makes (an ontology's terms, a "
+                "GMT's sets), instead of the configured one",
+    "include_obsolete": "true keeps obsolete terms (left out and counted otherwise)",
+    "include_withdrawn": "true keeps HGNC's withdrawn entries (left out and counted "
+                         "otherwise)",
+    "aspects": "P,I,C,M: the HPO annotation aspects read (default P, phenotypes)",
+    "drug_category": "the Biolink class of the drug nodes (e.g. biolink:SmallMolecule)",
+    "pchembl_min": "rows below this pChEMBL value are passed over",
+    "organism": "the target organism rows must have (e.g. 'Homo sapiens')",
+    "target_map": "FILE, ChEMBL's chembl_uniprot_mapping.txt: targets as UniProt proteins",
+    "species": "'Homo sapiens' (default) or all: which species' rows are read",
+    "complexes": "members (A_B_C is a complex of genes A, B, C) or off (one symbol)",
+    "name": "the model's name (default: the model file's stem)",
+    "citation": "the model's publication (e.g. PMID:23935937), kept on the model node",
+    "licence": "the model's licence, kept on the model node (a LICENSE file "
+               "among the files is kept as its text)",
+    "pathway": "REACT:R-HSA-...: the pathway the model is a model of",
+    "readouts": "Name=CURIE,...: model nodes that read out a process (default "
+                "Proliferation=GO:0008283, Apoptosis=GO:0006915)",
+    "url": "where the model was published",
+    "identifier_system": "the Patient.identifier system that names a patient across "
+                         "files (default: the first identifier with a value)",
+    "mapping": "FILE, a YAML map role: column (instead of columns=)",
+    "skip": "N lines above the header passed over unread (a supplementary table's title)",
+    "sample": "the one sample a VCF without sample columns belongs to",
+    "namespace": "NAME: non-CURIE values kept as NAME:value, marked unaligned",
 }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -98,6 +99,9 @@ def test_every_loader_documents_itself_and_its_column_map():
             assert cls.fixed_columns and cls.fixed_why, cls.name
             assert "Columns (fixed: no --option columns=, because" in text, cls.name
         assert "unresolved_genes: reject (default) or keep" in text, cls.name
+        for option in loader_options(cls):  # every option says what it does
+            assert re.search(rf"\n  {option}( \(default: [^)]*\))?: \S", text), \
+                (cls.name, option)
 
 
 #: Formats that are documents, not tables (JSON, RDF, OBO, HDF5, VCF, model files).
