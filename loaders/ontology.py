@@ -28,6 +28,8 @@ from kgtwin.errors import KgTwinError
 from kgtwin.ids import ALT_IDS, default_normaliser
 from kgtwin.model import Edge, Node, Record
 
+#: Why an obsolete term gave no record (counted as passed over).
+OBSOLETE = "an obsolete term (--option include_obsolete=true keeps it)"
 SUBCLASS_OF = "biolink:subclass_of"
 #: OBO relation -> (Biolink predicate, sign). Relations not listed are not loaded.
 RELATIONS = {
@@ -91,6 +93,7 @@ class OntologyLoader(Loader):
     def records(self) -> Iterator[Record]:
         for term in self.terms():
             if term.obsolete and not self.include_obsolete:
+                self.pass_over(OBSOLETE)
                 continue
             try:
                 yield from self.term_records(term)

@@ -9,6 +9,7 @@ import re
 from collections import Counter
 
 import pytest
+from kgtwin.loaders.ontology import OBSOLETE
 
 from kgtwin.store import open_store
 from tests.real.conftest import load, real, warnings_of
@@ -47,6 +48,11 @@ def test_an_alt_id_named_by_another_source_joins_the_term_under_its_own_id(
 def test_go_import_of_the_hpo(store):
     report = load(store, "obo", ["obo/hp_imports_go_import.obo"])
     assert report.bad == 0
+    text = real("obo", "hp_imports_go_import.obo").read_text()
+    terms, obsolete = text.count("\n[Term]\n"), text.count("\nis_obsolete: true\n")
+    # every term is a node or counted: the 38 obsolete ones are passed over, not lost
+    assert (terms, obsolete) == (2_443, 38) and report.counts.nodes == terms - obsolete
+    assert report.reconciliation.passed_over_reasons == {OBSOLETE: obsolete}
     parents = {e.object for e in store.edges(subject="GO:0005615",
                                              predicate="biolink:subclass_of")}
     assert parents == {"GO:0110165"}
