@@ -14,7 +14,9 @@ on GRCh37 itself (later GRCh37 files are mapped back from GRCh38); GRCh38 is GEN
 
 from __future__ import annotations
 
+import gzip
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -99,3 +101,34 @@ def fetch_coordinates(build: str, url: str | None = None, md5: str | None = None
     marker.with_suffix(".tmp").write_text(table.name + "\n", encoding="utf-8")
     os.replace(marker.with_suffix(".tmp"), marker)
     return FetchedCoordinates(table, build, md5, size, len(loci))
+
+
+@dataclass(frozen=True)
+class CachedCoordinates:
+    """A build's gene coordinates in the cache: the table, what it was made from (the
+    annotation file, its md5 and pinned release when it is one) and how many genes."""
+
+    build: str
+    path: Path
+    source: str
+    md5: str
+    release: str | None
+    genes: int
+
+
+def cached_releases() -> list[CachedCoordinates]:
+    """Every build whose coordinates a fetch kept (for ``kgtwin genes info``)."""
+    found = []
+    for build in sorted(RELEASES):
+        path = cached_coordinates(build)
+        if path is None:
+            continue
+        loci, _ = read_loci(path)
+        with gzip.open(path, "rt", encoding="utf-8") as handle:
+            said = dict(re.findall(r"(\w+)=(\S+)", handle.readline()))
+        source, md5 = said.get("source", "?"), said.get("md5", "?")
+        pinned = RELEASES[build]
+        release = pinned.name if (md5, source) == (pinned.md5, pinned.url.rsplit("/", 1)[-1]) \
+            else None
+        found.append(CachedCoordinates(build, path, source, md5, release, len(loci)))
+    return found

@@ -77,24 +77,37 @@ def _fetch_coordinates(build: str, url: str | None, md5: str | None) -> None:
 @click.option("--genes", "table", help="A gene table to describe instead.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def info(table: str | None, as_json: bool) -> None:
-    """Say which gene table loads resolve against, and how many genes it has.
+    """Say which gene table loads resolve against, and how many genes it has; and the
+    gene coordinates `kgtwin genes fetch --coordinates` kept, per build.
 
     \b
     Example:
       kgtwin genes info --json
     """
+    from kgtwin.coordinates_fetch import cached_releases
     from kgtwin.genes import gene_index, gene_index_source
 
     path, origin = gene_index_source(table)
     index = gene_index(table)
+    coordinates = cached_releases()
     data = {"table": str(path) if path else "shipped", "origin": origin,
-            "release": index.release, "genes": len(index)}
+            "release": index.release, "genes": len(index),
+            "coordinates": [{"build": c.build, "path": str(c.path), "source": c.source,
+                             "md5": c.md5, "release": c.release, "genes": c.genes}
+                            for c in coordinates]}
     if as_json:
         echo_json(data)
         return
     click.echo(f"{data['genes']} genes from {data['table']} ({origin}): {index.release}")
     if path is None:
         click.echo("`kgtwin genes fetch` gets the current HGNC release")
+    for c in coordinates:
+        made = f"{c.release}, " if c.release else ""
+        click.echo(f"gene coordinates on {c.build}: {c.genes:,} genes from {c.source} "
+                   f"({made}md5 {c.md5}) in {c.path}")
+    if not coordinates:
+        click.echo("gene coordinates: none cached (`kgtwin genes fetch --coordinates "
+                   "GRCh37|GRCh38` for segment files, or --option coordinates=FILE)")
 
 
 @genes.command("resolve")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import http.server
+import json
 import threading
 from functools import partial
 from pathlib import Path
@@ -117,3 +118,21 @@ def test_cli_fetch_coordinates(served, cache):
     assert "kept" in done.output and "7 gene records on GRCh37" in done.output
     refused = runner.invoke(cli, ["genes", "fetch", "--coordinates", "GRCh37", "--url", url])
     assert refused.exit_code != 0 and "--md5" in refused.output
+
+
+def test_genes_info_lists_the_cached_coordinates(served, cache):
+    base, folder = served
+    runner = CliRunner()
+    before = runner.invoke(cli, ["genes", "info"])
+    assert before.exit_code == 0 and "gene coordinates: none cached" in before.output
+    served_md5 = md5(folder / "gencode.v19.annotation.gtf.gz")
+    fetch_coordinates("GRCh37", f"{base}/gencode.v19.annotation.gtf.gz", served_md5)
+    after = runner.invoke(cli, ["genes", "info"])
+    table = cached_coordinates("GRCh37")
+    assert (f"gene coordinates on GRCh37: 7 genes from gencode.v19.annotation.gtf.gz "
+            f"(md5 {served_md5}) in {table}") in after.output
+    listed = json.loads(runner.invoke(cli, ["genes", "info", "--json"]).output)
+    # not the pinned GENCODE 19 file (another md5), so no release is claimed for it
+    assert listed["coordinates"] == [{"build": "GRCh37", "path": str(table),
+                                      "source": "gencode.v19.annotation.gtf.gz",
+                                      "md5": served_md5, "release": None, "genes": 7}]
