@@ -19,6 +19,11 @@ Genes are named ``hgnc.symbol:SYMBOL`` and land on HGNC nodes through their xref
 Model nodes that map to no gene or readout are named in a warning (without its table a
 model's regulations are not stored). SBML-qual rules are kept in BNET syntax, read
 from their MathML function terms.
+
+Several model files (a folder of models, ``kgtwin load logical-model models/``) load as
+as many models, each ``.cfg`` with the ``.bnd`` of its name; a node-to-gene table,
+``name=`` or ``pathway=`` belongs to one model, so with several models they are refused
+(load each model with its own).
 """
 
 from __future__ import annotations
@@ -71,25 +76,48 @@ class LogicalModelLoader(Loader):
                  pathway: str | None = None, readouts: str | dict | None = None,
                  url: str | None = None):
         super().__init__(paths, skip_bad=skip_bad)
-        models = [p for p in self.paths if p.suffix.lower() in MODEL_FORMATS]
-        if len(models) != 1:
-            raise InputError(self.paths[0], None, "give exactly one model file (.bnet, .bnd, "
-                             f".sbml/.xml) among the files; found {len(models)}")
-        self.model_path = models[0]
-        self.model_name = name or self.model_path.stem
-        self.config_files = [p for p in self.paths if p.suffix.lower() == ".cfg"]
+        self.models = [p for p in self.paths if p.suffix.lower() in MODEL_FORMATS]
+        if not self.models:
+            raise InputError(self.paths[0], None, "no model file (.bnet, .bnd, .sbml/.xml) "
+                             "among the files")
+        configs = [p for p in self.paths if p.suffix.lower() == ".cfg"]
         self.licence_files = [p for p in self.paths if p.name.upper().startswith(
             ("LICENSE", "LICENCE", "COPYING"))]
         self.tables = [p for p in self.paths if p not in
-                       {self.model_path, *self.config_files, *self.licence_files}]
+                       {*self.models, *configs, *self.licence_files}]
+        if len(self.models) > 1 and (self.tables or name or pathway):
+            raise InputError(self.models[0], None, f"{len(self.models)} model files with "
+                             "a node-to-gene table, name= or pathway=, which belong to one "
+                             "model: load each model with its own (kgtwin load logical-model "
+                             "M.bnd M.cfg M_namesToHugo.txt)")
+        #: Each model file with its MaBoSS .cfg files (those of its stem when several).
+        self.units = {m: configs if len(self.models) == 1 else
+                      [c for c in configs if c.stem == m.stem] for m in self.models}
+        if unpaired := set(configs) - {c for found in self.units.values() for c in found}:
+            raise InputError(sorted(unpaired)[0], None, "a .cfg whose .bnd is not among the "
+                             "files (with several models each .cfg goes with the .bnd of its "
+                             "name)")
+        self._use(self.models[0], name)
         self.citation, self.licence, self.pathway, self.url = citation, licence, pathway, url
         self.readouts = {**DEFAULT_READOUTS, **parse_pairs(readouts)}
+
+    def _use(self, model: Path, name: str | None = None) -> None:
+        """The model the next records are of (a folder may hold several)."""
+        self.model_path = model
+        self.model_name = name or model.stem
+        self.config_files = self.units[model]
 
     @property
     def model_id(self) -> str:
         return f"KGTWIN.MODEL:{re.sub(r'[^A-Za-z0-9_.-]+', '_', self.model_name)}"
 
     def records(self) -> Iterator[Record]:
+        for model in self.models:
+            if model != self.model_path:
+                self._use(model)
+            yield from self._model_records()
+
+    def _model_records(self) -> Iterator[Record]:
         genes = self._genes()
         format_, text, rules, signs = self._read_model()
         yield self._model_node(format_, text, rules, genes)

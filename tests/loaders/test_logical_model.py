@@ -82,8 +82,8 @@ def test_sbml_qual_signs_come_from_the_inputs(tmp_path):
                      ("hgnc.symbol:MAPK1", "hgnc.symbol:BRAF"): -1}
 
 
-def test_model_needs_exactly_one_model_file():
-    with pytest.raises(InputError, match="exactly one model file"):
+def test_model_needs_a_model_file():
+    with pytest.raises(InputError, match="no model file"):
         records("logical-model", "toy_mapk_genes.txt")
 
 

@@ -8,6 +8,7 @@ import xml.etree.ElementTree as ElementTree
 
 import pytest
 
+from kgtwin.errors import InputError
 from kgtwin.twin.expr import parse_expr
 from kgtwin.twin.formats.sbml import loads_sbml
 from tests.real.conftest import load, real, warnings_of
@@ -107,3 +108,27 @@ def test_sbml_qual_rules_match_libsbml_reading(store, name):
             state = {sid: generator.random() < 0.5 for sid in names}
             by_name = {names[sid]: value for sid, value in state.items()}
             assert ours.evaluate(by_name) == node.rule.evaluate(state), (node.name, state)
+
+
+def test_a_folder_of_models_loads_each_model(store):
+    """`kgtwin load logical-model maboss/`: 4 MaBoSS models (each .cfg with the .bnd of
+    its name) and 4 SBML-qual models, each its own model node with its own rules."""
+    folder = real("maboss")
+    report = load(store, "logical-model", [folder])
+    stems = sorted(p.stem for p in folder.iterdir() if p.suffix in {".bnd", ".sbml", ".xml"})
+    assert len(stems) == 8 and report.bad == 0
+    assert report.counts.nodes == len(stems)
+    for stem in stems:
+        node = store.node(f"KGTWIN.MODEL:{stem}")
+        assert node is not None and node.properties["rules"], stem
+    sizek = store.node("KGTWIN.MODEL:examples_Sizek_sizek").properties
+    assert sizek["config_text"] == real("maboss", "examples_Sizek_sizek.cfg").read_text()
+    assert len(sizek["rules"]) == real("maboss", "examples_Sizek_sizek.bnd").read_text(
+        ).lower().count("node ")
+
+
+def test_several_models_with_one_table_are_refused(store):
+    with pytest.raises(InputError, match=r"3 model files with a node-to-gene table"):
+        load(store, "logical-model", ["profile/Fumia2013.bnd", "profile/Cohen.bnd",
+                                      "profile/Zanudo.bnd",
+                                      "profile/Cohen_namesToHugo_curated.txt"])
