@@ -27,7 +27,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import yaml
-from kgtwin.loaders.base import read_rows
+from kgtwin.loaders.base import open_binary, read_rows
 from kgtwin.loaders.mappings import code_node, disease_mapper, drug_mapper
 from kgtwin.loaders.patient_base import PatientLoader, delimiter_for
 
@@ -129,7 +129,7 @@ class ClinicalCsvLoader(PatientLoader):
         if not columns["patient"]:
             raise InputError(path, self.position, "no patient column (one of "
                              f"{', '.join(SPELLINGS['patient'])}; or --option "
-                             "columns=patient:COLUMN)")
+                             f"columns=patient:COLUMN){header_hint(path, self.skip)}")
         return columns
 
     def records(self) -> Iterator[Record]:
@@ -209,3 +209,29 @@ class ClinicalCsvLoader(PatientLoader):
         if text not in RESPONSES:
             raise ValueError("response must be one of CR, PR, SD, PD, NE (or spelt out)")
         return RESPONSES[text]
+
+
+#: Delimiters a header line is tried with, by the name ``--option delimiter=`` takes.
+_DELIMITERS = {"comma": ",", "semicolon": ";", "tab": "\t"}
+
+
+def header_hint(path: Path, skip: int, lines: int = 20) -> str:
+    """Where the header seems to be when the expected line has no patient column: a
+    supplementary table's title lines above it (``--option skip=N``), another delimiter
+    (a European CSV's ``;``). Empty when no early line names a patient column."""
+    with open_binary(path) as handle:
+        for number, raw in enumerate(handle, start=1):
+            if number > lines:
+                break
+            if number <= skip:
+                continue
+            text = raw.decode("utf-8", "replace").lstrip("\ufeff").rstrip("\r\n")
+            for name, delimiter in _DELIMITERS.items():
+                cells = [c.strip().strip('"') for c in text.split(delimiter)]
+                found = next((c for c in cells if c in SPELLINGS["patient"]), None)
+                if found:
+                    return (f"; line {number} looks like the header ({found!r}, "
+                            f"{name}-separated): --option skip={number - 1} "
+                            f"--option delimiter={name}")
+    return ""
+

@@ -130,6 +130,11 @@ def test_cbioportal_clinical_files_alone_skip_their_description_lines(store):
 
 
 def test_clinical_table_with_a_title_and_semicolons(store):
+    # as a newcomer first tries it: the refusal says which options read it
+    with pytest.raises(InputError, match=r"TCGA_clinical.csv:2: no patient column .*; line "
+                       r"3 looks like the header \('Case.ID', semicolon-separated\): "
+                       r"--option skip=2 --option delimiter=semicolon$"):
+        load(store, "clinical-csv", ["profile/TCGA_clinical.csv"])
     with pytest.raises(InputError, match=r"TCGA_clinical.csv:1: duplicate column names"):
         load(store, "clinical-csv", ["profile/TCGA_clinical.csv"], delimiter="semicolon")
     report = load(store, "clinical-csv", ["profile/TCGA_clinical.csv"], skip="2",
