@@ -4,7 +4,9 @@ Parsed and validated by the ``phenopackets`` package's protobuf schema (unknown 
 and bad enum values fail the packet). Read: ``subject`` (pseudonymised ``id``, ``sex``,
 an age band from ``timeAtLastEncounter``), ``diseases`` and interpretation diagnoses
 (MONDO ids used as they are, other codes through the shipped mappings),
-``phenotypicFeatures`` (not ``excluded``), ``biosamples`` (pseudonymised samples of the
+``phenotypicFeatures`` (``excluded`` ones, which the patient was found not to have, and
+excluded diseases are not stored: counted as passed over, as no has_phenotype edge may
+say them), ``biosamples`` (pseudonymised samples of the
 subject), ``genomicInterpretations`` (variant edges from the named biosample, else
 from the subject), ``medicalActions`` treatments with ``responseToTreatment``, and
 numeric ``measurements``. ``dateOfBirth`` and free-text ``description`` fields are not
@@ -56,6 +58,9 @@ from kgtwin.patient_schema import (
 from kgtwin.privacy import age_band
 
 log = logging.getLogger(__name__)
+#: Why an excluded phenotype or disease gave no record (counted as passed over).
+EXCLUDED_PHENOTYPE = "an excluded phenotype (observed absent): not stored as a phenotype"
+EXCLUDED_DISEASE = "an excluded disease (ruled out): not stored as a diagnosis"
 
 YEARS = re.compile(r"^P(\d+)Y")
 #: Response terms are matched on their label (NCIt and others spell these alike).
@@ -176,6 +181,8 @@ class PhenopacketLoader(PatientLoader):
 
     def _diseases(self, packet: Phenopacket, patient: str, out: list) -> None:
         terms = [d.term for d in packet.diseases if not d.excluded]
+        if excluded := len(packet.diseases) - len(terms):
+            self.pass_over(EXCLUDED_DISEASE, excluded)
         terms += [i.diagnosis.disease for i in packet.interpretations
                   if i.diagnosis.disease.id]
         for term in terms:
@@ -185,6 +192,7 @@ class PhenopacketLoader(PatientLoader):
     def _features(self, packet: Phenopacket, patient: str, out: list) -> None:
         for feature in packet.phenotypic_features:
             if feature.excluded:
+                self.pass_over(EXCLUDED_PHENOTYPE)
                 continue
             curie = _curie(feature.type.id, "phenotypicFeatures.type")
             out += [Node(curie, PHENOTYPE),  # the ontology names it, not the packet

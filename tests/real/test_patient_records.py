@@ -10,6 +10,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from kgtwin.loaders.phenopacket import EXCLUDED_PHENOTYPE
 
 from tests.real.conftest import load, real, warnings_of
 
@@ -75,6 +76,11 @@ def test_a_fixed_subset_loads_without_skipping(store, packets, caplog):
         in warnings_of(caplog)
     patients = sum(1 for _ in store.nodes(category="biolink:Case"))
     assert 0 < patients <= len(subset)
+    # phenotypes found absent are not stored, and not lost unseen: counted by reason
+    excluded = sum(1 for p in subset for f in json.loads(p.read_text())
+                   .get("phenotypicFeatures", []) if f.get("excluded"))
+    assert excluded > 1_000
+    assert report.reconciliation.passed_over_reasons[EXCLUDED_PHENOTYPE] == excluded
 
 
 def test_a_known_patient(store, packets):
@@ -123,6 +129,9 @@ def test_every_packet_of_phenopacket_store(store, all_packets, caplog):
     assert len(all_packets) == 10_580
     report = load(store, "phenopacket", list(all_packets.values()))
     assert report.bad == 0
+    # each packet is one patient: 184 "Patient 1"s of different papers stay apart
+    assert sum(1 for _ in store.nodes(category="biolink:Case")) == 10_580
+    assert report.reconciliation.passed_over_reasons[EXCLUDED_PHENOTYPE] == 133_798
     assert f"passed over {_geneless(list(all_packets.values()))} variant(s)" \
         in warnings_of(caplog)
 
