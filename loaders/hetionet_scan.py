@@ -70,7 +70,8 @@ _EDGE = re.compile(
 _INDENTS = re.compile(rb"(\n[ \t]*)\{(\n[ \t]*)\"source_id\"")
 
 
-def _indented(document: bytes | mmap.mmap, start: int) -> tuple[re.Pattern[bytes], int, int] | None:
+def _indented(document: bytes | mmap.mmap, start: int
+              ) -> tuple[re.Pattern[bytes], int, bytes] | None:
     """For the indented layout ``json.dump`` writes with ``indent`` (hetnetpy: 2), whose
     whitespace outside ``data`` is fixed: the expression for one edge (indented as the
     first edge is), the bytes of a match outside its groups, and the bytes after the last
@@ -94,7 +95,7 @@ def _indented(document: bytes | mmap.mmap, start: int) -> tuple[re.Pattern[bytes
         + rb"\Z))")
     fixed = (2 * len(edge) + 5 * len(key) + 2 * len(item)
              + len(b'{"source_id": [],"target_id": [],}'))
-    return pattern, fixed, len(closing)
+    return pattern, fixed, closing
 
 
 #: Bytes of an :data:`_EDGE_LINE` match outside its three groups.
@@ -238,20 +239,26 @@ def _patterns(document: bytes | mmap.mmap, start: int
     """The expressions to try, each with its coverage check: a fixed layout's (one edge a
     line, or indented) where the first edge has it, the fastest; then any whitespace."""
     if _EDGE_LINE.match(document, start):
-        yield _EDGE_LINE, partial(_covers_fixed, fixed=_FIXED_LINE, tail=1)  # the closing \n
+        yield _EDGE_LINE, partial(_covers_fixed, fixed=_FIXED_LINE, closing=b"\n")
     indented = _indented(document, start)
     if indented is not None and indented[0].match(document, start):
-        pattern, fixed, tail = indented
-        yield pattern, partial(_covers_fixed, fixed=fixed, tail=tail)
+        pattern, fixed, closing = indented
+        yield pattern, partial(_covers_fixed, fixed=fixed, closing=closing)
     yield _EDGE, _covers
 
 
 def _covers_fixed(document: bytes | mmap.mmap, start: int, end: int, factors: list,
-                  *, fixed: int, tail: int) -> bool:
+                  *, fixed: int, closing: bytes) -> bool:
     """:func:`_covers` for an expression whose whitespace outside the groups is fixed
-    (``fixed`` bytes an edge, ``tail`` after the last): by lengths alone."""
+    (``fixed`` bytes an edge, ``closing`` after the last): by lengths alone.
+
+    The array must end with ``}`` and ``closing``: only then did the last match end there
+    without a comma (count - 1 commas); had every match ended with one (a trailing comma),
+    the lengths alone would leave ``len(closing) - 1`` bytes unread."""
+    if document[end - len(closing) - 1:end] != b"}" + closing:
+        return False
     count = len(factors[0][0])
-    covered = count * fixed + count - 1 + tail  # the commas between edges
+    covered = count * fixed + count - 1 + len(closing)  # the commas between edges
     return covered + _in_groups(factors, len) == end - start
 
 

@@ -258,3 +258,21 @@ def test_indented_files_the_scanner_cannot_take_are_left_to_ijson(tmp_path, dama
     assert damage[0] in text
     path.write_bytes(text.replace(damage[0], damage[1], 1))
     assert scanned_columns(HetionetNodes([path]), path, chunk=10) is None
+
+
+@pytest.mark.parametrize("indent", [None, 2])
+@pytest.mark.parametrize("ending", [",]}\n", ",ab]}\n", ",\n ]\n}", ",\n]\n}"])
+def test_a_trailing_comma_or_bytes_after_the_last_edge_are_not_skipped(tmp_path, indent,
+                                                                        ending):
+    """A fixed layout's coverage is by lengths: the bytes after the last edge must be the
+    layout's own closing, not a comma and bytes the lengths would not notice."""
+    edges = [{"source_id": ["Gene", n], "target_id": ["Gene", n + 1], "kind": "interacts",
+              "direction": "both", "data": {}} for n in range(3)]
+    text = (json.dumps({"nodes": [], "edges": edges}, indent=2) if indent
+            else '{"nodes": [], "edges": [\n' + ",\n".join(json.dumps(e) for e in edges)
+            + "\n]}\n")
+    path = tmp_path / "graph.json"
+    path.write_text(text[:text.rindex("}", 0, text.rindex("]")) + 1] + ending)
+    with pytest.raises(ValueError):
+        json.loads(path.read_text())
+    assert scanned_columns(HetionetNodes([path]), path, chunk=10) is None
