@@ -20,9 +20,10 @@ parts genes and some not is refused, naming the unresolved members; with
 (``hgnc.symbol:X``, ``SYMBOL-X`` in its id) as any unknown symbol is. A name
 with a member that is recognisably no human gene, a ChEBI entity (OmniPath writes
 ``CHEBI_29035``) or a UniProt accession no human gene has (viral proteins such as
-``P03205``), is refused whatever ``unresolved_genes`` says, naming each such member:
-kgtwin builds complexes of human genes only, and keeping the name as one gene symbol
-would store a gene that does not exist. A
+``P03205``), is valid data kgtwin cannot represent: kgtwin builds complexes of human
+genes only, and keeping the name as one gene symbol would store a gene that does not
+exist. Its row is passed over whatever ``unresolved_genes`` says, counted by kind
+with the members named (:meth:`ComplexNames.account`), never refused as bad. A
 complex whose own row is refused for its other end (an unknown partner symbol) is still
 stored with its members: it is valid, only the interaction is not.
 """
@@ -30,6 +31,7 @@ stored with its members: it is valid, only the interaction is not.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from kgtwin.errors import KgTwinError
@@ -43,14 +45,34 @@ GENE = "biolink:Gene"
 SEPARATOR = "_"
 #: ``complexes`` option values.
 COMPLEX_POLICIES = ("members", "off")
+#: How many members of a kind the passed-over reason names.
+MEMBERS_LISTED = 8
 
 
 class UnresolvedMembers(ValueError):
     """Some parts of a member-joined name are genes and some are not."""
 
 
+#: Why a row naming a complex with a member that is no human gene gives no edge.
+CHEBI_MEMBER = "a complex with a ChEBI member (OmniPath's CHEBI_n)"
+FOREIGN_MEMBER = ("a complex with a UniProt member no human gene has (a viral or other "
+                  "non-human protein)")
+HUMAN_ONLY = "kgtwin builds complexes of human genes only"
+
+
 class NonGeneMembers(UnresolvedMembers):
-    """A member-joined name has a member that is no human gene (ChEBI, viral UniProt)."""
+    """A member-joined name has a member that is no human gene (ChEBI, viral UniProt):
+    valid data kgtwin cannot represent, so its row is passed over, not refused."""
+
+    def __init__(self, message: str, members: list[str]):
+        super().__init__(message)
+        self.members = members
+
+    @property
+    def kind(self) -> str:
+        """The passed-over reason: a ChEBI member, else a non-human protein member."""
+        return CHEBI_MEMBER if any(m.startswith("CHEBI:") for m in self.members) \
+            else FOREIGN_MEMBER
 
 
 #: The six-character ``O/P/Q`` form of a UniProt accession (``P03205``, ``Q7TFA0``):
@@ -109,6 +131,10 @@ class ComplexNames:
         self.keep = keep
         self.enabled = policy == "members"
         self.unresolved: dict[str, str] = {}
+        #: Edges passed over for a complex with a member that is no human gene, and
+        #: those members, by kind (:data:`CHEBI_MEMBER`, :data:`FOREIGN_MEMBER`).
+        self.non_gene_edges: dict[str, int] = {}
+        self.non_gene_members: dict[str, set[str]] = {}
         self._index: GeneIndex | None = None
         self._found: dict[str, list[str] | None] = {}
 
@@ -130,6 +156,23 @@ class ComplexNames:
             self._found[text] = self._members(text)
         return self._found[text]
 
+    def pass_over(self, why: NonGeneMembers, edges: int = 1) -> None:
+        """Counts ``edges`` not made for a complex with a member that is no human gene."""
+        self.non_gene_edges[why.kind] = self.non_gene_edges.get(why.kind, 0) + edges
+        self.non_gene_members.setdefault(why.kind, set()).update(why.members)
+
+    def account(self, pass_over: Callable[[str, int], None]) -> None:
+        """Gives the loader's ``pass_over`` the edges not made, one reason per kind
+        naming its members (the end of the load lists them), once the rows are read."""
+        for kind, edges in sorted(self.non_gene_edges.items()):
+            members = sorted(self.non_gene_members[kind])
+            more = f" and {len(members) - MEMBERS_LISTED} more" \
+                if len(members) > MEMBERS_LISTED else ""
+            pass_over(f"{kind}: {HUMAN_ONLY} ({len(members)} such members: "
+                      f"{', '.join(members[:MEMBERS_LISTED])}{more})", edges)
+        self.non_gene_edges.clear()
+        self.non_gene_members.clear()
+
     def _members(self, text: str) -> list[str] | None:
         if self.index.resolve_symbol(text).hgnc is not None:
             return None  # the whole name is a gene
@@ -138,10 +181,9 @@ class ComplexNames:
         others = [p for p, r in zip(parts, resolved, strict=True) if r is None]
         if others:
             raise NonGeneMembers(
-                f"complex {text!r}: {'; '.join(_non_gene(p) for p in others)}. kgtwin "
-                "builds complexes of human genes only, so the row is refused whatever "
-                "unresolved_genes says (storing the name as one gene would be wrong); "
-                "--skip-bad loads the rest of the file and lists each such row")
+                f"complex {text!r}: {'; '.join(_non_gene(p) for p in others)}. "
+                f"{HUMAN_ONLY}, so the row is passed over whatever unresolved_genes says "
+                "(storing the name as one gene would be wrong)", others)
         missing = [r for r in resolved if r is not None and r.hgnc is None]
         if len(missing) == len(parts):
             return None  # no part is a gene: a symbol, refused or kept as one

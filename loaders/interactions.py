@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from kgtwin.loaders.base import Loader, read_rows
-from kgtwin.loaders.complexes import ComplexNames, UnresolvedMembers
+from kgtwin.loaders.complexes import ComplexNames, NonGeneMembers, UnresolvedMembers
 from kgtwin.loaders.naming import direction, gene_curie, split_list
 from kgtwin.loaders.tables import RoleTableLoader, cell
 
@@ -74,11 +74,16 @@ def relation(word: str) -> tuple[str, int] | None:
     return None
 
 
-def _endpoint(loader: Loader, names: ComplexNames, value: str) -> list[str] | str | None:
-    """A gene id, or a complex's member ids; None when the row is refused (a complex
-    with an unresolved member)."""
+def _endpoint(loader: Loader, names: ComplexNames, value: str,
+              edges: int = 1) -> list[str] | str | None:
+    """A gene id, or a complex's member ids; None when the end gives no edge: refused
+    (a complex with an unresolved member), or, for a complex with a member that is no
+    human gene, its ``edges`` passed over (counted at the end by :meth:`ComplexNames.account`)."""
     try:
         members = names.members(value)
+    except NonGeneMembers as why:
+        names.pass_over(why, edges)
+        return None
     except UnresolvedMembers as why:
         loader.reject(str(why))
         return None
@@ -136,21 +141,32 @@ class SifLoader(Loader):
                     self.reject(f"unknown relation {parts[1]!r} (known: ->, -|, activates, "
                                 "inhibits, pp, …)")
                     continue
-                predicate, sign = found
-                ends = []
-                for part in (parts[0], *parts[2:]):
-                    end = _endpoint(self, self.genes, part)
-                    if end is None:
-                        break
-                    ends.append(end)
-                else:
-                    ids = []
-                    for end in ends:
-                        ident, described = _described(self.genes, end, seen)
-                        ids.append(ident)
-                        yield from described
-                    for target in ids[1:]:
-                        yield Edge(ids[0], predicate, target, qualifiers=direction(sign))
+                yield from self._line(parts, found, seen)
+        self.genes.account(self.pass_over)
+
+    def _line(self, parts: list[str], found: tuple[str, int],
+              seen: set[str]) -> Iterator[Record]:
+        """A line's edges, source to each target; a target that is a complex with a
+        member that is no human gene is passed over alone, an unresolved one refuses
+        the line."""
+        predicate, sign = found
+        rejected = self.bad.count
+        source = _endpoint(self, self.genes, parts[0], edges=len(parts) - 2)
+        if source is None:
+            return
+        targets = []
+        for part in parts[2:]:
+            targets.append(_endpoint(self, self.genes, part))
+            if self.bad.count > rejected:
+                return
+        ident, described = _described(self.genes, source, seen)
+        yield from described
+        for target in targets:
+            if target is None:
+                continue
+            other, described = _described(self.genes, target, seen)
+            yield from described
+            yield Edge(ident, predicate, other, qualifiers=direction(sign))
 
 
 TABLE_COLUMNS = {
@@ -201,6 +217,10 @@ class SignedInteractionLoader(RoleTableLoader):
             raise InputError(self.path, self.position, "no effect column (effect/EFFECT/sign) "
                              "and no is_stimulation/is_inhibition columns")
         yield from self._row(row, columns, seen)
+
+    def records(self) -> Iterator[Record]:
+        yield from super().records()
+        self.genes.account(self.pass_over)
 
     def _kind(self, row: dict[str, str], columns: dict[str, str]) -> tuple[str, int] | None:
         if "effect" in columns:

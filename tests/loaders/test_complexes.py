@@ -77,10 +77,10 @@ def test_a_complex_with_an_unknown_member_names_it(genes, unknown):
                      "human gene"]),
     ("P03205_P03212", ["member P03205", "member P03212"]),
 ])
-def test_a_complex_with_a_member_that_is_no_gene_is_refused_whatever_the_policy(
+def test_a_complex_with_a_member_that_is_no_gene_is_no_complex_whatever_the_policy(
         name, said, keep):
     """OmniPath's ChEBI (``CHEBI_29035``) and viral (``P03205``) members: never a gene
-    symbol, not even with unresolved_genes=keep."""
+    symbol, not even with unresolved_genes=keep (the loaders pass such rows over)."""
     with pytest.raises(NonGeneMembers) as why:
         ComplexNames(keep=keep).members(name)
     assert all(s in str(why.value) for s in said)
@@ -129,3 +129,34 @@ def test_a_refused_member_refuses_the_row_and_nothing_of_it_is_kept(tmp_path, lo
     account = report.reconciliation
     assert (account.read, account.stored, account.rejected) == (2, 1, 1)
     assert report.counts.nodes == 0  # BRAF_RAF1 came only with the refused row
+
+
+@pytest.mark.parametrize("loader", ["signed-interactions", "sif"])
+@pytest.mark.parametrize("keep", ["reject", "keep"])
+def test_a_row_with_a_complex_that_has_a_non_gene_member_is_passed_over_counted(
+        tmp_path, load, keep, loader):
+    """Valid data kgtwin cannot represent: passed over by kind with its members named,
+    under either unresolved_genes policy, and without --skip-bad; other rows load."""
+    table = tmp_path / "carnival.tsv"
+    table.write_text("source\tinteraction\ttarget\nCHEBI_16038_CHEBI_28494\t1\tBRAF\n"
+                     "P03205_KRAS\t-1\tEGFR\nEGFR\t1\tP03212_P03205\nEGFR\t1\tGRB2\n")
+    report = load(loader, table, unresolved_genes=keep)
+    account = report.reconciliation
+    assert (account.read, account.stored, account.passed_over, account.rejected) == \
+        (4, 1, 3, 0)
+    reasons = account.passed_over_reasons
+    chebi = next(r for r in reasons if r.startswith("a complex with a ChEBI member"))
+    assert reasons[chebi] == 1 and "(2 such members: CHEBI:16038, CHEBI:28494)" in chebi
+    viral = next(r for r in reasons if r.startswith("a complex with a UniProt member"))
+    assert reasons[viral] == 2 and "(2 such members: P03205, P03212)" in viral
+    assert all("kgtwin builds complexes of human genes only" in r for r in reasons)
+    assert report.counts.nodes == 0
+
+
+def test_a_sif_line_passes_over_only_its_target_that_has_a_non_gene_member(tmp_path, load):
+    table = tmp_path / "lines.sif"
+    table.write_text("EGFR -> P03205_KRAS GRB2 BRAF\nP03205_KRAS -| EGFR GRB2\n")
+    report = load("sif", table)
+    account = report.reconciliation
+    assert (account.stored, account.passed_over, account.rejected) == (2, 3, 0)
+    assert list(account.passed_over_reasons.values()) == [3]  # one edge, then a line of 2

@@ -142,34 +142,27 @@ def test_omnipath_signed_table(store):
     report = load(store, "signed-interactions", ["omnipath/omnipath_carnival.tsv"],
                   skip_bad=True)
     # Every member of 240 distinct complexes is a 2018 HGNC gene: each is one node with
-    # a has_part edge per member. The 464 refusals: 307 rows name a single symbol newer
+    # a has_part edge per member. The 312 refusals: 307 rows name a single symbol newer
     # than the 2018 table (H2AC1, SEPTIN5; 34 of them one of the 15 spelt like a UniProt
     # accession, H2BC11, which this symbol column never makes a UniProt node, and B4DGD0,
-    # an accession no gene of the table has), 5 a complex with such a member (named in the
-    # message), and 152 a complex with a member that is no human gene: a ChEBI entity
-    # (CHEBI_16038_CHEBI_28494_CHEBI_64482, BARD1_BRCA1_BRIP1_CHEBI_49883_TOPBP1) or a
-    # viral protein's accession (P03205_P03212_P03231, P13288_RPS27A).
+    # an accession no gene of the table has) and 5 a complex with such a member (named in
+    # the message). The 152 rows naming a complex with a member that is no human gene are
+    # passed over, not refused (the next test).
     rejections = report.reconciliation.rejections
-    non_gene = [e for e in rejections if "builds complexes of human genes only" in e]
-    reasons = Counter("non-gene member" if e in non_gene else
-                      "complex" if e.split(": ", 1)[1].startswith("complex") else "gene"
+    reasons = Counter("complex" if e.split(": ", 1)[1].startswith("complex") else "gene"
                       for e in rejections)
-    assert reasons == {"gene": 307, "complex": 5, "non-gene member": 152}
-    assert report.bad == 464
+    assert reasons == {"gene": 307, "complex": 5}
+    assert report.bad == 312
     assert any("unknown gene 'H2BC11'" in e for e in rejections)
     assert not [n.id for n in store.nodes() if n.id.startswith("UniProtKB:")]
-    assert all("unknown gene" in e for e in rejections if e not in non_gene)
-    chebi = next(e for e in non_gene if "'CHEBI_16038_CHEBI_28494_CHEBI_64482'" in e)
-    assert "member CHEBI:16038 is a ChEBI entity, not a gene" in chebi
-    viral = next(e for e in non_gene if "'P13288_RPS27A'" in e)
-    assert "member P13288 is a UniProt accession (UniProtKB:P13288) that no human gene" \
-        in viral
+    assert all("unknown gene" in e for e in rejections)
     complexes = list(store.nodes(category="biolink:MacromolecularComplex"))
     parts = list(store.edges(predicate="biolink:has_part"))
     assert (len(complexes), len(parts)) == (240, 981)
     account = report.reconciliation
-    assert account.read == account.stored + account.merged + account.passed_over + 464
-    assert report.counts.edges == len(rows) - 464 + 981
+    assert account.passed_over == 152
+    assert account.read == account.stored + account.merged + 152 + 312
+    assert report.counts.edges == len(rows) - 312 - 152 + 981
     # ABI1_BRK1_CYFIP1_NCKAP1_WASF1 (the WAVE complex) -> the Arp2/3 complex, activation
     wave = "KGTWIN.COMPLEX:HGNC-7666+HGNC-11320+HGNC-12732+HGNC-13759+HGNC-23057"
     assert store.node(wave).name == "ABI1_BRK1_CYFIP1_NCKAP1_WASF1"
@@ -187,20 +180,35 @@ def test_omnipath_signed_table(store):
 
 
 def test_omnipath_table_keeping_newer_symbols(store):
-    """With unresolved_genes=keep every row naming genes loads: a complex with a newer
-    member is still a complex, that member kept by symbol like any symbol the 2018
-    table lacks. The rows naming a complex with a ChEBI or viral member are still
-    refused: they name no unresolved gene but a member that is no gene at all."""
+    """With unresolved_genes=keep the whole file loads without --skip-bad: a complex
+    with a newer member is still a complex, that member kept by symbol like any symbol
+    the 2018 table lacks. The rows naming a complex with a ChEBI or viral member are
+    passed over, counted by kind with the members named: valid rows naming no
+    unresolved gene but a member that is no gene at all, which kgtwin cannot store."""
     with open(real("omnipath", "omnipath_carnival.tsv"), newline="") as handle:
-        rows = sum(1 for _ in csv.DictReader(handle, delimiter="\t"))
+        rows = list(csv.DictReader(handle, delimiter="\t"))
+    chebi_rows = sum(1 for r in rows if "CHEBI_" in r["source"] + r["target"])
+    assert (len(rows), chebi_rows) == (19807, 6)
     report = load(store, "signed-interactions", ["omnipath/omnipath_carnival.tsv"],
-                  unresolved_genes="keep", skip_bad=True)
-    rejections = report.reconciliation.rejections
-    assert report.bad == len(rejections) == 152
-    assert all("builds complexes of human genes only" in e for e in rejections)
+                  unresolved_genes="keep")
+    account = report.reconciliation
+    assert report.bad == account.rejected == 0
+    assert (account.read, account.stored, account.merged, account.passed_over) == \
+        (21065, 20913, 0, 152)
+    assert account.read == account.stored + account.merged + account.passed_over
+    reasons = account.passed_over_reasons
+    chebi = next(r for r in reasons if r.startswith("a complex with a ChEBI member"))
+    viral = next(r for r in reasons if r.startswith("a complex with a UniProt member no "
+                                                     "human gene has"))
+    assert (reasons[chebi], reasons[viral]) == (chebi_rows, 152 - chebi_rows)
+    assert "(8 such members: CHEBI:16038, CHEBI:18420," in chebi  # of 6 rows
+    assert "(18 such members: P03186, P03200, P03205," in viral  # P13288_RPS27A, …
+    # nothing of those rows is stored: no ChEBI or viral member, no half complex
+    assert not [n.id for n in store.nodes()
+                if "CHEBI" in n.id + (n.name or "") or "P13288" in n.id + (n.name or "")]
     # 2 more complexes than by default, with 35 more has_part edges (31 for the
     # nuclear pore complex with NUP42, 4 for CENPA_H2AC4_H2BC11_H4-16)
-    assert report.counts.edges == rows - 152 + 1016
+    assert report.counts.edges == len(rows) - 152 + 1016
     assert store.node("hgnc.symbol:CENPA_H2AC4_H2BC11_H4-16") is None  # no such gene
     cenpa = "KGTWIN.COMPLEX:HGNC-1851+SYMBOL-H2AC4+SYMBOL-H2BC11+SYMBOL-H4-16"
     assert store.node(cenpa).name == "CENPA_H2AC4_H2BC11_H4-16"
@@ -223,11 +231,12 @@ def test_omnipath_table_keeping_newer_symbols(store):
 
 
 def test_the_same_table_as_sif_with_a_header_line(store):
-    report = load(store, "sif", ["omnipath/omnipath_carnival.tsv"], unresolved_genes="keep",
-                  skip_bad=True)
-    # the header line is not an interaction; only the ChEBI/viral complexes are refused
-    assert report.bad == 152
-    assert all("human genes only" in e for e in report.reconciliation.rejections)
+    report = load(store, "sif", ["omnipath/omnipath_carnival.tsv"], unresolved_genes="keep")
+    # the header line is not an interaction; the ChEBI/viral complexes are passed over
+    assert report.bad == 0
+    account = report.reconciliation
+    assert (account.read, account.passed_over) == (21065, 152)
+    assert all("human genes only" in r for r in account.passed_over_reasons)
     assert sum(1 for _ in store.nodes(category="biolink:MacromolecularComplex")) == 242
     calm3 = {(e.object, e.qualifiers.get("object_direction_qualifier"))
              for e in store.edges(subject="HGNC:1449")}
