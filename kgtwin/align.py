@@ -89,6 +89,11 @@ class Aligner:
         resolution = self.gene_index.resolve(curie)
         if resolution.hgnc is None:
             self.unresolved.setdefault(curie, resolution.reason())
+            if resolution.how == "ambiguous" and self.unresolved_genes != "keep":
+                # An id HGNC gives to several genes: refused as an ambiguous alias is
+                # (any one gene would be a guess); kept as written with keep.
+                raise InvalidIdentifierError(f"{resolution.reason()} "
+                                             f"({fetch_hint(self.gene_index)})")
             return curie
         return resolution.hgnc
 
@@ -104,6 +109,11 @@ class Aligner:
             by_accession = self.gene_index.resolve(f"UniProtKB:{symbol}")
             if by_accession.how == "id":
                 return by_accession.hgnc  # type: ignore[return-value]
+            if by_accession.how == "ambiguous":  # a human accession several genes have
+                resolution = by_accession
+                if self.unresolved_genes == "keep":
+                    self.unresolved.setdefault(symbol, resolution.reason())
+                    return f"UniProtKB:{symbol}"
         self.unresolved.setdefault(symbol, resolution.reason())
         if self.unresolved_genes == "keep":
             return f"{SYMBOL}:{symbol}"

@@ -4,7 +4,9 @@ Every loader and the aligner ask this index, so a gene named ``BRAF``, ``NCBIGen
 ``ENSG00000157764``, ``UniProtKB:P15056``, ``HGNC:1097`` or a bare ``1097`` in an
 ``hgnc_id`` column lands on one node. Symbols resolve approved first, then previous
 symbols, then aliases; a previous symbol or alias shared by several genes is ambiguous
-and reported with its candidates, never guessed.
+and reported with its candidates, never guessed. So is an id HGNC gives to several
+approved genes (UniProt P69905 is on HBA1 and HBA2, P04745 on AMY1A, AMY1B and AMY1C):
+any one of them would be a guess.
 
 Where the table comes from (first found wins, see :func:`gene_index_source`):
 ``--option genes=FILE``, the ``KGTWIN_GENES`` environment variable, a release fetched
@@ -68,6 +70,10 @@ _ENSEMBL = re.compile(r"^ENSG\d{11}(\.\d+)?$")
 _UNIPROT = re.compile(r"^([OPQ]\d[A-Z0-9]{3}\d|[A-NR-Z]\d([A-Z][A-Z0-9]{2}\d){1,2})(-\d+)?$")
 
 
+#: What an ambiguous name's reason says (the end of a load lists such names apart).
+AMBIGUOUS = " is ambiguous: "
+
+
 class GeneTableError(KgTwinError, ValueError):
     """A gene table cannot be used (wrong header, unreadable, missing)."""
 
@@ -81,11 +87,13 @@ class Resolution:
     #: approved, previous, alias, id — or unknown, ambiguous.
     how: str
     candidates: tuple[str, ...] = ()
+    #: What an ambiguous value is to each candidate.
+    shared_as: str = "a previous symbol or alias"
 
     def reason(self) -> str:
         """Why a value did not resolve, for a rejection or a report line."""
         if self.how == "ambiguous":
-            return (f"gene {self.value!r} is ambiguous: a previous symbol or alias of "
+            return (f"gene {self.value!r}{AMBIGUOUS}{self.shared_as} of "
                     f"{', '.join(self.candidates)}")
         return f"unknown gene {self.value!r}"
 
@@ -100,6 +108,8 @@ class GeneIndex:
         self._approved: dict[str, str] = {}
         self._other: dict[str, dict[str, set[str]]] = {c: {} for c in SYMBOL_COLUMNS}
         self._ids: dict[str, str] = {}
+        #: Ids HGNC gives to several approved genes -> those genes (never one of them).
+        self._shared: dict[str, set[str]] = {}
         self._resolved: dict[str, Resolution] = {}
         at = {c: i for i, c in enumerate(table.columns)}
         status = at.get("status")
@@ -122,12 +132,16 @@ class GeneIndex:
             for i, prefix in ids:
                 if row[i]:
                     for value in _items(row[i], separators):
-                        self._ids.setdefault(f"{prefix}:{value.removeprefix(prefix + ':')}",
-                                             hgnc)
+                        curie = f"{prefix}:{value.removeprefix(prefix + ':')}"
+                        owner = self._ids.setdefault(curie, hgnc)
+                        if owner != hgnc:
+                            self._shared.setdefault(curie, {owner}).add(hgnc)
             for i, table_ in others:
                 if row[i]:
                     for value in _items(row[i], separators):
                         table_.setdefault(value.upper(), set()).add(hgnc)
+        for curie in self._shared:
+            del self._ids[curie]
 
     def __len__(self) -> int:
         return len(self.names)
@@ -167,7 +181,7 @@ class GeneIndex:
                 local = local.split(".")[0]
             elif canonical == "UniProtKB":
                 found = self._by_id(text, f"{canonical}:{local.split('-')[0]}")
-                if found.hgnc is None and _UNIPROT.match(local):
+                if found.how == "unknown" and _UNIPROT.match(local):
                     # A symbol spelt like an accession (B3GNT6, P2RY10, H2AC21) that a
                     # loader took for one: no accession of a human gene has this
                     # spelling, so the symbol is what the file meant.
@@ -178,13 +192,20 @@ class GeneIndex:
             return self._by_id(text, f"{canonical}:{local}")
         if _UNIPROT.match(text):  # a symbol may look like an accession: both are tried
             found = self._by_id(text, "UniProtKB:" + text.split("-")[0])
-            if found.hgnc is not None and text.upper() not in self._approved:
+            if found.how != "unknown" and text.upper() not in self._approved:
                 return found
         return self.resolve_symbol(text)
 
     def _by_id(self, value: str, curie: str) -> Resolution:
         hgnc = self._ids.get(curie)
-        return Resolution(value, hgnc, "id") if hgnc else Resolution(value, None, "unknown")
+        if hgnc:
+            return Resolution(value, hgnc, "id")
+        owners = self._shared.get(curie)
+        if owners:
+            id_ = "an id" if value == curie else f"an id ({curie})"
+            return Resolution(value, None, "ambiguous", tuple(sorted(owners, key=_number)),
+                              shared_as=f"{id_} HGNC gives to each")
+        return Resolution(value, None, "unknown")
 
     def resolve_symbol(self, symbol: str, *, value: str | None = None) -> Resolution:
         """Approved symbol, else a previous symbol, else an alias naming one gene only."""

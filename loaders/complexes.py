@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from kgtwin.errors import KgTwinError
@@ -206,6 +207,8 @@ class ComplexNames:
         found = self.index.resolve_symbol(part)
         if found.hgnc is None and _SWISSPROT.match(part):
             by_accession = self.index.resolve(f"UniProtKB:{part}")
+            if by_accession.how == "ambiguous":  # a human accession several genes have
+                return replace(by_accession, value=part)
             return by_accession if by_accession.hgnc is not None else None
         return found
 

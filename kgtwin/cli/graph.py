@@ -10,6 +10,7 @@ import click
 
 from kgtwin.cli.common import echo_json, open_cli_store, parse_pairs
 from kgtwin.errors import KgTwinError
+from kgtwin.genes import AMBIGUOUS
 from kgtwin.store.commit import COMMITS, Commit
 
 if TYPE_CHECKING:
@@ -160,8 +161,20 @@ def _say_unresolved(report: LoadReport, kept: bool) -> None:
     """List the genes the index did not know, saying what became of each kind: a symbol
     is refused with its row (or kept as ``hgnc.symbol:NAME``); an id (``HGNC:1``,
     ``NCBIGene:…``) is kept as written under either policy, so it is never called refused."""
-    symbols = sorted(name for name in report.unresolved_genes if ":" not in name)
-    ids = sorted(name for name in report.unresolved_genes if ":" in name)
+    ambiguous = sorted(name for name, why in report.unresolved_genes.items()
+                       if AMBIGUOUS in why)
+    if ambiguous:
+        what = ("kept (--option unresolved_genes=keep), a symbol as hgnc.symbol:NAME, an id "
+                "as written" if kept else "refused with their rows, listed above; "
+                "--option unresolved_genes=keep keeps them")
+        click.echo(f"{len(ambiguous)} gene names or ids the gene index ({report.gene_index}) "
+                   f"gives to several genes, never guessed, {what}: "
+                   + _first([f"{name} ({_candidates(report.unresolved_genes[name])})"
+                             for name in ambiguous]))
+    symbols = sorted(name for name, why in report.unresolved_genes.items()
+                     if ":" not in name and AMBIGUOUS not in why)
+    ids = sorted(name for name, why in report.unresolved_genes.items()
+                 if ":" in name and AMBIGUOUS not in why)
     if symbols:
         what = ("kept (--option unresolved_genes=keep) as hgnc.symbol:NAME" if kept else
                 "refused with their rows, listed above; --option unresolved_genes=keep "
@@ -171,6 +184,11 @@ def _say_unresolved(report: LoadReport, kept: bool) -> None:
     if ids:
         click.echo(f"{len(ids)} gene ids not in the gene index ({report.gene_index}), kept as "
                    f"written, each its own node: {_first(ids)}")
+
+
+def _candidates(why: str) -> str:
+    """The genes an ambiguous name's reason lists (``… of HGNC:4823, HGNC:4824``)."""
+    return why.rpartition(" of ")[2]
 
 
 def _first(names: list[str]) -> str:

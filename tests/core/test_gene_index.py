@@ -124,6 +124,53 @@ def test_index_resolves_approved_and_never_guesses(genes):
                 assert found.hgnc is None and found.how == "ambiguous"
 
 
+@settings(max_examples=60, deadline=None)
+@given(genes=st.lists(SYMBOLS.filter(lambda s: s.upper() != "Q99999"), min_size=2,
+                      max_size=8, unique_by=str.upper),
+       data=st.data())
+def test_an_id_several_genes_have_never_resolves_to_one_of_them(genes, data):
+    """HGNC gives some ids to several approved genes (P69905: HBA1 and HBA2): whatever
+    the rows' order, such an id is ambiguous, its candidates all of them; an id one gene
+    has still resolves to it."""
+    sharing = data.draw(st.sets(st.integers(0, len(genes) - 1), min_size=2), "sharing")
+    order = data.draw(st.permutations(range(len(genes))), "order")
+    rows = [[f"HGNC:{i + 1}", genes[i], f"P{i:05d}" + ("|Q99999" if i in sharing else ""),
+             "9999" if i in sharing else str(i + 1), "ENSG00000099999" if i in sharing else ""]
+            for i in order]
+    index = GeneIndex(GeneTable(["hgnc_id", "symbol", "uniprot_ids", "entrez_id",
+                                 "ensembl_gene_id"], iter(rows)), "test")
+    owners = tuple(f"HGNC:{i + 1}" for i in sorted(sharing))
+    for value in ("Q99999", "UniProtKB:Q99999", "uniprot:Q99999-2", "NCBIGene:9999",
+                  "ENSG00000099999", "ensembl:ENSG00000099999.3"):
+        found = index.resolve(value)
+        assert (found.hgnc, found.how, found.candidates) == (None, "ambiguous", owners)
+        assert found.reason().startswith(f"gene {value!r} is ambiguous: an id")
+    for i in range(len(genes)):
+        assert index.resolve(f"UniProtKB:P{i:05d}").hgnc == f"HGNC:{i + 1}"
+        assert index.resolve(genes[i]).hgnc == f"HGNC:{i + 1}"
+
+
+def test_a_shared_accession_is_refused_or_kept_as_an_ambiguous_alias_is(tmp_path):
+    """The shipped index carries every gene's UniProt ids: P69905 is HBA1's and HBA2's,
+    so a target written P69905 names neither alone."""
+    index = gene_index()
+    assert index.resolve("UniProtKB:P69905").candidates == ("HGNC:4823", "HGNC:4824")
+    table = tmp_path / "targets.tsv"
+    table.write_text("drug_id\tuniprot_id\taction\nDB08881\tP15056\tinhibitor\n"
+                     "DB00893\tP69905\tinducer\n")
+    why = "gene 'UniProtKB:P69905' is ambiguous: an id HGNC gives to each of HGNC:4823, " \
+        "HGNC:4824"
+    with open_store(tmp_path / "a") as store, \
+            pytest.raises(InputError, match=f"targets.tsv:3: {why}"):
+        _load(store, "drug-targets", table)
+    with open_store(tmp_path / "b") as store:
+        report = _load(store, "drug-targets", table, unresolved_genes="keep")
+        assert report.unresolved_genes == {"UniProtKB:P69905": why}
+        assert {e.object for e in store.edges()} == {"HGNC:1097", "UniProtKB:P69905"}
+        assert not list(store.edges(object="HGNC:4823"))
+        assert not list(store.edges(object="HGNC:4824"))
+
+
 def _load(store, format, path, **options):
     return load_files(store, format, [path], options=options)
 
@@ -131,7 +178,8 @@ def _load(store, format, path, **options):
 def test_hetionet_entrez_and_drugbank_uniprot_meet_on_one_gene(tmp_path):
     with open_store(tmp_path / "store") as store:
         _load(store, "hetionet", REAL / "hetio" / "bupropion.json.gz")
-        _load(store, "drug-targets", REAL / "drugbank" / "proteins.tsv")
+        _load(store, "drug-targets", REAL / "drugbank" / "proteins.tsv",
+              unresolved_genes="keep")  # 7 UniProt ids HGNC gives to several genes
         assert store.resolve("NCBIGene:1555") == store.resolve("UniProtKB:P20813") == "HGNC:2615"
         sources = {p.source for e in store.edges(object="HGNC:2615") for p in e.provenance}
         assert {"hetionet", "drug-targets"} <= sources

@@ -160,3 +160,15 @@ def test_a_sif_line_passes_over_only_its_target_that_has_a_non_gene_member(tmp_p
     account = report.reconciliation
     assert (account.stored, account.passed_over, account.rejected) == (2, 3, 0)
     assert list(account.passed_over_reasons.values()) == [3]  # one edge, then a line of 2
+
+
+def test_a_member_accession_several_genes_have_is_ambiguous_not_a_non_gene():
+    """P69905 is HBA1's and HBA2's: a human protein, so not passed over as a non-gene
+    member, and no complex takes one of the two genes for it."""
+    with pytest.raises(UnresolvedMembers) as why:
+        ComplexNames().members("P69905_BRAF")
+    assert not isinstance(why.value, NonGeneMembers)
+    assert "gene 'P69905' is ambiguous: an id HGNC gives to each of " \
+        "HGNC:4823, HGNC:4824" in str(why.value)
+    assert ComplexNames(keep=True).members("P69905_BRAF") == ["hgnc.symbol:P69905",
+                                                              "HGNC:1097"]

@@ -11,6 +11,7 @@ import pytest
 from kgtwin.loaders.drugs import UNIDENTIFIED
 
 from kgtwin.errors import InputError
+from kgtwin.genes import gene_index
 from tests.real.conftest import REFERENCE, load, real, warnings_of
 
 
@@ -60,7 +61,7 @@ def test_indication_name_column_mapped_as_id_is_refused_by_name(store):
 def test_drugbank_targets_of_imatinib(store):
     with open(real("drugbank", "proteins.tsv"), newline="") as handle:
         rows = [r for r in csv.DictReader(handle, delimiter="\t") if r["drugbank_id"] == "DB00619"]
-    report = load(store, "drug-targets", ["drugbank/proteins.tsv"])
+    report = load(store, "drug-targets", ["drugbank/proteins.tsv"], unresolved_genes="keep")
     assert report.bad == 0
     targets = {e.object for e in store.edges(subject="DRUGBANK:DB00619")}
     # UniProt accessions land on their HGNC genes (the gene index)
@@ -68,6 +69,36 @@ def test_drugbank_targets_of_imatinib(store):
     assert "HGNC:76" in targets  # ABL1, imatinib's target
     abl1 = next(store.edges(subject="DRUGBANK:DB00619", object="HGNC:76"))
     assert abl1.qualifiers["object_direction_qualifier"] == "decreased"  # an inhibitor
+
+
+def test_drugbank_accessions_several_genes_have_are_never_guessed(store):
+    """HGNC gives 7 of DrugBank's accessions to several genes (P69905: HBA1 and HBA2;
+    P04745: AMY1A, AMY1B, AMY1C): 45 rows. Refused as an ambiguous alias is, so the
+    file loads with unresolved_genes=keep, which keeps those targets as written."""
+    with open(real("drugbank", "proteins.tsv"), newline="") as handle:
+        rows = list(csv.DictReader(handle, delimiter="\t"))
+    index = gene_index()
+    shared = [r for r in rows
+              if index.resolve(f"UniProtKB:{r['uniprot_id']}").how == "ambiguous"]
+    assert (len(shared), len({r["uniprot_id"] for r in shared})) == (45, 7)
+    first = next(i for i, r in enumerate(rows, start=2) if r in shared)
+    with pytest.raises(InputError, match=f"proteins.tsv:{first}: gene 'UniProtKB:P0C0L5' is "
+                                         "ambiguous: an id HGNC gives to each of HGNC:1324, "
+                                         "HGNC:42398"):
+        load(store, "drug-targets", ["drugbank/proteins.tsv"])
+    report = load(store, "drug-targets", ["drugbank/proteins.tsv"], unresolved_genes="keep")
+    account = report.reconciliation
+    assert (account.read, account.stored, account.merged, account.passed_over,
+            account.rejected) == (29_038, 27_195, 1_843, 0, 0)
+    ambiguous = {g for g, why in report.unresolved_genes.items() if "is ambiguous" in why}
+    assert ambiguous == {f"UniProtKB:{r['uniprot_id']}" for r in shared}
+    assert report.unresolved_genes["UniProtKB:P69905"] == (
+        "gene 'UniProtKB:P69905' is ambiguous: an id HGNC gives to each of HGNC:4823, "
+        "HGNC:4824")
+    # a drug of P69905's rows points at the accession, at neither haemoglobin gene
+    drug = next(f"DRUGBANK:{r['drugbank_id']}" for r in shared if r["uniprot_id"] == "P69905")
+    objects = {e.object for e in store.edges(subject=drug)}
+    assert "UniProtKB:P69905" in objects and not {"HGNC:4823", "HGNC:4824"} & objects
 
 
 def test_dgidb_table_is_read_by_its_own_headers(store, caplog):
@@ -109,7 +140,7 @@ def test_drugbank_uniprot_and_hetionet_entrez_meet_on_the_hgnc_gene(store, caplo
     assert all(a.properties["shared_xrefs"] == ["UniProtKB:P04745"] for a in amylases)
     assert store.node("HGNC:42959").name == "BCL2L2-PABPN1"  # shares Q92843 with BCL2L2
     assert "82 id(s) are given to several approved genes" in warnings_of(caplog)
-    load(store, "drug-targets", ["drugbank/proteins.tsv"])
+    load(store, "drug-targets", ["drugbank/proteins.tsv"], unresolved_genes="keep")
     load(store, "hetionet", ["hetio/hetionet-v1.0-nodes.tsv"])
     # CYP2B6: UniProtKB:P20813 in DrugBank, NCBIGene:1555 in Hetionet, HGNC:2615.
     assert store.resolve("UniProtKB:P20813") == store.resolve("NCBIGene:1555") == "HGNC:2615"

@@ -232,7 +232,7 @@ DRUG_TARGETS = ["drug_id,drug_name,gene_symbol,target_name,action,pmids,drug_xre
 
 @pytest.mark.parametrize(("files", "options"), [
     ([DATA / "loaders" / "drugbank_targets.csv"], {}),
-    ([REAL / "drugbank" / "proteins.tsv"], {}),
+    ([REAL / "drugbank" / "proteins.tsv"], {"unresolved_genes": "keep"}),  # 7 shared ids
     ([REAL / "maf" / "dgidb_drugs.tsv.gz"], {"unresolved_genes": "keep"}),
     ([REAL / "maf" / "dgidb_drugs.tsv.gz", DATA / "loaders" / "drugbank_targets.csv"],
      {"unresolved_genes": "keep"}),
