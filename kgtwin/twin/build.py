@@ -113,6 +113,13 @@ class BuildSettings:
     #: only cells with functional p53, and TP53 loss lowers drug-induced apoptosis.
     #: Patient twins use it (``TwinSettings``); curated rules are never changed.
     p53_gated_apoptosis: bool = False
+    #: With ``graded_readouts``: a readout's inhibitors are brakes, not a veto. Level
+    #: (j, m) is on when at least j of its k activators are on and at least m of its n
+    #: inhibitors are off, so its value is (fraction of activators on) x (fraction of
+    #: inhibitors off). With the veto, one inhibitor on at rest in every cell (PARP1 -|
+    #: apoptosis: single-strand break repair in every proliferating cell) holds the
+    #: readout at 0 in every twin, and no drug but one aimed at that inhibitor moves it.
+    braked_readouts: bool = False
 
     def __post_init__(self) -> None:
         if self.hops < 0 or self.path_length < 1:
@@ -124,6 +131,7 @@ class BuildSettings:
                 "use_curated": self.use_curated, "readouts": dict(self.readouts),
                 "signal_needs_activator": self.signal_needs_activator,
                 "graded_readouts": self.graded_readouts,
+                "braked_readouts": self.braked_readouts,
                 "p53_gated_apoptosis": self.p53_gated_apoptosis}
 
 
@@ -543,6 +551,29 @@ def _graded(node: str, regs: Mapping[str, int]) -> list[Node]:
     return levels
 
 
+def _braked(node: str, regs: Mapping[str, int]) -> list[Node]:
+    """Levels of a readout whose inhibitors are brakes: level (j, m) is on when at least j
+    activators are on and at least m inhibitors are off; the mean of the levels is the
+    product of the two fractions (without inhibitors, the graded levels)."""
+    from itertools import combinations
+
+    activators = sorted(n for n, s in regs.items() if s > 0)
+    inhibitors = sorted(n for n, s in regs.items() if s < 0)
+    if not inhibitors:
+        return _graded(node, regs)
+
+    def at_least(names: list[str], j: int, literal: str) -> str:
+        return " | ".join("(" + " & ".join(literal + n for n in c) + ")"
+                          for c in combinations(names, j))
+
+    levels = []
+    for j in range(1, len(activators) + 1):
+        for m in range(1, len(inhibitors) + 1):
+            rule = f"({at_least(activators, j, '')}) & ({at_least(inhibitors, m, '!')})"
+            levels.append(Node(name=f"{node}_b{len(levels) + 1}", rule=parse_expr(rule)))
+    return levels
+
+
 def _p53_gated(store, regulators, derived, entity_nodes, members, alive) -> dict[str, str]:
     """Derived nodes whose p53 activation becomes a requirement, each with p53's node name.
 
@@ -597,7 +628,13 @@ def _assemble(store, signed, seeds, genes, readout_ids, curated, mapping, model_
         if settings.signal_needs_activator and symbol and not any(s > 0 for s in regs.values()) \
                 and symbol.upper() not in TUMOUR_SUPPRESSORS:
             regs = {}
-        if settings.graded_readouts and not symbol and sum(s > 0 for s in regs.values()) > 1:
+        if settings.graded_readouts and settings.braked_readouts and not symbol \
+                and any(s > 0 for s in regs.values()) and any(s < 0 for s in regs.values()):
+            made = _braked(node, regs)
+            source = ("braked readout: level (j, m) on when >= j activators are on and >= m "
+                      "inhibitors off (value = fraction of activators on x fraction of "
+                      "inhibitors off)")
+        elif settings.graded_readouts and not symbol and sum(s > 0 for s in regs.values()) > 1:
             made = _graded(node, regs)
             source = "graded readout: level j on when >= j activators and no inhibitor are on"
         elif node in gated:

@@ -308,7 +308,7 @@ def run_screen(
     seeds |= {g for p in priors if (g := store.resolve(f"hgnc.symbol:{p}"))}
     build = BuildSettings(hops=settings.hops, path_length=settings.path_length,
                           use_curated=False, signal_needs_activator=True,
-                          graded_readouts=True)
+                          graded_readouts=True, braked_readouts=True)
     wiring = build_model(store, seeds, build, name="screen_twin")
     model = wiring.model
     acting = []

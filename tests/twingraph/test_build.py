@@ -19,6 +19,7 @@ from kgtwin.twin.build import (
     DERIVED,
     BuildError,
     BuildSettings,
+    _braked,
     _within_one_model_node,
     build_model,
     default_rule,
@@ -193,6 +194,22 @@ def test_default_rule_semantics(regulators, state) -> None:
     expected = (not activators or any(state[n] for n in activators)) and not any(
         state[n] for n in inhibitors)
     assert rule.evaluate(state) == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dictionaries(st.sampled_from(list("ABCDEF")), st.sampled_from([1, -1]), min_size=2),
+       st.dictionaries(st.sampled_from(list("ABCDEF")), st.booleans(), min_size=6, max_size=6))
+def test_a_braked_readout_is_the_product_of_its_fractions(regulators, state) -> None:
+    activators = [n for n, s in regulators.items() if s > 0]
+    inhibitors = [n for n, s in regulators.items() if s < 0]
+    if not activators or not inhibitors:
+        return
+    levels = _braked("Apoptosis", regulators)
+    assert [lv.name for lv in levels] == [f"Apoptosis_b{i + 1}" for i in range(len(levels))]
+    value = sum(lv.rule.evaluate(state) for lv in levels) / len(levels)
+    on = sum(state[n] for n in activators) / len(activators)
+    off = sum(not state[n] for n in inhibitors) / len(inhibitors)
+    assert value == pytest.approx(on * off)
 
 
 def test_record_changes_in_words() -> None:
