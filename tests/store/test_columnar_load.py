@@ -55,15 +55,15 @@ EDGES = ["subject\tpredicate\tobject\tpublications\tknowledge_source\tscore\t"
          "NCBIGene:673\tbiolink:interacts_with\tMONDO:0099999\t\t\t\t"]
 
 
-def both(folder: Path, loads: list[list[Path]], **options: object
+def both(folder: Path, loads: list[list[Path]], format: str = "kgx", **options: object
          ) -> tuple[list[LoadReport], list[LoadReport], EmbeddedStore, EmbeddedStore]:
     """Each load in turn through the columnar path into one store and the record path
     into another."""
     columnar, records = EmbeddedStore(folder / "columnar"), EmbeddedStore(folder / "records")
     done: tuple[list[LoadReport], list[LoadReport]] = ([], [])
     for paths in loads:
-        done[0].append(load_files(columnar, "kgx", paths, **options))
-        done[1].append(load_files(records, "kgx", paths, columnar=False, **options))
+        done[0].append(load_files(columnar, format, paths, **options))
+        done[1].append(load_files(records, format, paths, columnar=False, **options))
     return done[0], done[1], columnar, records
 
 
@@ -240,10 +240,8 @@ def test_sigkill_mid_columnar_load_keeps_previous_state(tmp_path):
                                    ["hetionet-v1.0-nodes.tsv", "random-subgraph.json.xz"]])
 def test_hetionet_json_edges_as_columns(tmp_path, caplog, files):
     caplog.set_level(logging.INFO, logger="kgtwin.load")
-    columnar, records = EmbeddedStore(tmp_path / "c"), EmbeddedStore(tmp_path / "r")
-    paths = [real("hetio", name) for name in files]
-    ours = load_files(columnar, "hetionet", paths)
-    theirs = load_files(records, "hetionet", paths, columnar=False)
+    [ours], [theirs], columnar, records = both(
+        tmp_path, [[real("hetio", name) for name in files]], "hetionet")
     assert FALLBACK not in caplog.text
     assert ours.counts == theirs.counts and ours.reconciliation == theirs.reconciliation
     assert ours.counts.edges > 0

@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import json
 
-from kgtwin.load import load_files
-from kgtwin.store import EmbeddedStore
 from tests.real.conftest import real
-from tests.store.test_columnar_load import FALLBACK, assert_same, genes  # noqa: F401
+from tests.store.test_columnar_load import FALLBACK, assert_same, both, genes  # noqa: F401
 
 
 def test_unusual_edge_data_store_what_the_record_path_stores(tmp_path, caplog):
@@ -30,9 +28,7 @@ def test_unusual_edge_data_store_what_the_record_path_stores(tmp_path, caplog):
     path = tmp_path / "graph.json"
     path.write_text(json.dumps(document))
     caplog.set_level("INFO", logger="kgtwin.load")
-    columnar, records = EmbeddedStore(tmp_path / "c"), EmbeddedStore(tmp_path / "r")
-    ours = load_files(columnar, "hetionet", [path])
-    theirs = load_files(records, "hetionet", [path], columnar=False)
+    [ours], [theirs], columnar, records = both(tmp_path, [[path]], "hetionet")
     assert FALLBACK not in caplog.text
     assert ours.counts == theirs.counts and ours.reconciliation == theirs.reconciliation
     assert_same(columnar, records)

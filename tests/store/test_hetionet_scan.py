@@ -24,7 +24,7 @@ from kgtwin.columns import NotColumnar
 from kgtwin.load import load_files
 from kgtwin.store import EmbeddedStore
 from tests.real.conftest import real
-from tests.store.test_columnar_load import FALLBACK, assert_same, genes  # noqa: F401
+from tests.store.test_columnar_load import FALLBACK, assert_same, both, genes  # noqa: F401
 
 _TEXT = st.one_of(st.text(st.sampled_from("aZ é_:-.0\u2603"), max_size=6),
                   st.text(st.sampled_from('aZ é_:-"\\[]{}\n\t\u2603'), max_size=6))
@@ -122,9 +122,7 @@ def test_the_canonical_layout_is_scanned_and_stores_what_the_record_path_stores(
     assert scanned_columns(HetionetNodes([path]), path, chunk=10) is not None
     assert read(path, scan=True) == read(path, scan=False)
     caplog.set_level("INFO", logger="kgtwin.load")
-    columnar, records = EmbeddedStore(tmp_path / "c"), EmbeddedStore(tmp_path / "r")
-    ours = load_files(columnar, "hetionet", [path])
-    theirs = load_files(records, "hetionet", [path], columnar=False)
+    [ours], [theirs], columnar, records = both(tmp_path, [[path]], "hetionet")
     assert FALLBACK not in caplog.text
     assert ours.counts == theirs.counts and ours.reconciliation == theirs.reconciliation
     assert_same(columnar, records)

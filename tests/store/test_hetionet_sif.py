@@ -20,7 +20,7 @@ from kgtwin.errors import InputError
 from kgtwin.load import load_files
 from kgtwin.store import EmbeddedStore
 from tests.real.conftest import real
-from tests.store.test_columnar_load import FALLBACK, assert_same, genes  # noqa: F401
+from tests.store.test_columnar_load import FALLBACK, assert_same, both, genes  # noqa: F401
 
 
 def abbreviation(document: dict, source: str, kind: str, target: str, direction: str) -> str:
@@ -70,9 +70,7 @@ def test_sif_pair_loads_the_json_graph_by_columns_and_records(tmp_path, document
     caplog.set_level(logging.INFO, logger="kgtwin.load")
     from_json = EmbeddedStore(tmp_path / "json")
     load_files(from_json, "hetionet", [path])
-    columnar, records = EmbeddedStore(tmp_path / "c"), EmbeddedStore(tmp_path / "r")
-    ours = load_files(columnar, "hetionet", [nodes, edges])
-    theirs = load_files(records, "hetionet", [nodes, edges], columnar=False)
+    [ours], [theirs], columnar, records = both(tmp_path, [[nodes, edges]], "hetionet")
     assert FALLBACK not in caplog.text
     assert ours.counts == theirs.counts and ours.reconciliation == theirs.reconciliation
     assert_same(columnar, records)
